@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { ApertureError } from '@aperture/sdk';
+import { AuthRequiredError } from '../exit-codes.js';
+import type { ActionFactory } from '../program.js';
+
+export function logoutCommand(program: Command, action: ActionFactory): void {
+  program
+    .command('logout')
+    .description('end your session on the server and forget its token')
+    .action(
+      action(async (ctx) => {
+        try {
+          await ctx.authed(async (client) => {
+            try {
+              await client.auth.logout();
+            } finally {
+              // Forgotten even if the server cannot be reached: the user asked to be signed out here.
+              await ctx.store.forget(ctx.server);
+            }
+          });
+        } catch (error) {
+          // Not signed in (any more) is what logout is for.
+          if (error instanceof AuthRequiredError) {
+            ctx.out.info(`Not signed in to ${ctx.server}.`);
+            return;
+          }
+          if (error instanceof ApertureError) {
+            ctx.out.error(`Forgot the token, but the session on ${ctx.server} may still be active.`);
+          }
+          throw error;
+        }
+        ctx.out.info(`Signed out of ${ctx.server}.`);
+      }),
+    );
+}

@@ -1,0 +1,39 @@
+/** The `aperture` command's exit codes; scripts depend on them, so they never change meaning. */
+export const EXIT = {
+  OK: 0,
+  /** The command failed: a server error, wrong password, unreachable server… */
+  ERROR: 1,
+  /** The command line was wrong: unknown option, missing argument, no password source. */
+  USAGE: 2,
+  /** Not signed in to this server, or the session has ended. */
+  AUTH_REQUIRED: 4,
+  /** Interrupted at a prompt (Ctrl-C), as shells report SIGINT. */
+  INTERRUPTED: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** A failure the CLI explains itself: `message` goes to stderr as is, then the process exits with `exitCode`. */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = EXIT.ERROR,
+  ) {
+    super(message);
+  }
+}
+
+export class UsageError extends CliError {
+  override name = 'UsageError';
+  constructor(message: string) {
+    super(message, EXIT.USAGE);
+  }
+}
+
+export class AuthRequiredError extends CliError {
+  override name = 'AuthRequiredError';
+  constructor(message: string) {
+    super(message, EXIT.AUTH_REQUIRED);
+  }
+}

@@ -1,0 +1,78 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ApertureError, NetworkError } from '@aperture/sdk';
+import { loginCommand } from './commands/login.js';
+import { logoutCommand } from './commands/logout.js';
+import { migrateCommand } from './commands/migrate.js';
+import { registerCommand } from './commands/register.js';
+import { serveCommand } from './commands/serve.js';
+import { whoamiCommand } from './commands/whoami.js';
+import { CLI_VERSION, createContext, type CliContext, type GlobalOptions } from './context.js';
+import { CliError, EXIT } from './exit-codes.js';
+import { processIo, type Io } from './output.js';
+
+/** Adds a command's action: builds the context from the global options, then runs `body`. */
+export type CommandAction<O> = (ctx: CliContext, options: O) => Promise<void>;
+export type ActionFactory = <O>(body: CommandAction<O>) => (options: O, command: Command) => Promise<void>;
+
+export function buildProgram(io: Io = processIo): Command {
+  const program = new Command('aperture')
+    .description('Run an Aperture server and use your account from the terminal.')
+    .version(CLI_VERSION, '-V, --version')
+    .addOption(
+      new Option('--server <url>', 'the server to talk to (default: the last one signed in to, else http://127.0.0.1:4000)').env(
+        'APERTURE_SERVER',
+      ),
+    )
+    .option('--json', 'print data as JSON')
+    .option('-q, --quiet', 'print only data and errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    // Usage errors become exceptions so that run() can exit with 2 instead of commander's 1.
+    .exitOverride();
+
+  const action: ActionFactory = (body) => async (options, command) => {
+    const ctx = await createContext(io, command.optsWithGlobals<GlobalOptions>());
+    await body(ctx, options);
+  };
+
+  serveCommand(program, action);
+  migrateCommand(program, action);
+  registerCommand(program, action);
+  loginCommand(program, action);
+  logoutCommand(program, action);
+  whoamiCommand(program, action);
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code; never throws. */
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    return EXIT.OK;
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+function report(error: unknown, io: Io): number {
+  // Commander has printed its own message already.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  const debug = io.env['APERTURE_DEBUG'] === '1';
+  const write = (text: string) => io.stderr.write(`${text}\n`);
+  if (error instanceof CliError) {
+    write(`error: ${error.message}`);
+  } else if (error instanceof ApertureError) {
+    write(`error: ${error.message} (${error.code})`);
+    for (const issue of error.issues) {
+      write(`  - ${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+    }
+    if (error instanceof NetworkError) write('Is the server running? Start one with: aperture serve');
+  } else {
+    write(`error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (debug && error instanceof Error && error.stack) write(error.stack);
+  return error instanceof CliError ? error.exitCode : EXIT.ERROR;
+}

@@ -1,0 +1,192 @@
+import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import type { AppRouter, AuthResult, PrivateUser, SessionInfo } from '@aperture/server';
+import { toApertureError } from './error-mapping.js';
+import { AuthenticationError } from './errors.js';
+import { jsonOnlyFetch, type FetchFunction } from './http.js';
+import { resolveRetryPolicy, retryQueriesLink, type RetryOptions } from './retry.js';
+import type { LoginInput, RegisterInput, UpdateProfileInput } from './types.js';
+import { withErrorMapping } from './with-error-mapping.js';
+
+export interface ClientOptions {
+  /** Base URL of the server, e.g. `http://127.0.0.1:4000` (the API is under `/trpc`). */
+  url: string;
+  /** A token from an earlier `register` or `login`. */
+  token?: string | null | undefined;
+  /** A `fetch` to use instead of the global one. */
+  fetch?: FetchFunction | undefined;
+  /** How failed queries are retried (mutations never are). */
+  retry?: RetryOptions | undefined;
+  /** Sent as `User-Agent`; the server shows it in the session list. */
+  userAgent?: string | undefined;
+}
+
+export interface ApertureClient {
+  /** The server's base URL, without a trailing slash. */
+  readonly url: string;
+  /** The bearer token calls are made with, or null when signed out. */
+  readonly token: string | null;
+  /**
+   * Uses another token (or none) for the calls that follow.
+   *
+   * @example
+   * ```ts
+   * client.setToken(savedToken)
+   * ```
+   */
+  setToken(token: string | null): void;
+  readonly auth: {
+    /**
+     * Creates an account and signs in with it: later calls use the new token.
+     *
+     * @example
+     * ```ts
+     * const { user } = await client.auth.register({ username: 'ada', email: 'ada@example.com', password })
+     * ```
+     */
+    register(input: RegisterInput): Promise<AuthResult>;
+    /**
+     * Signs in: later calls use the returned token.
+     *
+     * @example
+     * ```ts
+     * const { token } = await client.auth.login({ username: 'ada', password })
+     * ```
+     */
+    login(input: LoginInput): Promise<AuthResult>;
+    /**
+     * Ends this session on the server and forgets the token. The token is forgotten even when
+     * the server cannot be reached (that error is still thrown); a token the server no longer
+     * knows is not an error.
+     *
+     * @example
+     * ```ts
+     * await client.auth.logout()
+     * ```
+     */
+    logout(): Promise<void>;
+  };
+  /**
+   * The signed-in user.
+   *
+   * @example
+   * ```ts
+   * const me = await client.me()
+   * console.log(me.username)
+   * ```
+   */
+  me(): Promise<PrivateUser>;
+  readonly accounts: {
+    /**
+     * Changes the display name or bio; omitted fields stay as they are.
+     *
+     * @example
+     * ```ts
+     * await client.accounts.updateProfile({ bio: 'Film, mostly.' })
+     * ```
+     */
+    updateProfile(input: UpdateProfileInput): Promise<PrivateUser>;
+    /**
+     * The signed-in user's sessions; `current` marks this client's.
+     *
+     * @example
+     * ```ts
+     * const others = (await client.accounts.sessions()).filter((s) => !s.current)
+     * ```
+     */
+    sessions(): Promise<SessionInfo[]>;
+    /**
+     * Signs one session out.
+     *
+     * @example
+     * ```ts
+     * await client.accounts.revokeSession(session.id)
+     * ```
+     */
+    revokeSession(sessionId: string): Promise<void>;
+  };
+  /**
+   * The typed tRPC proxy, for procedures the SDK does not wrap yet. Its errors are
+   * {@link ApertureError}s too.
+   *
+   * @example
+   * ```ts
+   * const me = await client.trpc.accounts.me.query()
+   * ```
+   */
+  readonly trpc: TRPCClient<AppRouter>;
+}
+
+/**
+ * Creates a client for one Aperture server.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from '@aperture/sdk'
+ *
+ * const client = createClient({ url: 'http://127.0.0.1:4000' })
+ * await client.auth.login({ username: 'ada', password: process.env.PASSWORD! })
+ * console.log((await client.me()).displayName)
+ * ```
+ */
+export function createClient(options: ClientOptions): ApertureClient {
+  const url = normalizeUrl(options.url);
+  let token = options.token ?? null;
+  const userAgent = options.userAgent ?? '@aperture/sdk';
+  const raw = createTRPCClient<AppRouter>({
+    links: [
+      retryQueriesLink<AppRouter>(resolveRetryPolicy(options.retry), url),
+      httpBatchLink({
+        url: `${url}/trpc`,
+        fetch: jsonOnlyFetch(options.fetch ?? globalThis.fetch),
+        headers: () => ({
+          'user-agent': userAgent,
+          ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        }),
+      }),
+    ],
+  });
+  const trpc = withErrorMapping(raw, (error) => toApertureError(error, url));
+
+  const signIn = (result: AuthResult): AuthResult => {
+    token = result.token;
+    return result;
+  };
+
+  return {
+    url,
+    get token() {
+      return token;
+    },
+    setToken(next) {
+      token = next;
+    },
+    auth: {
+      register: async (input) => signIn(await trpc.accounts.register.mutate(input)),
+      login: async (input) => signIn(await trpc.accounts.login.mutate(input)),
+      logout: async () => {
+        if (token === null) return;
+        try {
+          await trpc.accounts.logout.mutate();
+        } catch (error) {
+          if (!(error instanceof AuthenticationError && error.code === 'UNAUTHENTICATED')) throw error;
+        } finally {
+          token = null;
+        }
+      },
+    },
+    me: () => trpc.accounts.me.query(),
+    accounts: {
+      updateProfile: (input) => trpc.accounts.updateProfile.mutate(input),
+      sessions: () => trpc.accounts.sessions.query(),
+      revokeSession: async (sessionId) => {
+        await trpc.accounts.revokeSession.mutate({ sessionId });
+      },
+    },
+    trpc,
+  };
+}
+
+function normalizeUrl(input: string): string {
+  const url = input.trim().replace(/\/+$/, '');
+  return url.endsWith('/trpc') ? url.slice(0, -'/trpc'.length) : url;
+}

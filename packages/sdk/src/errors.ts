@@ -1,0 +1,95 @@
+import type { ApertureErrorCode } from './error-codes.js';
+
+/** One problem with the input, as the server reports it for `VALIDATION_FAILED`. */
+export interface ValidationIssue {
+  /** Where in the input, e.g. `['password']`. */
+  path: (string | number)[];
+  code: string;
+  message: string;
+}
+
+export interface ApertureErrorOptions {
+  /** HTTP status of the answer; 0 when no answer came back. */
+  status: number;
+  issues?: ValidationIssue[] | undefined;
+  retryAfter?: number | undefined;
+  /** The tRPC procedure path, when known. */
+  path?: string | undefined;
+  cause?: unknown;
+}
+
+/**
+ * Every failure of an SDK call: the server's human message, its code and HTTP status.
+ * Catch a subclass to handle one family of errors.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.auth.login({ username, password })
+ * } catch (err) {
+ *   if (err instanceof AuthenticationError) console.error(err.message, err.code)
+ *   else throw err
+ * }
+ * ```
+ */
+export class ApertureError extends Error {
+  override name = 'ApertureError';
+  readonly code: ApertureErrorCode;
+  /** HTTP status of the answer; 0 when no answer came back (see {@link NetworkError}). */
+  readonly status: number;
+  /** What was wrong with the input (`VALIDATION_FAILED` only). */
+  readonly issues: ValidationIssue[];
+  /** Seconds to wait before trying again, when the server said so. */
+  readonly retryAfter: number | undefined;
+  /** The procedure that failed, e.g. `accounts.login`, when known. */
+  readonly path: string | undefined;
+
+  constructor(code: ApertureErrorCode, message: string, options: ApertureErrorOptions) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.issues = options.issues ?? [];
+    this.retryAfter = options.retryAfter;
+    this.path = options.path;
+  }
+}
+
+/** The input was rejected: `VALIDATION_FAILED` (see `issues`), `MALFORMED_REQUEST`, `PAYLOAD_TOO_LARGE`. */
+export class ValidationError extends ApertureError {
+  override name = 'ValidationError';
+}
+
+/** Not signed in or the token is no longer valid (`UNAUTHENTICATED`), or wrong password (`INVALID_CREDENTIALS`). */
+export class AuthenticationError extends ApertureError {
+  override name = 'AuthenticationError';
+}
+
+/** Signed in, but not allowed: `FORBIDDEN`, `SIGNATURE_INVALID`, `SIGNATURE_EXPIRED`. */
+export class PermissionError extends ApertureError {
+  override name = 'PermissionError';
+}
+
+/** `NOT_FOUND`. */
+export class NotFoundError extends ApertureError {
+  override name = 'NotFoundError';
+}
+
+/** `USERNAME_TAKEN`, `EMAIL_TAKEN`, `CONFLICT`. */
+export class ConflictError extends ApertureError {
+  override name = 'ConflictError';
+}
+
+/** `RATE_LIMITED`; `retryAfter` says how many seconds to wait. */
+export class RateLimitError extends ApertureError {
+  override name = 'RateLimitError';
+}
+
+/** The server failed: `INTERNAL`, `UNAVAILABLE`. */
+export class ServerError extends ApertureError {
+  override name = 'ServerError';
+}
+
+/** No answer came back: the server is down or unreachable, or the request was aborted. */
+export class NetworkError extends ApertureError {
+  override name = 'NetworkError';
+}

@@ -1,0 +1,13 @@
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@aperture/server';
+
+/** Inputs of every procedure, by path: `RouterInputs['accounts']['register']`. */
+export type RouterInputs = inferRouterInputs<AppRouter>;
+/** Outputs of every procedure, by path: `RouterOutputs['accounts']['me']`. */
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export type { AuthResult, PrivateUser, PublicUser, SessionInfo } from '@aperture/server';
+
+export type RegisterInput = RouterInputs['accounts']['register'];
+export type LoginInput = RouterInputs['accounts']['login'];
+export type UpdateProfileInput = RouterInputs['accounts']['updateProfile'];

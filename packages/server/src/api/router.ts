@@ -1,0 +1,14 @@
+import type { ProcedureMetrics } from '../http/metrics.js';
+import type { Services } from '../services.js';
+import { accountsRouter } from './routers/accounts.js';
+import { createProcedures, router } from './trpc.js';
+
+/** The whole API. Services are bound here, by closure, so the request context stays small. */
+export function createAppRouter(services: Services, metrics: ProcedureMetrics) {
+  const procedures = createProcedures(metrics);
+  return router({
+    accounts: accountsRouter(services.accounts, procedures),
+  });
+}
+
+export type AppRouter = ReturnType<typeof createAppRouter>;

@@ -1,0 +1,40 @@
+import type { AccountsService } from '../../modules/accounts/service.js';
+import {
+  loginInput,
+  registerInput,
+  revokeSessionInput,
+  updateProfileInput,
+} from '../../modules/accounts/schemas.js';
+import type { RequestContext } from '../context.js';
+import { router, type createProcedures } from '../trpc.js';
+
+type Procedures = ReturnType<typeof createProcedures>;
+
+const clientInfo = (ctx: RequestContext) => ({ ip: ctx.ip, userAgent: ctx.userAgent });
+
+export function accountsRouter(accounts: AccountsService, { publicProcedure, authedProcedure }: Procedures) {
+  return router({
+    /** Create an account and sign in. */
+    register: publicProcedure
+      .input(registerInput)
+      .mutation(({ input, ctx }) => accounts.register(input, clientInfo(ctx))),
+    /** Sign in with username (or email) and password; returns a bearer token. */
+    login: publicProcedure.input(loginInput).mutation(({ input, ctx }) => accounts.login(input, clientInfo(ctx))),
+    /** Revoke the session making this request. */
+    logout: authedProcedure.mutation(async ({ ctx }) => {
+      await accounts.logout(ctx.viewer);
+      return { ok: true as const };
+    }),
+    /** The signed-in user, email included. */
+    me: authedProcedure.query(({ ctx }) => accounts.me(ctx.viewer)),
+    updateProfile: authedProcedure
+      .input(updateProfileInput)
+      .mutation(({ input, ctx }) => accounts.updateProfile(ctx.viewer, input)),
+    /** The signed-in user's active sessions. */
+    sessions: authedProcedure.query(({ ctx }) => accounts.listSessions(ctx.viewer)),
+    revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ input, ctx }) => {
+      await accounts.revokeSession(ctx.viewer, input.sessionId);
+      return { ok: true as const };
+    }),
+  });
+}

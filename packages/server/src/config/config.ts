@@ -1,0 +1,154 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { DatabaseConfig } from '../db/connect.js';
+import type { BlobStoreConfig } from '../storage/index.js';
+import { MAX_NODE_ID } from '../ids/snowflake.js';
+
+export type Role = 'api' | 'worker' | 'all';
+
+/** Everything the server needs, parsed once at start. Services receive this, never `process.env`. */
+export interface Config {
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Base URL clients use to reach this server; derived from host and port when unset. */
+  publicUrl: string | undefined;
+  role: Role;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  nodeId: number;
+  /** HMAC key for signed URLs; generated and kept in `<dataDir>/secret` when unset. */
+  secret: string | undefined;
+  database: DatabaseConfig;
+  media: BlobStoreConfig;
+  sessionTtlDays: number;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  APERTURE_DATA_DIR: z.string().min(1).default('./data'),
+  APERTURE_DATABASE_URL: z.string().min(1).optional(),
+  APERTURE_MEDIA_URL: z.string().min(1).optional(),
+  APERTURE_HOST: z.string().min(1).default('127.0.0.1'),
+  APERTURE_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  APERTURE_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  APERTURE_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  APERTURE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  APERTURE_NODE_ID: z.coerce.number().int().min(0).max(MAX_NODE_ID).optional(),
+  APERTURE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  APERTURE_SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  APERTURE_TRUST_PROXY: booleanString.default(false),
+  AWS_REGION: z.string().optional(),
+});
+
+/** `sqlite:<path>` or `postgres://…[?schema=name]`. */
+export function parseDatabaseUrl(url: string, baseDir: string): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (file === '') throw new Error('sqlite: URL needs a file path, e.g. sqlite:./data/aperture.db');
+    return { kind: 'sqlite', path: file === ':memory:' ? file : path.resolve(baseDir, file) };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema') ?? undefined;
+    parsed.searchParams.delete('schema');
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+      throw new Error('schema must be a lower-case SQL identifier');
+    }
+    return { kind: 'postgres', url: parsed.toString(), ...(schema ? { schema } : {}) };
+  }
+  throw new Error('must start with sqlite: or postgres://');
+}
+
+/** `file:<dir>` or `s3://<bucket>?region=…&endpoint=…&forcePathStyle=true`. */
+export function parseMediaUrl(url: string, baseDir: string, defaultRegion: string | undefined): BlobStoreConfig {
+  if (url.startsWith('file:')) {
+    const dir = url.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
+    if (dir === '') throw new Error('file: URL needs a directory, e.g. file:./data/media');
+    return { kind: 'disk', root: path.resolve(baseDir, dir) };
+  }
+  if (url.startsWith('s3://')) {
+    const parsed = new URL(url);
+    const bucket = parsed.hostname;
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new Error(`"${bucket}" is not a valid bucket name`);
+    const endpoint = parsed.searchParams.get('endpoint') ?? undefined;
+    if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) throw new Error('endpoint must be an http(s) URL');
+    const region = parsed.searchParams.get('region') ?? defaultRegion ?? 'us-east-1';
+    const forcePathStyle = parsed.searchParams.get('forcePathStyle');
+    if (forcePathStyle !== null && forcePathStyle !== 'true' && forcePathStyle !== 'false') {
+      throw new Error('forcePathStyle must be true or false');
+    }
+    return {
+      kind: 's3',
+      bucket,
+      region,
+      ...(endpoint ? { endpoint } : {}),
+      ...(forcePathStyle !== null ? { forcePathStyle: forcePathStyle === 'true' } : {}),
+    };
+  }
+  throw new Error('must start with file: or s3://');
+}
+
+/**
+ * Parse configuration from environment variables. Collects every problem before failing, so an
+ * operator fixes a broken deployment in one pass. Relative paths resolve against `cwd`.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  // Empty variables are treated as unset: `APERTURE_PORT=` in a .env file should mean "default".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.success ? parsed.data : undefined;
+  const dataDir = path.resolve(cwd, typeof present.APERTURE_DATA_DIR === 'string' ? present.APERTURE_DATA_DIR : './data');
+
+  let database: DatabaseConfig | undefined;
+  try {
+    database = present.APERTURE_DATABASE_URL
+      ? parseDatabaseUrl(present.APERTURE_DATABASE_URL, cwd)
+      : { kind: 'sqlite', path: path.join(dataDir, 'aperture.db') };
+  } catch (error) {
+    problems.push(`APERTURE_DATABASE_URL: ${(error as Error).message}`);
+  }
+  let media: BlobStoreConfig | undefined;
+  try {
+    media = present.APERTURE_MEDIA_URL
+      ? parseMediaUrl(present.APERTURE_MEDIA_URL, cwd, present.AWS_REGION)
+      : { kind: 'disk', root: path.join(dataDir, 'media') };
+  } catch (error) {
+    problems.push(`APERTURE_MEDIA_URL: ${(error as Error).message}`);
+  }
+
+  if (problems.length > 0 || !e || !database || !media) throw new ConfigError(problems);
+  return {
+    dataDir,
+    host: e.APERTURE_HOST,
+    port: e.APERTURE_PORT,
+    publicUrl: e.APERTURE_PUBLIC_URL,
+    role: e.APERTURE_ROLE,
+    logLevel: e.APERTURE_LOG_LEVEL,
+    // Without an explicit node id, a random one makes collisions between processes that share a
+    // database unlikely (1 in 8,192 per pair); set APERTURE_NODE_ID per process to rule them out.
+    nodeId: e.APERTURE_NODE_ID ?? Math.floor(Math.random() * (MAX_NODE_ID + 1)),
+    secret: e.APERTURE_SECRET,
+    database,
+    media,
+    sessionTtlDays: e.APERTURE_SESSION_TTL_DAYS,
+    trustProxy: e.APERTURE_TRUST_PROXY,
+  };
+}

@@ -1,0 +1,11 @@
+export { openDatabase } from './connect.js';
+export type { DatabaseConfig, Db } from './connect.js';
+export { postgresCapabilities, sqliteCapabilities } from './capabilities.js';
+export type { DialectCapabilities, UniqueViolation } from './capabilities.js';
+export { migrateToLatest, MigrationFailedError } from './migrate.js';
+export type { MigrateResult } from './migrate.js';
+export { MIGRATIONS } from './migrations/index.js';
+export type { MigrationFactory } from './migrations/index.js';
+export { DatabaseConnectError, redactDatabaseUrl } from './postgres.js';
+export { UnsafeIntegerError } from './result-plugin.js';
+export type * from './schema.js';

@@ -1,0 +1,13 @@
+import { accounts0001 } from './0001-accounts.js';
+import type { MigrationFactory } from './migration-factory.js';
+
+export type { MigrationFactory } from './migration-factory.js';
+
+/**
+ * Every migration, imported in code rather than discovered on disk, so the built `dist/` carries
+ * them. Kysely applies them in key order: append a new key that sorts last; never rename, edit or
+ * remove one that has shipped.
+ */
+export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.freeze({
+  '0001_accounts': accounts0001,
+});

@@ -1,0 +1,29 @@
+/**
+ * The one table of Aperture error codes. Every error a client can see carries one of these codes;
+ * the HTTP status and tRPC code follow from it. Codes are part of the public API: never rename one.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, trpc: 'BAD_REQUEST', message: 'The input is not valid.' },
+  MALFORMED_REQUEST: { status: 400, trpc: 'PARSE_ERROR', message: 'The request body could not be parsed.' },
+  UNAUTHENTICATED: { status: 401, trpc: 'UNAUTHORIZED', message: 'Sign in to do this.' },
+  INVALID_CREDENTIALS: { status: 401, trpc: 'UNAUTHORIZED', message: 'Wrong username or password.' },
+  FORBIDDEN: { status: 403, trpc: 'FORBIDDEN', message: 'You are not allowed to do this.' },
+  SIGNATURE_INVALID: { status: 403, trpc: 'FORBIDDEN', message: 'The signed URL is invalid.' },
+  SIGNATURE_EXPIRED: { status: 403, trpc: 'FORBIDDEN', message: 'The signed URL has expired.' },
+  NOT_FOUND: { status: 404, trpc: 'NOT_FOUND', message: 'Not found.' },
+  METHOD_NOT_SUPPORTED: { status: 405, trpc: 'METHOD_NOT_SUPPORTED', message: 'Method not supported.' },
+  USERNAME_TAKEN: { status: 409, trpc: 'CONFLICT', message: 'That username is taken.' },
+  EMAIL_TAKEN: { status: 409, trpc: 'CONFLICT', message: 'That email is already registered.' },
+  CONFLICT: { status: 409, trpc: 'CONFLICT', message: 'The request conflicts with the current state.' },
+  PAYLOAD_TOO_LARGE: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' },
+  RATE_LIMITED: { status: 429, trpc: 'TOO_MANY_REQUESTS', message: 'Too many attempts; wait and try again.' },
+  INTERNAL: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' },
+  UNAVAILABLE: { status: 503, trpc: 'INTERNAL_SERVER_ERROR', message: 'A backing service is unavailable.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export type TrpcErrorCode = (typeof ERROR_CODES)[ErrorCode]['trpc'];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}

@@ -1,0 +1,76 @@
+import { TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { AppError, type ValidationIssue } from './app-error.js';
+import { ERROR_CODES, type ErrorCode } from './codes.js';
+import {
+  BlobNotFoundError,
+  PayloadTooLargeError,
+  SignatureExpiredError,
+  SignatureInvalidError,
+} from '../storage/errors.js';
+
+/** tRPC's own failures (bad path, bad method, unparseable input) mapped onto our table. */
+const FROM_TRPC: Partial<Record<TRPCError['code'], ErrorCode>> = {
+  PARSE_ERROR: 'MALFORMED_REQUEST',
+  BAD_REQUEST: 'MALFORMED_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_SUPPORTED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNAUTHORIZED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  TOO_MANY_REQUESTS: 'RATE_LIMITED',
+};
+
+export function zodIssues(error: ZodError): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    code: issue.code,
+    message: issue.message,
+  }));
+}
+
+/**
+ * The one mapping from anything thrown to what a client may see. Unknown errors become INTERNAL
+ * with the generic message: their text may hold SQL, paths or stack details.
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof TRPCError) {
+    if (error.cause instanceof AppError) return error.cause;
+    if (error.cause instanceof ZodError) {
+      return new AppError('VALIDATION_FAILED', validationMessage(error.cause), { issues: zodIssues(error.cause) });
+    }
+    const code = FROM_TRPC[error.code];
+    if (code) {
+      // tRPC's own messages describe the request, never server internals, so they are safe to pass on.
+      return new AppError(code, error.message || undefined);
+    }
+    if (error.cause !== undefined && error.cause !== error) return toAppError(error.cause);
+    return new AppError('INTERNAL', undefined, { cause: error });
+  }
+  if (error instanceof ZodError) {
+    return new AppError('VALIDATION_FAILED', validationMessage(error), { issues: zodIssues(error) });
+  }
+  if (error instanceof BlobNotFoundError) return new AppError('NOT_FOUND', undefined, { cause: error });
+  if (error instanceof SignatureExpiredError) return new AppError('SIGNATURE_EXPIRED', undefined, { cause: error });
+  if (error instanceof SignatureInvalidError) return new AppError('SIGNATURE_INVALID', undefined, { cause: error });
+  if (error instanceof PayloadTooLargeError) return new AppError('PAYLOAD_TOO_LARGE', undefined, { cause: error });
+  return new AppError('INTERNAL', undefined, { cause: error });
+}
+
+export function toTRPCError(error: AppError): TRPCError {
+  return new TRPCError({ code: ERROR_CODES[error.code].trpc, message: error.message, cause: error });
+}
+
+function validationMessage(error: ZodError): string {
+  const first = error.issues[0];
+  if (!first) return ERROR_CODES.VALIDATION_FAILED.message;
+  const where = first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return `${where}${first.message}${more}`;
+}
+
+/** The error body of non-tRPC routes (uploads, media, health): `{ error: { code, message } }`. */
+export function restErrorBody(error: AppError): { error: { code: ErrorCode; message: string; issues?: ValidationIssue[] } } {
+  return { error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } };
+}

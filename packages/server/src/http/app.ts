@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import type { Config } from '../config/config.js';
+import type { Db } from '../db/connect.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { Services } from '../services.js';
+import { createAppRouter, type AppRouter } from '../api/router.js';
+import type { RequestContext } from '../api/context.js';
+import { toAppError } from '../errors/map-error.js';
+import { handleHttpError, handleNotFound } from './errors.js';
+import { registerOpsRoutes } from './health.js';
+import type { Metrics } from './metrics.js';
+import { registerUploadRoutes } from './uploads.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  blobs: BlobStore;
+  services: Services;
+  metrics: Metrics;
+  logStream?: NodeJS.WritableStream | undefined;
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}
+
+export function buildApp({ config, db, blobs, services, metrics, logStream }: AppDeps): FastifyInstance {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      ...(logStream ? { stream: logStream } : {}),
+      serializers: {
+        // Headers help debugging (user agent, proxies); credentials in them are redacted below.
+        req: (req: { method: string; url: string; id: string; ip?: string; headers: Record<string, unknown> }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          ip: req.ip,
+          headers: req.headers,
+        }),
+      },
+      // Tokens must never reach a log line, whichever serializer or plugin logs the request.
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'],
+        censor: '[redacted]',
+      },
+    },
+    genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 5_000 },
+  });
+
+  app.setErrorHandler(handleHttpError);
+  app.setNotFoundHandler(handleNotFound);
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.recordHttp(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const router = createAppRouter(services, metrics);
+  const trpcOptions: FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] = {
+    router,
+    async createContext({ req }): Promise<RequestContext> {
+      const token = bearerToken(req.headers.authorization);
+      return {
+        viewer: token ? await services.accounts.authenticate(token) : null,
+        requestId: req.id,
+        ip: req.ip ?? null,
+        userAgent: req.headers['user-agent'] ?? null,
+      };
+    },
+    onError({ error, path, req }) {
+      const app = toAppError(error);
+      if (app.code === 'INTERNAL' || app.code === 'UNAVAILABLE') {
+        req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+      }
+    },
+    responseMeta({ errors }) {
+      const retryAfter = errors.map((e) => toAppError(e).retryAfter).find((s) => s !== undefined);
+      return retryAfter !== undefined ? { headers: { 'retry-after': String(retryAfter) } } : {};
+    },
+  };
+  void app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
+
+  registerOpsRoutes(app, { db, blobs, metrics });
+  registerUploadRoutes(app, blobs);
+  return app;
+}

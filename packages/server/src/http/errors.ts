@@ -1,0 +1,27 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors/app-error.js';
+import { restErrorBody, toAppError } from '../errors/map-error.js';
+
+/** Fastify's own failures (body too large, bad content type) mapped onto our table. */
+function fromFastify(error: FastifyError): AppError | undefined {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE');
+  if (error.code?.startsWith('FST_ERR_CTP_') || error.validation) {
+    return new AppError('MALFORMED_REQUEST', error.message);
+  }
+  return undefined;
+}
+
+/**
+ * The error handler for every non-tRPC route: a stable `{ error: { code, message } }` body, the
+ * status from our table, internals only in the log (with the request id to find them).
+ */
+export function handleHttpError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const app = fromFastify(error) ?? toAppError(error);
+  if (app.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
+  if (app.retryAfter !== undefined) void reply.header('retry-after', String(app.retryAfter));
+  void reply.status(app.status).send(restErrorBody(app));
+}
+
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(404).send(restErrorBody(new AppError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)));
+}

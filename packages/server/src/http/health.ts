@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../db/connect.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { Metrics } from './metrics.js';
+
+const READY_TIMEOUT_MS = 2_000;
+
+async function check(name: string, probe: () => Promise<void>): Promise<{ name: string; ok: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([probe(), timeout]);
+    return { name, ok: true };
+  } catch (error) {
+    // The probe's own message names the failure without credentials (connection refused, timeout).
+    return { name, ok: false, error: error instanceof Error ? error.message.split('\n')[0] : 'failed' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Liveness, readiness and Prometheus metrics. */
+export function registerOpsRoutes(app: FastifyInstance, deps: { db: Db; blobs: BlobStore; metrics: Metrics }): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const checks = await Promise.all([
+      check('database', () => deps.db.ping()),
+      check(`media (${deps.blobs.kind})`, () => deps.blobs.ping()),
+    ]);
+    const ready = checks.every((c) => c.ok);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    return reply.header('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+}

@@ -1,0 +1,7 @@
+export { createServer, migrate, type ApertureServer, type CreateServerOptions } from './server.js';
+export { loadConfig, ConfigError, type Config, type Role } from './config/config.js';
+export type { AppRouter } from './api/router.js';
+export type { ApertureErrorData } from './api/trpc.js';
+export { ERROR_CODES, type ErrorCode } from './errors/codes.js';
+export type { ValidationIssue } from './errors/app-error.js';
+export type { PrivateUser, PublicUser, SessionInfo, AuthResult } from './modules/accounts/types.js';

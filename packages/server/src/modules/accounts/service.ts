@@ -1,0 +1,185 @@
+import type { Db } from '../../db/connect.js';
+import type { UserRow } from '../../db/schema.js';
+import type { Clock } from '../../clock.js';
+import type { IdGenerator } from '../../ids/snowflake.js';
+import { AppError } from '../../errors/app-error.js';
+import type { PasswordHasher } from './passwords.js';
+import { presentPrivateUser, presentSession } from './presenters.js';
+import type { LoginInput, RegisterInput, UpdateProfileInput } from './schemas.js';
+import { LoginThrottle } from './throttle.js';
+import { hashToken, looksLikeSessionToken, newSessionToken } from './tokens.js';
+import type { AuthResult, ClientInfo, PrivateUser, SessionInfo, Viewer } from './types.js';
+
+export interface AccountsServiceDeps {
+  db: Db;
+  ids: IdGenerator;
+  clock: Clock;
+  passwords: PasswordHasher;
+  sessionTtlDays: number;
+}
+
+/** How often a session's last-used time is written: at most once a minute, not on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export class AccountsService {
+  private readonly throttle: LoginThrottle;
+
+  constructor(private readonly deps: AccountsServiceDeps) {
+    this.throttle = new LoginThrottle(deps.db.kysely);
+  }
+
+  async register(input: RegisterInput, client: ClientInfo): Promise<AuthResult> {
+    const { db, ids, clock, passwords } = this.deps;
+    const emailKey = input.email.toLowerCase();
+    await this.assertAvailable(input.username, emailKey);
+    const passwordHash = await passwords.hash(input.password);
+    const now = clock.now().toISOString();
+    const userId = ids.next();
+    try {
+      await db.kysely
+        .insertInto('users')
+        .values({
+          id: userId,
+          username: input.username,
+          username_key: input.username,
+          email: input.email,
+          email_key: emailKey,
+          password_hash: passwordHash,
+          display_name: input.displayName || input.username,
+          bio: '',
+          created_at: now,
+          updated_at: now,
+          last_active_at: now,
+        })
+        .execute();
+    } catch (error) {
+      // Two registrations racing past assertAvailable: the unique index decides, with the same error.
+      const violation = db.caps.isUniqueViolation(error);
+      if (violation?.columns.includes('email_key')) throw new AppError('EMAIL_TAKEN');
+      if (violation?.columns.includes('username_key')) throw new AppError('USERNAME_TAKEN');
+      throw error;
+    }
+    return this.openSession(await this.getUserRow(userId), client);
+  }
+
+  /**
+   * Sign in by username or email. Unknown account and wrong password take the same work and
+   * give the same error; repeated failures on one name back off exponentially.
+   */
+  async login(input: LoginInput, client: ClientInfo): Promise<AuthResult> {
+    const { db, clock, passwords } = this.deps;
+    const key = input.username.toLowerCase();
+    await this.throttle.assertAllowed(key, clock.now());
+    const column = key.includes('@') ? 'email_key' : 'username_key';
+    const user = await db.kysely.selectFrom('users').selectAll().where(column, '=', key).executeTakeFirst();
+    const ok = user ? await passwords.verify(user.password_hash, input.password) : false;
+    if (!user) await passwords.verifyAgainstDummy(input.password);
+    if (!user || !ok) {
+      await this.throttle.recordFailure(key, clock.now());
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    await this.throttle.reset(key);
+    return this.openSession(user, client);
+  }
+
+  /** The viewer for a bearer token, or null when the token is unknown, revoked or expired. */
+  async authenticate(token: string): Promise<Viewer | null> {
+    if (!looksLikeSessionToken(token)) return null;
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    const session = await db.kysely
+      .selectFrom('sessions')
+      .select(['id', 'user_id', 'last_used_at', 'expires_at', 'revoked_at'])
+      .where('token_hash', '=', hashToken(token))
+      .executeTakeFirst();
+    if (!session || session.revoked_at !== null || session.expires_at <= now.toISOString()) return null;
+    if (now.getTime() - Date.parse(session.last_used_at) > TOUCH_INTERVAL_MS) {
+      const at = now.toISOString();
+      await db.kysely.updateTable('sessions').set({ last_used_at: at }).where('id', '=', session.id).execute();
+      await db.kysely.updateTable('users').set({ last_active_at: at }).where('id', '=', session.user_id).execute();
+    }
+    return { userId: session.user_id, sessionId: session.id };
+  }
+
+  async logout(viewer: Viewer): Promise<void> {
+    await this.revokeSession(viewer, viewer.sessionId);
+  }
+
+  async me(viewer: Viewer): Promise<PrivateUser> {
+    return presentPrivateUser(await this.getUserRow(viewer.userId));
+  }
+
+  async updateProfile(viewer: Viewer, input: UpdateProfileInput): Promise<PrivateUser> {
+    const { db, clock } = this.deps;
+    await db.kysely
+      .updateTable('users')
+      .set({
+        ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+        ...(input.bio !== undefined ? { bio: input.bio } : {}),
+        updated_at: clock.now().toISOString(),
+      })
+      .where('id', '=', viewer.userId)
+      .execute();
+    return this.me(viewer);
+  }
+
+  /** Active sessions of the viewer, newest first. */
+  async listSessions(viewer: Viewer): Promise<SessionInfo[]> {
+    const rows = await this.deps.db.kysely
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', viewer.userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', this.deps.clock.now().toISOString())
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map((row) => presentSession(row, viewer.sessionId));
+  }
+
+  /** Revoke one of the viewer's own sessions; someone else's session answers not-found. */
+  async revokeSession(viewer: Viewer, sessionId: string): Promise<void> {
+    const result = await this.deps.db.kysely
+      .updateTable('sessions')
+      .set({ revoked_at: this.deps.clock.now().toISOString() })
+      .where('id', '=', sessionId)
+      .where('user_id', '=', viewer.userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw new AppError('NOT_FOUND', 'No such session.');
+  }
+
+  private async assertAvailable(usernameKey: string, emailKey: string): Promise<void> {
+    const clash = await this.deps.db.kysely
+      .selectFrom('users')
+      .select(['username_key', 'email_key'])
+      .where((eb) => eb.or([eb('username_key', '=', usernameKey), eb('email_key', '=', emailKey)]))
+      .execute();
+    if (clash.some((row) => row.username_key === usernameKey)) throw new AppError('USERNAME_TAKEN');
+    if (clash.some((row) => row.email_key === emailKey)) throw new AppError('EMAIL_TAKEN');
+  }
+
+  private async getUserRow(userId: string): Promise<UserRow> {
+    const row = await this.deps.db.kysely.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+    if (!row) throw new AppError('UNAUTHENTICATED', 'This account no longer exists.');
+    return row;
+  }
+
+  private async openSession(user: UserRow, client: ClientInfo): Promise<AuthResult> {
+    const { db, ids, clock, sessionTtlDays } = this.deps;
+    const token = newSessionToken();
+    const now = clock.now();
+    const row = {
+      id: ids.next(),
+      user_id: user.id,
+      token_hash: hashToken(token),
+      user_agent: client.userAgent?.slice(0, 256) ?? null,
+      ip: client.ip,
+      created_at: now.toISOString(),
+      last_used_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + sessionTtlDays * 86_400_000).toISOString(),
+      revoked_at: null,
+    };
+    await db.kysely.insertInto('sessions').values(row).execute();
+    return { token, user: presentPrivateUser(user), session: presentSession(row, row.id) };
+  }
+}

@@ -1,0 +1,44 @@
+/** Public shapes of the accounts module, as they travel on the wire. */
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  bio: string;
+  isPrivate: boolean;
+  createdAt: string;
+}
+
+/** The signed-in user's own view of their account. */
+export interface PrivateUser extends PublicUser {
+  email: string;
+}
+
+export interface SessionInfo {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  /** True for the session making this request. */
+  current: boolean;
+}
+
+export interface AuthResult {
+  /** Bearer token for `Authorization: Bearer …`; shown once, never stored by the server. */
+  token: string;
+  user: PrivateUser;
+  session: SessionInfo;
+}
+
+/** Who is making a request, once their token checked out. */
+export interface Viewer {
+  userId: string;
+  sessionId: string;
+}
+
+/** Request facts recorded on a new session. */
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}

@@ -1,0 +1,187 @@
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+
+/** s3rver's built-in account; it accepts any signature made with these. */
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+export const S3RVER_REGION = 'us-east-1';
+
+export interface S3rverHarness {
+  endpoint: string;
+  bucket: string;
+  stop(): Promise<void>;
+}
+
+// s3rver ships no types; these are the few members the harness touches.
+interface KoaContext {
+  method: string;
+  path: string;
+  query: Record<string, string | string[] | undefined>;
+  req: IncomingMessage | Readable;
+  status: number;
+  type: string;
+  body: unknown;
+}
+type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+interface S3rverInstance {
+  middleware: Middleware[];
+  run(): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+type S3rverClass = new (options: Record<string, unknown>) => S3rverInstance;
+type S3ErrorClass = new (code: string, message: string, detail?: Record<string, unknown>) => Error;
+
+const require = createRequire(import.meta.url);
+const S3rver = require('s3rver') as S3rverClass;
+const S3Error = require('s3rver/lib/models/error') as S3ErrorClass;
+
+/** Starts s3rver on 127.0.0.1 (free port) in a temp folder with one fresh bucket. Silent. */
+export async function startS3rver(): Promise<S3rverHarness> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'aperture-s3rver-'));
+  const bucket = 'aperture-test';
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
+  // Koa composes `middleware` when the server starts listening, so this runs before s3rver's router.
+  server.middleware.unshift(multipartGapsMiddleware(directory));
+  const { port } = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    bucket,
+    async stop() {
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+/**
+ * Fills gaps of the test double, not of Aperture: real S3 implements all of this. s3rver 3.7.1 has
+ * no ListParts (GET ?uploadId) and no AbortMultipartUpload (DELETE ?uploadId answers 405), accepts
+ * parts for unknown uploads, and completes uploads without checking the listed parts' ETags or sizes.
+ * This middleware answers the first two from s3rver's own folder layout
+ * (`<dir>/<bucket>/._S3rver_uploads/<uploadId>/{key, metadata, <n>, <n>.md5}`) and adds S3's checks
+ * (NoSuchUpload, InvalidPart, EntityTooSmall) before handing the rest to s3rver.
+ */
+function multipartGapsMiddleware(directory: string): Middleware {
+  return async (ctx, next) => {
+    const uploadIdParam = ctx.query['uploadId'];
+    if (typeof uploadIdParam !== 'string') return next();
+    const [, bucket = '', ...keySegments] = ctx.path.split('/').map((s) => decodeURIComponent(s));
+    const key = keySegments.join('/');
+    const uploadDir = path.join(directory, bucket, '._S3rver_uploads', uploadIdParam);
+    await assertUploadExists(uploadDir, uploadIdParam, key);
+
+    switch (ctx.method) {
+      case 'GET':
+        ctx.type = 'application/xml';
+        ctx.body = await listPartsXml(uploadDir, bucket, key, uploadIdParam);
+        return;
+      case 'DELETE':
+        await rm(uploadDir, { recursive: true, force: true });
+        ctx.status = 204;
+        return;
+      case 'POST': {
+        const xml = await readBody(ctx.req);
+        await checkCompletion(uploadDir, xml);
+        // s3rver reads the completion body itself, so give it a fresh copy.
+        ctx.req = Readable.from([Buffer.from(xml)]);
+        return next();
+      }
+      default:
+        return next();
+    }
+  };
+}
+
+async function assertUploadExists(uploadDir: string, uploadId: string, key: string): Promise<void> {
+  const noSuchUpload = () =>
+    new S3Error(
+      'NoSuchUpload',
+      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      { UploadId: uploadId },
+    );
+  if (!/^[0-9a-f]+$/.test(uploadId)) throw noSuchUpload();
+  const storedKey = await readFile(path.join(uploadDir, 'key'), 'utf8').catch(() => undefined);
+  if (storedKey !== key) throw noSuchUpload();
+}
+
+interface PartFile {
+  partNumber: number;
+  etag: string;
+  size: number;
+  lastModified: Date;
+}
+
+async function readParts(uploadDir: string): Promise<PartFile[]> {
+  const parts: PartFile[] = [];
+  for (const name of await readdir(uploadDir)) {
+    if (!/^\d+$/.test(name)) continue;
+    const [info, etag] = await Promise.all([
+      stat(path.join(uploadDir, name)),
+      readFile(path.join(uploadDir, `${name}.md5`), 'utf8').catch(() => undefined),
+    ]);
+    if (etag !== undefined) parts.push({ partNumber: Number(name), etag, size: info.size, lastModified: info.mtime });
+  }
+  return parts.sort((a, b) => a.partNumber - b.partNumber);
+}
+
+async function listPartsXml(uploadDir: string, bucket: string, key: string, uploadId: string): Promise<string> {
+  const parts = await readParts(uploadDir);
+  const partXml = parts
+    .map(
+      (p) =>
+        `<Part><PartNumber>${p.partNumber}</PartNumber><LastModified>${p.lastModified.toISOString()}</LastModified>` +
+        `<ETag>&quot;${p.etag}&quot;</ETag><Size>${p.size}</Size></Part>`,
+    )
+    .join('');
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+    `<Bucket>${escapeXml(bucket)}</Bucket><Key>${escapeXml(key)}</Key><UploadId>${uploadId}</UploadId>` +
+    `<PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>${parts.at(-1)?.partNumber ?? 0}</NextPartNumberMarker>` +
+    `<MaxParts>10000</MaxParts><IsTruncated>false</IsTruncated>${partXml}</ListPartsResult>`
+  );
+}
+
+async function checkCompletion(uploadDir: string, xml: string): Promise<void> {
+  const stored = new Map((await readParts(uploadDir)).map((p) => [p.partNumber, p]));
+  const listed = [...xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => ({
+    partNumber: Number(/<PartNumber>(\d+)<\/PartNumber>/.exec(m[1] ?? '')?.[1]),
+    etag: (/<ETag>([\s\S]*?)<\/ETag>/.exec(m[1] ?? '')?.[1] ?? '').replaceAll('&quot;', '').replaceAll('"', ''),
+  }));
+  for (const [index, part] of listed.entries()) {
+    const found = stored.get(part.partNumber);
+    if (!found || found.etag !== part.etag) {
+      throw new S3Error(
+        'InvalidPart',
+        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+        { UploadId: path.basename(uploadDir), PartNumber: part.partNumber, ETag: part.etag },
+      );
+    }
+    if (found.size < MIN_PART_SIZE && index < listed.length - 1) {
+      throw new S3Error('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', {
+        PartNumber: part.partNumber,
+      });
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage | Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function escapeXml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
