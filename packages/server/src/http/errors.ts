@@ -19,6 +19,8 @@ export function handleHttpError(error: FastifyError, request: FastifyRequest, re
   const app = fromFastify(error) ?? toAppError(error);
   if (app.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
   if (app.retryAfter !== undefined) void reply.header('retry-after', String(app.retryAfter));
+  // The rest of an oversized body is still on the wire: close rather than read it.
+  if (app.code === 'PAYLOAD_TOO_LARGE') void reply.header('connection', 'close');
   void reply.status(app.status).send(restErrorBody(app));
 }
 

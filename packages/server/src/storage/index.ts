@@ -22,7 +22,11 @@ export type BlobStoreConfig =
 export function createBlobStore(config: BlobStoreConfig, deps: { secret: string; publicUrl: () => string }): BlobStore {
   switch (config.kind) {
     case 'disk':
-      return new LocalBlobStore({ root: config.root, signer: new UploadSigner(deps.secret), publicUrl: deps.publicUrl });
+      return new LocalBlobStore({
+        root: config.root,
+        signer: new UploadSigner(deps.secret),
+        publicUrl: deps.publicUrl,
+      });
     case 's3':
       return new S3BlobStore({
         bucket: config.bucket,

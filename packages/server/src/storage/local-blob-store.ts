@@ -82,7 +82,9 @@ export class LocalBlobStore implements BlobStore {
     }
     // An empty file has no last byte; fs streams read one byte for `end: -1`, so give no range.
     const body =
-      size === 0 ? handle.createReadStream({ start: 0 }) : handle.createReadStream(range ?? { start: 0, end: size - 1 });
+      size === 0
+        ? handle.createReadStream({ start: 0 })
+        : handle.createReadStream(range ?? { start: 0, end: size - 1 });
     return {
       body,
       size,

@@ -190,7 +190,12 @@ export class S3BlobStore implements BlobStore {
   ): Promise<SignedTarget> {
     assertValidKey(key);
     assertPartNumber(partNumber);
-    const command = new UploadPartCommand({ Bucket: this.#bucket, Key: key, UploadId: uploadId, PartNumber: partNumber });
+    const command = new UploadPartCommand({
+      Bucket: this.#bucket,
+      Key: key,
+      UploadId: uploadId,
+      PartNumber: partNumber,
+    });
     return this.#presign((args) => getSignedUrl(this.#client, command, args), options, undefined);
   }
 
@@ -229,7 +234,9 @@ export class S3BlobStore implements BlobStore {
           Bucket: this.#bucket,
           Key: key,
           UploadId: uploadId,
-          MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: `"${stripQuotes(p.etag)}"` })) },
+          MultipartUpload: {
+            Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: `"${stripQuotes(p.etag)}"` })),
+          },
         }),
       );
     } catch (error) {

@@ -7,7 +7,7 @@ interface SdkError {
 }
 
 function asSdkError(error: unknown): SdkError {
-  return typeof error === 'object' && error !== null ? (error as SdkError) : {};
+  return typeof error === 'object' && error !== null ? error : {};
 }
 
 /** True for a missing object: NoSuchKey on GET, a body-less 404 (`NotFound`) on HEAD. */

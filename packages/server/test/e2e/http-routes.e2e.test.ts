@@ -113,8 +113,8 @@ describe('scale-out configuration from URLs (Postgres when available, s3:// medi
       AWS_ACCESS_KEY_ID: 'S3RVER',
     });
     expect(config.media).toEqual({ kind: 's3', bucket: s3.bucket, region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true });
-    process.env.AWS_ACCESS_KEY_ID ??= 'S3RVER';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'S3RVER';
+    process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+    process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
     const server = await createServer(config);
     try {
       const url = await server.start();

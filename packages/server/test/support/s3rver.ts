@@ -18,12 +18,19 @@ export interface S3rverHarness {
 // s3rver ships no types; these are the few members the harness touches.
 interface KoaContext {
   method: string;
+  store: FilesystemStore;
   path: string;
   query: Record<string, string | string[] | undefined>;
   req: IncomingMessage | Readable;
   status: number;
   type: string;
   body: unknown;
+}
+interface FilesystemStore {
+  listObjects(
+    bucket: string,
+    options: { prefix?: string; maxKeys?: number },
+  ): Promise<{ objects: { key: string; size: number; lastModifiedDate: Date; metadata: Record<string, string> }[] }>;
 }
 type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
 interface S3rverInstance {
@@ -49,8 +56,8 @@ export async function startS3rver(): Promise<S3rverHarness> {
     directory,
     configureBuckets: [{ name: bucket }],
   });
-  // Koa composes `middleware` when the server starts listening, so this runs before s3rver's router.
-  server.middleware.unshift(multipartGapsMiddleware(directory));
+  // Koa composes `middleware` when the server starts listening, so these run before s3rver's router.
+  server.middleware.unshift(multipartGapsMiddleware(directory), listObjectsV2Middleware(), atomicPutMiddleware());
   const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -64,6 +71,88 @@ export async function startS3rver(): Promise<S3rverHarness> {
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 
+/** `/<bucket>/<key…>` of a path-style request, decoded. */
+function bucketAndKey(ctx: KoaContext): { bucket: string; key: string } {
+  const [, bucket = '', ...keySegments] = ctx.path.split('/').map((s) => decodeURIComponent(s));
+  return { bucket, key: keySegments.join('/') };
+}
+
+/**
+ * Fills a gap of the test double, not of Aperture: a real S3 PUT is atomic, but s3rver streams the
+ * body straight into the object's final file, so concurrent PUTs of one key interleave their bytes.
+ * Serialising PUTs per key here gives the double S3's semantics (the last complete PUT wins).
+ */
+function atomicPutMiddleware(): Middleware {
+  const tails = new Map<string, Promise<void>>();
+  return async (ctx, next) => {
+    const { bucket, key } = bucketAndKey(ctx);
+    const subresource = ['uploadId', 'partNumber', 'tagging', 'acl'].some((q) => q in ctx.query);
+    if (ctx.method !== 'PUT' || key === '' || subresource) {
+      return next();
+    }
+    const id = `${bucket}/${key}`;
+    const previous = tails.get(id) ?? Promise.resolve();
+    const mine = previous.then(next);
+    const tail = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    tails.set(id, tail);
+    try {
+      await mine;
+    } finally {
+      if (tails.get(id) === tail) tails.delete(id);
+    }
+  };
+}
+
+/**
+ * Fills a gap of the test double, not of Aperture: s3rver 3.7.1 encrypts ListObjectsV2 continuation
+ * tokens with DES, which OpenSSL 3 (Node ≥ 17) no longer provides, so every truncated listing fails
+ * with InternalError; it also orders keys by folder walk ("a/b" before "a-c"), not by key as S3
+ * does. This answers ListObjectsV2 without a delimiter (all Aperture uses) from s3rver's own store.
+ */
+function listObjectsV2Middleware(): Middleware {
+  return async (ctx, next) => {
+    const { bucket, key } = bucketAndKey(ctx);
+    if (ctx.method !== 'GET' || key !== '' || ctx.query['list-type'] !== '2' || ctx.query['delimiter']) {
+      return next();
+    }
+    const prefix = typeof ctx.query['prefix'] === 'string' ? ctx.query['prefix'] : '';
+    const maxKeys = Math.min(1000, Number(ctx.query['max-keys'] ?? 1000));
+    const token = ctx.query['continuation-token'];
+    const startAfter =
+      typeof token === 'string'
+        ? Buffer.from(token, 'base64url').toString('utf8')
+        : typeof ctx.query['start-after'] === 'string'
+          ? ctx.query['start-after']
+          : '';
+    const { objects } = await ctx.store.listObjects(bucket, { prefix, maxKeys: Infinity });
+    const sorted = objects
+      .filter((o) => o.key > startAfter)
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const page = sorted.slice(0, maxKeys);
+    const truncated = sorted.length > page.length;
+    const contents = page
+      .map(
+        (o) =>
+          `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModifiedDate.toISOString()}</LastModified>` +
+          `<ETag>${escapeXml(o.metadata['etag'] ?? '')}</ETag><Size>${o.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+      )
+      .join('');
+    const nextToken = truncated ? Buffer.from(page.at(-1)?.key ?? '').toString('base64url') : undefined;
+    ctx.type = 'application/xml';
+    ctx.body =
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+      '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+      `<Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount>` +
+      `<MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>` +
+      (typeof token === 'string' ? `<ContinuationToken>${token}</ContinuationToken>` : '') +
+      (nextToken === undefined ? '' : `<NextContinuationToken>${nextToken}</NextContinuationToken>`) +
+      `${contents}</ListBucketResult>`;
+  };
+}
+
 /**
  * Fills gaps of the test double, not of Aperture: real S3 implements all of this. s3rver 3.7.1 has
  * no ListParts (GET ?uploadId) and no AbortMultipartUpload (DELETE ?uploadId answers 405), accepts
@@ -76,8 +165,7 @@ function multipartGapsMiddleware(directory: string): Middleware {
   return async (ctx, next) => {
     const uploadIdParam = ctx.query['uploadId'];
     if (typeof uploadIdParam !== 'string') return next();
-    const [, bucket = '', ...keySegments] = ctx.path.split('/').map((s) => decodeURIComponent(s));
-    const key = keySegments.join('/');
+    const { bucket, key } = bucketAndKey(ctx);
     const uploadDir = path.join(directory, bucket, '._S3rver_uploads', uploadIdParam);
     await assertUploadExists(uploadDir, uploadIdParam, key);
 
@@ -183,5 +271,5 @@ async function readBody(req: IncomingMessage | Readable): Promise<string> {
 }
 
 function escapeXml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }

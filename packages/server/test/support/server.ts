@@ -31,9 +31,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const database = await options.dialect.create({ migrate: false });
   const s3 = options.media === 's3' ? await startS3rver() : undefined;
   // The S3 client reads credentials from the standard AWS variables, as in production; s3rver
-  // accepts any (it does not verify signatures).
-  process.env.AWS_ACCESS_KEY_ID ??= 'S3RVER';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'S3RVER';
+  // accepts only its own key id, though it does not verify signatures.
+  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
   const base = loadConfig({
     APERTURE_DATA_DIR: dataDir,
     APERTURE_PORT: '0',

@@ -1,0 +1,45 @@
+import { Option, type Command } from 'commander';
+import { serverFlag } from '../context.js';
+import type { ActionFactory } from '../program.js';
+import { parsePort, serverEnv, type ServerFlags } from './server-env.js';
+
+export function serveCommand(program: Command, action: ActionFactory): void {
+  program
+    .command('serve')
+    .description('run an Aperture server (SQLite and media under ./data unless configured)')
+    .option('-p, --port <n>', 'port to listen on, 0 for any free one (default: APERTURE_PORT or 4000)', parsePort)
+    .option('--host <host>', 'interface to listen on (default: APERTURE_HOST or 127.0.0.1)')
+    .option('--data-dir <dir>', 'where the database, media and secret live (default: APERTURE_DATA_DIR or ./data)')
+    .addOption(
+      new Option('--role <role>', 'what this process does (default: APERTURE_ROLE or all)').choices([
+        'api',
+        'worker',
+        'all',
+      ]),
+    )
+    .action(
+      action<ServerFlags>(async (ctx, flags) => {
+        // Only `serve` and `migrate` load the server, so the account commands start fast.
+        const { createServer, loadConfig } = await import('@aperture/server');
+        const config = loadConfig(serverEnv(ctx.io.env, flags));
+        const server = await createServer(config);
+        const url = await server.start();
+        ctx.io.stdout.write(
+          `Aperture is running at ${url} — next: aperture register --username you --email you@example.com${serverFlag(url)}\n`,
+        );
+        ctx.out.info(`Data: ${config.dataDir} (role: ${config.role}). Stop with Ctrl-C.`);
+
+        const signal = await new Promise<NodeJS.Signals>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        // A second signal while draining means "now".
+        const force = (): never => process.exit(1);
+        process.once('SIGINT', force);
+        process.once('SIGTERM', force);
+        ctx.out.info(`${signal}: stopping…`);
+        await server.stop();
+        ctx.out.info('Stopped.');
+      }),
+    );
+}

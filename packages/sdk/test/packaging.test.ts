@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const sdkDir = fileURLToPath(new URL('..', import.meta.url));
+const workspace = join(sdkDir, '..', '..');
+const distDir = join(sdkDir, 'dist');
+const tsc = join(workspace, 'node_modules', 'typescript', 'bin', 'tsc');
+
+function requireBuild(): void {
+  for (const file of ['index.js', 'bundle.d.ts']) {
+    if (!existsSync(join(distDir, file))) {
+      throw new Error(`packages/sdk/dist/${file} is missing: run npm run build first`);
+    }
+  }
+}
+
+describe('the built SDK', () => {
+  it('contains no server code: no built file imports the server', async () => {
+    requireBuild();
+    const files = (await readdir(distDir)).filter((f) => f.endsWith('.js'));
+    expect(files).toContain('index.js');
+    for (const file of files) {
+      const code = await readFile(join(distDir, file), 'utf8');
+      expect(code, file).not.toMatch(/@aperture\/server|packages\/server|\.\.\/server/);
+    }
+  });
+
+  it('ships types that import only its own dependencies', async () => {
+    requireBuild();
+    const bundle = await readFile(join(distDir, 'bundle.d.ts'), 'utf8');
+    const { dependencies } = JSON.parse(await readFile(join(sdkDir, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const imported = [...bundle.matchAll(/^(?:import|export)\b[^\n]*\bfrom '([^']+)'/gm)].map((m) => m[1]);
+    expect(imported.length).toBeGreaterThan(0);
+    for (const id of imported) expect(Object.keys(dependencies), id).toContain(id);
+  });
+});
+
+/**
+ * A project outside the workspace (so nothing resolves by walking up to its node_modules) that
+ * has only what `npm install @aperture/sdk` would give it: the SDK's package.json and dist, and
+ * its dependencies — not @aperture/server.
+ */
+describe('a project that installs only the SDK', () => {
+  let consumer: string;
+
+  beforeAll(async () => {
+    requireBuild();
+    consumer = await mkdtemp(join(tmpdir(), 'aperture-sdk-consumer-'));
+    expect(relative(workspace, consumer).startsWith('..')).toBe(true);
+    const installed = join(consumer, 'node_modules', '@aperture', 'sdk');
+    await mkdir(installed, { recursive: true });
+    await cp(join(sdkDir, 'package.json'), join(installed, 'package.json'));
+    await cp(distDir, join(installed, 'dist'), { recursive: true });
+    const { dependencies } = JSON.parse(await readFile(join(sdkDir, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    for (const name of Object.keys(dependencies)) {
+      const link = join(consumer, 'node_modules', name);
+      await mkdir(dirname(link), { recursive: true });
+      await symlink(join(workspace, 'node_modules', name), link, 'dir');
+    }
+    await writeFile(join(consumer, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    for (const name of ['good', 'bad']) {
+      await writeFile(
+        join(consumer, `tsconfig.${name}.json`),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            // tRPC's declarations use `Disposable`.
+            lib: ['ES2022', 'DOM', 'ESNext.Disposable'],
+            types: [],
+            strict: true,
+            noEmit: true,
+            // Check the SDK's declarations too: an import they cannot resolve must fail here.
+            skipLibCheck: false,
+          },
+          files: [`${name}.ts`],
+        }),
+      );
+    }
+    await writeFile(
+      join(consumer, 'good.ts'),
+      [
+        "import { createClient, ValidationError, type PrivateUser, type RouterOutputs } from '@aperture/sdk';",
+        'type IsAny<T> = 0 extends 1 & T ? true : false;',
+        "export const outputsAreTyped: IsAny<RouterOutputs['accounts']['sessions']> = false;",
+        "const client = createClient({ url: 'http://127.0.0.1:4000' });",
+        'const me = await client.me();',
+        'const name: string = me.username;',
+        'const user: PrivateUser = me;',
+        "const sessions = await client.trpc.accounts.sessions.query();",
+        'const current: boolean | undefined = sessions[0]?.current;',
+        'export const facts = { name, user, current, isValidation: (e: unknown) => e instanceof ValidationError };',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(consumer, 'bad.ts'),
+      [
+        "import { createClient } from '@aperture/sdk';",
+        "const client = createClient({ url: 'http://127.0.0.1:4000' });",
+        'export const wrapped = (await client.me()).nope;',
+        'export const raw = (await client.trpc.accounts.me.query()).nope;',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  afterAll(async () => {
+    if (consumer && !process.env['KEEP_CONSUMER']) await rm(consumer, { recursive: true, force: true });
+  });
+
+  async function typecheck(name: string): Promise<{ code: number; output: string }> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], { cwd: consumer });
+      return { code: 0, output: stdout + stderr };
+    } catch (error) {
+      const e = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: typeof e.code === 'number' ? e.code : 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+    }
+  }
+
+  it('does not have the server', () => {
+    expect(existsSync(join(consumer, 'node_modules', '@aperture', 'server'))).toBe(false);
+  });
+
+  it('type-checks code that uses what me() returns', async () => {
+    const { code, output } = await typecheck('good');
+    expect(output).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('fails to type-check a property me() does not have, so the types are not any', async () => {
+    const { code, output } = await typecheck('bad');
+    expect(code).not.toBe(0);
+    expect(output.match(/Property 'nope' does not exist on type/g)).toHaveLength(2);
+  });
+
+  it('loads and creates a client at runtime', async () => {
+    const script = "import('@aperture/sdk').then((m) => console.log(typeof m.createClient({ url: 'http://127.0.0.1:1' }).me))";
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer });
+    expect(stdout.trim()).toBe('function');
+  });
+});

@@ -1,0 +1,117 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDatabaseUrl, parseMediaUrl } from './config.js';
+import { ensureSecret } from './secret.js';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded setup under ./data', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config).toMatchObject({
+      dataDir: '/srv/app/data',
+      host: '127.0.0.1',
+      port: 4000,
+      role: 'all',
+      database: { kind: 'sqlite', path: '/srv/app/data/aperture.db' },
+      media: { kind: 'disk', root: '/srv/app/data/media' },
+      secret: undefined,
+      publicUrl: undefined,
+    });
+    expect(config.nodeId).toBeGreaterThanOrEqual(0);
+    expect(config.nodeId).toBeLessThanOrEqual(8191);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        APERTURE_DATA_DIR: '/var/lib/aperture',
+        APERTURE_DATABASE_URL: 'postgres://u:p@db:5432/aperture?schema=photos',
+        APERTURE_MEDIA_URL: 's3://photos?endpoint=http://minio:9000&region=eu-west-1&forcePathStyle=true',
+        APERTURE_HOST: '0.0.0.0',
+        APERTURE_PORT: '8080',
+        APERTURE_PUBLIC_URL: 'https://photos.example.com/',
+        APERTURE_ROLE: 'worker',
+        APERTURE_NODE_ID: '42',
+        APERTURE_SECRET: 'x'.repeat(40),
+        APERTURE_LOG_LEVEL: 'debug',
+        APERTURE_SESSION_TTL_DAYS: '7',
+        APERTURE_TRUST_PROXY: 'true',
+      },
+      '/',
+    );
+    expect(config).toMatchObject({
+      dataDir: '/var/lib/aperture',
+      database: { kind: 'postgres', url: 'postgres://u:p@db:5432/aperture', schema: 'photos' },
+      media: { kind: 's3', bucket: 'photos', endpoint: 'http://minio:9000', region: 'eu-west-1', forcePathStyle: true },
+      host: '0.0.0.0',
+      port: 8080,
+      publicUrl: 'https://photos.example.com',
+      role: 'worker',
+      nodeId: 42,
+      logLevel: 'debug',
+      sessionTtlDays: 7,
+      trustProxy: true,
+    });
+  });
+
+  it('lists every problem at once', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        APERTURE_PORT: 'http',
+        APERTURE_ROLE: 'boss',
+        APERTURE_SECRET: 'short',
+        APERTURE_DATABASE_URL: 'mysql://x',
+        APERTURE_MEDIA_URL: 'ftp://x',
+        APERTURE_NODE_ID: '9000',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'ROLE', 'SECRET', 'DATABASE_URL', 'MEDIA_URL', 'NODE_ID']) {
+      expect(problems).toContain(`APERTURE_${name}`);
+    }
+    expect((caught as ConfigError).message).toMatch(/^Invalid configuration:\n {2}- /);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ APERTURE_PORT: '', APERTURE_DATABASE_URL: '' }, '/a')).toMatchObject({
+      port: 4000,
+      database: { kind: 'sqlite', path: '/a/data/aperture.db' },
+    });
+  });
+});
+
+describe('URL forms', () => {
+  it('parses sqlite and postgres database URLs', () => {
+    expect(parseDatabaseUrl('sqlite:./x.db', '/base')).toEqual({ kind: 'sqlite', path: '/base/x.db' });
+    expect(parseDatabaseUrl('sqlite:/abs/x.db', '/base')).toEqual({ kind: 'sqlite', path: '/abs/x.db' });
+    expect(parseDatabaseUrl('postgresql://h/db', '/')).toEqual({ kind: 'postgres', url: 'postgresql://h/db' });
+    expect(() => parseDatabaseUrl('postgres://h/db?schema=Bad-Name', '/')).toThrow(/identifier/);
+    expect(() => parseDatabaseUrl('sqlite:', '/')).toThrow(/file path/);
+  });
+
+  it('parses file and s3 media URLs; endpoint and path style are optional for AWS', () => {
+    expect(parseMediaUrl('file:media', '/base', undefined)).toEqual({ kind: 'disk', root: '/base/media' });
+    expect(parseMediaUrl('s3://my-photos', '/', 'ap-south-1')).toEqual({ kind: 's3', bucket: 'my-photos', region: 'ap-south-1' });
+    expect(parseMediaUrl('s3://my-photos', '/', undefined)).toMatchObject({ region: 'us-east-1' });
+    expect(() => parseMediaUrl('s3://x', '/', undefined)).toThrow(/bucket/);
+    expect(() => parseMediaUrl('s3://ok-bucket?endpoint=minio:9000', '/', undefined)).toThrow(/endpoint/);
+    expect(() => parseMediaUrl('s3://ok-bucket?forcePathStyle=yes', '/', undefined)).toThrow(/forcePathStyle/);
+  });
+});
+
+describe('ensureSecret', () => {
+  it('generates a secret once, keeps it private, and reuses it', async () => {
+    const dir = path.join(await mkdtemp(path.join(tmpdir(), 'aperture-secret-')), 'data');
+    const first = ensureSecret(undefined, dir);
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(ensureSecret(undefined, dir)).toBe(first);
+    expect((await readFile(path.join(dir, 'secret'), 'utf8')).trim()).toBe(first);
+    expect((await stat(path.join(dir, 'secret'))).mode & 0o777).toBe(0o600);
+    expect(ensureSecret('y'.repeat(32), dir)).toBe('y'.repeat(32));
+  });
+});
