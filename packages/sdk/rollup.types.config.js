@@ -7,12 +7,17 @@
 // the build fails: users would not have it.
 import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
+import { URL } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
 import ts from 'typescript';
 
 const { dependencies = {} } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const allowed = Object.keys(dependencies);
-const packageOf = (id) => id.split('/').slice(0, id.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (id) =>
+  id
+    .split('/')
+    .slice(0, id.startsWith('@') ? 2 : 1)
+    .join('/');
 const isServerFile = (id) => /[/\\](@aperture[/\\]server|packages[/\\]server)[/\\]dist[/\\].*\.d\.ts$/.test(id);
 
 /**
@@ -43,7 +48,9 @@ const dropParametersOfReturnTypeOnlyFunctions = {
     };
     visit(file);
     const edits = file.statements
-      .filter((s) => ts.isFunctionDeclaration(s) && s.name && returnTypeOnly.has(s.name.text) && s.parameters.length > 0)
+      .filter(
+        (s) => ts.isFunctionDeclaration(s) && s.name && returnTypeOnly.has(s.name.text) && s.parameters.length > 0,
+      )
       .map((s) => ({ start: s.parameters.pos, end: s.parameters.end }))
       .sort((a, b) => b.start - a.start);
     if (edits.length === 0) return null;

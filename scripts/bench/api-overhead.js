@@ -25,14 +25,20 @@ async function drive(url, headers) {
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / (ROUND_MS / 1000), p50: latencies[Math.floor(latencies.length * 0.5)], p99: latencies[Math.floor(latencies.length * 0.99)] };
+  return {
+    rps: latencies.length / (ROUND_MS / 1000),
+    p50: latencies[Math.floor(latencies.length * 0.5)],
+    p99: latencies[Math.floor(latencies.length * 0.99)],
+  };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export async function run() {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'aperture-bench-'));
-  const server = await createServer(loadConfig({ APERTURE_DATA_DIR: dataDir, APERTURE_PORT: '0', APERTURE_LOG_LEVEL: 'silent' }));
+  const server = await createServer(
+    loadConfig({ APERTURE_DATA_DIR: dataDir, APERTURE_PORT: '0', APERTURE_LOG_LEVEL: 'silent' }),
+  );
   const url = await server.start();
   const registered = await fetch(`${url}/trpc/accounts.register`, {
     method: 'POST',
@@ -70,7 +76,13 @@ export async function run() {
   const b = summary('raw');
   console.log(`concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds of ${ROUND_MS} ms, medians`);
   console.log(`                         req/s    p50 ms   p99 ms`);
-  console.log(`raw Fastify (baseline) ${b.rps.toFixed(0).padStart(7)} ${b.p50.toFixed(2).padStart(8)} ${b.p99.toFixed(2).padStart(8)}`);
-  console.log(`aperture accounts.me   ${a.rps.toFixed(0).padStart(7)} ${a.p50.toFixed(2).padStart(8)} ${a.p99.toFixed(2).padStart(8)}`);
-  console.log(`ratio aperture/raw: throughput ${(a.rps / b.rps).toFixed(2)}x, p50 latency ${(a.p50 / b.p50).toFixed(2)}x`);
+  console.log(
+    `raw Fastify (baseline) ${b.rps.toFixed(0).padStart(7)} ${b.p50.toFixed(2).padStart(8)} ${b.p99.toFixed(2).padStart(8)}`,
+  );
+  console.log(
+    `aperture accounts.me   ${a.rps.toFixed(0).padStart(7)} ${a.p50.toFixed(2).padStart(8)} ${a.p99.toFixed(2).padStart(8)}`,
+  );
+  console.log(
+    `ratio aperture/raw: throughput ${(a.rps / b.rps).toFixed(2)}x, p50 latency ${(a.p50 / b.p50).toFixed(2)}x`,
+  );
 }

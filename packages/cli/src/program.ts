@@ -19,9 +19,10 @@ export function buildProgram(io: Io = processIo): Command {
     .description('Run an Aperture server and use your account from the terminal.')
     .version(CLI_VERSION, '-V, --version')
     .addOption(
-      new Option('--server <url>', 'the server to talk to (default: the last one signed in to, else http://127.0.0.1:4000)').env(
-        'APERTURE_SERVER',
-      ),
+      new Option(
+        '--server <url>',
+        'the server to talk to (default: the last one signed in to, else http://127.0.0.1:4000)',
+      ).env('APERTURE_SERVER'),
     )
     .option('--json', 'print data as JSON')
     .option('-q, --quiet', 'print only data and errors')
@@ -66,7 +67,8 @@ function report(error: unknown, io: Io): number {
     write(`error: ${error.message}`);
   } else if (error instanceof ApertureError) {
     write(`error: ${error.message} (${error.code})`);
-    for (const issue of error.issues) {
+    // The server's message already names a lone issue; list the ones it does not.
+    for (const issue of error.issues.filter((i) => !error.message.includes(i.message))) {
       write(`  - ${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
     }
     if (error instanceof NetworkError) write('Is the server running? Start one with: aperture serve');

@@ -66,8 +66,9 @@ function promptHidden(io: Io, prompt: string): Promise<string> {
         else if (char >= ' ') value += char;
       }
     };
-    stderr.write(prompt);
+    // Echo off before the prompt shows: whatever is typed once it is visible must not appear.
     stdin.setRawMode(true);
+    stderr.write(prompt);
     stdin.resume();
     stdin.on('data', onData);
   });

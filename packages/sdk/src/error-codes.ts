@@ -1,14 +1,7 @@
 import type { ErrorCode } from '@aperture/server';
 
 type Family =
-  | 'validation'
-  | 'authentication'
-  | 'permission'
-  | 'not-found'
-  | 'conflict'
-  | 'rate-limit'
-  | 'server'
-  | 'other';
+  'validation' | 'authentication' | 'permission' | 'not-found' | 'conflict' | 'rate-limit' | 'server' | 'other';
 
 /**
  * The server's error codes with the family (SDK error class) of each. The SDK cannot import the

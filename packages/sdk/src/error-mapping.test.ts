@@ -58,7 +58,10 @@ describe('error classes', () => {
   });
 
   it('maps a failure with no answer to a NetworkError', () => {
-    const error = toApertureError(new TRPCClientError('fetch failed', { cause: new TypeError('fetch failed') }), 'http://x');
+    const error = toApertureError(
+      new TRPCClientError('fetch failed', { cause: new TypeError('fetch failed') }),
+      'http://x',
+    );
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.code).toBe('NETWORK_ERROR');
   });

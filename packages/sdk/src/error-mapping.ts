@@ -1,10 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
-import {
-  ERROR_FAMILIES,
-  codeForStatus,
-  isServerErrorCode,
-  type ServerErrorCode,
-} from './error-codes.js';
+import { ERROR_FAMILIES, codeForStatus, isServerErrorCode, type ServerErrorCode } from './error-codes.js';
 import {
   ApertureError,
   AuthenticationError,

@@ -53,10 +53,7 @@ export function retryDelay(
  * A link that retries failed queries by {@link retryDelay}. Not tRPC's `retryLink`, whose delay
  * function sees only the attempt number and so cannot honour the server's `retryAfter`.
  */
-export function retryQueriesLink<TRouter extends AnyRouter>(
-  policy: RetryPolicy,
-  serverUrl: string,
-): TRPCLink<TRouter> {
+export function retryQueriesLink<TRouter extends AnyRouter>(policy: RetryPolicy, serverUrl: string): TRPCLink<TRouter> {
   return () =>
     ({ op, next }) =>
       observable((observer) => {
@@ -68,10 +65,7 @@ export function retryQueriesLink<TRouter extends AnyRouter>(
             next: (envelope) => observer.next(envelope),
             complete: () => observer.complete(),
             error: (error) => {
-              const delay =
-                op.type === 'query' && !op.signal?.aborted
-                  ? delayFor(error, ++retries)
-                  : undefined;
+              const delay = op.type === 'query' && !op.signal?.aborted ? delayFor(error, ++retries) : undefined;
               if (delay === undefined) observer.error(error);
               else timer = setTimeout(attempt, delay);
             },

@@ -99,7 +99,7 @@ describe('a project that installs only the SDK', () => {
         'const me = await client.me();',
         'const name: string = me.username;',
         'const user: PrivateUser = me;',
-        "const sessions = await client.trpc.accounts.sessions.query();",
+        'const sessions = await client.trpc.accounts.sessions.query();',
         'const current: boolean | undefined = sessions[0]?.current;',
         'export const facts = { name, user, current, isValidation: (e: unknown) => e instanceof ValidationError };',
         '',
@@ -148,7 +148,8 @@ describe('a project that installs only the SDK', () => {
   });
 
   it('loads and creates a client at runtime', async () => {
-    const script = "import('@aperture/sdk').then((m) => console.log(typeof m.createClient({ url: 'http://127.0.0.1:1' }).me))";
+    const script =
+      "import('@aperture/sdk').then((m) => console.log(typeof m.createClient({ url: 'http://127.0.0.1:1' }).me))";
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer });
     expect(stdout.trim()).toBe('function');
   });

@@ -1,12 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  ApertureError,
-  createClient,
-  NetworkError,
-  NotFoundError,
-  RateLimitError,
-  ServerError,
-} from '../src/index.js';
+import { ApertureError, createClient, NetworkError, NotFoundError, RateLimitError, ServerError } from '../src/index.js';
 import {
   closedPort,
   plain503,
@@ -99,9 +92,7 @@ describe('retries', () => {
   });
 
   it('throws at once when the server asks for a longer wait than maxDelayMs', async () => {
-    server = await startScriptedServer(() =>
-      trpcError(429, 'RATE_LIMITED', 'Too many attempts.', { retryAfter: 120 }),
-    );
+    server = await startScriptedServer(() => trpcError(429, 'RATE_LIMITED', 'Too many attempts.', { retryAfter: 120 }));
     const client = createClient({ url: server.url, retry: { baseDelayMs: 1, maxDelayMs: 5_000 } });
     const error = await rejection(client.me());
     expect(error).toBeInstanceOf(RateLimitError);

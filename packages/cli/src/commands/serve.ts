@@ -23,9 +23,16 @@ export function serveCommand(program: Command, action: ActionFactory): void {
         const { createServer, loadConfig } = await import('@aperture/server');
         const config = loadConfig(serverEnv(ctx.io.env, flags));
         const server = await createServer(config);
-        const url = await server.start();
+        let url: string;
+        try {
+          url = await server.start();
+        } catch (error) {
+          // The database is open already; close it so the process can exit (port in use, …).
+          await server.stop().catch(() => undefined);
+          throw error;
+        }
         ctx.io.stdout.write(
-          `Aperture is running at ${url} — next: aperture register --username you --email you@example.com${serverFlag(url)}\n`,
+          `Aperture is running at ${url} — next: npx aperture register --username you --email you@example.com${serverFlag(url)}\n`,
         );
         ctx.out.info(`Data: ${config.dataDir} (role: ${config.role}). Stop with Ctrl-C.`);
 

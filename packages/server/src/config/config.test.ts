@@ -96,7 +96,11 @@ describe('URL forms', () => {
 
   it('parses file and s3 media URLs; endpoint and path style are optional for AWS', () => {
     expect(parseMediaUrl('file:media', '/base', undefined)).toEqual({ kind: 'disk', root: '/base/media' });
-    expect(parseMediaUrl('s3://my-photos', '/', 'ap-south-1')).toEqual({ kind: 's3', bucket: 'my-photos', region: 'ap-south-1' });
+    expect(parseMediaUrl('s3://my-photos', '/', 'ap-south-1')).toEqual({
+      kind: 's3',
+      bucket: 'my-photos',
+      region: 'ap-south-1',
+    });
     expect(parseMediaUrl('s3://my-photos', '/', undefined)).toMatchObject({ region: 'us-east-1' });
     expect(() => parseMediaUrl('s3://x', '/', undefined)).toThrow(/bucket/);
     expect(() => parseMediaUrl('s3://ok-bucket?endpoint=minio:9000', '/', undefined)).toThrow(/endpoint/);

@@ -115,7 +115,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.success ? parsed.data : undefined;
-  const dataDir = path.resolve(cwd, typeof present.APERTURE_DATA_DIR === 'string' ? present.APERTURE_DATA_DIR : './data');
+  const dataDir = path.resolve(
+    cwd,
+    typeof present.APERTURE_DATA_DIR === 'string' ? present.APERTURE_DATA_DIR : './data',
+  );
 
   let database: DatabaseConfig | undefined;
   try {

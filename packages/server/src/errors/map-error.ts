@@ -71,6 +71,8 @@ function validationMessage(error: ZodError): string {
 }
 
 /** The error body of non-tRPC routes (uploads, media, health): `{ error: { code, message } }`. */
-export function restErrorBody(error: AppError): { error: { code: ErrorCode; message: string; issues?: ValidationIssue[] } } {
+export function restErrorBody(error: AppError): {
+  error: { code: ErrorCode; message: string; issues?: ValidationIssue[] };
+} {
   return { error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } };
 }

@@ -49,6 +49,8 @@ export function buildApp({ config, db, blobs, services, metrics, logStream }: Ap
       },
     },
     genReqId: () => randomUUID(),
+    // One line per request (below) instead of Fastify's two.
+    disableRequestLogging: true,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 5_000 },
@@ -57,6 +59,7 @@ export function buildApp({ config, db, blobs, services, metrics, logStream }: Ap
   app.setErrorHandler(handleHttpError);
   app.setNotFoundHandler(handleNotFound);
   app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     metrics.recordHttp(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode },
       reply.elapsedTime / 1000,

@@ -25,5 +25,7 @@ export function handleHttpError(error: FastifyError, request: FastifyRequest, re
 }
 
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): void {
-  void reply.status(404).send(restErrorBody(new AppError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)));
+  void reply
+    .status(404)
+    .send(restErrorBody(new AppError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)));
 }

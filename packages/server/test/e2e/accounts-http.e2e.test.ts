@@ -75,7 +75,10 @@ describe.each(DIALECTS)('accounts over HTTP on $name', (dialect) => {
     });
     expect(updated.body.result?.data).toMatchObject({ displayName: 'Ben B.', bio: 'film only' });
 
-    const foreign = await callTrpc(url, 'accounts.revokeSession', { token: ben.token, input: { sessionId: cy.session.id } });
+    const foreign = await callTrpc(url, 'accounts.revokeSession', {
+      token: ben.token,
+      input: { sessionId: cy.session.id },
+    });
     expect(foreign.status).toBe(404);
     expect(foreign.body.error?.data.appCode).toBe('NOT_FOUND');
     expect((await callTrpc(url, 'accounts.me', { type: 'query', token: cy.token })).status).toBe(200);
@@ -130,7 +133,9 @@ describe.each(DIALECTS)('accounts over HTTP on $name', (dialect) => {
   it('hides whether an account exists and backs off repeated failures', async () => {
     expect((await register('fay')).status).toBe(200);
     const wrong = await callTrpc(url, 'accounts.login', { input: { username: 'fay', password: 'not the password' } });
-    const unknown = await callTrpc(url, 'accounts.login', { input: { username: 'ghost', password: 'not the password' } });
+    const unknown = await callTrpc(url, 'accounts.login', {
+      input: { username: 'ghost', password: 'not the password' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body.error?.message).toBe(unknown.body.error?.message);
@@ -148,7 +153,9 @@ describe.each(DIALECTS)('accounts over HTTP on $name', (dialect) => {
       expect(locked.headers.get('retry-after')).toBe('1');
     }
     // Even the right password is refused while locked...
-    const refused = await callTrpc(url, 'accounts.login', { input: { username: 'fay', password: 'correct horse battery' } });
+    const refused = await callTrpc(url, 'accounts.login', {
+      input: { username: 'fay', password: 'correct horse battery' },
+    });
     expect(refused.status).toBe(429);
     // ...and accepted once the lock has passed, which also clears the failures.
     clock.advance(1_500);
@@ -161,10 +168,15 @@ describe.each(DIALECTS)('accounts over HTTP on $name', (dialect) => {
   it('serves health, readiness and per-procedure metrics', async () => {
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'database', ok: true }, { ok: true }] });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: [{ name: 'database', ok: true }, { ok: true }],
+    });
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/aperture_trpc_requests_total\{[^}]*procedure="accounts.register"[^}]*code="OK"/);
-    expect(metrics).toMatch(/aperture_trpc_requests_total\{[^}]*procedure="accounts.register"[^}]*code="USERNAME_TAKEN"/);
+    expect(metrics).toMatch(
+      /aperture_trpc_requests_total\{[^}]*procedure="accounts.register"[^}]*code="USERNAME_TAKEN"/,
+    );
     expect(metrics).toMatch(/aperture_trpc_request_duration_seconds_bucket\{[^}]*procedure="accounts.me"/);
     const missing = await fetch(`${url}/nope`);
     expect(missing.status).toBe(404);

@@ -55,7 +55,9 @@ describe('logging', () => {
       input: { username: 'logged', email: 'logged@example.com', password: 'correct horse battery' },
     });
     const token = auth.body.result!.data.token;
-    await fetch(`${t.url}/trpc/accounts.me`, { headers: { authorization: `Bearer ${token}`, 'user-agent': 'e2e-agent' } });
+    await fetch(`${t.url}/trpc/accounts.me`, {
+      headers: { authorization: `Bearer ${token}`, 'user-agent': 'e2e-agent' },
+    });
     await t.stop();
     lines.end();
     const log = await collected;
@@ -72,7 +74,10 @@ describe.each(DIALECTS)('failures on $name', (dialect) => {
       await t.server.db.close();
       const ready = await fetch(`${t.url}/readyz`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ status: 'unavailable', checks: [{ name: 'database', ok: false }, { ok: true }] });
+      expect(await ready.json()).toMatchObject({
+        status: 'unavailable',
+        checks: [{ name: 'database', ok: false }, { ok: true }],
+      });
       const failed = await callTrpc(t.url, 'accounts.register', {
         input: { username: 'late', email: 'late@example.com', password: 'correct horse battery' },
       });
@@ -112,14 +117,23 @@ describe('scale-out configuration from URLs (Postgres when available, s3:// medi
       APERTURE_LOG_LEVEL: 'silent',
       AWS_ACCESS_KEY_ID: 'S3RVER',
     });
-    expect(config.media).toEqual({ kind: 's3', bucket: s3.bucket, region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true });
+    expect(config.media).toEqual({
+      kind: 's3',
+      bucket: s3.bucket,
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+    });
     process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
     process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
     const server = await createServer(config);
     try {
       const url = await server.start();
       const ready = await fetch(`${url}/readyz`);
-      expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ ok: true }, { name: 'media (s3)', ok: true }] });
+      expect(await ready.json()).toMatchObject({
+        status: 'ready',
+        checks: [{ ok: true }, { name: 'media (s3)', ok: true }],
+      });
       expect(ready.status).toBe(200);
       const registered = await callTrpc(url, 'accounts.register', {
         input: { username: 'scaled', email: 'scaled@example.com', password: 'correct horse battery' },
@@ -128,7 +142,10 @@ describe('scale-out configuration from URLs (Postgres when available, s3:// medi
       const login = await callTrpc<{ token: string }>(url, 'accounts.login', {
         input: { username: 'scaled', password: 'correct horse battery' },
       });
-      const me = await callTrpc<{ username: string }>(url, 'accounts.me', { type: 'query', token: login.body.result!.data.token });
+      const me = await callTrpc<{ username: string }>(url, 'accounts.me', {
+        type: 'query',
+        token: login.body.result!.data.token,
+      });
       expect(me.body.result?.data.username).toBe('scaled');
       const stored = await server.blobs.put('probe/readyz.txt', Buffer.from('s3 works'));
       expect(stored.size).toBe(8);

@@ -43,7 +43,9 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const config: Config = {
     ...base,
     database: database.config,
-    media: s3 ? { kind: 's3', bucket: s3.bucket, region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true } : base.media,
+    media: s3
+      ? { kind: 's3', bucket: s3.bucket, region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true }
+      : base.media,
   };
   const server = await createServer(config, {
     ...(options.clock ? { clock: options.clock } : {}),
@@ -100,5 +102,9 @@ export async function callTrpc<T = unknown>(
           headers,
           body: options.rawBody ?? JSON.stringify(options.input ?? null),
         });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as TrpcResponse<T>['body'] };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as TrpcResponse<T>['body'],
+  };
 }

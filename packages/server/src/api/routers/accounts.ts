@@ -1,10 +1,5 @@
 import type { AccountsService } from '../../modules/accounts/service.js';
-import {
-  loginInput,
-  registerInput,
-  revokeSessionInput,
-  updateProfileInput,
-} from '../../modules/accounts/schemas.js';
+import { loginInput, registerInput, revokeSessionInput, updateProfileInput } from '../../modules/accounts/schemas.js';
 import type { RequestContext } from '../context.js';
 import { router, type createProcedures } from '../trpc.js';
 

@@ -1,8 +1,26 @@
 import { z } from 'zod';
 
 const RESERVED_USERNAMES = new Set([
-  'admin', 'administrator', 'root', 'aperture', 'api', 'www', 'support', 'help', 'settings',
-  'explore', 'login', 'logout', 'register', 'me', 'media', 'uploads', 'trpc', 'healthz', 'readyz', 'metrics',
+  'admin',
+  'administrator',
+  'root',
+  'aperture',
+  'api',
+  'www',
+  'support',
+  'help',
+  'settings',
+  'explore',
+  'login',
+  'logout',
+  'register',
+  'me',
+  'media',
+  'uploads',
+  'trpc',
+  'healthz',
+  'readyz',
+  'metrics',
 ]);
 
 /** 3–30 of [a-z0-9_.], stored lower-case so uniqueness is case-insensitive (`Ana` is `ana`). */

@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, createCliHome, requireBuild, type CliHome } from './support/cli.js';
+
+let home: CliHome | undefined;
+let child: ChildProcess | undefined;
+
+beforeAll(() => {
+  requireBuild();
+});
+afterEach(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  child = undefined;
+  await home?.cleanup();
+  home = undefined;
+});
+
+/** Resolves with the first URL the process prints on stdout; rejects if it exits first. */
+function printedUrl(process: ChildProcess, output: { stdout: string; stderr: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    process.stdout?.on('data', () => {
+      const match = /running at (http:\/\/\S+)/.exec(output.stdout);
+      if (match?.[1]) resolve(match[1]);
+    });
+    process.on('exit', (code) =>
+      reject(new Error(`serve exited with ${code} before printing a URL:\n${output.stderr}`)),
+    );
+  });
+}
+
+function exited(process: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    if (process.exitCode !== null || process.signalCode !== null) {
+      resolve({ code: process.exitCode, signal: process.signalCode });
+    } else {
+      process.on('exit', (code, signal) => resolve({ code, signal }));
+    }
+  });
+}
+
+describe('aperture serve', () => {
+  it('serves on a free port, answers /healthz, and stops cleanly on SIGTERM', async () => {
+    home = await createCliHome();
+    const output = { stdout: '', stderr: '' };
+    child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', home.dir], {
+      env: { ...home.env, APERTURE_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+
+    const url = await printedUrl(child, output);
+    expect(output.stdout).toContain('next: npx aperture register');
+
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+
+    child.kill('SIGTERM');
+    expect(await exited(child)).toEqual({ code: 0, signal: null });
+    expect(output.stderr).toContain('Stopped.');
+  });
+
+  it('exits 2 on a port that is not a number', async () => {
+    home = await createCliHome();
+    const result = await home.run(['serve', '--port', 'eighty']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--port');
+  });
+});
+
+describe('aperture migrate', () => {
+  it('migrates a fresh database, then finds it up to date', async () => {
+    home = await createCliHome();
+    const first = await home.run(['migrate', '--data-dir', home.dir, '--json']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const { applied } = JSON.parse(first.stdout) as { applied: string[] };
+    expect(applied.length).toBeGreaterThan(0);
+
+    const second = await home.run(['migrate', '--data-dir', home.dir]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('up to date');
+  });
+});

@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from './support/server.js';
+
+const run = promisify(execFile);
+const workspace = fileURLToPath(new URL('../../..', import.meta.url));
+const tsc = join(workspace, 'node_modules', 'typescript', 'bin', 'tsc');
+
+let server: RunningServer;
+beforeAll(async () => {
+  if (!existsSync(join(workspace, 'packages', 'sdk', 'dist', 'index.js'))) {
+    throw new Error('packages/sdk/dist is missing: run npm run build first');
+  }
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('examples/quickstart.ts', () => {
+  it('compiles, registers the first time and signs in the second, printing the user', async () => {
+    await run(process.execPath, [tsc, '-p', join(workspace, 'examples', 'tsconfig.json')], { cwd: workspace });
+    const script = join(workspace, 'examples', 'dist', 'quickstart.js');
+    const env = { PATH: process.env['PATH'], APERTURE_SERVER: server.url, APERTURE_USERNAME: 'example_user' };
+
+    const first = await run(process.execPath, [script], { env });
+    expect(first.stdout).toContain(`Registered example_user on ${server.url}.`);
+    expect(first.stdout).toContain("username: 'example_user'");
+
+    const second = await run(process.execPath, [script], { env });
+    expect(second.stdout).toContain('Signed in as example_user');
+    expect(second.stdout).toContain("email: 'example_user@example.com'");
+  });
+});
