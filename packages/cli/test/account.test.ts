@@ -5,17 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '@aperture/sdk';
 import { createCliHome, requireBuild, type CliHome } from './support/cli.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 
 const PASSWORD = 'correct horse battery staple';
 
-let server: RunningServer;
+let server: EphemeralServer;
 let home: CliHome;
 let counter = 0;
 
 beforeAll(async () => {
   requireBuild();
-  server = await startServer();
+  server = await startEphemeralServer();
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,16 +1,16 @@
 import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, createCliHome, requireBuild, type CliHome } from './support/cli.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 
 const PASSWORD = 'terminal-typed-secret';
 
-let server: RunningServer;
+let server: EphemeralServer;
 let home: CliHome;
 
 beforeAll(async () => {
   requireBuild();
-  server = await startServer();
+  server = await startEphemeralServer();
 });
 afterAll(async () => {
   await server?.stop();

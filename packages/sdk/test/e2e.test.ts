@@ -8,13 +8,13 @@ import {
   ValidationError,
   type ApertureClient,
 } from '../src/index.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 
 const PASSWORD = 'correct horse battery staple';
 
-let server: RunningServer;
+let server: EphemeralServer;
 beforeAll(async () => {
-  server = await startServer();
+  server = await startEphemeralServer();
 });
 afterAll(async () => {
   await server?.stop();

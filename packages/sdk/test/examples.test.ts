@@ -4,18 +4,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from './support/server.js';
+import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 
 const run = promisify(execFile);
 const workspace = fileURLToPath(new URL('../../..', import.meta.url));
 const tsc = join(workspace, 'node_modules', 'typescript', 'bin', 'tsc');
 
-let server: RunningServer;
+let server: EphemeralServer;
 beforeAll(async () => {
   if (!existsSync(join(workspace, 'packages', 'sdk', 'dist', 'index.js'))) {
     throw new Error('packages/sdk/dist is missing: run npm run build first');
   }
-  server = await startServer();
+  server = await startEphemeralServer();
 });
 afterAll(async () => {
   await server?.stop();

@@ -1,4 +1,5 @@
 export { createServer, migrate, type ApertureServer, type CreateServerOptions } from './server.js';
+export { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
 export { loadConfig, ConfigError, type Config, type Role } from './config/config.js';
 export type { AppRouter } from './api/router.js';
 export type { ApertureErrorData } from './api/trpc.js';

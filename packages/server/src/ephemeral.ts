@@ -1,0 +1,45 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from './config/config.js';
+import { createServer, type ApertureServer } from './server.js';
+
+export interface EphemeralServer {
+  url: string;
+  server: ApertureServer;
+  dataDir: string;
+  /** Stop the server and delete its data folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway server on a free port, with its SQLite file and media in a fresh temp folder — for
+ * tests of code that embeds the SDK, and for demos. Extra `APERTURE_*` variables may be passed.
+ *
+ * @example
+ * const aperture = await startEphemeralServer();
+ * const client = createClient({ url: aperture.url });
+ * // …
+ * await aperture.stop();
+ */
+export async function startEphemeralServer(env: Record<string, string> = {}): Promise<EphemeralServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'aperture-'));
+  try {
+    const server = await createServer(
+      loadConfig({ APERTURE_DATA_DIR: dataDir, APERTURE_PORT: '0', APERTURE_LOG_LEVEL: 'silent', ...env }),
+    );
+    const url = await server.start();
+    return {
+      url,
+      server,
+      dataDir,
+      async stop() {
+        await server.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
