@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+/** The executable npm links as `aperture`; it loads the built dist/bin.js. */
+export const BIN = fileURLToPath(new URL('../../bin/aperture.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 
 export function requireBuild(): void {
-  if (!existsSync(BIN)) throw new Error('packages/cli/dist/bin.js is missing: run npm run build first');
+  if (!existsSync(BUILT)) throw new Error('packages/cli/dist/bin.js is missing: run npm run build first');
 }
 
 export interface CliResult {
