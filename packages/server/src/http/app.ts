@@ -89,9 +89,12 @@ export function buildApp({ config, db, blobs, services, metrics, logStream }: Ap
       return retryAfter !== undefined ? { headers: { 'retry-after': String(retryAfter) } } : {};
     },
   };
-  void app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
-
   registerOpsRoutes(app, { db, blobs, metrics });
-  registerUploadRoutes(app, blobs);
+  // A `worker` process does background work only: it answers health and metrics, not the API, so
+  // a load balancer that probes /readyz cannot route user traffic to it by mistake.
+  if (config.role !== 'worker') {
+    void app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
+    registerUploadRoutes(app, blobs);
+  }
   return app;
 }

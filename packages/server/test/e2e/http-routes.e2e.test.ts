@@ -46,6 +46,23 @@ describe('signed uploads to the disk store (PUT /uploads/:token)', () => {
   });
 });
 
+describe('roles', () => {
+  it('a worker process serves health and metrics but not the API', async () => {
+    const t = await startTestServer({ dialect: sqliteDialect, env: { APERTURE_ROLE: 'worker' } });
+    try {
+      expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+      expect((await fetch(`${t.url}/metrics`)).status).toBe(200);
+      const api = await callTrpc(t.url, 'accounts.register', {
+        input: { username: 'worker', email: 'w@example.com', password: 'correct horse battery' },
+      });
+      expect(api.status).toBe(404);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
 describe('logging', () => {
   it('never writes a bearer token to the log', async () => {
     const lines = new PassThrough();
