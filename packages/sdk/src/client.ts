@@ -137,6 +137,8 @@ export function createClient(options: ClientOptions): ApertureClient {
       retryQueriesLink<AppRouter>(resolveRetryPolicy(options.retry), url),
       httpBatchLink({
         url: `${url}/trpc`,
+        // Batched GETs carry every input in the URL; split batches before proxies refuse them.
+        maxURLLength: 4_000,
         fetch: jsonOnlyFetch(options.fetch ?? globalThis.fetch),
         headers: () => ({
           'user-agent': userAgent,
