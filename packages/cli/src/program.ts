@@ -1,10 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ApertureError, NetworkError } from '@aperture/sdk';
+import { adminCommand } from './commands/admin.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
 import { migrateCommand } from './commands/migrate.js';
 import { registerCommand } from './commands/register.js';
 import { serveCommand } from './commands/serve.js';
+import { uploadCommand } from './commands/upload.js';
 import { whoamiCommand } from './commands/whoami.js';
 import { CLI_VERSION, createContext, type CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -45,6 +47,8 @@ export function buildProgram(io: Io = processIo): Command {
   loginCommand(program, action);
   logoutCommand(program, action);
   whoamiCommand(program, action);
+  adminCommand(program, action);
+  uploadCommand(program, action);
   return program;
 }
 

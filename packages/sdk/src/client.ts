@@ -3,6 +3,7 @@ import type { AppRouter, AuthResult, PrivateUser, SessionInfo } from '@aperture/
 import { toApertureError } from './error-mapping.js';
 import { AuthenticationError } from './errors.js';
 import { jsonOnlyFetch, type FetchFunction } from './http.js';
+import { createMediaApi, type MediaApi } from './media/api.js';
 import { resolveRetryPolicy, retryQueriesLink, type RetryOptions } from './retry.js';
 import type { LoginInput, RegisterInput, UpdateProfileInput } from './types.js';
 import { withErrorMapping } from './with-error-mapping.js';
@@ -12,7 +13,7 @@ export interface ClientOptions {
   url: string;
   /** A token from an earlier `register` or `login`. */
   token?: string | null | undefined;
-  /** A `fetch` to use instead of the global one. */
+  /** A `fetch` to use instead of the global one (for API calls and for upload PUTs). */
   fetch?: FetchFunction | undefined;
   /** How failed queries are retried (mutations never are). */
   retry?: RetryOptions | undefined;
@@ -104,6 +105,8 @@ export interface ApertureClient {
      */
     revokeSession(sessionId: string): Promise<void>;
   };
+  /** Uploads (with progress, parts in parallel, retries) and media items. */
+  readonly media: MediaApi;
   /**
    * The typed tRPC proxy, for procedures the SDK does not wrap yet. Its errors are
    * {@link ApertureError}s too.
@@ -130,6 +133,7 @@ export interface ApertureClient {
  */
 export function createClient(options: ClientOptions): ApertureClient {
   const url = normalizeUrl(options.url);
+  const fetchImpl = options.fetch ?? globalThis.fetch;
   let token = options.token ?? null;
   const userAgent = options.userAgent ?? '@aperture/sdk';
   const raw = createTRPCClient<AppRouter>({
@@ -139,7 +143,7 @@ export function createClient(options: ClientOptions): ApertureClient {
         url: `${url}/trpc`,
         // Batched GETs carry every input in the URL; split batches before proxies refuse them.
         maxURLLength: 4_000,
-        fetch: jsonOnlyFetch(options.fetch ?? globalThis.fetch),
+        fetch: jsonOnlyFetch(fetchImpl),
         headers: () => ({
           'user-agent': userAgent,
           ...(token === null ? {} : { authorization: `Bearer ${token}` }),
@@ -184,6 +188,7 @@ export function createClient(options: ClientOptions): ApertureClient {
         await trpc.accounts.revokeSession.mutate({ sessionId });
       },
     },
+    media: createMediaApi({ trpc, fetch: fetchImpl }),
     trpc,
   };
 }

@@ -1,7 +1,15 @@
 import type { ErrorCode } from '@aperture/server';
 
 type Family =
-  'validation' | 'authentication' | 'permission' | 'not-found' | 'conflict' | 'rate-limit' | 'server' | 'other';
+  | 'validation'
+  | 'authentication'
+  | 'permission'
+  | 'not-found'
+  | 'conflict'
+  | 'rate-limit'
+  | 'media-rejected'
+  | 'server'
+  | 'other';
 
 /**
  * The server's error codes with the family (SDK error class) of each. The SDK cannot import the
@@ -12,6 +20,13 @@ export const ERROR_FAMILIES = {
   VALIDATION_FAILED: 'validation',
   MALFORMED_REQUEST: 'validation',
   PAYLOAD_TOO_LARGE: 'validation',
+  // The file itself is refused: sending it again will not help, another file might.
+  UNSUPPORTED_MEDIA_TYPE: 'media-rejected',
+  FILE_TOO_LARGE: 'media-rejected',
+  IMAGE_TOO_LARGE: 'media-rejected',
+  IMAGE_CORRUPT: 'media-rejected',
+  UPLOAD_SIZE_MISMATCH: 'media-rejected',
+  UPLOAD_HASH_MISMATCH: 'media-rejected',
   UNAUTHENTICATED: 'authentication',
   INVALID_CREDENTIALS: 'authentication',
   FORBIDDEN: 'permission',
@@ -22,6 +37,9 @@ export const ERROR_FAMILIES = {
   USERNAME_TAKEN: 'conflict',
   EMAIL_TAKEN: 'conflict',
   CONFLICT: 'conflict',
+  UPLOAD_INCOMPLETE: 'conflict',
+  MEDIA_NOT_READY: 'conflict',
+  UPLOAD_EXPIRED: 'not-found',
   RATE_LIMITED: 'rate-limit',
   INTERNAL: 'server',
   UNAVAILABLE: 'server',
@@ -49,6 +67,7 @@ export function codeForStatus(status: number): ServerErrorCode {
   if (status === 405) return 'METHOD_NOT_SUPPORTED';
   if (status === 409) return 'CONFLICT';
   if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
   if (status === 429) return 'RATE_LIMITED';
   if (status === 502 || status === 503 || status === 504) return 'UNAVAILABLE';
   if (status >= 500 || status < 400) return 'INTERNAL';

@@ -4,6 +4,7 @@ import {
   ApertureError,
   AuthenticationError,
   ConflictError,
+  MediaRejectedError,
   NetworkError,
   NotFoundError,
   PermissionError,
@@ -22,6 +23,7 @@ const CLASS_BY_FAMILY = {
   'not-found': NotFoundError,
   conflict: ConflictError,
   'rate-limit': RateLimitError,
+  'media-rejected': MediaRejectedError,
   server: ServerError,
   other: ApertureError,
 } as const;

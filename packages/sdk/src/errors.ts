@@ -69,12 +69,12 @@ export class PermissionError extends ApertureError {
   override name = 'PermissionError';
 }
 
-/** `NOT_FOUND`. */
+/** `NOT_FOUND`, and `UPLOAD_EXPIRED` (the upload is gone: start a new one). */
 export class NotFoundError extends ApertureError {
   override name = 'NotFoundError';
 }
 
-/** `USERNAME_TAKEN`, `EMAIL_TAKEN`, `CONFLICT`. */
+/** `USERNAME_TAKEN`, `EMAIL_TAKEN`, `CONFLICT`, `UPLOAD_INCOMPLETE`, `MEDIA_NOT_READY`. */
 export class ConflictError extends ApertureError {
   override name = 'ConflictError';
 }
@@ -82,6 +82,26 @@ export class ConflictError extends ApertureError {
 /** `RATE_LIMITED`; `retryAfter` says how many seconds to wait. */
 export class RateLimitError extends ApertureError {
   override name = 'RateLimitError';
+}
+
+/**
+ * The file was refused for what it is: `UNSUPPORTED_MEDIA_TYPE`, `FILE_TOO_LARGE`, `IMAGE_TOO_LARGE`,
+ * `IMAGE_CORRUPT`, or the stored bytes were not the ones declared (`UPLOAD_SIZE_MISMATCH`,
+ * `UPLOAD_HASH_MISMATCH`). Sending the same file again will not help. `status` is 0 when the SDK
+ * refused the file itself, before any request (an unknown format, more than `maxBytes`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.media.upload('notes.txt')
+ * } catch (err) {
+ *   if (err instanceof MediaRejectedError) console.error(`Not uploaded: ${err.message} (${err.code})`)
+ *   else throw err
+ * }
+ * ```
+ */
+export class MediaRejectedError extends ApertureError {
+  override name = 'MediaRejectedError';
 }
 
 /** The server failed: `INTERNAL`, `UNAVAILABLE`. */

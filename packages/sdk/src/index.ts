@@ -3,6 +3,7 @@ export {
   ApertureError,
   AuthenticationError,
   ConflictError,
+  MediaRejectedError,
   NetworkError,
   NotFoundError,
   PermissionError,
@@ -13,6 +14,18 @@ export {
 } from './errors.js';
 export type { ApertureErrorCode, ServerErrorCode } from './error-codes.js';
 export type { FetchFunction } from './http.js';
+export type { MediaApi } from './media/api.js';
+export type {
+  AcceptedContentType,
+  CreateUploadResult,
+  MediaView,
+  UploadInput,
+  UploadOptions,
+  UploadPhase,
+  UploadProgress,
+  UploadStatusView,
+  WaitOptions,
+} from './media/types.js';
 export type { RetryOptions } from './retry.js';
 export type {
   AuthResult,

@@ -10,6 +10,7 @@ import { createIdGenerator } from './ids/snowflake.js';
 import { createServices, type Services } from './services.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { createBlobStore } from './storage/index.js';
+import { configureSharp } from './modules/media/pipeline/index.js';
 
 export interface ApertureServer {
   /** Listen on the configured host and port (0 picks a free one); resolves to the base URL. */
@@ -24,8 +25,13 @@ export interface ApertureServer {
   readonly blobs: BlobStore;
 }
 
+/** How often abandoned uploads and unattached media are collected. */
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
 export interface CreateServerOptions {
   clock?: Clock;
+  /** Set false to run no background work (media processing, sweeps) in this process — for tests that drive it. */
+  backgroundWork?: boolean;
   /** Where log lines go (default stdout). */
   logStream?: NodeJS.WritableStream;
 }
@@ -58,11 +64,34 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const blobs = createBlobStore(config.media, { secret, publicUrl });
   const metrics = createMetrics();
   const ids = createIdGenerator({ nodeId: config.nodeId, clock: () => clock.now().getTime() });
-  const services = createServices({ db, blobs, ids, clock, sessionTtlDays: config.sessionTtlDays });
-  const app = buildApp({ config, db, blobs, services, metrics, logStream: options.logStream });
+  // Services log through the app's logger, which exists only once the app is built.
+  const appRef: { current?: FastifyInstance } = {};
+  const log = {
+    info: (obj: object, msg: string) => appRef.current?.log.info(obj, msg),
+    error: (obj: object, msg: string) => appRef.current?.log.error(obj, msg),
+  };
+  configureSharp();
+  const services = createServices({
+    db,
+    blobs,
+    ids,
+    clock,
+    secret,
+    publicUrl,
+    sessionTtlDays: config.sessionTtlDays,
+    mediaSettings: config.mediaSettings,
+    log,
+  });
+  const built = buildApp({ config, db, blobs, services, metrics, logStream: options.logStream });
+  appRef.current = built;
+  const runsBackgroundWork = config.role !== 'api' && options.backgroundWork !== false;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    services.mediaSweeper.sweep().catch((error: unknown) => log.error({ err: error }, 'media sweep failed'));
+  };
 
   return {
-    app,
+    app: built,
     services,
     db,
     blobs,
@@ -71,15 +100,22 @@ export async function createServer(config: Config, options: CreateServerOptions 
       return url;
     },
     async start() {
-      await app.listen({ host: config.host, port: config.port });
-      const address = app.server.address();
+      await built.listen({ host: config.host, port: config.port });
+      const address = built.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      if (runsBackgroundWork) {
+        services.mediaProcessor.start();
+        sweep();
+        sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
+      }
       return url;
     },
     async stop() {
-      await app.close();
+      clearInterval(sweepTimer);
+      await built.close();
+      await services.mediaProcessor.stop();
       await blobs.close();
       await db.close();
     },
@@ -91,6 +127,26 @@ export async function migrate(config: Config): Promise<{ applied: string[] }> {
   const db = await openDatabase(config.database);
   try {
     return await migrateToLatest(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Ask the workers to rebuild derivatives from the kept originals (`aperture admin reprocess`):
+ * every ready media item, or the given ones. Old derivatives keep serving until the new ones land.
+ */
+export async function requestReprocess(config: Config, mediaIds?: string[]): Promise<{ queued: number }> {
+  const db = await openDatabase(config.database);
+  try {
+    await migrateToLatest(db);
+    const result = await db.kysely
+      .updateTable('media')
+      .set({ reprocess_requested_at: new Date().toISOString(), attempts: 0 })
+      .where('status', '=', 'ready')
+      .$if(mediaIds !== undefined, (qb) => qb.where('id', 'in', mediaIds!))
+      .executeTakeFirst();
+    return { queued: Number(result.numUpdatedRows) };
   } finally {
     await db.close();
   }

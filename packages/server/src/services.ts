@@ -3,6 +3,14 @@ import type { Db } from './db/connect.js';
 import type { IdGenerator } from './ids/snowflake.js';
 import { AccountsService } from './modules/accounts/service.js';
 import { createArgon2Hasher, type PasswordHasher } from './modules/accounts/passwords.js';
+import { MediaReader } from './modules/media/media-reader.js';
+import { avatarUrls, MediaService } from './modules/media/media-service.js';
+import { MediaProcessor, type ProcessorLog } from './modules/media/processor.js';
+import { MediaServing } from './modules/media/serving.js';
+import type { MediaSettings } from './modules/media/settings.js';
+import { MediaSweeper } from './modules/media/sweeper.js';
+import { UploadService } from './modules/media/upload-service.js';
+import { MediaUrlSigner } from './modules/media/urls.js';
 import type { BlobStore } from './storage/blob-store.js';
 
 export interface ServiceDeps {
@@ -10,23 +18,44 @@ export interface ServiceDeps {
   blobs: BlobStore;
   ids: IdGenerator;
   clock: Clock;
+  secret: string;
+  publicUrl: () => string;
   sessionTtlDays: number;
+  mediaSettings: MediaSettings;
+  log: ProcessorLog;
   passwords?: PasswordHasher;
 }
 
 /** Every domain service, wired once. Each service receives only what it needs. */
 export interface Services {
   accounts: AccountsService;
+  media: MediaService;
+  uploads: UploadService;
+  mediaProcessor: MediaProcessor;
+  mediaSweeper: MediaSweeper;
+  mediaServing: MediaServing;
 }
 
 export function createServices(deps: ServiceDeps): Services {
+  const { db, blobs, ids, clock, mediaSettings: settings, log } = deps;
+  const reader = new MediaReader(
+    db.kysely,
+    new MediaUrlSigner(deps.secret, deps.publicUrl, () => clock.now().getTime()),
+  );
+  const mediaProcessor = new MediaProcessor({ db, blobs, clock, settings, log });
   return {
     accounts: new AccountsService({
-      db: deps.db,
-      ids: deps.ids,
-      clock: deps.clock,
+      db,
+      ids,
+      clock,
       passwords: deps.passwords ?? createArgon2Hasher(),
       sessionTtlDays: deps.sessionTtlDays,
+      avatarUrls: (mediaId) => avatarUrls(reader, mediaId),
     }),
+    media: new MediaService({ db, clock, reader }),
+    uploads: new UploadService({ db, blobs, ids, clock, settings, reader, onMediaQueued: () => mediaProcessor.kick() }),
+    mediaProcessor,
+    mediaSweeper: new MediaSweeper({ db, blobs, clock, settings, log }),
+    mediaServing: new MediaServing({ db, blobs, clock, settings, reader }),
   };
 }

@@ -1,13 +1,15 @@
 import type { ProcedureMetrics } from '../http/metrics.js';
 import type { Services } from '../services.js';
 import { accountsRouter } from './routers/accounts.js';
+import { mediaRouter } from './routers/media.js';
 import { createProcedures, router } from './trpc.js';
 
 /** The whole API. Services are bound here, by closure, so the request context stays small. */
 export function createAppRouter(services: Services, metrics: ProcedureMetrics) {
   const procedures = createProcedures(metrics);
   return router({
-    accounts: accountsRouter(services.accounts, procedures),
+    accounts: accountsRouter(services.accounts, services.media, procedures),
+    media: mediaRouter(services.uploads, services.media, procedures),
   });
 }
 

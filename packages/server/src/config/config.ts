@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DatabaseConfig } from '../db/connect.js';
 import type { BlobStoreConfig } from '../storage/index.js';
 import { MAX_NODE_ID } from '../ids/snowflake.js';
+import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from '../modules/media/settings.js';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -22,6 +23,8 @@ export interface Config {
   media: BlobStoreConfig;
   sessionTtlDays: number;
   trustProxy: boolean;
+  /** Upload limits, processing concurrency, collection windows. */
+  mediaSettings: MediaSettings;
 }
 
 export class ConfigError extends Error {
@@ -51,6 +54,10 @@ const envSchema = z.object({
   APERTURE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   APERTURE_SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   APERTURE_TRUST_PROXY: booleanString.default(false),
+  APERTURE_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(25),
+  APERTURE_MAX_IMAGE_MEGAPIXELS: z.coerce.number().positive().max(500).default(50),
+  APERTURE_MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  APERTURE_UNATTACHED_MEDIA_HOURS: z.coerce.number().positive().default(24),
   AWS_REGION: z.string().optional(),
 });
 
@@ -153,5 +160,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     media,
     sessionTtlDays: e.APERTURE_SESSION_TTL_DAYS,
     trustProxy: e.APERTURE_TRUST_PROXY,
+    mediaSettings: {
+      ...DEFAULT_MEDIA_SETTINGS,
+      maxBytes: Math.floor(e.APERTURE_MAX_UPLOAD_MB * 1024 * 1024),
+      maxPixels: Math.floor(e.APERTURE_MAX_IMAGE_MEGAPIXELS * 1_000_000),
+      concurrency: e.APERTURE_MEDIA_CONCURRENCY,
+      unattachedMediaHours: e.APERTURE_UNATTACHED_MEDIA_HOURS,
+    },
   };
 }

@@ -30,6 +30,8 @@ export interface DialectCapabilities {
     readonly text: 'text';
     /** 32-bit-or-wider integers that come back as numbers (flags, counters). */
     readonly integer: 'integer' | 'bigint';
+    /** Floating point (coordinates, ratios). */
+    readonly float: 'double precision' | 'real';
   };
   /** The unique constraint `err` broke, or null if `err` is not a unique violation. */
   isUniqueViolation(err: unknown): UniqueViolation | null;
@@ -55,7 +57,7 @@ export const sqliteCapabilities: DialectCapabilities = Object.freeze({
   // SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32.
   maxBindParameters: 32_766,
   caseInsensitiveLike: 'like',
-  types: Object.freeze({ id: 'bigint', timestamp: 'text', text: 'text', integer: 'integer' }),
+  types: Object.freeze({ id: 'bigint', timestamp: 'text', text: 'text', integer: 'integer', float: 'real' }),
   isUniqueViolation: sqliteUniqueViolation,
   isForeignKeyViolation: (err: unknown) => errorCode(err) === 'SQLITE_CONSTRAINT_FOREIGNKEY',
 } as const);
@@ -68,7 +70,13 @@ export const postgresCapabilities: DialectCapabilities = Object.freeze({
   // The wire protocol counts parameters in an Int16.
   maxBindParameters: 65_535,
   caseInsensitiveLike: 'ilike',
-  types: Object.freeze({ id: 'bigint', timestamp: 'timestamptz', text: 'text', integer: 'integer' }),
+  types: Object.freeze({
+    id: 'bigint',
+    timestamp: 'timestamptz',
+    text: 'text',
+    integer: 'integer',
+    float: 'double precision',
+  }),
   isUniqueViolation: postgresUniqueViolation,
   isForeignKeyViolation: (err: unknown) => errorCode(err) === '23503',
 } as const);

@@ -22,6 +22,7 @@ export interface UsersTable {
   created_at: string;
   updated_at: string;
   last_active_at: string;
+  avatar_media_id: Generated<string | null>;
 }
 
 export interface SessionsTable {
@@ -45,11 +46,71 @@ export interface LoginThrottleTable {
   locked_until: string | null;
 }
 
+export type MediaStatusColumn = 'pending' | 'processing' | 'ready' | 'failed';
+
+export interface MediaTable {
+  id: string;
+  owner_id: string;
+  status: MediaStatusColumn;
+  failure_code: string | null;
+  failure_reason: string | null;
+  sha256: string;
+  size: number;
+  /** Declared by the uploader; the served type is always the one Aperture encoded. */
+  content_type: string;
+  filename: string | null;
+  /** The verified original, kept private so derivatives can be rebuilt. */
+  original_key: string;
+  keep_location: number;
+  format: string | null;
+  width: number | null;
+  height: number | null;
+  thumbhash: string | null;
+  dominant_color: string | null;
+  /** JSON of ExifFacts. */
+  exif: string | null;
+  gps_lat: number | null;
+  gps_lng: number | null;
+  /** JSON: `{ "<variant>.<ext>": { width, height, size, etag } }` of every stored derivative. */
+  derivatives: string | null;
+  attempts: Generated<number>;
+  /** Processing lease: a worker owns the row until then; a crash lets the lease lapse. */
+  claimed_until: string | null;
+  /** Set by `aperture admin reprocess`: rebuild the derivatives while the old ones keep serving. */
+  reprocess_requested_at: string | null;
+  created_at: string;
+  updated_at: string;
+  ready_at: string | null;
+  /** When a post or avatar first used it; unattached media is collected after a grace period. */
+  attached_at: string | null;
+}
+
+export interface UploadsTable {
+  id: string;
+  media_id: string;
+  owner_id: string;
+  blob_key: string;
+  mode: 'single' | 'multipart';
+  /** The blob store's multipart upload id. */
+  blob_upload_id: string | null;
+  part_size: number;
+  size: number;
+  status: 'pending' | 'completed' | 'failed' | 'expired';
+  expires_at: string;
+  created_at: string;
+  completed_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;
+  media: MediaTable;
+  uploads: UploadsTable;
 }
+
+export type MediaRow = Selectable<MediaTable>;
+export type UploadRow = Selectable<UploadsTable>;
 
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError, type ValidationIssue } from './app-error.js';
 import { ERROR_CODES, type ErrorCode } from './codes.js';
+import { ImageRejectedError } from '../modules/media/pipeline/errors.js';
 import {
   BlobNotFoundError,
   PayloadTooLargeError,
@@ -51,6 +52,8 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof ZodError) {
     return new AppError('VALIDATION_FAILED', validationMessage(error), { issues: zodIssues(error) });
   }
+  // The pipeline's messages are written for the uploader ("12000 × 9000 is over the 50 MP limit").
+  if (error instanceof ImageRejectedError) return new AppError(error.code, error.message, { cause: error });
   if (error instanceof BlobNotFoundError) return new AppError('NOT_FOUND', undefined, { cause: error });
   if (error instanceof SignatureExpiredError) return new AppError('SIGNATURE_EXPIRED', undefined, { cause: error });
   if (error instanceof SignatureInvalidError) return new AppError('SIGNATURE_INVALID', undefined, { cause: error });

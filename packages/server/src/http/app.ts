@@ -12,6 +12,8 @@ import { handleHttpError, handleNotFound } from './errors.js';
 import { registerOpsRoutes } from './health.js';
 import type { Metrics } from './metrics.js';
 import { registerUploadRoutes } from './uploads.js';
+import { bearerToken } from './auth.js';
+import { registerMediaRoutes } from './media.js';
 
 export interface AppDeps {
   config: Config;
@@ -20,11 +22,6 @@ export interface AppDeps {
   services: Services;
   metrics: Metrics;
   logStream?: NodeJS.WritableStream | undefined;
-}
-
-function bearerToken(header: string | undefined): string | undefined {
-  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-  return match?.[1];
 }
 
 export function buildApp({ config, db, blobs, services, metrics, logStream }: AppDeps): FastifyInstance {
@@ -94,7 +91,8 @@ export function buildApp({ config, db, blobs, services, metrics, logStream }: Ap
   // a load balancer that probes /readyz cannot route user traffic to it by mistake.
   if (config.role !== 'worker') {
     void app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
-    registerUploadRoutes(app, blobs);
+    registerUploadRoutes(app, blobs, config.mediaSettings.maxBytes);
+    registerMediaRoutes(app, { serving: services.mediaServing, blobs, accounts: services.accounts });
   }
   return app;
 }

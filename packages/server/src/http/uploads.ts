@@ -2,14 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { LocalBlobStore } from '../storage/local-blob-store.js';
 import type { BlobStore } from '../storage/blob-store.js';
 
-/** The largest single PUT the disk store accepts; multipart parts are far smaller (8 MiB). */
-export const MAX_SIGNED_PUT_BYTES = 64 * 1024 * 1024;
-
 /**
  * `PUT /uploads/:token`: the disk store's stand-in for an S3 presigned PUT. The HMAC-signed token
  * names the key (and part); nothing else about the request is trusted.
  */
-export function registerUploadRoutes(app: FastifyInstance, blobs: BlobStore): void {
+export function registerUploadRoutes(app: FastifyInstance, blobs: BlobStore, maxBytes: number): void {
   if (!(blobs instanceof LocalBlobStore)) return;
   const store = blobs;
   void app.register(async (scope) => {
@@ -18,7 +15,8 @@ export function registerUploadRoutes(app: FastifyInstance, blobs: BlobStore): vo
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     scope.put<{ Params: { token: string } }>('/uploads/:token', async (request, reply) => {
       const { etag, size } = await store.receiveSignedUpload(request.params.token, request.raw, {
-        maxBytes: MAX_SIGNED_PUT_BYTES,
+        // No PUT may exceed the largest accepted upload; completion checks the exact size.
+        maxBytes,
       });
       return reply.header('etag', `"${etag}"`).send({ etag, size });
     });

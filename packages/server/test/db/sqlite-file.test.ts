@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { migrateToLatest, openDatabase } from '../../src/db/index.js';
+import { migrateToLatest, MIGRATIONS, openDatabase } from '../../src/db/index.js';
 import { sqliteDialect } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 import { userRow } from './fixtures.js';
@@ -71,7 +71,7 @@ describe('SQLite paths', () => {
   it('opens an in-memory database for unit tests', async () => {
     const db = await openDatabase({ kind: 'sqlite', path: ':memory:' });
     try {
-      expect(await migrateToLatest(db)).toEqual({ applied: ['0001_accounts'] });
+      expect(await migrateToLatest(db)).toEqual({ applied: Object.keys(MIGRATIONS) });
       await db.kysely.insertInto('users').values(userRow('7', 'ana')).execute();
       expect(await db.kysely.selectFrom('users').select('id').execute()).toEqual([{ id: '7' }]);
     } finally {

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { AccountsService } from '../../modules/accounts/service.js';
+import type { MediaService } from '../../modules/media/media-service.js';
 import { loginInput, registerInput, revokeSessionInput, updateProfileInput } from '../../modules/accounts/schemas.js';
 import type { RequestContext } from '../context.js';
 import { router, type createProcedures } from '../trpc.js';
@@ -7,7 +9,11 @@ type Procedures = ReturnType<typeof createProcedures>;
 
 const clientInfo = (ctx: RequestContext) => ({ ip: ctx.ip, userAgent: ctx.userAgent });
 
-export function accountsRouter(accounts: AccountsService, { publicProcedure, authedProcedure }: Procedures) {
+export function accountsRouter(
+  accounts: AccountsService,
+  media: MediaService,
+  { publicProcedure, authedProcedure }: Procedures,
+) {
   return router({
     /** Create an account and sign in. */
     register: publicProcedure
@@ -27,6 +33,17 @@ export function accountsRouter(accounts: AccountsService, { publicProcedure, aut
       .mutation(({ input, ctx }) => accounts.updateProfile(ctx.viewer, input)),
     /** The signed-in user's active sessions. */
     sessions: authedProcedure.query(({ ctx }) => accounts.listSessions(ctx.viewer)),
+    /** Use one of your ready images as your avatar (`null` removes it). */
+    setAvatar: authedProcedure
+      .input(
+        z.object({
+          mediaId: z
+            .string()
+            .regex(/^\d{1,20}$/, 'Not a media id.')
+            .nullable(),
+        }),
+      )
+      .mutation(({ input, ctx }) => media.setAvatar(ctx.viewer, input.mediaId)),
     revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ input, ctx }) => {
       await accounts.revokeSession(ctx.viewer, input.sessionId);
       return { ok: true as const };

@@ -1,4 +1,5 @@
 import { accounts0001 } from './0001-accounts.js';
+import { media0002 } from './0002-media.js';
 import type { MigrationFactory } from './migration-factory.js';
 
 export type { MigrationFactory } from './migration-factory.js';
@@ -10,4 +11,5 @@ export type { MigrationFactory } from './migration-factory.js';
  */
 export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.freeze({
   '0001_accounts': accounts0001,
+  '0002_media': media0002,
 });

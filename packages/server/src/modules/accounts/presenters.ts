@@ -1,19 +1,23 @@
 import type { SessionRow, UserRow } from '../../db/schema.js';
 import type { PrivateUser, PublicUser, SessionInfo } from './types.js';
 
-export function presentPublicUser(row: UserRow): PublicUser {
+/** Builds the public avatar URLs of a media id. */
+export type AvatarUrls = (mediaId: string) => { webp: string; jpg: string };
+
+export function presentPublicUser(row: UserRow, avatarUrls: AvatarUrls): PublicUser {
   return {
     id: row.id,
     username: row.username,
     displayName: row.display_name,
     bio: row.bio,
     isPrivate: row.is_private === 1,
+    avatar: row.avatar_media_id ? avatarUrls(row.avatar_media_id) : null,
     createdAt: row.created_at,
   };
 }
 
-export function presentPrivateUser(row: UserRow): PrivateUser {
-  return { ...presentPublicUser(row), email: row.email };
+export function presentPrivateUser(row: UserRow, avatarUrls: AvatarUrls): PrivateUser {
+  return { ...presentPublicUser(row, avatarUrls), email: row.email };
 }
 
 export function presentSession(row: SessionRow, currentSessionId: string | undefined): SessionInfo {

@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import { AppError } from '../../errors/app-error.js';
 import type { PasswordHasher } from './passwords.js';
-import { presentPrivateUser, presentSession } from './presenters.js';
+import { presentPrivateUser, presentSession, type AvatarUrls } from './presenters.js';
 import type { LoginInput, RegisterInput, UpdateProfileInput } from './schemas.js';
 import { LoginThrottle } from './throttle.js';
 import { hashToken, looksLikeSessionToken, newSessionToken } from './tokens.js';
@@ -16,6 +16,7 @@ export interface AccountsServiceDeps {
   clock: Clock;
   passwords: PasswordHasher;
   sessionTtlDays: number;
+  avatarUrls: AvatarUrls;
 }
 
 /** How often a session's last-used time is written: at most once a minute, not on every request. */
@@ -106,7 +107,7 @@ export class AccountsService {
   }
 
   async me(viewer: Viewer): Promise<PrivateUser> {
-    return presentPrivateUser(await this.getUserRow(viewer.userId));
+    return presentPrivateUser(await this.getUserRow(viewer.userId), this.deps.avatarUrls);
   }
 
   async updateProfile(viewer: Viewer, input: UpdateProfileInput): Promise<PrivateUser> {
@@ -180,6 +181,6 @@ export class AccountsService {
       revoked_at: null,
     };
     await db.kysely.insertInto('sessions').values(row).execute();
-    return { token, user: presentPrivateUser(user), session: presentSession(row, row.id) };
+    return { token, user: presentPrivateUser(user, this.deps.avatarUrls), session: presentSession(row, row.id) };
   }
 }

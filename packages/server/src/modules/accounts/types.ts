@@ -5,6 +5,8 @@ export interface PublicUser {
   displayName: string;
   bio: string;
   isPrivate: boolean;
+  /** 150×150 avatar URLs; they change when the avatar does, so they can be cached forever. */
+  avatar: { webp: string; jpg: string } | null;
   createdAt: string;
 }
 

@@ -1,0 +1,102 @@
+import { OUTPUT_FORMATS, VARIANTS, type ExifFacts, type GeoPoint, type OutputFormat, type Variant } from '../types.js';
+import { CONTENT_TYPES, decodeUpright, encode, fromDecoded, type DecodedImage } from './decode.js';
+import { readExif } from './exif.js';
+import { inspectImage, type ImageLimits } from './limits.js';
+import type { AcceptedFormat } from './sniff.js';
+import { computePlaceholder } from './thumbhash.js';
+
+export const THUMB_SIZE = 150;
+
+/** Width of each width variant; `thumb` is a THUMB_SIZE square centre crop. */
+export const VARIANT_WIDTHS = { w320: 320, w640: 640, w1080: 1080 } as const satisfies Record<
+  Exclude<Variant, 'thumb'>,
+  number
+>;
+
+export interface ProcessImageOptions extends ImageLimits {
+  /** Keep the GPS position in the result (it is never written into any derivative either way). */
+  keepLocation: boolean;
+}
+
+export interface Derivative {
+  variant: Variant;
+  format: OutputFormat;
+  width: number;
+  height: number;
+  data: Buffer;
+  contentType: (typeof CONTENT_TYPES)[OutputFormat];
+}
+
+export interface ProcessedImage {
+  /** What the upload is, by its magic bytes and header. */
+  format: AcceptedFormat;
+  /** Upright dimensions of the original. */
+  width: number;
+  height: number;
+  thumbhash: string;
+  dominantColor: string;
+  exif: ExifFacts | null;
+  /** Null unless `keepLocation` and the file has a valid position. */
+  gps: GeoPoint | null;
+  /**
+   * Every variant in both formats, in VARIANTS × OUTPUT_FORMATS order. No metadata inside: no EXIF,
+   * XMP, IPTC or ICC profile; pixels are sRGB, which is what browsers assume for untagged images.
+   */
+  derivatives: Derivative[];
+}
+
+/**
+ * Turns an upload into its derivatives, placeholder and facts, or throws ImageRejectedError.
+ * Decodes once (shrinking on load to the largest size needed) and encodes the eight derivatives
+ * from those pixels in parallel; the libuv thread pool bounds how many run at once.
+ */
+export async function processImage(input: Buffer, options: ProcessImageOptions): Promise<ProcessedImage> {
+  const inspected = await inspectImage(input, options);
+  const { width, height } = inspected;
+  const decoded = await decodeUpright(input, width, decodeWidth(width, height), options);
+
+  // Largest first: the 1080 encodes are the longest jobs, so starting them first shortens the whole.
+  const order = [...VARIANTS].reverse();
+  const encodes = order.flatMap((variant) => OUTPUT_FORMATS.map((format) => encodeVariant(decoded, variant, format)));
+  const [derivatives, placeholder] = await Promise.all([Promise.all(encodes), computePlaceholder(decoded)]);
+
+  const { facts, gps } = readExif(inspected.metadata.exif);
+  return {
+    format: inspected.format,
+    width,
+    height,
+    thumbhash: placeholder.thumbhash,
+    dominantColor: placeholder.dominantColor,
+    exif: facts,
+    gps: options.keepLocation ? gps : null,
+    derivatives: derivatives.sort(byVariantThenFormat),
+  };
+}
+
+/**
+ * The decode keeps enough pixels for w1080 and for a thumb cropped from the short side, and no
+ * more: a 12 MP JPEG decodes at 1/2 or 1/4 scale instead of in full. Never upscales.
+ */
+function decodeWidth(width: number, height: number): number {
+  const scale = Math.min(1, Math.max(VARIANT_WIDTHS.w1080 / width, THUMB_SIZE / Math.min(width, height)));
+  return Math.max(1, Math.round(width * scale));
+}
+
+async function encodeVariant(image: DecodedImage, variant: Variant, format: OutputFormat): Promise<Derivative> {
+  let pipeline = fromDecoded(image);
+  if (variant === 'thumb') {
+    // Always a full square tile, so a smaller-than-150 original is enlarged for the grid.
+    pipeline = pipeline.resize(THUMB_SIZE, THUMB_SIZE, { fit: 'cover', position: 'centre' });
+  } else if (VARIANT_WIDTHS[variant] < image.width) {
+    pipeline = pipeline.resize({ width: VARIANT_WIDTHS[variant] });
+  }
+  const { data, info } = await encode(pipeline, format).toBuffer({ resolveWithObject: true });
+  return { variant, format, width: info.width, height: info.height, data, contentType: CONTENT_TYPES[format] };
+}
+
+function byVariantThenFormat(a: Derivative, b: Derivative): number {
+  return (
+    VARIANTS.indexOf(a.variant) - VARIANTS.indexOf(b.variant) ||
+    OUTPUT_FORMATS.indexOf(a.format) - OUTPUT_FORMATS.indexOf(b.format)
+  );
+}

@@ -1,0 +1,52 @@
+import type { MediaRow } from '../../db/schema.js';
+import type { MediaUrlSigner } from './urls.js';
+import { OUTPUT_FORMATS, VARIANTS, type ExifFacts, type MediaView } from './types.js';
+
+/** What is stored per derivative in `media.derivatives`. */
+export interface DerivativeInfo {
+  width: number;
+  height: number;
+  size: number;
+  etag: string;
+}
+
+export type DerivativeMap = Record<string, DerivativeInfo>;
+
+export function parseDerivatives(row: Pick<MediaRow, 'derivatives'>): DerivativeMap {
+  return row.derivatives ? (JSON.parse(row.derivatives) as DerivativeMap) : {};
+}
+
+export function presentMedia(
+  row: MediaRow,
+  options: { viewerIsOwner: boolean; isPublic: boolean; urls: MediaUrlSigner },
+): MediaView {
+  const derivatives = parseDerivatives(row);
+  const urls: MediaView['urls'] = {};
+  if (row.status === 'ready') {
+    for (const variant of VARIANTS) {
+      if (OUTPUT_FORMATS.every((ext) => derivatives[`${variant}.${ext}`])) {
+        urls[variant] = {
+          webp: options.urls.url(row.id, `${variant}.webp`, options.isPublic),
+          jpg: options.urls.url(row.id, `${variant}.jpg`, options.isPublic),
+        };
+      }
+    }
+  }
+  const owner = options.viewerIsOwner;
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    status: row.status,
+    failureCode: row.failure_code,
+    failureReason: row.failure_reason,
+    width: row.width,
+    height: row.height,
+    aspectRatio: row.width && row.height ? Math.round((row.width / row.height) * 10_000) / 10_000 : null,
+    thumbhash: row.thumbhash,
+    dominantColor: row.dominant_color,
+    urls,
+    exif: owner && row.exif ? (JSON.parse(row.exif) as ExifFacts) : null,
+    location: owner && row.gps_lat !== null && row.gps_lng !== null ? { lat: row.gps_lat, lng: row.gps_lng } : null,
+    createdAt: row.created_at,
+  };
+}

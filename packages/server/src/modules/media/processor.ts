@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { buffer } from 'node:stream/consumers';
+import type { Db } from '../../db/connect.js';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database, MediaRow } from '../../db/schema.js';
+import type { Clock } from '../../clock.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { derivativeKey } from './keys.js';
+import { ImageRejectedError, processImage } from './pipeline/index.js';
+import type { DerivativeMap } from './presenters.js';
+import type { MediaSettings } from './settings.js';
+
+/** A worker owns a claimed item this long; if it dies, the lease lapses and another retries. */
+const LEASE_MS = 5 * 60_000;
+/** How often idle workers look for work queued by other processes. */
+const POLL_MS = 2_000;
+
+export interface ProcessorLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface MediaProcessorDeps {
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  settings: MediaSettings;
+  log: ProcessorLog;
+}
+
+/** Queued uploads, and ready media an operator asked to rebuild (which keep serving meanwhile). */
+const needsWork = (eb: ExpressionBuilder<Database, 'media'>) =>
+  eb.or([
+    eb('status', '=', 'processing'),
+    eb.and([eb('status', '=', 'ready'), eb('reprocess_requested_at', 'is not', null)]),
+  ]);
+
+/** Strong ETag of derivative bytes: content-addressed, so caches can trust it forever. */
+export function contentEtag(data: Buffer): string {
+  return createHash('sha256').update(data).digest('base64url').slice(0, 27);
+}
+
+/**
+ * Turns queued media (status `processing`) into derivatives, off the request path, with bounded
+ * concurrency. Work is claimed from the database with a lease, so any number of processes can share
+ * it and a crash mid-image only delays that image until the lease lapses.
+ */
+export class MediaProcessor {
+  private running = false;
+  private workers: Promise<void>[] = [];
+  private readonly sleepers = new Set<() => void>();
+
+  constructor(private readonly deps: MediaProcessorDeps) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.workers = Array.from({ length: Math.max(1, this.deps.settings.concurrency) }, () => this.loop());
+  }
+
+  /** New work was queued in this process: look now instead of at the next poll. */
+  kick(): void {
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await Promise.all(this.workers);
+    this.workers = [];
+  }
+
+  /** Claim and process one item; false when there was nothing to claim. Used by workers and tests. */
+  async processNext(): Promise<boolean> {
+    const row = await this.claim();
+    if (!row) return false;
+    await this.process(row);
+    return true;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.processNext();
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'media processor: claim failed');
+      }
+      if (!worked && this.running) await this.sleep();
+    }
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, POLL_MS);
+      this.sleepers.add(wake);
+    });
+  }
+
+  private async claim(): Promise<MediaRow | undefined> {
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    const candidates = await db.kysely
+      .selectFrom('media')
+      .select('id')
+      .where(needsWork)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now.toISOString())]))
+      .orderBy('id', 'asc')
+      .limit(5)
+      .execute();
+    for (const { id } of candidates) {
+      // Optimistic claim: only one process's UPDATE matches the unclaimed row.
+      const result = await db.kysely
+        .updateTable('media')
+        .set((eb) => ({
+          claimed_until: new Date(now.getTime() + LEASE_MS).toISOString(),
+          attempts: eb('attempts', '+', 1),
+        }))
+        .where('id', '=', id)
+        .where(needsWork)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now.toISOString())]))
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 1n) {
+        return db.kysely.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      }
+    }
+    return undefined;
+  }
+
+  private async process(row: MediaRow): Promise<void> {
+    const { db, blobs, clock, settings, log } = this.deps;
+    try {
+      const original = await buffer((await blobs.get(row.original_key)).body);
+      const image = await processImage(original, {
+        keepLocation: row.keep_location === 1,
+        maxPixels: settings.maxPixels,
+        maxBytes: settings.maxBytes,
+      });
+      const derivatives: DerivativeMap = {};
+      await Promise.all(
+        image.derivatives.map(async (d) => {
+          await blobs.put(derivativeKey(row.id, d.variant, d.format), d.data, { contentType: d.contentType });
+          derivatives[`${d.variant}.${d.format}`] = {
+            width: d.width,
+            height: d.height,
+            size: d.data.length,
+            etag: contentEtag(d.data),
+          };
+        }),
+      );
+      const now = clock.now().toISOString();
+      await db.kysely
+        .updateTable('media')
+        .set({
+          status: 'ready',
+          format: image.format,
+          width: image.width,
+          height: image.height,
+          thumbhash: image.thumbhash,
+          dominant_color: image.dominantColor,
+          exif: image.exif ? JSON.stringify(image.exif) : null,
+          gps_lat: row.keep_location === 1 ? (image.gps?.lat ?? null) : null,
+          gps_lng: row.keep_location === 1 ? (image.gps?.lng ?? null) : null,
+          derivatives: JSON.stringify(derivatives),
+          claimed_until: null,
+          reprocess_requested_at: null,
+          failure_code: null,
+          failure_reason: null,
+          ready_at: now,
+          updated_at: now,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      log.info({ mediaId: row.id }, 'media ready');
+    } catch (error) {
+      const rejected = error instanceof ImageRejectedError;
+      const giveUp = rejected || row.attempts >= settings.maxAttempts;
+      if (!rejected) log.error({ err: error, mediaId: row.id, attempt: row.attempts }, 'media processing failed');
+      const now = clock.now();
+      if (row.status === 'ready' && giveUp) {
+        // A rebuild failed: the derivatives it was replacing are still there and still served.
+        await db.kysely
+          .updateTable('media')
+          .set({ reprocess_requested_at: null, claimed_until: null })
+          .where('id', '=', row.id)
+          .execute();
+        return;
+      }
+      await db.kysely
+        .updateTable('media')
+        .set(
+          giveUp
+            ? {
+                status: 'failed',
+                failure_code: rejected ? error.code : 'INTERNAL',
+                failure_reason: rejected ? error.message : 'Processing failed repeatedly.',
+                claimed_until: null,
+                updated_at: now.toISOString(),
+              }
+            : // Retry later, backing off by attempt, instead of hammering a failing store.
+              { claimed_until: new Date(now.getTime() + 5_000 * 2 ** row.attempts).toISOString() },
+        )
+        .where('id', '=', row.id)
+        .execute();
+    }
+  }
+}

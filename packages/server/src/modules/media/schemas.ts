@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+const id = z.string().regex(/^\d{1,20}$/, 'Not an id.');
+
+export const createUploadInput = z.object({
+  size: z.number().int().min(1, 'The file is empty.'),
+  // Checked against the accepted list by the service, so an unsupported type gets its own code.
+  contentType: z.string().min(1).max(100),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'sha256 must be 64 hex characters.')
+    .transform((s) => s.toLowerCase()),
+  filename: z.string().max(255).optional(),
+  keepLocation: z.boolean().optional(),
+});
+
+export const uploadIdInput = z.object({ uploadId: id });
+
+export const completeUploadInput = z.object({
+  uploadId: id,
+  parts: z
+    .array(z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }))
+    .max(10_000)
+    .optional(),
+});
+
+export const mediaIdInput = z.object({ id });
+
+export type CreateUploadInput = z.infer<typeof createUploadInput>;
+export type CompleteUploadInput = z.infer<typeof completeUploadInput>;

@@ -1,0 +1,32 @@
+export interface MediaSettings {
+  /** Largest accepted upload (25 MiB). */
+  maxBytes: number;
+  /** Largest accepted image in pixels (50 MP), enforced before decoding. */
+  maxPixels: number;
+  /** Files up to this size go up in one PUT; larger ones in parts (16 MiB). */
+  singleUploadMaxBytes: number;
+  /** Part size of multipart uploads (8 MiB; S3 needs at least 5 MiB). */
+  partSize: number;
+  /** How long upload URLs stay valid (15 min). */
+  uploadTtlSeconds: number;
+  /** Uploads still pending after this long are aborted and their bytes removed (24 h). */
+  abandonedUploadHours: number;
+  /** Ready media no post or avatar uses is collected after this long (24 h). */
+  unattachedMediaHours: number;
+  /** Images processed at once by this process (1: a 2-core box keeps a core for reads). */
+  concurrency: number;
+  /** Processing attempts before a media item is marked failed. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
+  maxBytes: 25 * 1024 * 1024,
+  maxPixels: 50_000_000,
+  singleUploadMaxBytes: 16 * 1024 * 1024,
+  partSize: 8 * 1024 * 1024,
+  uploadTtlSeconds: 15 * 60,
+  abandonedUploadHours: 24,
+  unattachedMediaHours: 24,
+  concurrency: 1,
+  maxAttempts: 3,
+};

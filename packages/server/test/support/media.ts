@@ -1,0 +1,51 @@
+import { createHash, randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import { callTrpc } from './server.js';
+
+export const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+/** A PNG of random noise (incompressible) of about `megabytes` MB: big enough to need multipart. */
+export async function noisePng(megabytes: number): Promise<Buffer> {
+  const width = 2000;
+  const height = Math.ceil((megabytes * 1_000_000) / (width * 3));
+  return sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
+}
+
+export interface Target {
+  method: 'PUT';
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** PUT bytes to a signed target exactly as a client would; returns the unquoted ETag. */
+export async function putTo(target: Target, body: Buffer): Promise<string> {
+  const response = await fetch(target.url, { method: 'PUT', headers: target.headers, body });
+  if (!response.ok) throw new Error(`PUT ${target.url} → ${response.status} ${await response.text()}`);
+  return (response.headers.get('etag') ?? '').replaceAll('"', '');
+}
+
+/** Polls media.get until the media leaves `pending`/`processing`. */
+export async function waitForMedia(
+  url: string,
+  token: string,
+  id: string,
+): Promise<{ status: string; [key: string]: unknown }> {
+  for (let i = 0; i < 300; i++) {
+    const response = await callTrpc<{ status: string }>(url, 'media.get', { type: 'query', token, input: { id } });
+    const media = response.body.result?.data;
+    if (!media) throw new Error(`media.get failed: ${JSON.stringify(response.body)}`);
+    if (media.status === 'ready' || media.status === 'failed') return media;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`media ${id} never finished processing`);
+}
+
+export async function registerUser(url: string, username: string): Promise<string> {
+  const response = await callTrpc<{ token: string }>(url, 'accounts.register', {
+    input: { username, email: `${username}@example.com`, password: 'correct horse battery' },
+  });
+  if (!response.body.result) throw new Error(`register failed: ${JSON.stringify(response.body)}`);
+  return response.body.result.data.token;
+}
