@@ -3,7 +3,8 @@ import { z } from 'zod';
 const id = z.string().regex(/^\d{1,20}$/, 'Not an id.');
 
 export const createUploadInput = z.object({
-  size: z.number().int().min(1, 'The file is empty.'),
+  // 0 is let through to the service, which answers UNSUPPORTED_MEDIA_TYPE: an empty file is no image.
+  size: z.number().int().min(0),
   // Checked against the accepted list by the service, so an unsupported type gets its own code.
   contentType: z.string().min(1).max(100),
   sha256: z

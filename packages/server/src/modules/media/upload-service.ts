@@ -40,6 +40,7 @@ export class UploadService {
     if (!(ACCEPTED_CONTENT_TYPES as readonly string[]).includes(input.contentType)) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     }
+    if (input.size === 0) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The file is empty, so it is not an image.');
     if (input.size > settings.maxBytes) {
       throw new AppError('FILE_TOO_LARGE', `The file is larger than the ${settings.maxBytes / 1024 / 1024} MiB limit.`);
     }
