@@ -1,3 +1,4 @@
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { originalKey } from '../../src/modules/media/keys.js';
 import { photo } from '../fixtures/images.js';
@@ -60,6 +61,11 @@ describe.each(PAIRS)('upload protocol on $name', ({ dialect, media }) => {
     const served = await fetch(urls.w640!.webp);
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/webp');
+
+    // A late PUT to the still-valid URL cannot swap the kept original: it was copied while hashed.
+    await putTo(created.target, Buffer.from('<svg onload="alert(1)"/>'));
+    const kept = await t.server.blobs.get(originalKey(created.mediaId));
+    expect(sha256(await buffer(kept.body))).toBe(sha256(image));
 
     // Idempotent: completing again answers the same media, queues nothing new.
     const again = await complete(created.uploadId);

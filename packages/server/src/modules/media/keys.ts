@@ -23,3 +23,11 @@ export function derivativeKey(mediaId: string, variant: string, ext: 'webp' | 'j
 export function derivativePrefix(mediaId: string): string {
   return `media/${shard(mediaId)}/${mediaId}/`;
 }
+
+/**
+ * Where a client's bytes land before verification. Only what the server itself copies from here
+ * while hashing becomes the original, so a late PUT to a still-valid upload URL changes nothing.
+ */
+export function stagingKey(uploadId: string): string {
+  return `uploads/${shard(uploadId)}/${uploadId}`;
+}

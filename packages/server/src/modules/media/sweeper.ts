@@ -46,6 +46,19 @@ export class MediaSweeper {
       await db.kysely.deleteFrom('media').where('id', '=', upload.media_id).where('status', '=', 'pending').execute();
       await db.kysely.updateTable('uploads').set({ status: 'expired' }).where('id', '=', upload.id).execute();
     }
+    // Finished uploads are kept a day so completing again stays idempotent; then their staging
+    // key (a late PUT may have recreated it) and row go.
+    const finished = await db.kysely
+      .selectFrom('uploads')
+      .select(['id', 'blob_key'])
+      .where('status', 'in', ['completed', 'failed', 'expired'])
+      .where('created_at', '<', this.cutoff(this.deps.settings.abandonedUploadHours))
+      .limit(BATCH)
+      .execute();
+    for (const upload of finished) {
+      await blobs.delete(upload.blob_key);
+      await db.kysely.deleteFrom('uploads').where('id', '=', upload.id).execute();
+    }
     return stale.length;
   }
 

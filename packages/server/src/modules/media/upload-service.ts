@@ -5,7 +5,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { BlobStore, SignedTarget, StoredPart } from '../../storage/blob-store.js';
 import type { Viewer } from '../accounts/types.js';
-import { originalKey } from './keys.js';
+import { originalKey, stagingKey } from './keys.js';
 import type { MediaReader } from './media-reader.js';
 import type { CompleteUploadInput, CreateUploadInput } from './schemas.js';
 import type { MediaSettings } from './settings.js';
@@ -16,7 +16,8 @@ import {
   type UploadPartTarget,
   type UploadStatusView,
 } from './types.js';
-import { verifyStoredUpload } from './verify-upload.js';
+import { verifyAndKeep } from './verify-upload.js';
+import { isErrorCode } from '../../errors/codes.js';
 
 export interface UploadServiceDeps {
   db: Db;
@@ -59,7 +60,7 @@ export class UploadService {
     const now = clock.now();
     const mediaId = ids.next();
     const uploadId = ids.next();
-    const key = originalKey(mediaId);
+    const key = stagingKey(uploadId);
     const expiresAt = new Date(now.getTime() + settings.uploadTtlSeconds * 1000);
     const multipart = input.size > settings.singleUploadMaxBytes;
     const blobUploadId = multipart
@@ -79,7 +80,7 @@ export class UploadService {
           size: input.size,
           content_type: input.contentType,
           filename: input.filename ?? null,
-          original_key: key,
+          original_key: originalKey(mediaId),
           keep_location: input.keepLocation ? 1 : 0,
           format: null,
           width: null,
@@ -153,17 +154,15 @@ export class UploadService {
     const status = this.effectiveStatus(upload);
     if (status === 'completed') return reader.present(await reader.row(upload.media_id), viewer.userId);
     if (status === 'expired') throw new AppError('UPLOAD_EXPIRED');
+    const media = await reader.row(upload.media_id);
     if (status === 'failed') {
-      const media = await reader.row(upload.media_id);
-      throw new AppError((media.failure_code as never) ?? 'CONFLICT', media.failure_reason ?? undefined);
+      const code = isErrorCode(media.failure_code) ? media.failure_code : 'CONFLICT';
+      throw new AppError(code, media.failure_reason ?? undefined);
     }
 
     if (upload.mode === 'multipart') await this.assembleParts(upload, input.parts);
     try {
-      await verifyStoredUpload(blobs, upload.blob_key, {
-        size: upload.size,
-        sha256: (await reader.row(upload.media_id)).sha256,
-      });
+      await verifyAndKeep(blobs, upload.blob_key, media.original_key, { size: upload.size, sha256: media.sha256 });
     } catch (error) {
       if (error instanceof AppError && error.code !== 'UPLOAD_INCOMPLETE') await this.fail(upload, error);
       throw error;
@@ -217,6 +216,7 @@ export class UploadService {
   private async fail(upload: UploadRow, error: AppError): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     await this.deps.blobs.delete(upload.blob_key);
+    await this.deps.blobs.delete(originalKey(upload.media_id));
     await this.deps.db.kysely.transaction().execute(async (trx) => {
       await trx
         .updateTable('uploads')
