@@ -142,3 +142,26 @@ describe('aperture upload', () => {
     expect((await home.run(['upload'])).code).toBe(2);
   });
 });
+
+describe('aperture admin reprocess', () => {
+  it("queues every ready image of the server's database, which the running server rebuilds", async () => {
+    const uploaded = await home.run(['--json', 'upload', await photo('again.jpg', 4242), '--server', server.url]);
+    expect(uploaded.code).toBe(0);
+    const [media] = JSON.parse(uploaded.stdout) as MediaView[];
+    const queued = await home.run(['--json', 'admin', 'reprocess', '--data-dir', server.dataDir, '--media', media!.id]);
+    expect(queued.code).toBe(0);
+    expect(JSON.parse(queued.stdout)).toEqual({ queued: 1 });
+    // The server's processor picks the request up and clears it.
+    let pending = true;
+    for (let i = 0; i < 100 && pending; i++) {
+      const row = await server.server.db.kysely
+        .selectFrom('media')
+        .select('reprocess_requested_at')
+        .where('id', '=', media!.id)
+        .executeTakeFirstOrThrow();
+      pending = row.reprocess_requested_at !== null;
+      if (pending) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(pending).toBe(false);
+  });
+});
