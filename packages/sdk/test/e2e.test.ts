@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ApertureError,
+  type ApertureError,
   AuthenticationError,
   ConflictError,
   createClient,
@@ -9,6 +9,7 @@ import {
   type ApertureClient,
 } from '../src/index.js';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
+import { failure } from './support/failure.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -31,16 +32,6 @@ async function registered(prefix: string): Promise<{ client: ApertureClient; use
   const username = uniqueName(prefix);
   await client.auth.register({ username, email: `${username}@example.com`, password: PASSWORD });
   return { client, username };
-}
-
-/** Runs `call`, expecting it to fail, and returns the error. */
-async function failure(call: () => Promise<unknown>): Promise<ApertureError> {
-  const error = await call().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApertureError);
-  return error as ApertureError;
 }
 
 describe('the SDK against the real server', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
-import { ApertureError, NetworkError, ServerError, type FetchFunction } from '../src/index.js';
+import { NetworkError, ServerError, type FetchFunction } from '../src/index.js';
 import {
   jpeg,
   noisePng,
@@ -10,6 +10,7 @@ import {
   recordingFetch,
   signedInClient,
 } from './support/media.js';
+import { failure } from './support/failure.js';
 
 const MiB = 1024 * 1024;
 
@@ -25,15 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-async function failure(call: () => Promise<unknown>): Promise<ApertureError> {
-  const error = await call().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApertureError);
-  return error as ApertureError;
-}
 
 describe('large files and failures on the way', () => {
   it('sends a file above 16 MiB in parts, in parallel, and it becomes ready', async () => {

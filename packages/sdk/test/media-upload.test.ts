@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
-import { ApertureError, MediaRejectedError, NetworkError, type MediaView } from '../src/index.js';
+import { MediaRejectedError, NetworkError, type MediaView } from '../src/index.js';
 import { BAD_FILES, photo } from '../../server/test/fixtures/images.js';
 import { jpeg, progressFacts, progressLog, recordingFetch, signedInClient } from './support/media.js';
+import { failure } from './support/failure.js';
 
 let server: EphemeralServer;
 let dir: string;
@@ -18,15 +19,6 @@ afterAll(async () => {
   await server?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function failure(call: () => Promise<unknown>): Promise<ApertureError> {
-  const error = await call().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApertureError);
-  return error as ApertureError;
-}
 
 describe('client.media.upload', () => {
   it('uploads a JPEG from a path in one PUT and resolves to the ready media with its URLs', async () => {
