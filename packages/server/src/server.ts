@@ -87,7 +87,11 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const runsBackgroundWork = config.role !== 'api' && options.backgroundWork !== false;
   let sweepTimer: NodeJS.Timeout | undefined;
   const sweep = () => {
-    services.mediaSweeper.sweep().catch((error: unknown) => log.error({ err: error }, 'media sweep failed'));
+    // Post cleanup first: it detaches photos the media collector may then remove.
+    services.postCleanup
+      .run()
+      .then(() => services.mediaSweeper.sweep())
+      .catch((error: unknown) => log.error({ err: error }, 'sweep failed'));
   };
 
   return {

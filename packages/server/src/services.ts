@@ -10,6 +10,8 @@ import { MediaServing } from './modules/media/serving.js';
 import type { MediaSettings } from './modules/media/settings.js';
 import { MediaSweeper } from './modules/media/sweeper.js';
 import { UploadService } from './modules/media/upload-service.js';
+import { PostCleanup } from './modules/posts/cleanup.js';
+import { PostsService } from './modules/posts/service.js';
 import { MediaUrlSigner } from './modules/media/urls.js';
 import type { BlobStore } from './storage/blob-store.js';
 
@@ -34,6 +36,8 @@ export interface Services {
   mediaProcessor: MediaProcessor;
   mediaSweeper: MediaSweeper;
   mediaServing: MediaServing;
+  posts: PostsService;
+  postCleanup: PostCleanup;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -43,6 +47,8 @@ export function createServices(deps: ServiceDeps): Services {
     new MediaUrlSigner(deps.secret, deps.publicUrl, () => clock.now().getTime()),
   );
   const mediaProcessor = new MediaProcessor({ db, blobs, clock, settings, log });
+  const postCleanup = new PostCleanup({ db, clock, log });
+  const avatarUrlsOf = (mediaId: string) => avatarUrls(reader, mediaId);
   return {
     accounts: new AccountsService({
       db,
@@ -50,12 +56,21 @@ export function createServices(deps: ServiceDeps): Services {
       clock,
       passwords: deps.passwords ?? createArgon2Hasher(),
       sessionTtlDays: deps.sessionTtlDays,
-      avatarUrls: (mediaId) => avatarUrls(reader, mediaId),
+      avatarUrls: avatarUrlsOf,
     }),
     media: new MediaService({ db, clock, reader }),
     uploads: new UploadService({ db, blobs, ids, clock, settings, reader, onMediaQueued: () => mediaProcessor.kick() }),
     mediaProcessor,
     mediaSweeper: new MediaSweeper({ db, blobs, clock, settings, log }),
     mediaServing: new MediaServing({ db, blobs, clock, settings, reader }),
+    posts: new PostsService({
+      db,
+      ids,
+      clock,
+      urls: reader.urls,
+      avatarUrls: avatarUrlsOf,
+      onPostDeleted: () => postCleanup.kick(),
+    }),
+    postCleanup,
   };
 }

@@ -2,6 +2,7 @@ import type { ProcedureMetrics } from '../http/metrics.js';
 import type { Services } from '../services.js';
 import { accountsRouter } from './routers/accounts.js';
 import { mediaRouter } from './routers/media.js';
+import { postsRouter } from './routers/posts.js';
 import { createProcedures, router } from './trpc.js';
 
 /** The whole API. Services are bound here, by closure, so the request context stays small. */
@@ -10,6 +11,7 @@ export function createAppRouter(services: Services, metrics: ProcedureMetrics) {
   return router({
     accounts: accountsRouter(services.accounts, services.media, procedures),
     media: mediaRouter(services.uploads, services.media, procedures),
+    posts: postsRouter(services.posts, procedures),
   });
 }
 

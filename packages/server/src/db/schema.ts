@@ -23,6 +23,9 @@ export interface UsersTable {
   updated_at: string;
   last_active_at: string;
   avatar_media_id: Generated<string | null>;
+  follower_count: Generated<number>;
+  following_count: Generated<number>;
+  post_count: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -101,13 +104,105 @@ export interface UploadsTable {
   completed_at: string | null;
 }
 
+export type PostVisibility = 'public' | 'followers';
+
+export interface PostsTable {
+  id: string;
+  author_id: string;
+  caption: string;
+  location_name: string | null;
+  location_lat: number | null;
+  location_lng: number | null;
+  visibility: PostVisibility;
+  comments_enabled: Generated<number>;
+  like_count: Generated<number>;
+  comment_count: Generated<number>;
+  created_at: string;
+  updated_at: string;
+  /** Soft delete: the post disappears from every read at once; cleanup follows. */
+  deleted_at: string | null;
+  /** Hidden by moderation: visible to its author only. */
+  hidden_at: string | null;
+  /** When the asynchronous cleanup of a deleted post finished. */
+  cleaned_at: string | null;
+}
+
+export interface PostMediaTable {
+  post_id: string;
+  media_id: string;
+  /** 0-based order in the carousel. */
+  position: number;
+}
+
+export interface FollowsTable {
+  id: string;
+  follower_id: string;
+  followee_id: string;
+  /** `pending` while a private account has not approved the request. */
+  state: 'active' | 'pending';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BlocksTable {
+  blocker_id: string;
+  blocked_id: string;
+  created_at: string;
+}
+
+export interface MutesTable {
+  muter_id: string;
+  muted_id: string;
+  created_at: string;
+}
+
+export interface LikesTable {
+  id: string;
+  post_id: string;
+  user_id: string;
+  reaction: string;
+  created_at: string;
+}
+
+export interface CommentsTable {
+  id: string;
+  post_id: string;
+  author_id: string;
+  /** Replies point at a top-level comment: one level, as on Instagram. */
+  parent_id: string | null;
+  body: string;
+  reply_count: Generated<number>;
+  created_at: string;
+  deleted_at: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  idem_key: string;
+  /** Hash of the request's parameters: a reused key with other parameters is an error. */
+  request_hash: string;
+  post_id: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;
   media: MediaTable;
   uploads: UploadsTable;
+  posts: PostsTable;
+  post_media: PostMediaTable;
+  follows: FollowsTable;
+  blocks: BlocksTable;
+  mutes: MutesTable;
+  likes: LikesTable;
+  comments: CommentsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
+
+export type PostRow = Selectable<PostsTable>;
+export type CommentRow = Selectable<CommentsTable>;
 
 export type MediaRow = Selectable<MediaTable>;
 export type UploadRow = Selectable<UploadsTable>;

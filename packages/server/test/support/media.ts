@@ -49,3 +49,21 @@ export async function registerUser(url: string, username: string): Promise<strin
   if (!response.body.result) throw new Error(`register failed: ${JSON.stringify(response.body)}`);
   return response.body.result.data.token;
 }
+
+/** Uploads `image` through the real protocol and waits until it is ready; returns the media id. */
+export async function uploadReady(url: string, token: string, image: Buffer): Promise<string> {
+  const created = await callTrpc<{ duplicate: boolean; mediaId: string; uploadId: string; target: Target }>(
+    url,
+    'media.createUpload',
+    { token, input: { size: image.length, contentType: 'image/jpeg', sha256: sha256(image) } },
+  );
+  const result = created.body.result?.data;
+  if (!result) throw new Error(`createUpload failed: ${JSON.stringify(created.body)}`);
+  if (!result.duplicate) {
+    await putTo(result.target, image);
+    await callTrpc(url, 'media.completeUpload', { token, input: { uploadId: result.uploadId } });
+  }
+  const media = await waitForMedia(url, token, result.mediaId);
+  if (media.status !== 'ready') throw new Error(`media ${result.mediaId} ${media.status}`);
+  return result.mediaId;
+}

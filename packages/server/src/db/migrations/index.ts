@@ -1,5 +1,6 @@
 import { accounts0001 } from './0001-accounts.js';
 import { media0002 } from './0002-media.js';
+import { social0003 } from './0003-social.js';
 import type { MigrationFactory } from './migration-factory.js';
 
 export type { MigrationFactory } from './migration-factory.js';
@@ -12,4 +13,5 @@ export type { MigrationFactory } from './migration-factory.js';
 export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.freeze({
   '0001_accounts': accounts0001,
   '0002_media': media0002,
+  '0003_social': social0003,
 });

@@ -69,9 +69,17 @@ export class MediaSweeper {
       .select(['id', 'original_key'])
       .where('status', 'in', ['ready', 'failed'])
       .where('attached_at', 'is', null)
-      .where('created_at', '<', this.cutoff(this.deps.settings.unattachedMediaHours))
+      // `updated_at`: when it became ready, or when the last post using it was deleted.
+      .where('updated_at', '<', this.cutoff(this.deps.settings.unattachedMediaHours))
       .where((eb) =>
-        eb.not(eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.avatar_media_id', '=', 'media.id'))),
+        eb.and([
+          eb.not(
+            eb.exists(eb.selectFrom('users').select('users.id').whereRef('users.avatar_media_id', '=', 'media.id')),
+          ),
+          eb.not(
+            eb.exists(eb.selectFrom('post_media').select('post_id').whereRef('post_media.media_id', '=', 'media.id')),
+          ),
+        ]),
       )
       .limit(BATCH)
       .execute();

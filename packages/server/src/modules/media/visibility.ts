@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, MediaRow } from '../../db/schema.js';
+import { PostAccess } from '../visibility/post-access.js';
+import { isPubliclyVisible } from '../visibility/post-policy.js';
 
 export interface MediaAccess {
   /** May this viewer see the media at all (its derivatives, its view)? */
@@ -9,17 +11,32 @@ export interface MediaAccess {
 }
 
 /**
- * The one rule of who may see a media item. Today: its owner always; everyone once it is a
- * user's avatar; nobody else (an upload not yet posted is the owner's alone). Posts extend this
- * with the post visibility policy — every surface that shows media must ask here.
+ * The one rule of who may see a media item: its owner always; everyone once it is a user's
+ * avatar; otherwise whoever may see a post it belongs to, by the post visibility policy. An upload
+ * not yet posted is the owner's alone. It is public (immutable caching) only through an avatar or a
+ * post anyone may see.
  */
 export async function canView(
   db: Kysely<Database>,
   viewerId: string | null,
   media: Pick<MediaRow, 'id' | 'owner_id' | 'status'>,
 ): Promise<MediaAccess> {
-  const isPublic = media.status === 'ready' && (await isAvatar(db, media.id));
-  return { visible: isPublic || viewerId === media.owner_id, public: isPublic };
+  if (media.status !== 'ready') return { visible: viewerId === media.owner_id, public: false };
+  if (await isAvatar(db, media.id)) return { visible: true, public: true };
+  const posts = await db
+    .selectFrom('post_media')
+    .innerJoin('posts', 'posts.id', 'post_media.post_id')
+    .select(['posts.id', 'posts.author_id', 'posts.visibility', 'posts.deleted_at', 'posts.hidden_at'])
+    .where('post_media.media_id', '=', media.id)
+    .where('posts.deleted_at', 'is', null)
+    .execute();
+  const access = await PostAccess.load(
+    db,
+    viewerId,
+    posts.map((p) => p.author_id),
+  );
+  const isPublic = posts.some((p) => isPubliclyVisible(access.facts(p)));
+  return { visible: isPublic || viewerId === media.owner_id || posts.some((p) => access.canView(p)), public: isPublic };
 }
 
 async function isAvatar(db: Kysely<Database>, mediaId: string): Promise<boolean> {

@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+import type { Database, PostRow } from '../../db/schema.js';
+import { presentPublicUser, type AvatarUrls } from '../accounts/presenters.js';
+import { presentMedia } from '../media/presenters.js';
+import type { MediaUrlSigner } from '../media/urls.js';
+import type { PostAccess } from '../visibility/post-access.js';
+import { isPubliclyVisible } from '../visibility/post-policy.js';
+import type { PostView } from './types.js';
+
+export interface HydrateDeps {
+  db: Kysely<Database>;
+  urls: MediaUrlSigner;
+  avatarUrls: AvatarUrls;
+}
+
+/**
+ * Turns post rows the viewer may see into PostViews with one query per kind of thing (authors,
+ * media, the viewer's likes), whatever the number of posts: the hydration step of every list.
+ */
+export async function hydratePosts(
+  deps: HydrateDeps,
+  viewerId: string | null,
+  posts: PostRow[],
+  access: PostAccess,
+): Promise<PostView[]> {
+  if (posts.length === 0) return [];
+  const { db } = deps;
+  const postIds = posts.map((p) => p.id);
+  const authorIds = [...new Set(posts.map((p) => p.author_id))];
+  const [authors, media, likes] = await Promise.all([
+    db.selectFrom('users').selectAll().where('id', 'in', authorIds).execute(),
+    db
+      .selectFrom('post_media')
+      .innerJoin('media', 'media.id', 'post_media.media_id')
+      .selectAll('media')
+      .select(['post_media.post_id', 'post_media.position'])
+      .where('post_media.post_id', 'in', postIds)
+      .orderBy('post_media.position', 'asc')
+      .execute(),
+    viewerId === null
+      ? Promise.resolve([])
+      : db
+          .selectFrom('likes')
+          .select(['post_id', 'reaction'])
+          .where('user_id', '=', viewerId)
+          .where('post_id', 'in', postIds)
+          .execute(),
+  ]);
+  const authorById = new Map(authors.map((a) => [a.id, a]));
+  const reactionByPost = new Map(likes.map((l) => [l.post_id, l.reaction]));
+
+  return posts.flatMap((post) => {
+    const author = authorById.get(post.author_id);
+    if (!author) return [];
+    const isPublic = isPubliclyVisible(access.facts(post));
+    const reaction = reactionByPost.get(post.id) ?? null;
+    return [
+      {
+        id: post.id,
+        author: presentPublicUser(author, deps.avatarUrls),
+        caption: post.caption,
+        location:
+          post.location_name !== null && post.location_lat !== null && post.location_lng !== null
+            ? { name: post.location_name, lat: post.location_lat, lng: post.location_lng }
+            : null,
+        visibility: post.visibility,
+        commentsEnabled: post.comments_enabled === 1,
+        media: media
+          .filter((m) => m.post_id === post.id)
+          .map((m) => {
+            const view = presentMedia(m, { viewerIsOwner: false, isPublic, urls: deps.urls });
+            return {
+              id: view.id,
+              width: view.width,
+              height: view.height,
+              aspectRatio: view.aspectRatio,
+              thumbhash: view.thumbhash,
+              dominantColor: view.dominantColor,
+              urls: view.urls,
+            };
+          }),
+        likeCount: post.like_count,
+        commentCount: post.comment_count,
+        viewerHasLiked: reaction !== null,
+        viewerReaction: reaction,
+        createdAt: post.created_at,
+        updatedAt: post.updated_at,
+      },
+    ];
+  });
+}

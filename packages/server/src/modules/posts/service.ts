@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../../db/connect.js';
+import type { PostRow } from '../../db/schema.js';
+import type { Clock } from '../../clock.js';
+import { AppError } from '../../errors/app-error.js';
+import type { IdGenerator } from '../../ids/snowflake.js';
+import type { Viewer } from '../accounts/types.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../shared/pagination.js';
+import { PostAccess } from '../visibility/post-access.js';
+import { hydratePosts, type HydrateDeps } from './hydrate.js';
+import type { ByUserInput, CreatePostInput, UpdatePostInput } from './schemas.js';
+import type { PostView } from './types.js';
+
+/** An idempotency key answers with the first post for this long (Stripe's window). */
+const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+
+export interface PostsServiceDeps extends Omit<HydrateDeps, 'db'> {
+  db: Db;
+  ids: IdGenerator;
+  clock: Clock;
+  /** Called after a delete so cleanup runs soon (it also runs periodically). */
+  onPostDeleted: () => void;
+}
+
+export class PostsService {
+  constructor(private readonly deps: PostsServiceDeps) {}
+
+  /**
+   * Publish a post of 1–10 of the author's ready photos. With an idempotency key, a retry (even
+   * 20 concurrent ones) yields the first post; the same key with other parameters is a CONFLICT.
+   */
+  async create(viewer: Viewer, input: CreatePostInput): Promise<PostView> {
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify([input.mediaIds, input.caption, input.location ?? null, input.visibility]))
+      .digest('hex');
+    if (input.idempotencyKey) {
+      const earlier = await this.replay(viewer, input.idempotencyKey, requestHash);
+      if (earlier) return earlier;
+    }
+    const { db, ids, clock } = this.deps;
+    const now = clock.now().toISOString();
+    const postId = ids.next();
+    try {
+      await db.kysely.transaction().execute(async (trx) => {
+        if (input.idempotencyKey) {
+          const cutoff = new Date(clock.now().getTime() - IDEMPOTENCY_WINDOW_MS).toISOString();
+          await trx
+            .deleteFrom('idempotency_keys')
+            .where('user_id', '=', viewer.userId)
+            .where('idem_key', '=', input.idempotencyKey)
+            .where('created_at', '<', cutoff)
+            .execute();
+          // Claimed first, so a concurrent retry fails here (unique key) before writing a post.
+          await trx
+            .insertInto('idempotency_keys')
+            .values({
+              user_id: viewer.userId,
+              idem_key: input.idempotencyKey,
+              request_hash: requestHash,
+              post_id: postId,
+              created_at: now,
+            })
+            .execute();
+        }
+        const media = await trx
+          .selectFrom('media')
+          .select(['id', 'owner_id', 'status'])
+          .where('id', 'in', input.mediaIds)
+          .execute();
+        for (const mediaId of input.mediaIds) {
+          const row = media.find((m) => m.id === mediaId);
+          if (!row || row.owner_id !== viewer.userId) throw new AppError('NOT_FOUND', `No such media: ${mediaId}.`);
+          if (row.status !== 'ready') throw new AppError('MEDIA_NOT_READY', `Media ${mediaId} is still ${row.status}.`);
+        }
+        await trx
+          .insertInto('posts')
+          .values({
+            id: postId,
+            author_id: viewer.userId,
+            caption: input.caption,
+            location_name: input.location?.name ?? null,
+            location_lat: input.location?.lat ?? null,
+            location_lng: input.location?.lng ?? null,
+            visibility: input.visibility,
+            created_at: now,
+            updated_at: now,
+            deleted_at: null,
+            hidden_at: null,
+            cleaned_at: null,
+          })
+          .execute();
+        await trx
+          .insertInto('post_media')
+          .values(input.mediaIds.map((mediaId, position) => ({ post_id: postId, media_id: mediaId, position })))
+          .execute();
+        await trx
+          .updateTable('media')
+          .set({ attached_at: now, updated_at: now })
+          .where('id', 'in', input.mediaIds)
+          .execute();
+        await trx
+          .updateTable('users')
+          .set((eb) => ({ post_count: eb('post_count', '+', 1) }))
+          .where('id', '=', viewer.userId)
+          .execute();
+      });
+    } catch (error) {
+      // Another request with this key won the race; answer with its post.
+      if (input.idempotencyKey && db.caps.isUniqueViolation(error)?.columns.includes('idem_key')) {
+        const earlier = await this.replay(viewer, input.idempotencyKey, requestHash);
+        if (earlier) return earlier;
+      }
+      throw error;
+    }
+    return this.get(viewer, postId);
+  }
+
+  /** A post, if the viewer may see it; NOT_FOUND otherwise, exactly like a missing one. */
+  async get(viewer: Viewer | null, id: string): Promise<PostView> {
+    const post = await this.deps.db.kysely.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
+    const viewerId = viewer?.userId ?? null;
+    if (!post) throw notFound();
+    const access = await PostAccess.load(this.deps.db.kysely, viewerId, [post.author_id]);
+    if (!access.canView(post)) throw notFound();
+    const [view] = await hydratePosts(this.hydrateDeps(), viewerId, [post], access);
+    if (!view) throw notFound();
+    return view;
+  }
+
+  /** A profile grid: the author's posts the viewer may see, newest first. */
+  async byUser(viewer: Viewer | null, input: ByUserInput): Promise<Page<PostView>> {
+    const { db } = this.deps;
+    const viewerId = viewer?.userId ?? null;
+    const author = await db.kysely
+      .selectFrom('users')
+      .select(['id'])
+      .$if(input.userId !== undefined, (qb) => qb.where('id', '=', input.userId!))
+      .$if(input.username !== undefined, (qb) => qb.where('username_key', '=', input.username!))
+      .executeTakeFirst();
+    if (!author) throw new AppError('NOT_FOUND', 'No such user.');
+    const access = await PostAccess.load(db.kysely, viewerId, [author.id]);
+    if (access.isBlocked(author.id)) throw new AppError('NOT_FOUND', 'No such user.');
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const after = decodeCursor(input.cursor);
+    const isAuthor = viewerId === author.id;
+    const rows = await db.kysely
+      .selectFrom('posts')
+      .selectAll()
+      .where('author_id', '=', author.id)
+      .where('deleted_at', 'is', null)
+      // The rules for one author are the same for every post: push what can be decided into SQL
+      // so pages stay full; the policy still has the last word on each row below.
+      .$if(!isAuthor, (qb) => qb.where('hidden_at', 'is', null))
+      .$if(!isAuthor && !access.relation(author.id).followsAuthor, (qb) => qb.where('visibility', '=', 'public'))
+      .$if(after !== undefined, (qb) => qb.where('id', '<', after!))
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const page = toPage(rows, limit, (r) => r);
+    const visible = page.items.filter((post) => access.canView(post));
+    return { items: await hydratePosts(this.hydrateDeps(), viewerId, visible, access), nextCursor: page.nextCursor };
+  }
+
+  async update(viewer: Viewer, input: UpdatePostInput): Promise<PostView> {
+    await this.authorsPost(viewer, input.id);
+    await this.deps.db.kysely
+      .updateTable('posts')
+      .set({
+        ...(input.caption !== undefined ? { caption: input.caption } : {}),
+        ...(input.location !== undefined
+          ? {
+              location_name: input.location?.name ?? null,
+              location_lat: input.location?.lat ?? null,
+              location_lng: input.location?.lng ?? null,
+            }
+          : {}),
+        ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
+        ...(input.commentsEnabled !== undefined ? { comments_enabled: input.commentsEnabled ? 1 : 0 } : {}),
+        updated_at: this.deps.clock.now().toISOString(),
+      })
+      .where('id', '=', input.id)
+      .execute();
+    return this.get(viewer, input.id);
+  }
+
+  /**
+   * Soft delete: gone from every read at once. Likes, comments and media are cleaned up after,
+   * asynchronously (`PostCleanup`). Deleting a deleted post succeeds (idempotent).
+   */
+  async delete(viewer: Viewer, id: string): Promise<{ ok: true }> {
+    const { db, clock } = this.deps;
+    const post = await db.kysely.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
+    if (post && post.author_id === viewer.userId && post.deleted_at !== null) return { ok: true };
+    await this.authorsPost(viewer, id);
+    await db.kysely.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('posts')
+        .set({ deleted_at: clock.now().toISOString() })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 1n) {
+        await trx
+          .updateTable('users')
+          .set((eb) => ({ post_count: eb('post_count', '-', 1) }))
+          .where('id', '=', viewer.userId)
+          .execute();
+      }
+    });
+    this.deps.onPostDeleted();
+    return { ok: true };
+  }
+
+  private async replay(viewer: Viewer, key: string, requestHash: string): Promise<PostView | undefined> {
+    const { db, clock } = this.deps;
+    const cutoff = new Date(clock.now().getTime() - IDEMPOTENCY_WINDOW_MS).toISOString();
+    const earlier = await db.kysely
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('user_id', '=', viewer.userId)
+      .where('idem_key', '=', key)
+      .where('created_at', '>=', cutoff)
+      .executeTakeFirst();
+    if (!earlier) return undefined;
+    if (earlier.request_hash !== requestHash) {
+      throw new AppError('CONFLICT', 'This idempotency key was used with different parameters.');
+    }
+    return this.get(viewer, earlier.post_id);
+  }
+
+  /** The post, if the viewer wrote it: NOT_FOUND if they cannot see it, FORBIDDEN if they can but did not write it. */
+  private async authorsPost(viewer: Viewer, id: string): Promise<PostRow> {
+    const post = await this.deps.db.kysely.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!post) throw notFound();
+    if (post.author_id === viewer.userId && post.deleted_at === null) return post;
+    const access = await PostAccess.load(this.deps.db.kysely, viewer.userId, [post.author_id]);
+    if (!access.canView(post)) throw notFound();
+    throw new AppError('FORBIDDEN', 'Only the author can change this post.');
+  }
+
+  private hydrateDeps(): HydrateDeps {
+    return { db: this.deps.db.kysely, urls: this.deps.urls, avatarUrls: this.deps.avatarUrls };
+  }
+}
+
+function notFound(): AppError {
+  return new AppError('NOT_FOUND', 'No such post.');
+}

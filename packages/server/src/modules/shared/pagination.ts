@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { AppError } from '../../errors/app-error.js';
+
+/** A page of a list: `nextCursor` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Input fields every cursor-paginated procedure accepts. */
+export const pageInput = {
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+};
+
+/**
+ * Cursors are opaque to clients (base64url of the last item's sort key: an id, since ids sort by
+ * time), so the server may change what they hold without breaking anyone.
+ */
+export function encodeCursor(lastId: string): string {
+  return Buffer.from(`v1:${lastId}`).toString('base64url');
+}
+
+/** The id a cursor points after, or undefined for the first page. Throws VALIDATION_FAILED on garbage. */
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^v1:(\d{1,20})$/.exec(text);
+  if (!match) throw new AppError('VALIDATION_FAILED', 'That cursor is not valid here.');
+  return match[1];
+}
+
+/**
+ * Build a page from rows fetched with `limit + 1` (the extra row tells whether another page exists).
+ * `filter` drops rows the viewer may not see *after* the page boundary is fixed, so cursors stay
+ * stable; a page may then hold fewer than `limit` items while `nextCursor` is still set.
+ */
+export function toPage<R extends { id: string }, T>(rows: R[], limit: number, present: (rows: R[]) => T[]): Page<T> {
+  const more = rows.length > limit;
+  const pageRows = more ? rows.slice(0, limit) : rows;
+  const last = pageRows.at(-1);
+  return { items: present(pageRows), nextCursor: more && last ? encodeCursor(last.id) : null };
+}
