@@ -165,3 +165,18 @@ describe('aperture admin reprocess', () => {
     expect(pending).toBe(false);
   });
 });
+
+describe('aperture admin recount', () => {
+  it('reports every counter in line on a healthy database, and fixes one that drifted', async () => {
+    const clean = await home.run(['--json', 'admin', 'recount', '--data-dir', server.dataDir]);
+    expect(clean.code).toBe(0);
+    const fixed = (JSON.parse(clean.stdout) as { fixed: Record<string, number> }).fixed;
+    expect(Object.keys(fixed)).toContain('users.post_count');
+    expect(Object.values(fixed).every((n) => n === 0)).toBe(true);
+
+    await server.server.db.kysely.updateTable('users').set({ post_count: 99 }).execute();
+    const repaired = await home.run(['admin', 'recount', '--data-dir', server.dataDir]);
+    expect(repaired.code).toBe(0);
+    expect(repaired.stdout).toMatch(/Fixed \d+ × users\.post_count/);
+  });
+});

@@ -1,4 +1,4 @@
-export { createServer, migrate, requestReprocess, type ApertureServer, type CreateServerOptions } from './server.js';
+export { createServer, migrate, recount, requestReprocess, type ApertureServer, type CreateServerOptions } from './server.js';
 export { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
 export { loadConfig, ConfigError, type Config, type Role } from './config/config.js';
 export type { AppRouter } from './api/router.js';
@@ -7,3 +7,4 @@ export { ERROR_CODES, type ErrorCode } from './errors/codes.js';
 export type { ValidationIssue } from './errors/app-error.js';
 export type { PrivateUser, PublicUser, SessionInfo, AuthResult } from './modules/accounts/types.js';
 export type * from './modules/media/types.js';
+export type { RecountResult } from './modules/admin/recount.js';

@@ -11,6 +11,7 @@ import { createServices, type Services } from './services.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { createBlobStore } from './storage/index.js';
 import { configureSharp } from './modules/media/pipeline/index.js';
+import { recountCounters, type RecountResult } from './modules/admin/recount.js';
 
 export interface ApertureServer {
   /** Listen on the configured host and port (0 picks a free one); resolves to the base URL. */
@@ -151,6 +152,17 @@ export async function requestReprocess(config: Config, mediaIds?: string[]): Pro
       .$if(mediaIds !== undefined, (qb) => qb.where('id', 'in', mediaIds!))
       .executeTakeFirst();
     return { queued: Number(result.numUpdatedRows) };
+  } finally {
+    await db.close();
+  }
+}
+
+/** Recompute every counter from the rows and fix drift (`aperture admin recount`). */
+export async function recount(config: Config): Promise<RecountResult> {
+  const db = await openDatabase(config.database);
+  try {
+    await migrateToLatest(db);
+    return await recountCounters(db.kysely);
   } finally {
     await db.close();
   }

@@ -22,4 +22,20 @@ export function adminCommand(program: Command, action: ActionFactory): void {
         );
       }),
     );
+  admin
+    .command('recount')
+    .description('recompute every counter (followers, posts, likes, comments) from the rows and fix drift')
+    .option('--data-dir <dir>', 'where the default SQLite database lives (default: APERTURE_DATA_DIR or ./data)')
+    .action(
+      action<Pick<ServerFlags, 'dataDir'>>(async (ctx, flags) => {
+        const { loadConfig, recount } = await import('@aperture/server');
+        const { fixed } = await recount(loadConfig(serverEnv(ctx.io.env, flags)));
+        const drifted = Object.entries(fixed).filter(([, n]) => n > 0);
+        const human =
+          drifted.length === 0
+            ? 'Every counter matches its rows.'
+            : `Fixed ${drifted.map(([name, n]) => `${n} × ${name}`).join(', ')}.`;
+        ctx.out.data(human, { fixed });
+      }),
+    );
 }
