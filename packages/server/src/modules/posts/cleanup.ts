@@ -74,7 +74,12 @@ export class PostCleanup {
           )
           .execute();
       }
-      await trx.updateTable('posts').set({ cleaned_at: now }).where('id', '=', postId).execute();
+      // Its counters now count nothing: zero them so they stay equal to a recount.
+      await trx
+        .updateTable('posts')
+        .set({ cleaned_at: now, like_count: 0, comment_count: 0 })
+        .where('id', '=', postId)
+        .execute();
     });
   }
 }
