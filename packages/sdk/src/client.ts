@@ -3,9 +3,12 @@ import type { AppRouter, AuthResult, PrivateUser, SessionInfo } from '@aperture/
 import { toApertureError } from './error-mapping.js';
 import { AuthenticationError } from './errors.js';
 import { jsonOnlyFetch, type FetchFunction } from './http.js';
+import { createCommentsApi, createLikesApi, type CommentsApi, type LikesApi } from './engagement/api.js';
+import { createGraphApi, createUsersApi, type GraphApi, type UsersApi } from './graph/api.js';
 import { createMediaApi, type MediaApi } from './media/api.js';
+import { createPostsApi, type PostsApi } from './posts/api.js';
 import { resolveRetryPolicy, retryQueriesLink, type RetryOptions } from './retry.js';
-import type { LoginInput, RegisterInput, UpdateProfileInput } from './types.js';
+import type { LoginInput, RegisterInput, UpdateAccountInput, UpdateProfileInput } from './types.js';
 import { withErrorMapping } from './with-error-mapping.js';
 
 export interface ClientOptions {
@@ -87,6 +90,17 @@ export interface ApertureClient {
      */
     updateProfile(input: UpdateProfileInput): Promise<PrivateUser>;
     /**
+     * Changes account settings and profile fields; omitted fields stay as they are. With
+     * `isPrivate: true` new follows become requests you approve (your current followers stay);
+     * going public again approves no pending request by itself.
+     *
+     * @example
+     * ```ts
+     * await client.accounts.update({ isPrivate: true })
+     * ```
+     */
+    update(input: UpdateAccountInput): Promise<PrivateUser>;
+    /**
      * The signed-in user's sessions; `current` marks this client's.
      *
      * @example
@@ -107,6 +121,16 @@ export interface ApertureClient {
   };
   /** Uploads (with progress, parts in parallel, retries) and media items. */
   readonly media: MediaApi;
+  /** Posts: publish, read, profile grids, edit, delete. */
+  readonly posts: PostsApi;
+  /** Follows, follow requests, blocks and mutes. */
+  readonly graph: GraphApi;
+  /** Profiles. */
+  readonly users: UsersApi;
+  /** Likes and reactions on posts. */
+  readonly likes: LikesApi;
+  /** Comments and their replies. */
+  readonly comments: CommentsApi;
   /**
    * The typed tRPC proxy, for procedures the SDK does not wrap yet. Its errors are
    * {@link ApertureError}s too.
@@ -153,6 +177,8 @@ export function createClient(options: ClientOptions): ApertureClient {
   });
   const trpc = withErrorMapping(raw, (error) => toApertureError(error, url));
 
+  const media = createMediaApi({ trpc, fetch: fetchImpl });
+
   const signIn = (result: AuthResult): AuthResult => {
     token = result.token;
     return result;
@@ -183,12 +209,18 @@ export function createClient(options: ClientOptions): ApertureClient {
     me: () => trpc.accounts.me.query(),
     accounts: {
       updateProfile: (input) => trpc.accounts.updateProfile.mutate(input),
+      update: (input) => trpc.accounts.update.mutate(input),
       sessions: () => trpc.accounts.sessions.query(),
       revokeSession: async (sessionId) => {
         await trpc.accounts.revokeSession.mutate({ sessionId });
       },
     },
-    media: createMediaApi({ trpc, fetch: fetchImpl }),
+    media,
+    posts: createPostsApi({ trpc, media }),
+    graph: createGraphApi(trpc),
+    users: createUsersApi(trpc),
+    likes: createLikesApi(trpc),
+    comments: createCommentsApi(trpc),
     trpc,
   };
 }

@@ -14,6 +14,18 @@ export {
 } from './errors.js';
 export type { ApertureErrorCode, ServerErrorCode } from './error-codes.js';
 export type { FetchFunction } from './http.js';
+export type { CommentsApi, LikesApi } from './engagement/api.js';
+export type { CommentView, CreateCommentInput, LikeResult, Liker, Reaction, UnlikeResult } from './engagement/types.js';
+export type { GraphApi, UsersApi } from './graph/api.js';
+export type {
+  FollowRequest,
+  FollowResult,
+  FollowStatus,
+  Profile,
+  ProfileCounts,
+  Relationship,
+  UserRef,
+} from './graph/types.js';
 export type { MediaApi } from './media/api.js';
 export type {
   AcceptedContentType,
@@ -26,6 +38,26 @@ export type {
   UploadStatusView,
   WaitOptions,
 } from './media/types.js';
+export {
+  paginate,
+  PaginationLoopError,
+  type Page,
+  type PageFetcher,
+  type PageOptions,
+  type Paginator,
+} from './paginate.js';
+export type { PostsApi } from './posts/api.js';
+export type {
+  CreatePostInput,
+  PostLocation,
+  PostMediaView,
+  PostsByUserInput,
+  PostView,
+  PostVisibility,
+  PublishOptions,
+  PublishProgress,
+  UpdatePostInput,
+} from './posts/types.js';
 export type { RetryOptions } from './retry.js';
 export type {
   AuthResult,
@@ -36,5 +68,6 @@ export type {
   RouterInputs,
   RouterOutputs,
   SessionInfo,
+  UpdateAccountInput,
   UpdateProfileInput,
 } from './types.js';

@@ -11,3 +11,4 @@ export type { AuthResult, PrivateUser, PublicUser, SessionInfo } from '@aperture
 export type RegisterInput = RouterInputs['accounts']['register'];
 export type LoginInput = RouterInputs['accounts']['login'];
 export type UpdateProfileInput = RouterInputs['accounts']['updateProfile'];
+export type UpdateAccountInput = RouterInputs['accounts']['update'];

@@ -1,4 +1,11 @@
-export { createServer, migrate, recount, requestReprocess, type ApertureServer, type CreateServerOptions } from './server.js';
+export {
+  createServer,
+  migrate,
+  recount,
+  requestReprocess,
+  type ApertureServer,
+  type CreateServerOptions,
+} from './server.js';
 export { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
 export { loadConfig, ConfigError, type Config, type Role } from './config/config.js';
 export type { AppRouter } from './api/router.js';

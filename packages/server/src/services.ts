@@ -10,6 +10,9 @@ import { MediaServing } from './modules/media/serving.js';
 import type { MediaSettings } from './modules/media/settings.js';
 import { MediaSweeper } from './modules/media/sweeper.js';
 import { UploadService } from './modules/media/upload-service.js';
+import { CommentsService } from './modules/engagement/comments-service.js';
+import { LikesService } from './modules/engagement/likes-service.js';
+import { GraphService } from './modules/graph/service.js';
 import { PostCleanup } from './modules/posts/cleanup.js';
 import { PostsService } from './modules/posts/service.js';
 import { MediaUrlSigner } from './modules/media/urls.js';
@@ -37,7 +40,10 @@ export interface Services {
   mediaSweeper: MediaSweeper;
   mediaServing: MediaServing;
   posts: PostsService;
+  graph: GraphService;
   postCleanup: PostCleanup;
+  likes: LikesService;
+  comments: CommentsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -71,6 +77,9 @@ export function createServices(deps: ServiceDeps): Services {
       avatarUrls: avatarUrlsOf,
       onPostDeleted: () => postCleanup.kick(),
     }),
+    graph: new GraphService({ db, ids, clock, avatarUrls: avatarUrlsOf }),
     postCleanup,
+    likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf }),
+    comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf }),
   };
 }

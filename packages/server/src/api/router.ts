@@ -1,8 +1,11 @@
 import type { ProcedureMetrics } from '../http/metrics.js';
 import type { Services } from '../services.js';
 import { accountsRouter } from './routers/accounts.js';
+import { commentsRouter, likesRouter } from './routers/engagement.js';
+import { graphRouter } from './routers/graph.js';
 import { mediaRouter } from './routers/media.js';
 import { postsRouter } from './routers/posts.js';
+import { usersRouter } from './routers/users.js';
 import { createProcedures, router } from './trpc.js';
 
 /** The whole API. Services are bound here, by closure, so the request context stays small. */
@@ -12,6 +15,10 @@ export function createAppRouter(services: Services, metrics: ProcedureMetrics) {
     accounts: accountsRouter(services.accounts, services.media, procedures),
     media: mediaRouter(services.uploads, services.media, procedures),
     posts: postsRouter(services.posts, procedures),
+    graph: graphRouter(services.graph, procedures),
+    users: usersRouter(services.graph, procedures),
+    likes: likesRouter(services.likes, procedures),
+    comments: commentsRouter(services.comments, procedures),
   });
 }
 

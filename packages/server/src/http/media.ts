@@ -69,6 +69,8 @@ export function registerMediaRoutes(
 
       const token = bearerToken(request.headers.authorization);
       const viewer = token ? await deps.accounts.authenticate(token) : null;
+      // A refusal depends on who asked: no cache may keep it and hand it to someone else.
+      void reply.header('cache-control', 'no-store');
       const served = await deps.serving.resolve({
         mediaId: id,
         file,

@@ -31,6 +31,10 @@ export function accountsRouter(
     updateProfile: authedProcedure
       .input(updateProfileInput)
       .mutation(({ input, ctx }) => accounts.updateProfile(ctx.viewer, input)),
+    /** The same as `updateProfile`, under the name the issue uses (`accounts.update({ isPrivate })`). */
+    update: authedProcedure
+      .input(updateProfileInput)
+      .mutation(({ input, ctx }) => accounts.updateProfile(ctx.viewer, input)),
     /** The signed-in user's active sessions. */
     sessions: authedProcedure.query(({ ctx }) => accounts.listSessions(ctx.viewer)),
     /** Use one of your ready images as your avatar (`null` removes it). */

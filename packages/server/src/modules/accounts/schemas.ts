@@ -61,8 +61,15 @@ export const loginInput = z.object({
 });
 
 export const updateProfileInput = z
-  .object({ displayName: displayNameSchema.optional(), bio: bioSchema.optional() })
-  .refine((v) => v.displayName !== undefined || v.bio !== undefined, { message: 'Nothing to update.' });
+  .object({
+    displayName: displayNameSchema.optional(),
+    bio: bioSchema.optional(),
+    /** A private account's follows become requests; existing followers stay. */
+    isPrivate: z.boolean().optional(),
+  })
+  .refine((v) => v.displayName !== undefined || v.bio !== undefined || v.isPrivate !== undefined, {
+    message: 'Nothing to update.',
+  });
 
 export const revokeSessionInput = z.object({ sessionId: z.string().regex(/^\d{1,20}$/, 'Not a session id.') });
 

@@ -117,6 +117,8 @@ export class AccountsService {
       .set({
         ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
         ...(input.bio !== undefined ? { bio: input.bio } : {}),
+        // Going public approves nothing: pending requests stay pending until their owner decides.
+        ...(input.isPrivate !== undefined ? { is_private: input.isPrivate ? 1 : 0 } : {}),
         updated_at: clock.now().toISOString(),
       })
       .where('id', '=', viewer.userId)

@@ -36,7 +36,9 @@ export async function canView(
     posts.map((p) => p.author_id),
   );
   const isPublic = posts.some((p) => isPubliclyVisible(access.facts(p)));
-  return { visible: isPublic || viewerId === media.owner_id || posts.some((p) => access.canView(p)), public: isPublic };
+  // `visible` is per viewer even when the media is public: a viewer we know was blocked by the
+  // author is refused, like everywhere else (signed out, they could see what anyone sees).
+  return { visible: viewerId === media.owner_id || posts.some((p) => access.canView(p)), public: isPublic };
 }
 
 async function isAvatar(db: Kysely<Database>, mediaId: string): Promise<boolean> {

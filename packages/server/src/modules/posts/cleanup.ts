@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connect.js';
 import type { Clock } from '../../clock.js';
 import type { ProcessorLog } from '../media/processor.js';
+import { deletePostEngagement } from '../engagement/cleanup.js';
 
 const BATCH = 50;
 
@@ -47,10 +48,7 @@ export class PostCleanup {
   private async cleanOne(postId: string): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     await this.deps.db.kysely.transaction().execute(async (trx) => {
-      await trx.deleteFrom('likes').where('post_id', '=', postId).execute();
-      // Replies first: they reference their parent comment.
-      await trx.deleteFrom('comments').where('post_id', '=', postId).where('parent_id', 'is not', null).execute();
-      await trx.deleteFrom('comments').where('post_id', '=', postId).execute();
+      await deletePostEngagement(trx, postId);
       const media = await trx.selectFrom('post_media').select('media_id').where('post_id', '=', postId).execute();
       await trx.deleteFrom('post_media').where('post_id', '=', postId).execute();
       const mediaIds = media.map((m) => m.media_id);

@@ -6,6 +6,7 @@ import type { MediaUrlSigner } from '../media/urls.js';
 import type { PostAccess } from '../visibility/post-access.js';
 import { isPubliclyVisible } from '../visibility/post-policy.js';
 import type { PostView } from './types.js';
+import { viewerReactions } from '../engagement/viewer-reactions.js';
 
 export interface HydrateDeps {
   db: Kysely<Database>;
@@ -27,7 +28,7 @@ export async function hydratePosts(
   const { db } = deps;
   const postIds = posts.map((p) => p.id);
   const authorIds = [...new Set(posts.map((p) => p.author_id))];
-  const [authors, media, likes] = await Promise.all([
+  const [authors, media, reactionByPost] = await Promise.all([
     db.selectFrom('users').selectAll().where('id', 'in', authorIds).execute(),
     db
       .selectFrom('post_media')
@@ -37,17 +38,9 @@ export async function hydratePosts(
       .where('post_media.post_id', 'in', postIds)
       .orderBy('post_media.position', 'asc')
       .execute(),
-    viewerId === null
-      ? Promise.resolve([])
-      : db
-          .selectFrom('likes')
-          .select(['post_id', 'reaction'])
-          .where('user_id', '=', viewerId)
-          .where('post_id', 'in', postIds)
-          .execute(),
+    viewerReactions(db, viewerId, postIds),
   ]);
   const authorById = new Map(authors.map((a) => [a.id, a]));
-  const reactionByPost = new Map(likes.map((l) => [l.post_id, l.reaction]));
 
   return posts.flatMap((post) => {
     const author = authorById.get(post.author_id);

@@ -1,0 +1,85 @@
+import { access } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import type { PostView, PublishProgress, UploadPhase } from '@aperture/sdk';
+import type { CliContext } from '../context.js';
+import { CliError } from '../exit-codes.js';
+import type { ActionFactory } from '../program.js';
+import { createProgressView } from '../progress.js';
+import { count, idArg } from './social-format.js';
+
+interface PostOptions {
+  caption?: string;
+  followersOnly?: boolean;
+}
+
+export function postCommand(program: Command, action: ActionFactory): void {
+  program
+    .command('post')
+    .description('publish photos as one post (a carousel, in the order given)')
+    .argument('<file...>', '1–10 JPEG, PNG, WebP, AVIF or GIF images, 25 MiB each at most')
+    .option('-c, --caption <text>', 'the caption, 2,200 characters at most')
+    .option('--followers-only', 'only your followers may see it (default: everyone)')
+    .action((files: string[], options: PostOptions, command: Command) =>
+      action<PostOptions>((ctx, opts) => publish(ctx, files, opts))(options, command),
+    );
+  program
+    .command('delete-post')
+    .description('delete one of your posts, everywhere at once')
+    .argument('<postId>', 'the post id')
+    .action((postId: string, options: object, command: Command) =>
+      action(async (ctx) => {
+        const id = idArg('postId', postId);
+        await ctx.authed((client) => client.posts.delete(id));
+        ctx.out.data(`Deleted post ${id}.`, { id, deleted: true });
+      })(options, command),
+    );
+}
+
+async function publish(ctx: CliContext, files: string[], options: PostOptions): Promise<void> {
+  // Check every file first: a missing one would otherwise fail after the others were sent.
+  for (const file of files) {
+    try {
+      await access(file);
+    } catch {
+      throw new CliError(`${file}: no such file (nothing was posted).`);
+    }
+  }
+  const label = files.length === 1 ? basename(files[0]!) : `${files.length} photos`;
+  const progress = combinedProgress(ctx, label, files.length);
+  let post: PostView;
+  try {
+    post = await ctx.authed((client) =>
+      client.posts.publish(files, {
+        ...(options.caption === undefined ? {} : { caption: options.caption }),
+        visibility: options.followersOnly ? 'followers' : 'public',
+        onProgress: progress.update,
+      }),
+    );
+  } finally {
+    progress.end();
+  }
+  const audience = post.visibility === 'followers' ? 'followers only' : 'public';
+  ctx.out.data(`Posted ${post.id} (${count(post.media.length, 'photo')}, ${audience}).`, post);
+}
+
+/** One progress line for every file together: the uploads run a few at a time. */
+function combinedProgress(ctx: CliContext, label: string, files: number) {
+  const view = createProgressView(ctx.io.stderr, label);
+  const sent = new Array<number>(files).fill(0);
+  const totals = new Array<number>(files).fill(0);
+  const phases = new Array<UploadPhase>(files).fill('hashing');
+  const order: UploadPhase[] = ['hashing', 'uploading', 'processing', 'done'];
+  return {
+    update: (p: PublishProgress) => {
+      sent[p.file] = p.sentBytes;
+      totals[p.file] = p.totalBytes;
+      phases[p.file] = p.phase;
+      // The slowest file says where the whole post is.
+      const phase = order[Math.min(...phases.map((ph) => order.indexOf(ph)))] ?? 'hashing';
+      const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      view.update({ phase, sentBytes: sum(sent), totalBytes: sum(totals) });
+    },
+    end: () => view.end(),
+  };
+}

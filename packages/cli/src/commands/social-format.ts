@@ -1,0 +1,75 @@
+import type { ApertureClient, PublicUser } from '@aperture/sdk';
+import type { CliContext } from '../context.js';
+import type { ServerEntry } from '../config-store.js';
+import { UsageError } from '../exit-codes.js';
+
+/**
+ * Lists are for people on a terminal (aligned columns, short dates) and for scripts when piped
+ * (tab-separated, ISO dates, one record a line, no header). `--json` is the stable format.
+ */
+export function isTerminal(ctx: CliContext): boolean {
+  return (ctx.io.stdout as NodeJS.WriteStream).isTTY === true;
+}
+
+/** Rows as aligned columns under a header on a terminal, else as tab-separated lines. */
+export function table(ctx: CliContext, header: string[], rows: string[][]): string {
+  if (!isTerminal(ctx)) return rows.map((row) => row.map(oneLine).join('\t')).join('\n');
+  const all = [header, ...rows.map((row) => row.map(oneLine))];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
+  const columns = (ctx.io.stdout as NodeJS.WriteStream).columns;
+  return all
+    .map((row) => {
+      const line = row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
+      return columns && line.length > columns ? `${line.slice(0, columns - 1)}…` : line;
+    })
+    .join('\n');
+}
+
+/** A date for people (`2025-11-23 14:03`, local time) on a terminal; ISO-8601 for scripts. */
+export function when(ctx: CliContext, iso: string): string {
+  if (!isTerminal(ctx)) return iso;
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** `1 like`, `3 likes`. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/** `@ada`, or `Ada Lovelace (@ada)` when the display name says more. */
+export function who(user: Pick<PublicUser, 'username' | 'displayName'>): string {
+  return user.displayName && user.displayName !== user.username
+    ? `${user.displayName} (@${user.username})`
+    : `@${user.username}`;
+}
+
+/** A username from the command line: `ada` or `@ada`. */
+export function usernameArg(name: string): { username: string } {
+  const username = name.trim().replace(/^@/, '');
+  if (username === '') throw new UsageError('Give a username, e.g. ada.');
+  return { username };
+}
+
+/** An id from the command line (posts and comments are named by id). */
+export function idArg(what: string, value: string): string {
+  if (!/^\d{1,20}$/.test(value)) throw new UsageError(`${what}: "${value}" is not an id (ids are digits).`);
+  return value;
+}
+
+/**
+ * Runs `call` signed in when a token is stored for the server (so the answer is what you may
+ * see), else signed out: reading profiles, posts and comments needs no account.
+ */
+export async function asViewer<T>(
+  ctx: CliContext,
+  call: (client: ApertureClient, entry?: ServerEntry) => Promise<T>,
+): Promise<T> {
+  if (await ctx.store.get(ctx.server)) return ctx.authed(call);
+  return call(ctx.client());
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\t\r\n]+/g, ' ');
+}

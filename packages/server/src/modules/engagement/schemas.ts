@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { pageInput } from '../shared/pagination.js';
+import { DEFAULT_REACTION, REACTIONS } from './reactions.js';
+
+const id = z.string().regex(/^\d{1,20}$/, 'Not an id.');
+
+export const likeInput = z.object({
+  postId: id,
+  reaction: z.enum(REACTIONS).default(DEFAULT_REACTION),
+});
+
+export const unlikeInput = z.object({ postId: id });
+
+export const likersInput = z.object({ postId: id, ...pageInput });
+
+export const createCommentInput = z.object({
+  postId: id,
+  body: z.string().trim().min(1, 'A comment cannot be empty.').max(1_000, 'Comments are at most 1,000 characters.'),
+  /** Reply to this comment. A reply to a reply joins the thread of its top-level comment. */
+  parentId: id.optional(),
+});
+
+export const listCommentsInput = z.object({ postId: id, ...pageInput });
+
+export const repliesInput = z.object({ commentId: id, ...pageInput });
+
+export const commentIdInput = z.object({ commentId: id });
+
+export type LikeInput = z.infer<typeof likeInput>;
+export type LikersInput = z.infer<typeof likersInput>;
+export type CreateCommentInput = z.infer<typeof createCommentInput>;
+export type ListCommentsInput = z.infer<typeof listCommentsInput>;
+export type RepliesInput = z.infer<typeof repliesInput>;

@@ -1,0 +1,249 @@
+import fc from 'fast-check';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { derivativeKey } from '../../src/modules/media/keys.js';
+import { contentEtag } from '../../src/modules/media/processor.js';
+import { hashToken, newSessionToken } from '../../src/modules/accounts/tokens.js';
+import { DIALECTS } from '../support/databases.js';
+import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * Authorization as a property: in random small worlds (public and private users, active and pending
+ * follows, blocks, public and followers-only posts, some deleted), every surface that shows a post
+ * answers for each (viewer, post) pair exactly what an independent model of the rules says.
+ * Worlds are written straight into the database (fast); every check goes through real HTTP.
+ */
+
+interface World {
+  users: { private: boolean }[];
+  follows: { from: number; to: number; pending: boolean }[];
+  blocks: { from: number; to: number }[];
+  posts: { author: number; followersOnly: boolean; deleted: boolean }[];
+}
+
+const worldArb: fc.Arbitrary<World> = fc
+  .integer({ min: 2, max: 4 })
+  .chain((n) => {
+    const user = fc.integer({ min: 0, max: n - 1 });
+    return fc.record({
+      users: fc.array(fc.record({ private: fc.boolean() }), { minLength: n, maxLength: n }),
+      follows: fc.uniqueArray(fc.record({ from: user, to: user, pending: fc.boolean() }), {
+        maxLength: n * 2,
+        selector: (f) => `${f.from}>${f.to}`,
+      }),
+      blocks: fc.uniqueArray(fc.record({ from: user, to: user }), {
+        maxLength: 2,
+        selector: (b) => `${b.from}>${b.to}`,
+      }),
+      posts: fc.array(fc.record({ author: user, followersOnly: fc.boolean(), deleted: fc.boolean() }), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+    });
+  })
+  .map((w) => ({
+    ...w,
+    follows: w.follows.filter((f) => f.from !== f.to),
+    blocks: w.blocks.filter((b) => b.from !== b.to),
+  }));
+
+/** The rules, restated independently of the server's code. `viewer` null is a signed-out visitor. */
+function modelSeesPost(world: World, viewer: number | null, postIndex: number): boolean {
+  const post = world.posts[postIndex]!;
+  if (post.deleted) return false;
+  if (viewer === post.author) return true;
+  if (
+    viewer !== null &&
+    world.blocks.some((b) => (b.from === viewer && b.to === post.author) || (b.from === post.author && b.to === viewer))
+  ) {
+    return false;
+  }
+  const restricted = post.followersOnly || world.users[post.author]!.private;
+  if (!restricted) return true;
+  return viewer !== null && world.follows.some((f) => f.from === viewer && f.to === post.author && !f.pending);
+}
+
+describe.each(DIALECTS)('authorization property on $name', (dialect) => {
+  let t: TestServer;
+  let thumb: Buffer;
+  let run = 0;
+
+  beforeAll(async () => {
+    t = await startTestServer({ dialect });
+    thumb = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#345' } })
+      .webp()
+      .toBuffer();
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  async function build(world: World) {
+    run += 1;
+    // Ids far above anything the server hands out, distinct per run.
+    const base = 8_000_000_000_000_000_000n + BigInt(run) * 1_000n;
+    const id = (offset: number) => String(base + BigInt(offset));
+    const db = t.server.db.kysely;
+    const now = new Date().toISOString();
+    const userIds = world.users.map((_, i) => id(i));
+    const tokens: string[] = [];
+    for (const [i, u] of world.users.entries()) {
+      const name = `p${run}_${i}`;
+      await db
+        .insertInto('users')
+        .values({
+          id: userIds[i]!,
+          username: name,
+          username_key: name,
+          email: `${name}@example.com`,
+          email_key: `${name}@example.com`,
+          password_hash: 'x',
+          display_name: name,
+          bio: '',
+          is_private: u.private ? 1 : 0,
+          created_at: now,
+          updated_at: now,
+          last_active_at: now,
+        })
+        .execute();
+      const token = newSessionToken();
+      tokens.push(token);
+      await db
+        .insertInto('sessions')
+        .values({
+          id: id(100 + i),
+          user_id: userIds[i]!,
+          token_hash: hashToken(token),
+          user_agent: null,
+          ip: null,
+          created_at: now,
+          last_used_at: now,
+          expires_at: '2999-01-01T00:00:00.000Z',
+          revoked_at: null,
+        })
+        .execute();
+    }
+    for (const [i, f] of world.follows.entries()) {
+      await db
+        .insertInto('follows')
+        .values({
+          id: id(200 + i),
+          follower_id: userIds[f.from]!,
+          followee_id: userIds[f.to]!,
+          state: f.pending ? 'pending' : 'active',
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+    for (const b of world.blocks) {
+      await db
+        .insertInto('blocks')
+        .values({ blocker_id: userIds[b.from]!, blocked_id: userIds[b.to]!, created_at: now })
+        .execute();
+    }
+    const postIds: string[] = [];
+    const mediaIds: string[] = [];
+    for (const [i, p] of world.posts.entries()) {
+      const postId = id(300 + i);
+      const mediaId = id(400 + i);
+      postIds.push(postId);
+      mediaIds.push(mediaId);
+      const derivatives: Record<string, { width: number; height: number; size: number; etag: string }> = {};
+      derivatives['thumb.webp'] = { width: 8, height: 8, size: thumb.length, etag: contentEtag(thumb) };
+      await db
+        .insertInto('media')
+        .values({
+          id: mediaId,
+          owner_id: userIds[p.author]!,
+          status: 'ready',
+          failure_code: null,
+          failure_reason: null,
+          sha256: mediaId,
+          size: thumb.length,
+          content_type: 'image/webp',
+          filename: null,
+          original_key: `originals/${mediaId}`,
+          keep_location: 0,
+          format: 'webp',
+          width: 8,
+          height: 8,
+          thumbhash: null,
+          dominant_color: null,
+          exif: null,
+          gps_lat: null,
+          gps_lng: null,
+          derivatives: JSON.stringify(derivatives),
+          claimed_until: null,
+          reprocess_requested_at: null,
+          created_at: now,
+          updated_at: now,
+          ready_at: now,
+          attached_at: now,
+        })
+        .execute();
+      await t.server.blobs.put(derivativeKey(mediaId, 'thumb', 'webp'), thumb);
+      await db
+        .insertInto('posts')
+        .values({
+          id: postId,
+          author_id: userIds[p.author]!,
+          caption: '',
+          location_name: null,
+          location_lat: null,
+          location_lng: null,
+          visibility: p.followersOnly ? 'followers' : 'public',
+          created_at: now,
+          updated_at: now,
+          deleted_at: p.deleted ? now : null,
+          hidden_at: null,
+          cleaned_at: null,
+        })
+        .execute();
+      await db.insertInto('post_media').values({ post_id: postId, media_id: mediaId, position: 0 }).execute();
+    }
+    return { userIds, tokens, postIds, mediaIds };
+  }
+
+  it('every surface shows a post exactly to the viewers the rules allow', async () => {
+    await fc.assert(
+      fc.asyncProperty(worldArb, async (world) => {
+        const { userIds, tokens, postIds, mediaIds } = await build(world);
+        const viewers: (number | null)[] = [null, ...world.users.map((_, i) => i)];
+        for (const viewer of viewers) {
+          const token = viewer === null ? undefined : tokens[viewer];
+          const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+          for (const [p, post] of world.posts.entries()) {
+            const expected = modelSeesPost(world, viewer, p);
+            const who = `viewer ${viewer} / post ${p} in ${JSON.stringify(world)}`;
+            const get = await callTrpc(t.url, 'posts.get', { type: 'query', token, input: { id: postIds[p] } });
+            expect(get.status, `posts.get: ${who}`).toBe(expected ? 200 : 404);
+            const grid = await callTrpc<{ items: { id: string }[] }>(t.url, 'posts.byUser', {
+              type: 'query',
+              token,
+              input: { userId: userIds[post.author], limit: 100 },
+            });
+            const inGrid = grid.body.result?.data.items.some((item) => item.id === postIds[p]) ?? false;
+            expect(inGrid, `posts.byUser: ${who}`).toBe(expected);
+            const comments = await callTrpc(t.url, 'comments.list', {
+              type: 'query',
+              token,
+              input: { postId: postIds[p] },
+            });
+            expect(comments.status, `comments.list: ${who}`).toBe(expected ? 200 : 404);
+            const likers = await callTrpc(t.url, 'likes.likers', {
+              type: 'query',
+              token,
+              input: { postId: postIds[p] },
+            });
+            expect(likers.status, `likes.likers: ${who}`).toBe(expected ? 200 : 404);
+            // The photo: its owner always; anyone else exactly when they may see the post.
+            const bytes = await fetch(`${t.url}/media/${mediaIds[p]}/thumb.webp`, { headers });
+            expect(bytes.status, `media bytes: ${who}`).toBe(expected || viewer === post.author ? 200 : 404);
+          }
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
