@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recountCounters } from '../../src/modules/admin/recount.js';
 import { photo } from '../fixtures/images.js';
 import { DIALECTS } from '../support/databases.js';
-import { registerUser, uploadReady } from '../support/media.js';
+import { uploadReady } from '../support/media.js';
+import { registerUser } from '../support/users.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
-import { registerUser } from '../support/media.js';
+import { signUp as signUpUser } from '../support/users.js';
 import { callTrpc, startTestServer, type TestServer, type TrpcResponse } from '../support/server.js';
 
 interface User {
@@ -25,9 +25,8 @@ describe.each(DIALECTS)('engagement follows the post visibility policy on $name'
   const users: Record<string, User> = {};
 
   const signUp = async (name: string): Promise<User> => {
-    const token = await registerUser(t.url, name);
-    const me = await callTrpc<{ id: string }>(t.url, 'accounts.me', { type: 'query', token });
-    users[name] = { name, id: me.body.result!.data.id, token };
+    const { id, token } = await signUpUser(t.url, name);
+    users[name] = { name, id, token };
     return users[name];
   };
   const now = () => new Date().toISOString();

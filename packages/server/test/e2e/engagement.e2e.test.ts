@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recountCounters } from '../../src/modules/admin/recount.js';
 import { REACTIONS } from '../../src/modules/engagement/reactions.js';
 import { DIALECTS } from '../support/databases.js';
-import { registerUser } from '../support/media.js';
+import { signUp as signUpUser } from '../support/users.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 
 interface User {
@@ -36,11 +36,7 @@ describe.each(DIALECTS)('likes and comments on $name', (dialect) => {
   let cat: User;
   let nextPost = 0;
 
-  const signUp = async (name: string): Promise<User> => {
-    const token = await registerUser(t.url, name);
-    const me = await callTrpc<{ id: string }>(t.url, 'accounts.me', { type: 'query', token });
-    return { id: me.body.result!.data.id, token };
-  };
+  const signUp = (name: string): Promise<User> => signUpUser(t.url, name);
   /** Posts are inserted directly: engagement needs only the row, not the photos. */
   const insertPost = async (author: User, overrides: { comments_enabled?: number } = {}): Promise<string> => {
     const id = String(900_000_000_000_000_000n + BigInt(++nextPost));

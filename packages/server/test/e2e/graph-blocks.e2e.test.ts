@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recountCounters } from '../../src/modules/admin/recount.js';
 import { DIALECTS } from '../support/databases.js';
-import { registerUser } from '../support/media.js';
+import { signUp as signUpUser } from '../support/users.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 
 interface User {
@@ -35,12 +35,7 @@ describe.each(DIALECTS)('graph: blocks and mutes on $name', (dialect) => {
     await t?.stop();
   });
 
-  async function signUp(prefix: string): Promise<User> {
-    const username = `${prefix}${++n}`;
-    const token = await registerUser(t.url, username);
-    const me = await callTrpc<{ id: string }>(t.url, 'accounts.me', { type: 'query', token });
-    return { id: me.body.result!.data.id, token, username };
-  }
+  const signUp = (prefix: string): Promise<User> => signUpUser(t.url, `${prefix}${++n}`);
   const mutate = <T = unknown>(path: string, by: User, whom: User) =>
     callTrpc<T>(t.url, path, { token: by.token, input: { userId: whom.id } });
   const query = <T = unknown>(path: string, by: User | null, input: unknown) =>

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photo } from '../fixtures/images.js';
 import { DIALECTS } from '../support/databases.js';
-import { registerUser, uploadReady } from '../support/media.js';
+import { uploadReady } from '../support/media.js';
+import { signUp as signUpUser } from '../support/users.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 
 interface User {
@@ -42,12 +43,7 @@ describe.each(DIALECTS)('graph: follows and private accounts on $name', (dialect
     await t?.stop();
   });
 
-  async function signUp(prefix: string): Promise<User> {
-    const username = `${prefix}${++n}`;
-    const token = await registerUser(t.url, username);
-    const me = await callTrpc<{ id: string }>(t.url, 'accounts.me', { type: 'query', token });
-    return { id: me.body.result!.data.id, token, username };
-  }
+  const signUp = (prefix: string): Promise<User> => signUpUser(t.url, `${prefix}${++n}`);
   const mutate = <T = unknown>(path: string, by: User | null, input?: unknown) =>
     callTrpc<T>(t.url, path, { input, ...(by ? { token: by.token } : {}) });
   const query = <T = unknown>(path: string, by: User | null, input?: unknown) =>

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivativeKey } from '../../src/modules/media/keys.js';
 import { BAD_FILES, photo, readQuadrants, UPRIGHT } from '../fixtures/images.js';
 import { sqliteDialect } from '../support/databases.js';
-import { putTo, registerUser, sha256, waitForMedia, type Target } from '../support/media.js';
+import { putTo, sha256, waitForMedia, type Target } from '../support/media.js';
+import { registerUser } from '../support/users.js';
 import { callTrpc, manualClock, startTestServer, type TestServer } from '../support/server.js';
 
 interface Created {

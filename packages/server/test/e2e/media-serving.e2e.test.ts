@@ -2,7 +2,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photo } from '../fixtures/images.js';
 import { sqliteDialect } from '../support/databases.js';
-import { putTo, registerUser, sha256, waitForMedia, type Target } from '../support/media.js';
+import { putTo, sha256, waitForMedia, type Target } from '../support/media.js';
+import { registerUser } from '../support/users.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 
 interface Urls {

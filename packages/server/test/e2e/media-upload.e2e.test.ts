@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { originalKey } from '../../src/modules/media/keys.js';
 import { photo } from '../fixtures/images.js';
 import { DIALECTS, sqliteDialect } from '../support/databases.js';
-import { noisePng, putTo, registerUser, sha256, waitForMedia, type Target } from '../support/media.js';
+import { noisePng, putTo, sha256, waitForMedia, type Target } from '../support/media.js';
+import { registerUser } from '../support/users.js';
 import { callTrpc, manualClock, startTestServer, type TestServer } from '../support/server.js';
 
 interface CreateUploadResult {

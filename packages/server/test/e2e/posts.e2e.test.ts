@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivativeKey, originalKey } from '../../src/modules/media/keys.js';
 import { photo } from '../fixtures/images.js';
 import { DIALECTS, sqliteDialect } from '../support/databases.js';
-import { registerUser, uploadReady } from '../support/media.js';
+import { uploadReady } from '../support/media.js';
+import { registerUser } from '../support/users.js';
 import { callTrpc, manualClock, startTestServer, type TestServer } from '../support/server.js';
 
 interface PostView {

@@ -42,14 +42,6 @@ export async function waitForMedia(
   throw new Error(`media ${id} never finished processing`);
 }
 
-export async function registerUser(url: string, username: string): Promise<string> {
-  const response = await callTrpc<{ token: string }>(url, 'accounts.register', {
-    input: { username, email: `${username}@example.com`, password: 'correct horse battery' },
-  });
-  if (!response.body.result) throw new Error(`register failed: ${JSON.stringify(response.body)}`);
-  return response.body.result.data.token;
-}
-
 /** Uploads `image` through the real protocol and waits until it is ready; returns the media id. */
 export async function uploadReady(url: string, token: string, image: Buffer): Promise<string> {
   const created = await callTrpc<{ duplicate: boolean; mediaId: string; uploadId: string; target: Target }>(
