@@ -1,12 +1,17 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ApertureError, NetworkError } from '@aperture/sdk';
 import { adminCommand } from './commands/admin.js';
+import { engagementCommands } from './commands/engagement.js';
+import { graphCommands } from './commands/graph.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
 import { migrateCommand } from './commands/migrate.js';
+import { postCommand } from './commands/post.js';
+import { privacyCommand } from './commands/privacy.js';
 import { registerCommand } from './commands/register.js';
 import { serveCommand } from './commands/serve.js';
 import { uploadCommand } from './commands/upload.js';
+import { userCommand } from './commands/user.js';
 import { whoamiCommand } from './commands/whoami.js';
 import { CLI_VERSION, createContext, type CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -49,6 +54,11 @@ export function buildProgram(io: Io = processIo): Command {
   whoamiCommand(program, action);
   adminCommand(program, action);
   uploadCommand(program, action);
+  postCommand(program, action);
+  userCommand(program, action);
+  graphCommands(program, action);
+  privacyCommand(program, action);
+  engagementCommands(program, action);
   return program;
 }
 

@@ -18,7 +18,10 @@ export interface ClientOptions {
   token?: string | null | undefined;
   /** A `fetch` to use instead of the global one (for API calls and for upload PUTs). */
   fetch?: FetchFunction | undefined;
-  /** How failed queries are retried (mutations never are). */
+  /**
+   * How failed queries are retried. Mutations are not (they may have taken effect), except
+   * `posts.create`, which carries an idempotency key.
+   */
   retry?: RetryOptions | undefined;
   /** Sent as `User-Agent`; the server shows it in the session list. */
   userAgent?: string | undefined;
@@ -160,9 +163,10 @@ export function createClient(options: ClientOptions): ApertureClient {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   let token = options.token ?? null;
   const userAgent = options.userAgent ?? '@aperture/sdk';
+  const retry = resolveRetryPolicy(options.retry);
   const raw = createTRPCClient<AppRouter>({
     links: [
-      retryQueriesLink<AppRouter>(resolveRetryPolicy(options.retry), url),
+      retryQueriesLink<AppRouter>(retry, url),
       httpBatchLink({
         url: `${url}/trpc`,
         // Batched GETs carry every input in the URL; split batches before proxies refuse them.
@@ -216,7 +220,7 @@ export function createClient(options: ClientOptions): ApertureClient {
       },
     },
     media,
-    posts: createPostsApi({ trpc, media }),
+    posts: createPostsApi({ trpc, media, retry }),
     graph: createGraphApi(trpc),
     users: createUsersApi(trpc),
     likes: createLikesApi(trpc),

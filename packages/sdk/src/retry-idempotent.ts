@@ -1,8 +1,6 @@
 import { ApertureError } from './errors.js';
 import { sleep } from './media/abort.js';
-import { isRetryable, resolveRetryPolicy, retryDelay, type RetryPolicy } from './retry.js';
-
-const DEFAULT_POLICY = resolveRetryPolicy({ retries: 3, baseDelayMs: 250, maxDelayMs: 4_000 });
+import { isRetryable, retryDelay, type RetryPolicy } from './retry.js';
 
 /**
  * Runs a mutation the server deduplicates (an idempotency key, a complete of the same upload)
@@ -12,7 +10,7 @@ const DEFAULT_POLICY = resolveRetryPolicy({ retries: 3, baseDelayMs: 250, maxDel
 export async function retryIdempotent<T>(
   call: (signal: AbortSignal | undefined) => Promise<T>,
   signal: AbortSignal | undefined,
-  policy: RetryPolicy = DEFAULT_POLICY,
+  policy: RetryPolicy,
 ): Promise<T> {
   for (let retry = 1; ; retry++) {
     try {

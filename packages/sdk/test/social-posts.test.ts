@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 import {
   ConflictError,
+  MediaRejectedError,
   NotFoundError,
   PermissionError,
   ValidationError,
@@ -46,6 +47,14 @@ describe('client.posts against the real server', () => {
     const again = await ada.client.posts.get(post.id);
     expect(again.id).toBe(post.id);
     expect(again.media.map((m) => m.id)).toEqual(post.media.map((m) => m.id));
+  });
+
+  it('makes no post when one of the files is refused', async () => {
+    const ada = await member(server.url, 'refused');
+    const error = await failure(() => ada.client.posts.publish([Buffer.from('not an image'), Buffer.alloc(0)]));
+    expect(error).toBeInstanceOf(MediaRejectedError);
+    expect(error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(await ada.client.posts.byUser({ userId: ada.id }).toArray()).toEqual([]);
   });
 
   it('posts once when the answer to posts.create is lost and the SDK retries', async () => {

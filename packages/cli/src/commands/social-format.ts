@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 import type { ApertureClient, PublicUser } from '@aperture/sdk';
 import type { CliContext } from '../context.js';
 import type { ServerEntry } from '../config-store.js';
@@ -68,6 +69,13 @@ export async function asViewer<T>(
 ): Promise<T> {
   if (await ctx.store.get(ctx.server)) return ctx.authed(call);
   return call(ctx.client());
+}
+
+/** Parses a count option such as `--limit`. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
 }
 
 function oneLine(text: string): string {

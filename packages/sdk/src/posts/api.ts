@@ -3,6 +3,7 @@ import type { AppRouter } from '@aperture/server';
 import type { MediaApi } from '../media/api.js';
 import type { UploadInput } from '../media/types.js';
 import { pageInput, paginate, type Paginator } from '../paginate.js';
+import type { RetryPolicy } from '../retry.js';
 import { newIdempotencyKey, retryIdempotent } from '../retry-idempotent.js';
 import { publishPost } from './publish.js';
 import type { CreatePostInput, PostsByUserInput, PostView, PublishOptions, UpdatePostInput } from './types.js';
@@ -10,6 +11,8 @@ import type { CreatePostInput, PostsByUserInput, PostView, PublishOptions, Updat
 export interface PostsDeps {
   trpc: TRPCClient<AppRouter>;
   media: MediaApi;
+  /** The client's retry settings; `posts.create` follows them too, as it is safe to resend. */
+  retry: RetryPolicy;
 }
 
 export interface PostsApi {
@@ -30,8 +33,8 @@ export interface PostsApi {
   publish(files: UploadInput | UploadInput[], options?: PublishOptions): Promise<PostView>;
   /**
    * Publishes a post of 1–10 of your ready photos (their media ids). Sent with an idempotency key
-   * (yours, or one made for the call) and retried with it on network errors and 5xx, so it posts
-   * at most once. The same key with other parameters within 24 h is a `ConflictError`.
+   * (yours, or one made for the call) and retried with it on network errors, 5xx and 429 (as the
+   * client's `retry` option says), so it posts at most once. The same key with other parameters within 24 h is a `ConflictError`.
    *
    * @example
    * ```ts
@@ -87,7 +90,7 @@ export function createPostsApi(deps: PostsDeps): PostsApi {
   const { trpc } = deps;
   const create: PostsApi['create'] = (input, options = {}) => {
     const body = { ...input, idempotencyKey: input.idempotencyKey ?? newIdempotencyKey() };
-    return retryIdempotent((signal) => trpc.posts.create.mutate(body, { signal }), options.signal);
+    return retryIdempotent((signal) => trpc.posts.create.mutate(body, { signal }), options.signal, deps.retry);
   };
   return {
     publish: (files, options = {}) => publishPost({ media: deps.media, create }, files, options),
