@@ -26,6 +26,7 @@ export interface UsersTable {
   follower_count: Generated<number>;
   following_count: Generated<number>;
   post_count: Generated<number>;
+  timeline_rebuilt_at: Generated<string | null>;
 }
 
 export interface SessionsTable {
@@ -185,6 +186,30 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+export interface EventsTable {
+  id: string;
+  type: string;
+  /** JSON of the DomainEvent without its type. */
+  payload: string;
+  /** `pending` → `done`, or `parked` after too many failed attempts (see `aperture admin events`). */
+  status: 'pending' | 'done' | 'parked';
+  attempts: Generated<number>;
+  /** Not before: retries back off by pushing this forward. */
+  available_at: string;
+  /** A dispatcher owns a claimed event until then (SQLite; Postgres uses row locks). */
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  processed_at: string | null;
+}
+
+/** Materialised home feeds: one row per (reader, post) pushed by fan-out. */
+export interface TimelineTable {
+  user_id: string;
+  post_id: string;
+  author_id: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -199,6 +224,8 @@ export interface Database {
   likes: LikesTable;
   comments: CommentsTable;
   idempotency_keys: IdempotencyKeysTable;
+  events: EventsTable;
+  timeline: TimelineTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

@@ -1,6 +1,7 @@
 import { accounts0001 } from './0001-accounts.js';
 import { media0002 } from './0002-media.js';
 import { social0003 } from './0003-social.js';
+import { eventsFeed0004 } from './0004-events-feed.js';
 import type { MigrationFactory } from './migration-factory.js';
 
 export type { MigrationFactory } from './migration-factory.js';
@@ -14,4 +15,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.fre
   '0001_accounts': accounts0001,
   '0002_media': media0002,
   '0003_social': social0003,
+  '0004_events_feed': eventsFeed0004,
 });
