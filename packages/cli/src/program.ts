@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ApertureError, NetworkError } from '@aperture/sdk';
 import { adminCommand } from './commands/admin.js';
+import { discoverCommands } from './commands/discover.js';
 import { engagementCommands } from './commands/engagement.js';
 import { graphCommands } from './commands/graph.js';
 import { loginCommand } from './commands/login.js';
@@ -59,6 +60,7 @@ export function buildProgram(io: Io = processIo): Command {
   graphCommands(program, action);
   privacyCommand(program, action);
   engagementCommands(program, action);
+  discoverCommands(program, action);
   return program;
 }
 

@@ -7,6 +7,8 @@ import { createCommentsApi, createLikesApi, type CommentsApi, type LikesApi } fr
 import { createGraphApi, createUsersApi, type GraphApi, type UsersApi } from './graph/api.js';
 import { createMediaApi, type MediaApi } from './media/api.js';
 import { createPostsApi, type PostsApi } from './posts/api.js';
+import { createSearchApi, type SearchApi } from './search/api.js';
+import { createTagsApi, type TagsApi } from './tags/api.js';
 import { resolveRetryPolicy, retryQueriesLink, type RetryOptions } from './retry.js';
 import type { LoginInput, RegisterInput, UpdateAccountInput, UpdateProfileInput } from './types.js';
 import { withErrorMapping } from './with-error-mapping.js';
@@ -134,6 +136,10 @@ export interface ApertureClient {
   readonly likes: LikesApi;
   /** Comments and their replies. */
   readonly comments: CommentsApi;
+  /** Hashtags and trending hashtags. */
+  readonly tags: TagsApi;
+  /** Users, hashtags and posts by text. */
+  readonly search: SearchApi;
   /**
    * The typed tRPC proxy, for procedures the SDK does not wrap yet. Its errors are
    * {@link ApertureError}s too.
@@ -225,6 +231,8 @@ export function createClient(options: ClientOptions): ApertureClient {
     users: createUsersApi(trpc),
     likes: createLikesApi(trpc),
     comments: createCommentsApi(trpc),
+    tags: createTagsApi(trpc),
+    search: createSearchApi(trpc),
     trpc,
   };
 }

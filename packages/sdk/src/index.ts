@@ -71,3 +71,5 @@ export type {
   UpdateAccountInput,
   UpdateProfileInput,
 } from './types.js';
+export type { TagsApi, TagView, TrendingTag } from './tags/api.js';
+export type { SearchApi, SearchResults } from './search/api.js';

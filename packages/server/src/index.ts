@@ -15,3 +15,4 @@ export type { ValidationIssue } from './errors/app-error.js';
 export type { PrivateUser, PublicUser, SessionInfo, AuthResult } from './modules/accounts/types.js';
 export type * from './modules/media/types.js';
 export type { RecountResult } from './modules/admin/recount.js';
+export { listEvents, retryEvent, type EventSummary, type EventStatus, type ListEventsOptions } from './events/admin.js';

@@ -81,6 +81,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     publicUrl,
     sessionTtlDays: config.sessionTtlDays,
     mediaSettings: config.mediaSettings,
+    feedSettings: config.feedSettings,
     log,
   });
   const built = buildApp({ config, db, blobs, services, metrics, logStream: options.logStream });
@@ -112,6 +113,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       if (runsBackgroundWork) {
         services.mediaProcessor.start();
+        services.dispatcher.start();
         sweep();
         sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
       }
@@ -121,6 +123,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
       clearInterval(sweepTimer);
       await built.close();
       await services.mediaProcessor.stop();
+      await services.dispatcher.stop();
+      await services.tagCounter.flush();
       await blobs.close();
       await db.close();
     },

@@ -10,12 +10,23 @@ import { MediaServing } from './modules/media/serving.js';
 import type { MediaSettings } from './modules/media/settings.js';
 import { MediaSweeper } from './modules/media/sweeper.js';
 import { UploadService } from './modules/media/upload-service.js';
+import { EventDispatcher } from './events/dispatcher.js';
+import { FanoutHandlers } from './modules/feed/fanout.js';
+import { FeedService } from './modules/feed/service.js';
+import type { FeedSettings } from './modules/feed/settings.js';
+import { createHandlers } from './events/handlers.js';
 import { CommentsService } from './modules/engagement/comments-service.js';
 import { LikesService } from './modules/engagement/likes-service.js';
 import { GraphService } from './modules/graph/service.js';
 import { PostCleanup } from './modules/posts/cleanup.js';
 import { PostsService } from './modules/posts/service.js';
 import { MediaUrlSigner } from './modules/media/urls.js';
+import { createTextIndex } from './modules/search/text-index.js';
+import { SearchService } from './modules/search/service.js';
+import { TagCounter } from './modules/tags/counter.js';
+import { createTagHandlers } from './modules/tags/handlers.js';
+import { TagsService } from './modules/tags/service.js';
+import type { HandlerMap } from './events/types.js';
 import type { BlobStore } from './storage/blob-store.js';
 
 export interface ServiceDeps {
@@ -27,6 +38,7 @@ export interface ServiceDeps {
   publicUrl: () => string;
   sessionTtlDays: number;
   mediaSettings: MediaSettings;
+  feedSettings: FeedSettings;
   log: ProcessorLog;
   passwords?: PasswordHasher;
 }
@@ -44,6 +56,16 @@ export interface Services {
   postCleanup: PostCleanup;
   likes: LikesService;
   comments: CommentsService;
+  feed: FeedService;
+  fanout: FanoutHandlers;
+  tags: TagsService;
+  search: SearchService;
+  /** `tags.post_count` increments, flushed every few seconds and on stop. */
+  tagCounter: TagCounter;
+  /** Hashtag rows and the caption search index follow post events. */
+  tagHandlers: HandlerMap;
+  /** Delivers outbox events to the handlers of `createHandlers` (started in role all|worker). */
+  dispatcher: EventDispatcher;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -52,10 +74,16 @@ export function createServices(deps: ServiceDeps): Services {
     db.kysely,
     new MediaUrlSigner(deps.secret, deps.publicUrl, () => clock.now().getTime()),
   );
-  const mediaProcessor = new MediaProcessor({ db, blobs, clock, settings, log });
+  // Called after a write that appended events committed. The dispatcher is built last: its
+  // handlers use the services.
+  const dispatcherRef: { current?: EventDispatcher } = {};
+  const onEvent = (): void => dispatcherRef.current?.kick();
+  const mediaProcessor = new MediaProcessor({ db, blobs, ids, clock, settings, log, onEvent });
   const postCleanup = new PostCleanup({ db, clock, log });
   const avatarUrlsOf = (mediaId: string) => avatarUrls(reader, mediaId);
-  return {
+  const textIndex = createTextIndex(db.caps);
+  const tagCounter = new TagCounter(db.kysely, log);
+  const services: Omit<Services, 'dispatcher'> = {
     accounts: new AccountsService({
       db,
       ids,
@@ -76,10 +104,26 @@ export function createServices(deps: ServiceDeps): Services {
       urls: reader.urls,
       avatarUrls: avatarUrlsOf,
       onPostDeleted: () => postCleanup.kick(),
+      onEvent,
     }),
-    graph: new GraphService({ db, ids, clock, avatarUrls: avatarUrlsOf }),
+    graph: new GraphService({ db, ids, clock, avatarUrls: avatarUrlsOf, onEvent }),
     postCleanup,
-    likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf }),
-    comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf }),
+    likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf, onEvent }),
+    comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, onEvent }),
+    feed: new FeedService({
+      db,
+      clock,
+      settings: deps.feedSettings,
+      hydrate: { urls: reader.urls, avatarUrls: avatarUrlsOf },
+      log,
+    }),
+    fanout: new FanoutHandlers({ db, clock, settings: deps.feedSettings }),
+    tags: new TagsService({ db: db.kysely, clock }),
+    search: new SearchService({ db: db.kysely, caps: db.caps, textIndex, urls: reader.urls, avatarUrls: avatarUrlsOf }),
+    tagCounter,
+    tagHandlers: createTagHandlers({ db, ids, clock, textIndex, counter: tagCounter }),
   };
+  const dispatcher = new EventDispatcher({ db, clock, log, handlers: createHandlers(services) });
+  dispatcherRef.current = dispatcher;
+  return { ...services, dispatcher };
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from '../program.js';
+import { UsageError } from '../exit-codes.js';
 import { serverEnv, type ServerFlags } from './server-env.js';
 
 /** Operator commands that work on the configured database directly (run them where the server runs). */
@@ -36,6 +37,44 @@ export function adminCommand(program: Command, action: ActionFactory): void {
             ? 'Every counter matches its rows.'
             : `Fixed ${drifted.map(([name, n]) => `${n} × ${name}`).join(', ')}.`;
         ctx.out.data(human, { fixed });
+      }),
+    );
+  admin
+    .command('events')
+    .description('list recent outbox events (type, status, attempts, last error), or --retry a parked one')
+    .option('--data-dir <dir>', 'where the default SQLite database lives (default: APERTURE_DATA_DIR or ./data)')
+    .option('--status <status>', 'only events in this status: pending, parked or done')
+    .option('--limit <n>', 'how many, newest first (default 50, at most 1000)')
+    .option('--retry <id>', 'put this parked event back in the queue with its attempts reset')
+    .action(
+      action<Pick<ServerFlags, 'dataDir'> & { status?: string; limit?: string; retry?: string }>(async (ctx, flags) => {
+        const { loadConfig, listEvents, retryEvent } = await import('@aperture/server');
+        const config = loadConfig(serverEnv(ctx.io.env, flags));
+        if (flags.retry !== undefined) {
+          const event = await retryEvent(config, flags.retry);
+          ctx.out.data(`Re-queued event ${event.id} (${event.type}); a running worker delivers it soon.`, event);
+          return;
+        }
+        const status = flags.status;
+        if (status !== undefined && status !== 'pending' && status !== 'parked' && status !== 'done') {
+          throw new UsageError(`--status must be pending, parked or done (got ${status})`);
+        }
+        const limit = flags.limit === undefined ? undefined : Number(flags.limit);
+        if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 1_000)) {
+          throw new UsageError('--limit must be a whole number from 1 to 1000');
+        }
+        const events = await listEvents(config, { ...(status ? { status } : {}), ...(limit ? { limit } : {}) });
+        const human =
+          events.length === 0
+            ? 'No events.'
+            : events
+                .map(
+                  (e) =>
+                    `${e.id}  ${e.type.padEnd(15)} ${e.status.padEnd(7)} attempts ${e.attempts}  ${e.createdAt}` +
+                    (e.lastError ? `\n    last error: ${e.lastError}` : ''),
+                )
+                .join('\n');
+        ctx.out.data(human, { events });
       }),
     );
 }

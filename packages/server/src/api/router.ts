@@ -5,7 +5,10 @@ import { commentsRouter, likesRouter } from './routers/engagement.js';
 import { graphRouter } from './routers/graph.js';
 import { mediaRouter } from './routers/media.js';
 import { postsRouter } from './routers/posts.js';
+import { feedRouter } from './routers/feed.js';
 import { usersRouter } from './routers/users.js';
+import { searchRouter } from './routers/search.js';
+import { tagsRouter } from './routers/tags.js';
 import { createProcedures, router } from './trpc.js';
 
 /** The whole API. Services are bound here, by closure, so the request context stays small. */
@@ -15,10 +18,13 @@ export function createAppRouter(services: Services, metrics: ProcedureMetrics) {
     accounts: accountsRouter(services.accounts, services.media, procedures),
     media: mediaRouter(services.uploads, services.media, procedures),
     posts: postsRouter(services.posts, procedures),
+    feed: feedRouter(services.feed, services.posts, procedures),
     graph: graphRouter(services.graph, procedures),
     users: usersRouter(services.graph, procedures),
     likes: likesRouter(services.likes, procedures),
     comments: commentsRouter(services.comments, procedures),
+    tags: tagsRouter(services.tags, procedures),
+    search: searchRouter(services.search, procedures),
   });
 }
 

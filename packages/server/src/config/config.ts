@@ -4,6 +4,7 @@ import type { DatabaseConfig } from '../db/connect.js';
 import type { BlobStoreConfig } from '../storage/index.js';
 import { MAX_NODE_ID } from '../ids/snowflake.js';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from '../modules/media/settings.js';
+import { DEFAULT_FEED_SETTINGS, type FeedSettings } from '../modules/feed/settings.js';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -25,6 +26,8 @@ export interface Config {
   trustProxy: boolean;
   /** Upload limits, processing concurrency, collection windows. */
   mediaSettings: MediaSettings;
+  /** Fan-out threshold and windows of the home feed. */
+  feedSettings: FeedSettings;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +61,9 @@ const envSchema = z.object({
   APERTURE_MAX_IMAGE_MEGAPIXELS: z.coerce.number().positive().max(500).default(50),
   APERTURE_MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   APERTURE_UNATTACHED_MEDIA_HOURS: z.coerce.number().positive().default(24),
+  APERTURE_CELEBRITY_FOLLOWERS: z.coerce.number().int().min(1).default(DEFAULT_FEED_SETTINGS.celebrityFollowers),
+  APERTURE_ACTIVE_DAYS: z.coerce.number().int().min(1).max(365).default(DEFAULT_FEED_SETTINGS.activeDays),
+  APERTURE_TIMELINE_CAP: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_FEED_SETTINGS.timelineCap),
   AWS_REGION: z.string().optional(),
 });
 
@@ -166,6 +172,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPixels: Math.floor(e.APERTURE_MAX_IMAGE_MEGAPIXELS * 1_000_000),
       concurrency: e.APERTURE_MEDIA_CONCURRENCY,
       unattachedMediaHours: e.APERTURE_UNATTACHED_MEDIA_HOURS,
+    },
+    feedSettings: {
+      ...DEFAULT_FEED_SETTINGS,
+      celebrityFollowers: e.APERTURE_CELEBRITY_FOLLOWERS,
+      activeDays: e.APERTURE_ACTIVE_DAYS,
+      timelineCap: e.APERTURE_TIMELINE_CAP,
     },
   };
 }

@@ -126,6 +126,8 @@ export interface PostsTable {
   hidden_at: string | null;
   /** When the asynchronous cleanup of a deleted post finished. */
   cleaned_at: string | null;
+  /** 1 once fan-out pushed it into followers' timelines; 0 posts are pulled by readers. */
+  pushed: Generated<number>;
 }
 
 export interface PostMediaTable {
@@ -210,6 +212,31 @@ export interface TimelineTable {
   author_id: string;
 }
 
+/** Hashtags by normalised name (NFKC, case-folded). */
+export interface TagsTable {
+  id: string;
+  name: string;
+  /** Public posts using the tag: micro-batched increments, so it may lag by a few seconds. */
+  post_count: Generated<number>;
+  created_at: string;
+}
+
+/** One row per (post, hashtag), replaced whenever the caption or visibility changes. */
+export interface PostTagsTable {
+  post_id: string;
+  tag_id: string;
+  author_id: string;
+  /** The post's creation time, so trending reads a time range of one index. */
+  created_at: string;
+  /** 1 when the post was public and its author's account was not private. */
+  is_public: number;
+}
+
+/*
+ * `post_search` (caption full-text index) is dialect-specific — an FTS5 virtual table on SQLite, a
+ * tsvector table on Postgres — and is only queried with raw SQL in `modules/search/text-index.ts`.
+ */
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -226,6 +253,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   events: EventsTable;
   timeline: TimelineTable;
+  tags: TagsTable;
+  post_tags: PostTagsTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/schema.js';
 import { createHash, randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { callTrpc } from './server.js';
@@ -58,4 +60,48 @@ export async function uploadReady(url: string, token: string, image: Buffer): Pr
   const media = await waitForMedia(url, token, result.mediaId);
   if (media.status !== 'ready') throw new Error(`media ${result.mediaId} ${media.status}`);
   return result.mediaId;
+}
+
+let fakeMediaSeq = 0n;
+
+/**
+ * A ready media row written straight into the database (no bytes, no processing), for tests that
+ * need many posts fast and never fetch the photos.
+ */
+export async function insertReadyMedia(db: Kysely<Database>, ownerId: string): Promise<string> {
+  fakeMediaSeq += 1n;
+  const id = String(7_000_000_000_000_000_000n + BigInt(process.pid) * 1_000_000n + fakeMediaSeq);
+  const now = new Date().toISOString();
+  await db
+    .insertInto('media')
+    .values({
+      id,
+      owner_id: ownerId,
+      status: 'ready',
+      failure_code: null,
+      failure_reason: null,
+      sha256: id,
+      size: 1,
+      content_type: 'image/jpeg',
+      filename: null,
+      original_key: `originals/${id}`,
+      keep_location: 0,
+      format: 'jpeg',
+      width: 1,
+      height: 1,
+      thumbhash: null,
+      dominant_color: null,
+      exif: null,
+      gps_lat: null,
+      gps_lng: null,
+      derivatives: '{}',
+      claimed_until: null,
+      reprocess_requested_at: null,
+      created_at: now,
+      updated_at: now,
+      ready_at: now,
+      attached_at: null,
+    })
+    .execute();
+  return id;
 }

@@ -32,12 +32,19 @@ export const eventsFeed0004: MigrationFactory = ({ types }) => ({
     await db.schema.createIndex('timeline_author_idx').on('timeline').columns(['user_id', 'author_id']).execute();
     await db.schema.createIndex('timeline_post_idx').on('timeline').column('post_id').execute();
 
+    // 1 once fan-out pushed the post; until then (and forever for celebrities' posts) readers pull it.
+    await db.schema
+      .alterTable('posts')
+      .addColumn('pushed', types.integer, (col) => col.notNull().defaultTo(0))
+      .execute();
+
     // When a user's timeline was last brought up to date by a rebuild (inactive users get none).
     await db.schema.alterTable('users').addColumn('timeline_rebuilt_at', types.timestamp).execute();
   },
 
   async down(db: Kysely<unknown>) {
     await db.schema.alterTable('users').dropColumn('timeline_rebuilt_at').execute();
+    await db.schema.alterTable('posts').dropColumn('pushed').execute();
     await db.schema.dropTable('timeline').execute();
     await db.schema.dropTable('events').execute();
   },

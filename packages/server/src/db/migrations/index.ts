@@ -2,6 +2,7 @@ import { accounts0001 } from './0001-accounts.js';
 import { media0002 } from './0002-media.js';
 import { social0003 } from './0003-social.js';
 import { eventsFeed0004 } from './0004-events-feed.js';
+import { tagsSearch0005 } from './0005-tags-search.js';
 import type { MigrationFactory } from './migration-factory.js';
 
 export type { MigrationFactory } from './migration-factory.js';
@@ -16,4 +17,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.fre
   '0002_media': media0002,
   '0003_social': social0003,
   '0004_events_feed': eventsFeed0004,
+  '0005_tags_search': tagsSearch0005,
 });

@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
 import type { CommentRow, PostRow } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
+import { appendEvent } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { Viewer } from '../accounts/types.js';
 import { presentPublicUser, type AvatarUrls } from '../accounts/presenters.js';
@@ -23,6 +24,8 @@ export interface CommentsServiceDeps {
   ids: IdGenerator;
   clock: Clock;
   avatarUrls: AvatarUrls;
+  /** Called after a committed write appended outbox events, so they are delivered soon. */
+  onEvent: () => void;
 }
 
 /**
@@ -70,7 +73,16 @@ export class CommentsService {
         .returning('id')
         .executeTakeFirst();
       if (!counted) throw postNotFound();
+      await appendEvent(trx, ids, clock, {
+        type: 'comment.created',
+        commentId: row.id,
+        postId: post.id,
+        authorId: viewer.userId,
+        // The comment replied to (its thread is `comments.parent_id`): a reply notifies its author.
+        parentId: input.parentId ?? null,
+      });
     });
+    this.deps.onEvent();
     const [view] = await this.present(viewer.userId, post, [row]);
     if (!view) throw new Error(`comment ${row.id} vanished while being presented`);
     return view;

@@ -4,6 +4,8 @@ import type { Db } from '../../db/connect.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database, MediaRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
+import { appendEvent } from '../../events/outbox.js';
+import type { IdGenerator } from '../../ids/snowflake.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { derivativeKey } from './keys.js';
 import { ImageRejectedError, processImage } from './pipeline/index.js';
@@ -23,9 +25,12 @@ export interface ProcessorLog {
 export interface MediaProcessorDeps {
   db: Db;
   blobs: BlobStore;
+  ids: IdGenerator;
   clock: Clock;
   settings: MediaSettings;
   log: ProcessorLog;
+  /** Called after a committed write appended outbox events, so they are delivered soon. */
+  onEvent: () => void;
 }
 
 /** Queued uploads, and ready media an operator asked to rebuild (which keep serving meanwhile). */
@@ -133,7 +138,7 @@ export class MediaProcessor {
   }
 
   private async process(row: MediaRow): Promise<void> {
-    const { db, blobs, clock, settings, log } = this.deps;
+    const { db, blobs, ids, clock, settings, log } = this.deps;
     try {
       const original = await buffer((await blobs.get(row.original_key)).body);
       const image = await processImage(original, {
@@ -154,28 +159,35 @@ export class MediaProcessor {
         }),
       );
       const now = clock.now().toISOString();
-      await db.kysely
-        .updateTable('media')
-        .set({
-          status: 'ready',
-          format: image.format,
-          width: image.width,
-          height: image.height,
-          thumbhash: image.thumbhash,
-          dominant_color: image.dominantColor,
-          exif: image.exif ? JSON.stringify(image.exif) : null,
-          gps_lat: row.keep_location === 1 ? (image.gps?.lat ?? null) : null,
-          gps_lng: row.keep_location === 1 ? (image.gps?.lng ?? null) : null,
-          derivatives: JSON.stringify(derivatives),
-          claimed_until: null,
-          reprocess_requested_at: null,
-          failure_code: null,
-          failure_reason: null,
-          ready_at: now,
-          updated_at: now,
-        })
-        .where('id', '=', row.id)
-        .execute();
+      await db.kysely.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('media')
+          .set({
+            status: 'ready',
+            format: image.format,
+            width: image.width,
+            height: image.height,
+            thumbhash: image.thumbhash,
+            dominant_color: image.dominantColor,
+            exif: image.exif ? JSON.stringify(image.exif) : null,
+            gps_lat: row.keep_location === 1 ? (image.gps?.lat ?? null) : null,
+            gps_lng: row.keep_location === 1 ? (image.gps?.lng ?? null) : null,
+            derivatives: JSON.stringify(derivatives),
+            claimed_until: null,
+            reprocess_requested_at: null,
+            failure_code: null,
+            failure_reason: null,
+            ready_at: now,
+            updated_at: now,
+          })
+          .where('id', '=', row.id)
+          .execute();
+        // A rebuild of ready media is not news: only the first time it becomes ready.
+        if (row.status !== 'ready') {
+          await appendEvent(trx, ids, clock, { type: 'media.ready', mediaId: row.id, ownerId: row.owner_id });
+        }
+      });
+      if (row.status !== 'ready') this.deps.onEvent();
       log.info({ mediaId: row.id }, 'media ready');
     } catch (error) {
       const rejected = error instanceof ImageRejectedError;

@@ -3,6 +3,7 @@ import type { Db } from '../../db/connect.js';
 import type { PostRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
+import { appendEvent } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { Viewer } from '../accounts/types.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../shared/pagination.js';
@@ -20,6 +21,8 @@ export interface PostsServiceDeps extends Omit<HydrateDeps, 'db'> {
   clock: Clock;
   /** Called after a delete so cleanup runs soon (it also runs periodically). */
   onPostDeleted: () => void;
+  /** Called after a committed write appended outbox events, so they are delivered soon. */
+  onEvent: () => void;
 }
 
 export class PostsService {
@@ -103,6 +106,7 @@ export class PostsService {
           .set((eb) => ({ post_count: eb('post_count', '+', 1) }))
           .where('id', '=', viewer.userId)
           .execute();
+        await appendEvent(trx, ids, clock, { type: 'post.created', postId, authorId: viewer.userId });
       });
     } catch (error) {
       // Another request with this key won the race; answer with its post.
@@ -112,6 +116,7 @@ export class PostsService {
       }
       throw error;
     }
+    this.deps.onEvent();
     return this.get(viewer, postId);
   }
 
@@ -162,24 +167,35 @@ export class PostsService {
   }
 
   async update(viewer: Viewer, input: UpdatePostInput): Promise<PostView> {
-    await this.authorsPost(viewer, input.id);
-    await this.deps.db.kysely
-      .updateTable('posts')
-      .set({
-        ...(input.caption !== undefined ? { caption: input.caption } : {}),
-        ...(input.location !== undefined
-          ? {
-              location_name: input.location?.name ?? null,
-              location_lat: input.location?.lat ?? null,
-              location_lng: input.location?.lng ?? null,
-            }
-          : {}),
-        ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
-        ...(input.commentsEnabled !== undefined ? { comments_enabled: input.commentsEnabled ? 1 : 0 } : {}),
-        updated_at: this.deps.clock.now().toISOString(),
-      })
-      .where('id', '=', input.id)
-      .execute();
+    const before = await this.authorsPost(viewer, input.id);
+    const { db, ids, clock } = this.deps;
+    await db.kysely.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('posts')
+        .set({
+          ...(input.caption !== undefined ? { caption: input.caption } : {}),
+          ...(input.location !== undefined
+            ? {
+                location_name: input.location?.name ?? null,
+                location_lat: input.location?.lat ?? null,
+                location_lng: input.location?.lng ?? null,
+              }
+            : {}),
+          ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
+          ...(input.commentsEnabled !== undefined ? { comments_enabled: input.commentsEnabled ? 1 : 0 } : {}),
+          updated_at: clock.now().toISOString(),
+        })
+        .where('id', '=', input.id)
+        .execute();
+      await appendEvent(trx, ids, clock, {
+        type: 'post.updated',
+        postId: input.id,
+        authorId: viewer.userId,
+        visibilityChanged: input.visibility !== undefined && input.visibility !== before.visibility,
+        captionChanged: input.caption !== undefined && input.caption !== before.caption,
+      });
+    });
+    this.deps.onEvent();
     return this.get(viewer, input.id);
   }
 
@@ -188,7 +204,7 @@ export class PostsService {
    * asynchronously (`PostCleanup`). Deleting a deleted post succeeds (idempotent).
    */
   async delete(viewer: Viewer, id: string): Promise<{ ok: true }> {
-    const { db, clock } = this.deps;
+    const { db, ids, clock } = this.deps;
     const post = await db.kysely.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
     if (post && post.author_id === viewer.userId && post.deleted_at !== null) return { ok: true };
     await this.authorsPost(viewer, id);
@@ -205,9 +221,11 @@ export class PostsService {
           .set((eb) => ({ post_count: eb('post_count', '-', 1) }))
           .where('id', '=', viewer.userId)
           .execute();
+        await appendEvent(trx, ids, clock, { type: 'post.deleted', postId: id, authorId: viewer.userId });
       }
     });
     this.deps.onPostDeleted();
+    this.deps.onEvent();
     return { ok: true };
   }
 

@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import type { ActionFactory } from '../program.js';
+import { asViewer, count, positiveInt, table, when, who } from './social-format.js';
+
+interface LimitOptions {
+  limit: number;
+}
+
+/** `aperture tag`, `aperture trending`, `aperture search`: finding things by hashtag and text. */
+export function discoverCommands(program: Command, action: ActionFactory): void {
+  program
+    .command('tag')
+    .description('show a hashtag: its name and how many public posts use it')
+    .argument('<name>', 'the hashtag, with or without #')
+    .action((name: string, options: object, command: Command) =>
+      action<object>((ctx) => showTag(ctx, name))(options, command),
+    );
+
+  program
+    .command('trending')
+    .description('hashtags many accounts are using right now, more than usual')
+    .option('-n, --limit <count>', 'hashtags to list', positiveInt, 10)
+    .action((options: LimitOptions, command: Command) =>
+      action<LimitOptions>((ctx, opts) => showTrending(ctx, opts))(options, command),
+    );
+
+  program
+    .command('search')
+    .description('find people, hashtags and posts (posts match every word, best match first)')
+    .argument('<query...>', 'words to look for')
+    .option('-n, --limit <count>', 'posts to list', positiveInt, 20)
+    .action((words: string[], options: LimitOptions, command: Command) =>
+      action<LimitOptions>((ctx, opts) => showSearch(ctx, words.join(' '), opts))(options, command),
+    );
+}
+
+async function showTag(ctx: CliContext, name: string): Promise<void> {
+  const tag = await asViewer(ctx, (client) => client.tags.get(name));
+  ctx.out.data(`#${tag.name} · ${count(tag.postCount, 'public post')} · since ${when(ctx, tag.createdAt)}`, tag);
+}
+
+async function showTrending(ctx: CliContext, options: LimitOptions): Promise<void> {
+  const tags = await asViewer(ctx, (client) => client.tags.trending({ limit: Math.min(50, options.limit) }));
+  if (ctx.out.json) {
+    ctx.out.data('', tags);
+    return;
+  }
+  if (tags.length === 0) {
+    ctx.out.info('Nothing is trending right now.');
+    return;
+  }
+  ctx.out.data(
+    table(
+      ctx,
+      ['TAG', 'ACCOUNTS', 'SCORE'],
+      tags.map((t) => [`#${t.name}`, String(t.authors), t.score.toFixed(1)]),
+    ),
+    null,
+  );
+}
+
+async function showSearch(ctx: CliContext, q: string, options: LimitOptions): Promise<void> {
+  const limit = Math.min(50, options.limit);
+  const results = await asViewer(ctx, (client) => client.search.all(q, { limit }));
+  if (ctx.out.json) {
+    ctx.out.data('', results);
+    return;
+  }
+  const { users, tags, posts } = results;
+  const lines: string[] = [];
+  if (users.length > 0) lines.push('People', ...users.map((u) => `  ${who(u)}`), '');
+  if (tags.length > 0) lines.push('Hashtags', ...tags.map((t) => `  #${t.name} (${count(t.postCount, 'post')})`), '');
+  if (posts.items.length > 0) {
+    lines.push(
+      'Posts',
+      table(
+        ctx,
+        ['POST', 'AUTHOR', 'DATE', 'CAPTION'],
+        posts.items.map((p) => [p.id, `@${p.author.username}`, when(ctx, p.createdAt), p.caption]),
+      ),
+    );
+  }
+  if (lines.length === 0) ctx.out.info(`Nothing found for "${q}".`);
+  else ctx.out.data(lines.join('\n').trimEnd(), null);
+}

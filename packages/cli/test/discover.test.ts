@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
+import { requireBuild } from './support/cli.js';
+import { person, photo, type Person } from './support/social.js';
+
+let server: EphemeralServer;
+const people: Person[] = [];
+
+beforeAll(async () => {
+  requireBuild();
+  server = await startEphemeralServer();
+});
+afterAll(async () => {
+  await Promise.all(people.map((p) => p.home.cleanup()));
+  await server?.stop();
+});
+
+/** Waits until the server's worker has handled every event, then applies the tag counters. */
+async function settle(): Promise<void> {
+  const { services, db } = server.server;
+  for (let i = 0; i < 500; i++) {
+    await services.dispatcher.drain();
+    const pending = await db.kysely
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    if (Number(pending.n) === 0) return services.tagCounter.flush();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('events still pending');
+}
+
+interface SearchJson {
+  users: { username: string }[];
+  tags: { name: string; postCount: number }[];
+  posts: { items: { caption: string }[]; nextCursor: string | null };
+}
+
+describe('aperture tag, trending and search', () => {
+  it('shows a hashtag, trending hashtags and search results, as text and as JSON', async () => {
+    const ada = await person(server.url, 'finder');
+    people.push(ada);
+    const posted = await ada.run(['post', await photo(ada, 'a.jpg', 91), '-c', 'Gulls over the pier #Pier']);
+    expect(posted.code, posted.stderr).toBe(0);
+    await settle();
+
+    expect(await ada.json(['tag', '#pier'])).toMatchObject({ name: 'pier', postCount: 1 });
+    const tag = await ada.run(['tag', 'PIER']);
+    expect(tag.code, tag.stderr).toBe(0);
+    expect(tag.stdout).toContain('#pier · 1 public post');
+    const missing = await ada.run(['tag', 'nothing_here']);
+    expect(missing.code).not.toBe(0);
+
+    expect(await ada.json(['trending'])).toEqual([]);
+    const trending = await ada.run(['trending']);
+    expect(trending.stdout).toBe('');
+    expect(trending.stderr).toContain('Nothing is trending');
+
+    const found = await ada.json<SearchJson>(['search', 'gulls', 'pier']);
+    expect(found.posts.items.map((p) => p.caption)).toEqual(['Gulls over the pier #Pier']);
+    const byName = await ada.json<SearchJson>(['search', ada.username]);
+    expect(byName.users.map((u) => u.username)).toEqual([ada.username]);
+    const text = await ada.run(['search', 'pier']);
+    expect(text.stdout).toContain('#pier');
+    expect(text.stdout).toContain('Gulls over the pier');
+  });
+});

@@ -1,0 +1,14 @@
+import type { TagsService } from '../../modules/tags/service.js';
+import { tagNameInput, trendingInput } from '../../modules/tags/schemas.js';
+import { router, type createProcedures } from '../trpc.js';
+
+type Procedures = ReturnType<typeof createProcedures>;
+
+export function tagsRouter(tags: TagsService, { publicProcedure }: Procedures) {
+  return router({
+    /** A hashtag by name (`#Sea` and `sea` are the same tag). */
+    get: publicProcedure.input(tagNameInput).query(({ input }) => tags.get(input.name)),
+    /** Hashtags used by many accounts recently, more than usual; public posts only. */
+    trending: publicProcedure.input(trendingInput).query(({ input }) => tags.trending(input.limit ?? 10)),
+  });
+}

@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import type { Db } from '../../db/connect.js';
+import type { PostRow } from '../../db/schema.js';
+import type { Clock } from '../../clock.js';
+import { AppError } from '../../errors/app-error.js';
+import type { Viewer } from '../accounts/types.js';
+import type { ProcessorLog } from '../media/processor.js';
+import { hydratePosts, type HydrateDeps } from '../posts/hydrate.js';
+import type { PostView } from '../posts/types.js';
+import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.js';
+import { PostAccess } from '../visibility/post-access.js';
+import { loadSignals, score } from './ranking.js';
+import { homeSkeleton, type Candidate } from './skeleton.js';
+import type { FeedSettings } from './settings.js';
+import { TimelineStore } from './timeline-store.js';
+
+export const feedHomeInput = z.object({
+  cursor: z.string().max(300).optional(),
+  limit: z.number().int().min(1).max(50).optional(),
+  order: z.enum(['latest', 'ranked']).default('latest'),
+});
+export type FeedHomeInput = z.infer<typeof feedHomeInput>;
+
+/** Candidates considered by the ranked feed: the newest this many of the skeleton. */
+const RANKED_WINDOW = 300;
+const DEFAULT_LIMIT = 20;
+
+/** Ranked pages are slices of one ranking frozen at the first page: `{ max id, now, offset }`. */
+const rankedCursor = z.object({ m: z.string().regex(/^\d{1,20}$/), t: z.number().int(), o: z.number().int().min(0) });
+
+/**
+ * The home feed: skeleton (ids) → hydration (one batched load) → rules (the post policy, mutes) →
+ * presentation, as in atproto's pipeline. Every list of posts should be built this way.
+ */
+export class FeedService {
+  private readonly timelines: TimelineStore;
+  private readonly rebuilding = new Set<string>();
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      clock: Clock;
+      settings: FeedSettings;
+      hydrate: Omit<HydrateDeps, 'db'>;
+      log: ProcessorLog;
+    },
+  ) {
+    this.timelines = new TimelineStore(deps.db.kysely);
+  }
+
+  async home(viewer: Viewer, input: FeedHomeInput): Promise<Page<PostView>> {
+    const limit = input.limit ?? DEFAULT_LIMIT;
+    return input.order === 'ranked'
+      ? this.ranked(viewer, input.cursor, limit)
+      : this.latest(viewer, input.cursor, limit);
+  }
+
+  private async latest(viewer: Viewer, cursor: string | undefined, limit: number): Promise<Page<PostView>> {
+    const before = decodeCursor(cursor);
+    const { candidates, stale } = await homeSkeleton(
+      this.deps.db.kysely,
+      this.deps.clock,
+      this.deps.settings,
+      viewer.userId,
+      before,
+      limit + 1,
+    );
+    this.keepFresh(viewer.userId, stale);
+    const more = candidates.length > limit;
+    const pageCandidates = candidates.slice(0, limit);
+    const last = pageCandidates.at(-1);
+    return {
+      items: await this.present(viewer, await this.applyRules(viewer, pageCandidates)),
+      nextCursor: more && last ? encodeCursor(last.id) : null,
+    };
+  }
+
+  private async ranked(viewer: Viewer, cursor: string | undefined, limit: number): Promise<Page<PostView>> {
+    const state = cursor ? decodeRanked(cursor) : { m: undefined, t: this.deps.clock.now().getTime(), o: 0 };
+    // The window is frozen by its newest id: posts arriving while paging wait for a refresh, so
+    // pages neither repeat nor skip because of them.
+    const { candidates, stale } = await homeSkeleton(
+      this.deps.db.kysely,
+      this.deps.clock,
+      this.deps.settings,
+      viewer.userId,
+      state.m === undefined ? undefined : (BigInt(state.m) + 1n).toString(),
+      RANKED_WINDOW,
+    );
+    this.keepFresh(viewer.userId, stale);
+    const maxId = state.m ?? candidates[0]?.id ?? '0';
+    const rows = await this.applyRules(viewer, candidates);
+    const signals = await loadSignals(
+      this.deps.db.kysely,
+      viewer.userId,
+      [...new Set(rows.map((r) => r.author_id))],
+      state.t,
+    );
+    const ordered = rows
+      .map((row) => ({ row, score: score(row, signals, state.t) }))
+      .sort((a, b) => b.score - a.score || (BigInt(b.row.id) > BigInt(a.row.id) ? 1 : -1))
+      .map((s) => s.row);
+    const slice = ordered.slice(state.o, state.o + limit);
+    const next = state.o + limit < ordered.length ? encodeRanked({ m: maxId, t: state.t, o: state.o + limit }) : null;
+    return { items: await this.present(viewer, slice), nextCursor: next };
+  }
+
+  /** Rules: drop what the viewer may not see (the post policy) and what they muted. Keeps order. */
+  async applyRules(viewer: Viewer | null, candidates: Candidate[]): Promise<PostRow[]> {
+    if (candidates.length === 0) return [];
+    const { db } = this.deps;
+    const ids = candidates.map((c) => c.id);
+    const [rows, muted] = await Promise.all([
+      db.kysely.selectFrom('posts').selectAll().where('id', 'in', ids).execute(),
+      viewer
+        ? db.kysely.selectFrom('mutes').select('muted_id').where('muter_id', '=', viewer.userId).execute()
+        : Promise.resolve([]),
+    ]);
+    const mutedIds = new Set(muted.map((m) => m.muted_id));
+    const access = await PostAccess.load(
+      db.kysely,
+      viewer?.userId ?? null,
+      rows.map((r) => r.author_id),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row && access.canView(row) && !mutedIds.has(row.author_id) ? [row] : [];
+    });
+  }
+
+  async present(viewer: Viewer | null, rows: PostRow[]): Promise<PostView[]> {
+    const viewerId = viewer?.userId ?? null;
+    const access = await PostAccess.load(
+      this.deps.db.kysely,
+      viewerId,
+      rows.map((r) => r.author_id),
+    );
+    return hydratePosts({ db: this.deps.db.kysely, ...this.deps.hydrate }, viewerId, rows, access);
+  }
+
+  /**
+   * A viewer whose timeline was last rebuilt more than the push window ago may have missed pushes
+   * (inactive followers get none): this read was pulled; rebuild in the background so the next
+   * reads use the timeline. (While the rebuild is younger than the window, every push reached them:
+   * their sign-ins since kept them "active".)
+   */
+  private keepFresh(userId: string, stale: boolean): void {
+    if (!stale || this.rebuilding.has(userId)) return;
+    this.rebuilding.add(userId);
+    this.rebuild(userId)
+      .catch((error: unknown) => this.deps.log.error({ err: error, userId }, 'timeline rebuild failed'))
+      .finally(() => this.rebuilding.delete(userId));
+  }
+
+  /** Replace a user's timeline with the newest pushed posts of the accounts they follow. */
+  async rebuild(userId: string): Promise<void> {
+    const { db, clock, settings } = this.deps;
+    const now = clock.now().toISOString();
+    await db.kysely.transaction().execute(async (trx) => {
+      const posts = await trx
+        .selectFrom('posts')
+        .innerJoin('follows', 'follows.followee_id', 'posts.author_id')
+        .select(['posts.id', 'posts.author_id'])
+        .where('follows.follower_id', '=', userId)
+        .where('follows.state', '=', 'active')
+        // Unpushed posts (celebrities') are pulled at read time; the timeline holds the pushed kind.
+        .where('posts.pushed', '=', 1)
+        .where('posts.deleted_at', 'is', null)
+        .orderBy('posts.id', 'desc')
+        .limit(settings.timelineCap)
+        .execute();
+      await trx.deleteFrom('timeline').where('user_id', '=', userId).execute();
+      for (let i = 0; i < posts.length; i += settings.fanoutBatch) {
+        await this.timelines.add(trx, userId, posts.slice(i, i + settings.fanoutBatch));
+      }
+      await trx.updateTable('users').set({ timeline_rebuilt_at: now }).where('id', '=', userId).execute();
+    });
+  }
+}
+
+function encodeRanked(state: z.infer<typeof rankedCursor>): string {
+  return Buffer.from(`r1:${JSON.stringify(state)}`).toString('base64url');
+}
+
+function decodeRanked(cursor: string): z.infer<typeof rankedCursor> {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const parsed = text.startsWith('r1:') ? rankedCursor.safeParse(safeJson(text.slice(3))) : undefined;
+  if (!parsed?.success) throw new AppError('VALIDATION_FAILED', 'That cursor is not valid here.');
+  return parsed.data;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+/** Writes to the materialised timelines. Every operation is idempotent (events replay). */
+export class TimelineStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Push one post into many timelines; existing rows are left alone. */
+  async push(trx: Kysely<Database>, userIds: string[], post: { id: string; authorId: string }): Promise<void> {
+    if (userIds.length === 0) return;
+    await trx
+      .insertInto('timeline')
+      .values(userIds.map((userId) => ({ user_id: userId, post_id: post.id, author_id: post.authorId })))
+      .onConflict((oc) => oc.columns(['user_id', 'post_id']).doNothing())
+      .execute();
+  }
+
+  /** Add several posts to one timeline (backfill, rebuild). */
+  async add(trx: Kysely<Database>, userId: string, posts: { id: string; author_id: string }[]): Promise<void> {
+    if (posts.length === 0) return;
+    await trx
+      .insertInto('timeline')
+      .values(posts.map((p) => ({ user_id: userId, post_id: p.id, author_id: p.author_id })))
+      .onConflict((oc) => oc.columns(['user_id', 'post_id']).doNothing())
+      .execute();
+  }
+
+  /** Keep only the newest `cap` rows of each given timeline. */
+  async trim(trx: Kysely<Database>, userIds: string[], cap: number): Promise<void> {
+    if (userIds.length === 0) return;
+    await trx
+      .deleteFrom('timeline')
+      .where('user_id', 'in', userIds)
+      .where(
+        'post_id',
+        '<',
+        // The cap-th newest post of the same timeline; no row to compare with (fewer than cap) keeps all.
+        sql<string>`(select t2.post_id from timeline t2 where t2.user_id = timeline.user_id order by t2.post_id desc limit 1 offset ${cap - 1})`,
+      )
+      .execute();
+  }
+
+  async removeAuthor(userId: string, authorId: string): Promise<void> {
+    await this.db.deleteFrom('timeline').where('user_id', '=', userId).where('author_id', '=', authorId).execute();
+  }
+
+  async removePost(postId: string): Promise<void> {
+    await this.db.deleteFrom('timeline').where('post_id', '=', postId).execute();
+  }
+}

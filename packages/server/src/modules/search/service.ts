@@ -1,0 +1,179 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { DialectCapabilities } from '../../db/capabilities.js';
+import { AppError } from '../../errors/app-error.js';
+import { presentPublicUser } from '../accounts/presenters.js';
+import type { PublicUser, Viewer } from '../accounts/types.js';
+import { hydratePosts, type HydrateDeps } from '../posts/hydrate.js';
+import type { PostView } from '../posts/types.js';
+import { DEFAULT_PAGE_SIZE, type Page } from '../shared/pagination.js';
+import { tagQuery } from '../tags/extract.js';
+import { PostAccess } from '../visibility/post-access.js';
+import { queryTerms, type TextIndex } from './text-index.js';
+
+/** Users and hashtags shown (first page only): the best few, not a list to page through. */
+export const SEARCH_PREVIEW_SIZE = 10;
+/** Deepest offset a search cursor may reach: relevance pages are for reading, not crawling. */
+const MAX_OFFSET = 1_000;
+
+export interface SearchInput {
+  q: string;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+export interface SearchResults {
+  users: PublicUser[];
+  tags: { name: string; postCount: number }[];
+  posts: Page<PostView>;
+}
+
+export interface SearchServiceDeps extends Omit<HydrateDeps, 'db'> {
+  db: Kysely<Database>;
+  caps: DialectCapabilities;
+  textIndex: TextIndex;
+}
+
+export class SearchService {
+  constructor(private readonly deps: SearchServiceDeps) {}
+
+  /**
+   * Users by username/display-name prefix, hashtags by prefix, and posts whose caption holds every
+   * word of `q`, best match first. The cursor pages the posts; users and tags come with the first
+   * page only. Blocked users (either way) and posts the viewer may not see never appear.
+   */
+  async all(viewer: Viewer | null, input: SearchInput): Promise<SearchResults> {
+    const viewerId = viewer?.userId ?? null;
+    const offset = decodeOffset(input.cursor);
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const [users, tags, posts] = await Promise.all([
+      offset === 0 ? this.users(viewerId, input.q) : [],
+      offset === 0 ? this.tags(input.q) : [],
+      this.posts(viewerId, input.q, offset, limit),
+    ]);
+    return { users, tags, posts };
+  }
+
+  private async users(viewerId: string | null, q: string): Promise<PublicUser[]> {
+    const prefix = q.trim().replace(/^@/, '').normalize('NFKC').toLowerCase();
+    if (prefix.length === 0) return [];
+    const pattern = `${escapeLike(prefix)}%`;
+    const op = this.deps.caps.caseInsensitiveLike === 'ilike' ? sql`ilike` : sql`like`;
+    const rows = await this.deps.db
+      .selectFrom('users')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          sql<boolean>`${eb.ref('username_key')} like ${pattern} escape '\\'`,
+          sql<boolean>`${eb.ref('display_name')} ${op} ${pattern} escape '\\'`,
+        ]),
+      )
+      .$if(viewerId !== null, (qb) => qb.where(noBlockBetween(viewerId!, 'users.id')))
+      // An exact username first, then the most followed.
+      .orderBy(sql`case when username_key = ${prefix} then 0 else 1 end`)
+      .orderBy('follower_count', 'desc')
+      .orderBy('username_key', 'asc')
+      .limit(SEARCH_PREVIEW_SIZE)
+      .execute();
+    return rows.map((row) => presentPublicUser(row, this.deps.avatarUrls));
+  }
+
+  private async tags(q: string): Promise<{ name: string; postCount: number }[]> {
+    const prefix = tagQuery(q);
+    if (prefix === null) return [];
+    const rows = await this.deps.db
+      .selectFrom('tags')
+      .select(['name', 'post_count'])
+      .where(sql<boolean>`name like ${`${escapeLike(prefix)}%`} escape '\\'`)
+      // A tag only private posts use is not shown: its name alone could reveal them.
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('post_tags')
+            .select(sql`1`.as('one'))
+            .whereRef('post_tags.tag_id', '=', 'tags.id')
+            .where('post_tags.is_public', '=', 1),
+        ),
+      )
+      .orderBy('post_count', 'desc')
+      .orderBy('name', 'asc')
+      .limit(SEARCH_PREVIEW_SIZE)
+      .execute();
+    return rows.map((r) => ({ name: r.name, postCount: r.post_count }));
+  }
+
+  private async posts(viewerId: string | null, q: string, offset: number, limit: number): Promise<Page<PostView>> {
+    const terms = queryTerms(q);
+    if (terms.length === 0) return { items: [], nextCursor: null };
+    const { db } = this.deps;
+    const rows = await db
+      .selectFrom(this.deps.textIndex.match(terms, 'm'))
+      .innerJoin('posts', 'posts.id', 'm.post_id')
+      .innerJoin('users as author', 'author.id', 'posts.author_id')
+      .selectAll('posts')
+      .where('posts.deleted_at', 'is', null)
+      // What SQL can decide, so pages stay full; PostAccess has the last word below.
+      .where((eb) => {
+        const visibleToAll = eb.and([
+          eb('posts.hidden_at', 'is', null),
+          eb('posts.visibility', '=', 'public'),
+          eb('author.is_private', '=', 0),
+        ]);
+        if (viewerId === null) return visibleToAll;
+        const follows = eb.exists(
+          eb
+            .selectFrom('follows')
+            .select(sql`1`.as('one'))
+            .where('follows.follower_id', '=', viewerId)
+            .whereRef('follows.followee_id', '=', 'posts.author_id')
+            .where('follows.state', '=', 'active'),
+        );
+        return eb.or([
+          eb('posts.author_id', '=', viewerId),
+          eb.and([
+            eb('posts.hidden_at', 'is', null),
+            noBlockBetween(viewerId, 'posts.author_id'),
+            eb.or([visibleToAll, follows]),
+          ]),
+        ]);
+      })
+      .orderBy('m.rank', 'asc')
+      .orderBy('posts.id', 'desc')
+      .offset(offset)
+      .limit(limit + 1)
+      .execute();
+    const more = rows.length > limit && offset + limit < MAX_OFFSET;
+    const pageRows = rows.slice(0, limit);
+    const access = await PostAccess.load(
+      db,
+      viewerId,
+      pageRows.map((p) => p.author_id),
+    );
+    const visible = pageRows.filter((post) => access.canView(post));
+    const items = await hydratePosts({ ...this.deps, db }, viewerId, visible, access);
+    return { items, nextCursor: more ? encodeOffset(offset + limit) : null };
+  }
+}
+
+/** Neither of the two blocked the other. */
+function noBlockBetween(viewerId: string, other: 'users.id' | 'posts.author_id') {
+  return sql<boolean>`not exists (select 1 from blocks where
+    (blocks.blocker_id = ${viewerId} and blocks.blocked_id = ${sql.ref(other)})
+    or (blocks.blocked_id = ${viewerId} and blocks.blocker_id = ${sql.ref(other)}))`;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function encodeOffset(offset: number): string {
+  return Buffer.from(`s1:${offset}`).toString('base64url');
+}
+
+function decodeOffset(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const match = /^s1:(\d{1,5})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const offset = match ? Number(match[1]) : NaN;
+  if (!(offset >= 0 && offset <= MAX_OFFSET)) throw new AppError('VALIDATION_FAILED', 'That cursor is not valid here.');
+  return offset;
+}
