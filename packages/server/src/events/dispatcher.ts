@@ -42,6 +42,8 @@ export class EventDispatcher {
   private loopDone: Promise<void> = Promise.resolve();
   private readonly sleepers = new Set<() => void>();
   private lastPruneAt = 0;
+  /** The background loop's current claim-and-process step, so `drain` can wait for it. */
+  private inFlight: Promise<number> | undefined;
   private readonly batchSize: number;
   private readonly maxAttempts: number;
 
@@ -68,12 +70,21 @@ export class EventDispatcher {
     await this.loopDone;
   }
 
-  /** Process batches until no event is due; resolves to how many events were delivered (marked done). */
+  /**
+   * Process batches until no event is due; resolves to how many events were delivered (marked
+   * done). A barrier for this process: it also waits for a batch the background loop holds
+   * (claimed events are invisible to another claim), so after it every event appended before the
+   * call has been handled — or failed and is waiting for its retry.
+   */
   async drain(): Promise<number> {
     let delivered = 0;
     for (;;) {
+      await this.inFlight?.catch(() => undefined);
       const batch = await this.claim();
-      if (batch.length === 0) return delivered;
+      if (batch.length === 0) {
+        if (this.inFlight) continue;
+        return delivered;
+      }
       delivered += await this.processBatch(batch);
     }
   }
@@ -106,9 +117,13 @@ export class EventDispatcher {
       let worked = false;
       try {
         await this.pruneNowAndThen();
-        const batch = await this.claim();
-        worked = batch.length > 0;
-        if (worked) await this.processBatch(batch);
+        const step = this.claim().then((batch) => (batch.length > 0 ? this.processBatch(batch).then(() => batch.length) : 0));
+        this.inFlight = step;
+        try {
+          worked = (await step) > 0;
+        } finally {
+          this.inFlight = undefined;
+        }
       } catch (error) {
         this.options.log.error({ err: error }, 'event dispatcher: batch failed');
       }

@@ -2,8 +2,7 @@ import type { TestServer } from './server.js';
 
 /**
  * Deliver every pending event and apply the tag counters: what a few seconds of a worker do.
- * `drain` alone is no barrier on Postgres, where the background loop may hold a claimed event
- * (skipped by `drain`'s SKIP LOCKED), so this waits until no event is pending.
+ * `drain` waits for the background loop's batch too; the pending-count check is a second guard.
  */
 export async function settleEvents(t: TestServer): Promise<void> {
   for (let i = 0; i < 500; i++) {
