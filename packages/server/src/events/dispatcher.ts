@@ -117,7 +117,9 @@ export class EventDispatcher {
       let worked = false;
       try {
         await this.pruneNowAndThen();
-        const step = this.claim().then((batch) => (batch.length > 0 ? this.processBatch(batch).then(() => batch.length) : 0));
+        const step = this.claim().then((batch) =>
+          batch.length > 0 ? this.processBatch(batch).then(() => batch.length) : 0,
+        );
         this.inFlight = step;
         try {
           worked = (await step) > 0;

@@ -27,11 +27,11 @@ describe.each(DIALECTS)('home feed on $name', (dialect) => {
   };
   const follow = (who: SignedUp, whom: SignedUp) =>
     callTrpc(t.url, 'graph.follow', { token: who.token, input: { userId: whom.id } });
-  const post = async (author: SignedUp) => {
+  const post = async (author: SignedUp, input: Record<string, unknown> = {}) => {
     const mediaId = await insertReadyMedia(t.server.db.kysely, author.id);
     const made = await callTrpc<{ id: string }>(t.url, 'posts.create', {
       token: author.token,
-      input: { mediaIds: [mediaId] },
+      input: { mediaIds: [mediaId], ...input },
     });
     return made.body.result!.data.id;
   };
@@ -160,5 +160,27 @@ describe.each(DIALECTS)('home feed on $name', (dialect) => {
     expect(ranked.indexOf(friendPost)).toBeLessThan(ranked.indexOf(strangerPost));
     expect(new Set(ranked).size).toBe(ranked.length);
     expect([...ranked].sort()).toEqual([...latest].sort());
+  });
+
+  it('lists a hashtag through the same rules: followers-only posts only for followers', async () => {
+    const author = await user();
+    const follower = await user();
+    const stranger = await user();
+    await follow(follower, author);
+    const open = await post(author, { caption: 'Golden hour #Sunset' });
+    const closed = await post(author, { caption: 'just us #sunset', visibility: 'followers' });
+    await t.server.services.dispatcher.drain();
+    const read = async (viewer: SignedUp | null) => {
+      const page = await callTrpc<Page>(t.url, 'feed.hashtag', {
+        type: 'query',
+        ...(viewer ? { token: viewer.token } : {}),
+        input: { tag: '#SUNSET', limit: 10 },
+      });
+      return page.body.result!.data.items.map((p) => p.id);
+    };
+    expect(await read(follower)).toEqual(expect.arrayContaining([closed, open]));
+    expect(await read(stranger)).toContain(open);
+    expect(await read(stranger)).not.toContain(closed);
+    expect(await read(null)).not.toContain(closed);
   });
 });

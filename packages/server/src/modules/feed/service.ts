@@ -10,6 +10,7 @@ import type { PostView } from '../posts/types.js';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.js';
 import { PostAccess } from '../visibility/post-access.js';
 import { loadSignals, score } from './ranking.js';
+import { postIdsForTag } from '../tags/service.js';
 import { homeSkeleton, type Candidate } from './skeleton.js';
 import type { FeedSettings } from './settings.js';
 import { TimelineStore } from './timeline-store.js';
@@ -20,6 +21,14 @@ export const feedHomeInput = z.object({
   order: z.enum(['latest', 'ranked']).default('latest'),
 });
 export type FeedHomeInput = z.infer<typeof feedHomeInput>;
+
+export const feedHashtagInput = z.object({
+  // With or without the `#`, any case: `postIdsForTag` normalises it as tags are stored.
+  tag: z.string().trim().min(1).max(101),
+  cursor: z.string().max(300).optional(),
+  limit: z.number().int().min(1).max(50).optional(),
+});
+export type FeedHashtagInput = z.infer<typeof feedHashtagInput>;
 
 /** Candidates considered by the ranked feed: the newest this many of the skeleton. */
 const RANKED_WINDOW = 300;
@@ -105,8 +114,27 @@ export class FeedService {
     return { items: await this.present(viewer, slice), nextCursor: next };
   }
 
+  /** A hashtag's posts, newest first, through the same rules: only what the viewer may see. */
+  async hashtag(viewer: Viewer | null, input: FeedHashtagInput): Promise<Page<PostView>> {
+    const limit = input.limit ?? DEFAULT_LIMIT;
+    const ids = await postIdsForTag(this.deps.db.kysely, input.tag, decodeCursor(input.cursor), limit + 1);
+    const more = ids.length > limit;
+    const pageIds = ids.slice(0, limit);
+    const last = pageIds.at(-1);
+    return {
+      items: await this.present(
+        viewer,
+        await this.applyRules(
+          viewer,
+          pageIds.map((id) => ({ id })),
+        ),
+      ),
+      nextCursor: more && last ? encodeCursor(last) : null,
+    };
+  }
+
   /** Rules: drop what the viewer may not see (the post policy) and what they muted. Keeps order. */
-  async applyRules(viewer: Viewer | null, candidates: Candidate[]): Promise<PostRow[]> {
+  async applyRules(viewer: Viewer | null, candidates: Pick<Candidate, 'id'>[]): Promise<PostRow[]> {
     if (candidates.length === 0) return [];
     const { db } = this.deps;
     const ids = candidates.map((c) => c.id);
