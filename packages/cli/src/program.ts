@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ApertureError, NetworkError } from '@aperture/sdk';
 import { adminCommand } from './commands/admin.js';
 import { discoverCommands } from './commands/discover.js';
+import { feedCommand } from './commands/feed.js';
 import { engagementCommands } from './commands/engagement.js';
 import { graphCommands } from './commands/graph.js';
 import { loginCommand } from './commands/login.js';
@@ -60,6 +61,7 @@ export function buildProgram(io: Io = processIo): Command {
   graphCommands(program, action);
   privacyCommand(program, action);
   engagementCommands(program, action);
+  feedCommand(program, action);
   discoverCommands(program, action);
   return program;
 }

@@ -45,10 +45,13 @@ describe('aperture tag, trending and search', () => {
     expect(posted.code, posted.stderr).toBe(0);
     await settle();
 
-    expect(await ada.json(['tag', '#pier'])).toMatchObject({ name: 'pier', postCount: 1 });
+    const tagged = await ada.json<{ name: string; postCount: number; posts: { caption: string }[] }>(['tag', '#pier']);
+    expect(tagged).toMatchObject({ name: 'pier', postCount: 1 });
+    expect(tagged.posts.map((p) => p.caption)).toEqual(['Gulls over the pier #Pier']);
     const tag = await ada.run(['tag', 'PIER']);
     expect(tag.code, tag.stderr).toBe(0);
     expect(tag.stdout).toContain('#pier · 1 public post');
+    expect(tag.stdout).toContain('Gulls over the pier');
     const missing = await ada.run(['tag', 'nothing_here']);
     expect(missing.code).not.toBe(0);
 
@@ -64,5 +67,25 @@ describe('aperture tag, trending and search', () => {
     const text = await ada.run(['search', 'pier']);
     expect(text.stdout).toContain('#pier');
     expect(text.stdout).toContain('Gulls over the pier');
+  });
+});
+
+describe('aperture feed', () => {
+  it('lists your posts and those of accounts you follow, latest or ranked, as text and JSON', async () => {
+    const reader = await person(server.url, 'reader');
+    const writer = await person(server.url, 'writer');
+    people.push(reader, writer);
+    expect((await reader.run(['feed'])).stderr).toContain('Your feed is empty');
+    expect((await reader.run(['follow', writer.username])).code).toBe(0);
+    const posted = await writer.run(['post', await photo(writer, 'w.jpg', 17), '-c', 'From the tower']);
+    expect(posted.code, posted.stderr).toBe(0);
+    await settle();
+    const feed = await reader.json<{ caption: string; author: { username: string } }[]>(['feed']);
+    expect(feed.map((p) => [p.author.username, p.caption])).toEqual([[writer.username, 'From the tower']]);
+    const ranked = await reader.json<{ caption: string }[]>(['feed', '--ranked', '-n', '5']);
+    expect(ranked.map((p) => p.caption)).toEqual(['From the tower']);
+    const text = await reader.run(['feed']);
+    expect(text.stdout).toContain(`@${writer.username}`);
+    expect(text.stdout).toContain('From the tower');
   });
 });

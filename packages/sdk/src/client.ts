@@ -9,6 +9,7 @@ import { createMediaApi, type MediaApi } from './media/api.js';
 import { createPostsApi, type PostsApi } from './posts/api.js';
 import { createSearchApi, type SearchApi } from './search/api.js';
 import { createTagsApi, type TagsApi } from './tags/api.js';
+import { createFeedApi, type FeedApi } from './feed/api.js';
 import { resolveRetryPolicy, retryQueriesLink, type RetryOptions } from './retry.js';
 import type { LoginInput, RegisterInput, UpdateAccountInput, UpdateProfileInput } from './types.js';
 import { withErrorMapping } from './with-error-mapping.js';
@@ -136,6 +137,8 @@ export interface ApertureClient {
   readonly likes: LikesApi;
   /** Comments and their replies. */
   readonly comments: CommentsApi;
+  /** The home feed and hashtag feeds (paginators). */
+  readonly feed: FeedApi;
   /** Hashtags and trending hashtags. */
   readonly tags: TagsApi;
   /** Users, hashtags and posts by text. */
@@ -231,6 +234,7 @@ export function createClient(options: ClientOptions): ApertureClient {
     users: createUsersApi(trpc),
     likes: createLikesApi(trpc),
     comments: createCommentsApi(trpc),
+    feed: createFeedApi(trpc),
     tags: createTagsApi(trpc),
     search: createSearchApi(trpc),
     trpc,

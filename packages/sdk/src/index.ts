@@ -73,3 +73,4 @@ export type {
 } from './types.js';
 export type { TagsApi, TagView, TrendingTag } from './tags/api.js';
 export type { SearchApi, SearchResults } from './search/api.js';
+export type { FeedApi, HomeFeedOptions } from './feed/api.js';

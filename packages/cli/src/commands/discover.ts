@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { ActionFactory } from '../program.js';
-import { asViewer, count, positiveInt, table, when, who } from './social-format.js';
+import { asViewer, count, positiveInt, postTable, table, when, who } from './social-format.js';
 
 interface LimitOptions {
   limit: number;
@@ -11,10 +11,11 @@ interface LimitOptions {
 export function discoverCommands(program: Command, action: ActionFactory): void {
   program
     .command('tag')
-    .description('show a hashtag: its name and how many public posts use it')
+    .description('show a hashtag and its newest posts you may see')
     .argument('<name>', 'the hashtag, with or without #')
-    .action((name: string, options: object, command: Command) =>
-      action<object>((ctx) => showTag(ctx, name))(options, command),
+    .option('-n, --limit <count>', 'posts to list', positiveInt, 20)
+    .action((name: string, options: LimitOptions, command: Command) =>
+      action<LimitOptions>((ctx, opts) => showTag(ctx, name, opts))(options, command),
     );
 
   program
@@ -35,9 +36,17 @@ export function discoverCommands(program: Command, action: ActionFactory): void 
     );
 }
 
-async function showTag(ctx: CliContext, name: string): Promise<void> {
-  const tag = await asViewer(ctx, (client) => client.tags.get(name));
-  ctx.out.data(`#${tag.name} · ${count(tag.postCount, 'public post')} · since ${when(ctx, tag.createdAt)}`, tag);
+async function showTag(ctx: CliContext, name: string, options: LimitOptions): Promise<void> {
+  const { tag, posts } = await asViewer(ctx, async (client) => ({
+    tag: await client.tags.get(name),
+    posts: await client.feed.hashtag(name, { limit: Math.min(50, options.limit) }).toArray({ max: options.limit }),
+  }));
+  if (ctx.out.json) {
+    ctx.out.data('', { ...tag, posts });
+    return;
+  }
+  ctx.out.data(`#${tag.name} · ${count(tag.postCount, 'public post')} · since ${when(ctx, tag.createdAt)}`, null);
+  if (posts.length > 0) ctx.out.data(postTable(ctx, posts, { author: true }), null);
 }
 
 async function showTrending(ctx: CliContext, options: LimitOptions): Promise<void> {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import type { ApertureClient, PublicUser } from '@aperture/sdk';
+import type { ApertureClient, PostView, PublicUser } from '@aperture/sdk';
 import type { CliContext } from '../context.js';
 import type { ServerEntry } from '../config-store.js';
 import { UsageError } from '../exit-codes.js';
@@ -80,4 +80,22 @@ export function positiveInt(value: string): number {
 
 function oneLine(text: string): string {
   return text.replace(/[\t\r\n]+/g, ' ');
+}
+
+/** Posts as a table (aligned on a terminal, tab-separated when piped); `author` adds who wrote each. */
+export function postTable(ctx: CliContext, posts: PostView[], options: { author?: boolean } = {}): string {
+  return table(
+    ctx,
+    ['POST', ...(options.author ? ['AUTHOR'] : []), 'DATE', 'PHOTOS', 'LIKES', 'COMMENTS', 'SEEN BY', 'CAPTION'],
+    posts.map((p) => [
+      p.id,
+      ...(options.author ? [`@${p.author.username}`] : []),
+      when(ctx, p.createdAt),
+      String(p.media.length),
+      String(p.likeCount),
+      String(p.commentCount),
+      p.visibility === 'followers' ? 'followers' : 'everyone',
+      p.caption,
+    ]),
+  );
 }

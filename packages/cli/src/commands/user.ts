@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import type { PostView, Profile } from '@aperture/sdk';
+import type { Profile } from '@aperture/sdk';
 import type { CliContext } from '../context.js';
 import type { ActionFactory } from '../program.js';
-import { asViewer, count, positiveInt, table, usernameArg, when, who } from './social-format.js';
+import { asViewer, count, positiveInt, postTable, usernameArg, who } from './social-format.js';
 
 interface UserOptions {
   limit: number;
@@ -37,7 +37,7 @@ async function showUser(ctx: CliContext, name: string, options: UserOptions): Pr
   if (posts.length === 0) {
     lines.push('', profile.counts.posts > 0 ? 'No posts you may see.' : 'No posts yet.');
   } else {
-    lines.push('', grid(ctx, posts));
+    lines.push('', postTable(ctx, posts));
     if (more) lines.push(`… more: aperture user ${profile.user.username} --limit ${options.limit * 2}`);
   }
   ctx.out.data(lines.join('\n'), null);
@@ -57,22 +57,6 @@ function header({ user, counts, relationship }: Profile): string[] {
     if (facts.length > 0) lines.push(capitalize(facts.join(', ')));
   }
   return lines;
-}
-
-function grid(ctx: CliContext, posts: PostView[]): string {
-  return table(
-    ctx,
-    ['POST', 'DATE', 'PHOTOS', 'LIKES', 'COMMENTS', 'SEEN BY', 'CAPTION'],
-    posts.map((p) => [
-      p.id,
-      when(ctx, p.createdAt),
-      String(p.media.length),
-      String(p.likeCount),
-      String(p.commentCount),
-      p.visibility === 'followers' ? 'followers' : 'everyone',
-      p.caption,
-    ]),
-  );
 }
 
 function capitalize(text: string): string {
