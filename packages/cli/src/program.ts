@@ -8,6 +8,7 @@ import { graphCommands } from './commands/graph.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
 import { migrateCommand } from './commands/migrate.js';
+import { notificationsCommand } from './commands/notifications.js';
 import { postCommand } from './commands/post.js';
 import { privacyCommand } from './commands/privacy.js';
 import { registerCommand } from './commands/register.js';
@@ -63,6 +64,7 @@ export function buildProgram(io: Io = processIo): Command {
   engagementCommands(program, action);
   feedCommand(program, action);
   discoverCommands(program, action);
+  notificationsCommand(program, action);
   return program;
 }
 

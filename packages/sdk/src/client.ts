@@ -10,6 +10,7 @@ import { createPostsApi, type PostsApi } from './posts/api.js';
 import { createSearchApi, type SearchApi } from './search/api.js';
 import { createTagsApi, type TagsApi } from './tags/api.js';
 import { createFeedApi, type FeedApi } from './feed/api.js';
+import { createNotificationsApi, type NotificationsApi } from './notifications/api.js';
 import { resolveRetryPolicy, retryQueriesLink, type RetryOptions } from './retry.js';
 import type { LoginInput, RegisterInput, UpdateAccountInput, UpdateProfileInput } from './types.js';
 import { withErrorMapping } from './with-error-mapping.js';
@@ -143,6 +144,8 @@ export interface ApertureClient {
   readonly tags: TagsApi;
   /** Users, hashtags and posts by text. */
   readonly search: SearchApi;
+  /** Your notifications: list, mark read, unread count, and a live stream (SSE). */
+  readonly notifications: NotificationsApi;
   /**
    * The typed tRPC proxy, for procedures the SDK does not wrap yet. Its errors are
    * {@link ApertureError}s too.
@@ -237,6 +240,13 @@ export function createClient(options: ClientOptions): ApertureClient {
     feed: createFeedApi(trpc),
     tags: createTagsApi(trpc),
     search: createSearchApi(trpc),
+    notifications: createNotificationsApi({
+      trpc,
+      url,
+      fetch: fetchImpl,
+      token: () => token,
+      mapError: (error) => toApertureError(error, url),
+    }),
     trpc,
   };
 }

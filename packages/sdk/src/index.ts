@@ -46,7 +46,15 @@ export {
   type PageOptions,
   type Paginator,
 } from './paginate.js';
-export type { PostsApi } from './posts/api.js';
+export type { NotificationsApi } from './notifications/api.js';
+export type {
+  LiveNotification,
+  MarkReadInput,
+  NotificationKind,
+  NotificationView,
+  SubscribeOptions,
+} from './notifications/types.js';
+export type { PostInsights, PostsApi } from './posts/api.js';
 export type {
   CreatePostInput,
   PostLocation,

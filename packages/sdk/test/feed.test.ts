@@ -38,4 +38,16 @@ describe('client.feed against the real server', () => {
     const tagged = await reader.client.feed.hashtag('#PIER', { limit: 3 }).toArray();
     expect(tagged.map((p) => p.id)).toEqual([...published].reverse());
   });
+
+  it('counts views of a post and shows the author its insights', async () => {
+    const author = await member(server.url, 'viewed');
+    const fan = await member(server.url, 'fan');
+    const post = await author.client.posts.publish(await jpeg(404, { width: 100, height: 80 }), { caption: 'look' });
+    expect(await fan.client.posts.view(post.id)).toEqual({ counted: true });
+    // A repeat view within minutes is not counted again.
+    expect(await fan.client.posts.view(post.id)).toEqual({ counted: false });
+    await fan.client.likes.like(post.id);
+    expect(await author.client.posts.insights(post.id)).toEqual({ views: 1, likes: 1, comments: 0 });
+    await expect(fan.client.posts.insights(post.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
 });

@@ -82,6 +82,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     sessionTtlDays: config.sessionTtlDays,
     mediaSettings: config.mediaSettings,
     feedSettings: config.feedSettings,
+    viewFlushMs: config.viewFlushMs,
     log,
   });
   const built = buildApp({ config, db, blobs, services, metrics, logStream: options.logStream });
@@ -111,6 +112,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      // Every role serves the API, so every process counts views and must write them.
+      services.viewCounter.start();
       if (runsBackgroundWork) {
         services.mediaProcessor.start();
         services.dispatcher.start();
@@ -121,7 +124,11 @@ export async function createServer(config: Config, options: CreateServerOptions 
     },
     async stop() {
       clearInterval(sweepTimer);
+      // Live notification streams never end by themselves; close() would wait for them.
+      services.notifications.close();
       await built.close();
+      // After close: no request can count a view any more.
+      await services.viewCounter.stop();
       await services.mediaProcessor.stop();
       await services.dispatcher.stop();
       await services.tagCounter.flush();

@@ -26,6 +26,9 @@ import { SearchService } from './modules/search/service.js';
 import { TagCounter } from './modules/tags/counter.js';
 import { createTagHandlers } from './modules/tags/handlers.js';
 import { TagsService } from './modules/tags/service.js';
+import { NotificationsService } from './modules/notifications/service.js';
+import { ViewCounter } from './modules/views/view-counter.js';
+import { ViewsService } from './modules/views/service.js';
 import type { HandlerMap } from './events/types.js';
 import type { BlobStore } from './storage/blob-store.js';
 
@@ -39,6 +42,8 @@ export interface ServiceDeps {
   sessionTtlDays: number;
   mediaSettings: MediaSettings;
   feedSettings: FeedSettings;
+  /** How often counted post views are written (default 5 s). */
+  viewFlushMs?: number;
   log: ProcessorLog;
   passwords?: PasswordHasher;
 }
@@ -64,6 +69,11 @@ export interface Services {
   tagCounter: TagCounter;
   /** Hashtag rows and the caption search index follow post events. */
   tagHandlers: HandlerMap;
+  /** Post views counted in memory; flushed every few seconds and on stop. */
+  viewCounter: ViewCounter;
+  views: ViewsService;
+  /** Notifications: written by event handlers, listed and streamed live. */
+  notifications: NotificationsService;
   /** Delivers outbox events to the handlers of `createHandlers` (started in role all|worker). */
   dispatcher: EventDispatcher;
 }
@@ -83,6 +93,7 @@ export function createServices(deps: ServiceDeps): Services {
   const avatarUrlsOf = (mediaId: string) => avatarUrls(reader, mediaId);
   const textIndex = createTextIndex(db.caps);
   const tagCounter = new TagCounter(db.kysely, log);
+  const viewCounter = new ViewCounter({ db: db.kysely, caps: db.caps, log, flushIntervalMs: deps.viewFlushMs });
   const services: Omit<Services, 'dispatcher'> = {
     accounts: new AccountsService({
       db,
@@ -121,7 +132,10 @@ export function createServices(deps: ServiceDeps): Services {
     tags: new TagsService({ db: db.kysely, clock }),
     search: new SearchService({ db: db.kysely, caps: db.caps, textIndex, urls: reader.urls, avatarUrls: avatarUrlsOf }),
     tagCounter,
+    notifications: new NotificationsService({ db, ids, clock, urls: reader.urls, avatarUrls: avatarUrlsOf }),
     tagHandlers: createTagHandlers({ db, ids, clock, textIndex, counter: tagCounter }),
+    viewCounter,
+    views: new ViewsService({ db: db.kysely, counter: viewCounter, now: () => clock.now().getTime() }),
   };
   const dispatcher = new EventDispatcher({ db, clock, log, handlers: createHandlers(services) });
   dispatcherRef.current = dispatcher;

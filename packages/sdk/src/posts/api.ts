@@ -4,9 +4,13 @@ import type { MediaApi } from '../media/api.js';
 import type { UploadInput } from '../media/types.js';
 import { pageInput, paginate, type Paginator } from '../paginate.js';
 import type { RetryPolicy } from '../retry.js';
+import type { RouterOutputs } from '../types.js';
 import { newIdempotencyKey, retryIdempotent } from '../retry-idempotent.js';
 import { publishPost } from './publish.js';
 import type { CreatePostInput, PostsByUserInput, PostView, PublishOptions, UpdatePostInput } from './types.js';
+
+/** A post's figures for its author: views (may lag a few seconds), likes, comments. */
+export type PostInsights = RouterOutputs['views']['insights'];
 
 export interface PostsDeps {
   trpc: TRPCClient<AppRouter>;
@@ -84,6 +88,26 @@ export interface PostsApi {
    * ```
    */
   delete(id: string): Promise<void>;
+  /**
+   * Counts a view of a post you may see (signed in or not); repeat views within a few minutes
+   * count once. `counted` says whether this one did. A post you may not see is a `NotFoundError`.
+   *
+   * @example
+   * ```ts
+   * await client.posts.view(postId)
+   * ```
+   */
+  view(id: string): Promise<{ counted: boolean }>;
+  /**
+   * Views, likes and comments of one of your posts. Someone else's post you can see is a
+   * `PermissionError`; one you cannot see, a `NotFoundError`.
+   *
+   * @example
+   * ```ts
+   * const { views, likes, comments } = await client.posts.insights(postId)
+   * ```
+   */
+  insights(id: string): Promise<PostInsights>;
 }
 
 export function createPostsApi(deps: PostsDeps): PostsApi {
@@ -104,5 +128,7 @@ export function createPostsApi(deps: PostsDeps): PostsApi {
     delete: async (id) => {
       await trpc.posts.delete.mutate({ id });
     },
+    view: (id) => trpc.views.record.mutate({ id }),
+    insights: (id) => trpc.views.insights.query({ id }),
   };
 }

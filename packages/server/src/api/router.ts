@@ -9,6 +9,8 @@ import { feedRouter } from './routers/feed.js';
 import { usersRouter } from './routers/users.js';
 import { searchRouter } from './routers/search.js';
 import { tagsRouter } from './routers/tags.js';
+import { notificationsRouter } from './routers/notifications.js';
+import { viewsRouter } from './routers/views.js';
 import { createProcedures, router } from './trpc.js';
 
 /** The whole API. Services are bound here, by closure, so the request context stays small. */
@@ -25,6 +27,8 @@ export function createAppRouter(services: Services, metrics: ProcedureMetrics) {
     comments: commentsRouter(services.comments, procedures),
     tags: tagsRouter(services.tags, procedures),
     search: searchRouter(services.search, procedures),
+    notifications: notificationsRouter(services.notifications, procedures),
+    views: viewsRouter(services.views, procedures),
   });
 }
 

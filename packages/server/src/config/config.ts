@@ -28,6 +28,8 @@ export interface Config {
   mediaSettings: MediaSettings;
   /** Fan-out threshold and windows of the home feed. */
   feedSettings: FeedSettings;
+  /** How often each process writes the post views it counted. */
+  viewFlushMs: number;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +66,7 @@ const envSchema = z.object({
   APERTURE_CELEBRITY_FOLLOWERS: z.coerce.number().int().min(1).default(DEFAULT_FEED_SETTINGS.celebrityFollowers),
   APERTURE_ACTIVE_DAYS: z.coerce.number().int().min(1).max(365).default(DEFAULT_FEED_SETTINGS.activeDays),
   APERTURE_TIMELINE_CAP: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_FEED_SETTINGS.timelineCap),
+  APERTURE_VIEW_FLUSH_SECONDS: z.coerce.number().positive().max(3600).default(5),
   AWS_REGION: z.string().optional(),
 });
 
@@ -179,5 +182,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       activeDays: e.APERTURE_ACTIVE_DAYS,
       timelineCap: e.APERTURE_TIMELINE_CAP,
     },
+    viewFlushMs: Math.round(e.APERTURE_VIEW_FLUSH_SECONDS * 1000),
   };
 }

@@ -118,6 +118,8 @@ export interface PostsTable {
   comments_enabled: Generated<number>;
   like_count: Generated<number>;
   comment_count: Generated<number>;
+  /** Views flushed from the processes' in-memory counters (see modules/views). */
+  view_count: Generated<number>;
   created_at: string;
   updated_at: string;
   /** Soft delete: the post disappears from every read at once; cleanup follows. */
@@ -237,6 +239,26 @@ export interface PostTagsTable {
  * tsvector table on Postgres — and is only queried with raw SQL in `modules/search/text-index.ts`.
  */
 
+/** One row per (recipient, kind, subject); likes on a post share one row, updated per like. */
+export interface NotificationsTable {
+  id: string;
+  recipient_id: string;
+  kind: string;
+  /** What makes the row unique for its recipient and kind (a user, post or comment id). */
+  subject_key: string;
+  /** The latest actor (for grouped likes, the latest liker). */
+  actor_id: string;
+  post_id: string | null;
+  comment_id: string | null;
+  /** Distinct actors behind the row (likes), else 1. */
+  actor_count: Generated<number>;
+  /** Bumped (a new id) whenever the row changes: the list order and the live stream's event id. */
+  seq_id: string;
+  read_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -255,6 +277,7 @@ export interface Database {
   timeline: TimelineTable;
   tags: TagsTable;
   post_tags: PostTagsTable;
+  notifications: NotificationsTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

@@ -11,7 +11,7 @@ export type HandlerServices = Omit<Services, 'dispatcher'>;
  */
 export function createHandlers(services: HandlerServices): HandlerMap {
   // Each feature contributes its map; hashtag handlers join here too.
-  return mergeHandlers(services.fanout.handlers(), services.tagHandlers);
+  return mergeHandlers(services.fanout.handlers(), services.tagHandlers, services.notifications.handlers());
 }
 
 /** One map holding every handler of `maps`, keeping their order per event type. */

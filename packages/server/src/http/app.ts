@@ -12,7 +12,7 @@ import { handleHttpError, handleNotFound } from './errors.js';
 import { registerOpsRoutes } from './health.js';
 import type { Metrics } from './metrics.js';
 import { registerUploadRoutes } from './uploads.js';
-import { bearerToken } from './auth.js';
+import { bearerToken, connectionParamsToken, redactUrl } from './auth.js';
 import { registerMediaRoutes } from './media.js';
 
 export interface AppDeps {
@@ -34,7 +34,7 @@ export function buildApp({ config, db, blobs, services, metrics, logStream }: Ap
         req: (req: { method: string; url: string; id: string; ip?: string; headers: Record<string, unknown> }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: redactUrl(req.url),
           ip: req.ip,
           headers: req.headers,
         }),
@@ -66,8 +66,8 @@ export function buildApp({ config, db, blobs, services, metrics, logStream }: Ap
   const router = createAppRouter(services, metrics);
   const trpcOptions: FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] = {
     router,
-    async createContext({ req }): Promise<RequestContext> {
-      const token = bearerToken(req.headers.authorization);
+    async createContext({ req, info }): Promise<RequestContext> {
+      const token = bearerToken(req.headers.authorization) ?? connectionParamsToken(info.connectionParams);
       return {
         viewer: token ? await services.accounts.authenticate(token) : null,
         requestId: req.id,

@@ -3,6 +3,8 @@ import { media0002 } from './0002-media.js';
 import { social0003 } from './0003-social.js';
 import { eventsFeed0004 } from './0004-events-feed.js';
 import { tagsSearch0005 } from './0005-tags-search.js';
+import { views0007 } from './0007-views.js';
+import { notifications0006 } from './0006-notifications.js';
 import type { MigrationFactory } from './migration-factory.js';
 
 export type { MigrationFactory } from './migration-factory.js';
@@ -18,4 +20,6 @@ export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.fre
   '0003_social': social0003,
   '0004_events_feed': eventsFeed0004,
   '0005_tags_search': tagsSearch0005,
+  '0006_notifications': notifications0006,
+  '0007_views': views0007,
 });

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NotificationView, PostView } from '@aperture/sdk';
+import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
+import { BIN, requireBuild } from './support/cli.js';
+import { person, photo, type Person } from './support/social.js';
+
+let server: EphemeralServer;
+const people: Person[] = [];
+
+beforeAll(async () => {
+  requireBuild();
+  server = await startEphemeralServer();
+});
+afterAll(async () => {
+  await Promise.all(people.map((p) => p.home.cleanup()));
+  await server?.stop();
+});
+
+async function someone(prefix: string): Promise<Person> {
+  const p = await person(server.url, prefix);
+  people.push(p);
+  return p;
+}
+
+describe('aperture notifications', () => {
+  it('lists notifications as sentences, as lines for scripts and as JSON', async () => {
+    const ada = await someone('star');
+    const bob = await someone('fan');
+    const post = await ada.json<PostView>(['post', await photo(ada, 'n.jpg', 91), '-c', 'Harbour']);
+    expect((await ada.run(['notifications'])).stderr).toContain('No notifications yet.');
+
+    expect((await bob.run(['follow', ada.username])).code).toBe(0);
+    expect((await bob.run(['like', post.id])).code).toBe(0);
+    await server.server.services.dispatcher.drain();
+
+    const listed = await ada.run(['notifications']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const lines = listed.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(`@${bob.username} liked your post ${post.id}`);
+    expect(lines[1]).toContain(`@${bob.username} started following you`);
+
+    const json = await ada.json<NotificationView[]>(['notifications', '--mark-read']);
+    expect(json.map((n) => [n.kind, n.read])).toEqual([
+      ['like', false],
+      ['follow', false],
+    ]);
+    expect((await ada.json<NotificationView[]>(['notifications'])).every((n) => n.read)).toBe(true);
+  });
+
+  it('--follow prints new notifications as they arrive and stops on Ctrl-C', async () => {
+    const ada = await someone('live');
+    const bob = await someone('liker');
+    const post = await ada.json<PostView>(['post', await photo(ada, 'f.jpg', 92), '-c', 'Quay']);
+
+    const child = spawn(process.execPath, [BIN, '--json', 'notifications', '--follow'], {
+      env: ada.home.env,
+      stdio: 'pipe',
+    });
+    let stdout = '';
+    let stderr = '';
+    const waiting = new Promise<void>((resolve) =>
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        if (stderr.includes('Waiting for new notifications')) resolve();
+      }),
+    );
+    const arrived = new Promise<void>((resolve) =>
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('\n')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // Whether the like lands before the list, between the list and the stream, or after: it is
+    // printed once (the stream resumes after the newest listed notification).
+    await waiting;
+    expect((await bob.run(['like', post.id])).code).toBe(0);
+    await arrived;
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const first = JSON.parse(stdout.trim().split('\n')[0]!) as NotificationView;
+    expect(first).toMatchObject({ kind: 'like', actor: { username: bob.username }, post: { id: post.id } });
+  });
+});
