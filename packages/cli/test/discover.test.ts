@@ -15,21 +15,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Waits until the server's worker has handled every event, then applies the tag counters. */
-async function settle(): Promise<void> {
-  const { services, db } = server.server;
-  for (let i = 0; i < 500; i++) {
-    await services.dispatcher.drain();
-    const pending = await db.kysely
-      .selectFrom('events')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'pending')
-      .executeTakeFirstOrThrow();
-    if (Number(pending.n) === 0) return services.tagCounter.flush();
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('events still pending');
-}
+/** Waits until the server's background work (events, tag counters) is done. */
+const settle = (): Promise<void> => server.server.settle();
 
 interface SearchJson {
   users: { username: string }[];

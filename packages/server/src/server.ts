@@ -24,6 +24,12 @@ export interface ApertureServer {
   readonly services: Services;
   readonly db: Db;
   readonly blobs: BlobStore;
+  /**
+   * Wait until the background work queued so far in this process is done: events delivered to
+   * their handlers (fan-out, tags, notifications), tag and view counters written. For tests and
+   * scripts that need "eventually" to be "now".
+   */
+  settle(): Promise<void>;
 }
 
 /** How often abandoned uploads and unattached media are collected. */
@@ -105,6 +111,11 @@ export async function createServer(config: Config, options: CreateServerOptions 
     get url() {
       if (!url) throw new Error('server not started');
       return url;
+    },
+    async settle() {
+      await services.dispatcher.drain();
+      await services.tagCounter.flush();
+      await services.viewCounter.flush();
     },
     async start() {
       await built.listen({ host: config.host, port: config.port });
