@@ -1,0 +1,325 @@
+// The home feed under an open model: `feed.home` through the real server against a bare Fastify
+// route computing the same first page with raw, reused better-sqlite3 statements on the same file
+// (the floor). Requests are scheduled at a fixed rate and timed from their intended start, so a
+// stall shows up as latency instead of silently lowering the load (coordinated omission).
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import Fastify from 'fastify';
+import { createServer, loadConfig, migrate } from '@aperture/server';
+
+const CELEBRITY_FOLLOWERS = 10_000; // DEFAULT_FEED_SETTINGS.celebrityFollowers
+const TIMELINE_CAP = 800;
+const PAGE = 20;
+const ROUNDS = 2; // per side, alternating: floor, aperture, floor, aperture
+
+function flag(flags, name, fallback) {
+  // `--name=value` only: scripts/bench.js treats bare words as benchmark names.
+  const hit = flags.find((f) => f.startsWith(`--${name}=`));
+  if (hit === undefined) return fallback;
+  const n = Number(hit.slice(name.length + 3));
+  if (!Number.isFinite(n)) throw new Error(`--${name} needs a number`);
+  return n;
+}
+
+/** Deterministic PRNG (mulberry32) so `--seed` reproduces the dataset. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function seed(file, { users, postsPerUser, seedValue, followsMin, followsMax }) {
+  const random = prng(seedValue);
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  db.pragma('foreign_keys = OFF'); // follows point at users inserted later in the same seed
+  const now = new Date().toISOString();
+  const tokens = [];
+  // Posts are interleaved in time: round r of every user, then round r + 1. Id = time order.
+  const postId = (round, user) => BigInt(1_000_000 + round * users + user);
+
+  // Popularity is a power law: the followee's rank is N·x² for uniform x, so rank k draws
+  // ~1/(2·√(kN)) of all follows (a handful above 10k followers at 100k users).
+  const followees = [];
+  const followerCount = new Uint32Array(users + 1);
+  for (let u = 1; u <= users; u++) {
+    const want = Math.min(users - 1, followsMin + Math.floor(random() * (followsMax - followsMin + 1)));
+    const set = new Set();
+    while (set.size < want) {
+      const f = 1 + Math.floor(users * random() ** 2);
+      if (f !== u) set.add(f);
+    }
+    followees[u] = [...set];
+    for (const f of set) followerCount[f]++;
+  }
+  const celebrity = (u) => followerCount[u] >= CELEBRITY_FOLLOWERS;
+
+  const insert = {
+    user: db.prepare(
+      `INSERT INTO users (id, username, username_key, email, email_key, password_hash, display_name, bio,
+        created_at, updated_at, last_active_at, timeline_rebuilt_at)
+       VALUES (?, ?, ?, ?, ?, 'x', ?, '', ?, ?, ?, ?)`,
+    ),
+    session: db.prepare(
+      `INSERT INTO sessions (id, user_id, token_hash, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    follow: db.prepare(
+      `INSERT INTO follows (id, follower_id, followee_id, state, created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?)`,
+    ),
+    media: db.prepare(
+      `INSERT INTO media (id, owner_id, status, sha256, size, content_type, original_key, format, width, height,
+        derivatives, created_at, updated_at, ready_at, attached_at)
+       VALUES (?, ?, 'ready', 'x', 1000, 'image/jpeg', ?, 'jpeg', 1080, 1080, '{}', ?, ?, ?, ?)`,
+    ),
+    post: db.prepare(
+      `INSERT INTO posts (id, author_id, caption, visibility, created_at, updated_at, pushed)
+       VALUES (?, ?, ?, 'public', ?, ?, ?)`,
+    ),
+    postMedia: db.prepare(`INSERT INTO post_media (post_id, media_id, position) VALUES (?, ?, 0)`),
+    timeline: db.prepare(`INSERT INTO timeline (user_id, post_id, author_id) VALUES (?, ?, ?)`),
+  };
+  const expires = new Date(Date.now() + 365 * 86_400_000).toISOString();
+  const counts = { users, follows: 0, posts: 0, timeline: 0, celebrities: 0 };
+  const batch = (from, to, body) => db.transaction(() => body(from, to))();
+  const STEP = 2_000;
+  for (let from = 1; from <= users; from += STEP) {
+    batch(from, Math.min(users, from + STEP - 1), (a, b) => {
+      for (let u = a; u <= b; u++) {
+        const token = 'apt_' + randomBytes(32).toString('base64url');
+        tokens[u] = token;
+        const name = `user${u}`;
+        insert.user.run(u, name, name, `${name}@example.com`, `${name}@example.com`, name, now, now, now, now);
+        insert.session.run(u, u, createHash('sha256').update(token).digest('hex'), now, now, expires);
+        for (const f of followees[u]) insert.follow.run(BigInt(++counts.follows), u, f, now, now);
+        const pushed = celebrity(u) ? 0 : 1;
+        if (!pushed) counts.celebrities++;
+        for (let r = 0; r < postsPerUser; r++) {
+          const id = postId(r, u);
+          insert.media.run(id, u, `originals/${id}`, now, now, now, now);
+          insert.post.run(id, u, `post ${id} #bench`, now, now, pushed);
+          insert.postMedia.run(id, id);
+          counts.posts++;
+        }
+      }
+    });
+  }
+  const counters = db.prepare(`UPDATE users SET follower_count = ?, following_count = ?, post_count = ? WHERE id = ?`);
+  db.transaction(() => {
+    for (let u = 1; u <= users; u++) counters.run(followerCount[u], followees[u].length, postsPerUser, u);
+  })();
+  // Timelines: the newest TIMELINE_CAP pushed posts of each user's non-celebrity followees.
+  for (let from = 1; from <= users; from += STEP) {
+    batch(from, Math.min(users, from + STEP - 1), (a, b) => {
+      for (let u = a; u <= b; u++) {
+        const rows = [];
+        for (const f of followees[u]) {
+          if (!celebrity(f)) for (let r = 0; r < postsPerUser; r++) rows.push([postId(r, f), f]);
+        }
+        rows.sort((x, y) => (x[0] < y[0] ? 1 : -1));
+        for (const [id, f] of rows.slice(0, TIMELINE_CAP)) insert.timeline.run(u, id, f);
+        counts.timeline += Math.min(rows.length, TIMELINE_CAP);
+      }
+    });
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.exec('ANALYZE');
+  db.close();
+  return { tokens, counts };
+}
+
+/** The floor: the same first page as `feed.home`, straight from SQLite with reused statements. */
+function floorRoute(file) {
+  const db = new Database(file, { readonly: true });
+  db.defaultSafeIntegers(true);
+  const q = {
+    followees: db.prepare(`SELECT followee_id FROM follows WHERE follower_id = ? AND state = 'active'`).pluck(),
+    own: db.prepare(
+      `SELECT id, author_id FROM posts WHERE author_id = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT ?`,
+    ),
+    timeline: db.prepare(
+      `SELECT post_id AS id, author_id FROM timeline WHERE user_id = ? ORDER BY post_id DESC LIMIT ?`,
+    ),
+    unpushed: db.prepare(
+      `SELECT id, author_id FROM posts WHERE author_id IN (SELECT value FROM json_each(?))
+        AND deleted_at IS NULL AND pushed = 0 ORDER BY id DESC LIMIT ?`,
+    ),
+    muted: db.prepare(`SELECT muted_id FROM mutes WHERE muter_id = ?`).pluck(),
+    liked: db
+      .prepare(`SELECT post_id FROM likes WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))`)
+      .pluck(),
+    posts: db.prepare(`SELECT * FROM posts WHERE id IN (SELECT value FROM json_each(?))`),
+    authors: db.prepare(`SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))`),
+    media: db.prepare(
+      `SELECT media.*, post_media.post_id, post_media.position FROM post_media
+        JOIN media ON media.id = post_media.media_id
+        WHERE post_media.post_id IN (SELECT value FROM json_each(?)) ORDER BY post_media.position`,
+    ),
+  };
+  const app = Fastify({ logger: false });
+  app.get('/floor', async (request) => {
+    const user = BigInt(request.query.user);
+    const followed = q.followees.all(user).map(String);
+    const lists = [q.own.all(user, PAGE + 1), q.timeline.all(user, PAGE + 1)];
+    if (followed.length > 0) lists.push(q.unpushed.all(JSON.stringify(followed), PAGE + 1));
+    const byId = new Map();
+    for (const list of lists) for (const c of list) byId.set(c.id, c);
+    const page = [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, PAGE);
+    const ids = JSON.stringify(page.map((c) => String(c.id)));
+    const authors = JSON.stringify([...new Set(page.map((c) => String(c.author_id)))]);
+    const muted = new Set(q.muted.all(user));
+    const byPost = new Map(q.posts.all(ids).map((p) => [p.id, p]));
+    const posts = page.flatMap((c) => {
+      const post = byPost.get(c.id);
+      return post && post.deleted_at === null && !muted.has(post.author_id) ? [post] : [];
+    });
+    const liked = new Set(q.liked.all(user, ids));
+    const users = new Map(q.authors.all(authors).map((a) => [a.id, a]));
+    const media = q.media.all(ids);
+    return {
+      items: posts.map((p) => ({
+        id: String(p.id),
+        caption: p.caption,
+        author: { id: String(p.author_id), username: users.get(p.author_id)?.username },
+        liked: liked.has(p.id),
+        media: media.filter((m) => m.post_id === p.id).map((m) => ({ id: String(m.id), width: Number(m.width) })),
+      })),
+    };
+  });
+  return { app, close: () => (app.close(), db.close()) };
+}
+
+/** One open-model round: request i is due at t0 + i/rate; latency counts from when it was due. */
+async function drive(makeRequest, rate, seconds, users) {
+  const total = Math.round(rate * seconds);
+  const latencies = [];
+  let late = 0;
+  let errors = 0;
+  const inflight = [];
+  const t0 = performance.now() + 50;
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    else if (wait < -5) late++; // the generator itself fell behind: still timed from `due`
+    const user = 1 + Math.floor(Math.random() * users);
+    inflight.push(
+      makeRequest(user).then(
+        () => latencies.push(performance.now() - due),
+        () => errors++,
+      ),
+    );
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
+  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), late, errors };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+async function fetchOk(url, headers) {
+  const response = await fetch(url, { headers });
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`status ${response.status} from ${url}: ${body.slice(0, 200)}`);
+  return body;
+}
+
+/** Both sides must serve the same page, or the comparison means nothing. */
+async function checkSamePages(sides, users) {
+  for (const user of [1, 2, Math.ceil(users / 2), users]) {
+    const floorIds = JSON.parse(await sides.floor(user)).items.map((p) => p.id);
+    const apertureIds = JSON.parse(await sides.aperture(user)).result.data.items.map((p) => p.id);
+    if (floorIds.length === 0 || floorIds.join() !== apertureIds.join()) {
+      throw new Error(`user ${user}: floor page ${floorIds.join()} differs from aperture's ${apertureIds.join()}`);
+    }
+  }
+}
+
+export async function run(flags) {
+  const users = flag(flags, 'users', 20_000);
+  const postsPerUser = flag(flags, 'posts-per-user', 10);
+  const seedValue = flag(flags, 'seed', 1);
+  const rate = flag(flags, 'rate', 500);
+  const seconds = flag(flags, 'seconds', 10);
+  const followsMin = flag(flags, 'follows-min', 50);
+  const followsMax = flag(flags, 'follows-max', 200);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'aperture-bench-feed-'));
+  const env = { APERTURE_DATA_DIR: dataDir, APERTURE_PORT: '0', APERTURE_LOG_LEVEL: 'silent', APERTURE_ROLE: 'api' };
+  try {
+    await migrate(loadConfig(env));
+    const started = performance.now();
+    const { tokens, counts } = seed(path.join(dataDir, 'aperture.db'), {
+      users,
+      postsPerUser,
+      seedValue,
+      followsMin,
+      followsMax,
+    });
+    console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s:`, counts);
+
+    const server = await createServer(loadConfig(env));
+    const url = await server.start();
+    const floor = floorRoute(path.join(dataDir, 'aperture.db'));
+    await floor.app.listen({ host: '127.0.0.1', port: 0 });
+    const floorUrl = `http://127.0.0.1:${floor.app.server.address().port}/floor`;
+    const input = encodeURIComponent(JSON.stringify({ limit: PAGE }));
+    const sides = {
+      floor: (u) => fetchOk(`${floorUrl}?user=${u}`),
+      aperture: (u) => fetchOk(`${url}/trpc/feed.home?input=${input}`, { authorization: `Bearer ${tokens[u]}` }),
+    };
+    const results = { floor: [], aperture: [] };
+    try {
+      await checkSamePages(sides, users);
+      for (const name of ['floor', 'aperture']) await drive(sides[name], Math.min(rate, 200), 2, users); // warm-up
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const name of ['floor', 'aperture']) {
+          const r = await drive(sides[name], rate, seconds, users);
+          results[name].push(r);
+          console.log(
+            `  round ${round + 1} ${name.padEnd(8)} ${JSON.stringify(r, (_k, v) => (typeof v === 'number' ? +v.toFixed(2) : v))}`,
+          );
+        }
+      }
+    } finally {
+      await floor.close();
+      await server.stop();
+    }
+    const summary = (name) => ({
+      rps: median(results[name].map((r) => r.rps)),
+      p50: median(results[name].map((r) => r.p50)),
+      p99: median(results[name].map((r) => r.p99)),
+      late: results[name].reduce((s, r) => s + r.late, 0),
+      errors: results[name].reduce((s, r) => s + r.errors, 0),
+    });
+    const a = summary('aperture');
+    const f = summary('floor');
+    console.log(`open model at ${rate} req/s for ${seconds} s, ${ROUNDS} alternating rounds each, medians`);
+    console.log(`                       req/s    p50 ms   p99 ms  late  errors`);
+    for (const [label, s] of [
+      ['floor (raw sqlite)  ', f],
+      ['aperture feed.home  ', a],
+    ]) {
+      console.log(
+        `${label} ${s.rps.toFixed(0).padStart(7)} ${s.p50.toFixed(2).padStart(8)} ${s.p99.toFixed(2).padStart(8)} ${String(s.late).padStart(5)} ${String(s.errors).padStart(7)}`,
+      );
+    }
+    console.log(
+      `ratio aperture/floor: throughput ${(a.rps / f.rps).toFixed(2)}x, p50 ${(a.p50 / f.p50).toFixed(2)}x, p99 ${(a.p99 / f.p99).toFixed(2)}x`,
+    );
+    console.log(`target throughput >= 60% of floor: ${a.rps >= 0.6 * f.rps ? 'met' : 'MISSED'}`);
+    if (rate >= 2000)
+      console.log(`target p99 < 25 ms at ${rate} req/s: ${a.p99 < 25 ? 'met' : `MISSED (${a.p99.toFixed(1)} ms)`}`);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
