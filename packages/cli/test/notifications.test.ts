@@ -1,27 +1,11 @@
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NotificationView, PostView } from '@aperture/sdk';
-import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
-import { BIN, requireBuild } from './support/cli.js';
-import { person, photo, type Person } from './support/social.js';
+import { BIN } from './support/cli.js';
+import { photo, socialWorld, type Person } from './support/social.js';
 
-let server: EphemeralServer;
-const people: Person[] = [];
-
-beforeAll(async () => {
-  requireBuild();
-  server = await startEphemeralServer();
-});
-afterAll(async () => {
-  await Promise.all(people.map((p) => p.home.cleanup()));
-  await server?.stop();
-});
-
-async function someone(prefix: string): Promise<Person> {
-  const p = await person(server.url, prefix);
-  people.push(p);
-  return p;
-}
+const world = socialWorld();
+const someone = (prefix: string): Promise<Person> => world.someone(prefix);
 
 describe('aperture notifications', () => {
   it('lists notifications as sentences, as lines for scripts and as JSON', async () => {
@@ -32,7 +16,7 @@ describe('aperture notifications', () => {
 
     expect((await bob.run(['follow', ada.username])).code).toBe(0);
     expect((await bob.run(['like', post.id])).code).toBe(0);
-    await server.server.services.dispatcher.drain();
+    await world.server.server.services.dispatcher.drain();
 
     const listed = await ada.run(['notifications']);
     expect(listed.code, listed.stderr).toBe(0);

@@ -1,26 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FollowRequest, PostView, Profile } from '@aperture/sdk';
-import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
-import { requireBuild } from './support/cli.js';
-import { person, photo, type Person } from './support/social.js';
+import { photo, socialWorld, type Person } from './support/social.js';
 
-let server: EphemeralServer;
-const people: Person[] = [];
-
-beforeAll(async () => {
-  requireBuild();
-  server = await startEphemeralServer();
-});
-afterAll(async () => {
-  await Promise.all(people.map((p) => p.home.cleanup()));
-  await server?.stop();
-});
-
-async function someone(prefix: string): Promise<Person> {
-  const p = await person(server.url, prefix);
-  people.push(p);
-  return p;
-}
+const world = socialWorld();
+const someone = (prefix: string): Promise<Person> => world.someone(prefix);
 
 type UserJson = Profile & { posts: PostView[] };
 

@@ -1,8 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { expect } from 'vitest';
-import { createCliHome, type CliHome, type CliResult } from './cli.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
+import { createCliHome, requireBuild, type CliHome, type CliResult } from './cli.js';
 
 export interface Person {
   home: CliHome;
@@ -47,4 +48,32 @@ export async function photo(who: Person, name: string, seed: number): Promise<st
     .toBuffer();
   await writeFile(path, bytes);
   return path;
+}
+
+/**
+ * One real server for a test file, and `someone(prefix)`: a signed-in person with their own CLI
+ * home, cleaned up after the file.
+ */
+export function socialWorld(): { readonly server: EphemeralServer; someone(prefix: string): Promise<Person> } {
+  let server: EphemeralServer | undefined;
+  const people: Person[] = [];
+  beforeAll(async () => {
+    requireBuild();
+    server = await startEphemeralServer();
+  });
+  afterAll(async () => {
+    await Promise.all(people.map((p) => p.home.cleanup()));
+    await server?.stop();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the server starts in beforeAll');
+      return server;
+    },
+    async someone(prefix) {
+      const p = await person(this.server.url, prefix);
+      people.push(p);
+      return p;
+    },
+  };
 }
