@@ -7,7 +7,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bench');
 const available = (await readdir(dir)).filter((f) => f.endsWith('.js')).map((f) => f.replace(/\.js$/, ''));
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Leading bare words name benchmarks; everything from the first flag on is passed to them, so both
+// `--users=100000` and `--users 100000` work.
+const args = process.argv.slice(2);
+const firstFlag = args.findIndex((a) => a.startsWith('-'));
+const wanted = firstFlag === -1 ? args : args.slice(0, firstFlag);
+const flags = firstFlag === -1 ? [] : args.slice(firstFlag);
 const unknown = wanted.filter((w) => !available.includes(w));
 if (unknown.length > 0) {
   console.error(`unknown benchmark: ${unknown.join(', ')} (available: ${available.join(', ')})`);
@@ -16,5 +21,5 @@ if (unknown.length > 0) {
 for (const name of wanted.length > 0 ? wanted : available) {
   console.log(`\n# bench ${name}`);
   const { run } = await import(pathToFileURL(path.join(dir, `${name}.js`)).href);
-  await run(process.argv.slice(2).filter((a) => a.startsWith('-')));
+  await run(flags);
 }

@@ -2,7 +2,6 @@
 // route computing the same first page with raw, reused better-sqlite3 statements on the same file
 // (the floor). Requests are scheduled at a fixed rate and timed from their intended start, so a
 // stall shows up as latency instead of silently lowering the load (coordinated omission).
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,131 +9,19 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { createServer, loadConfig, migrate } from '@aperture/server';
+import { seedFeedDataset } from './lib/feed-seed.js';
 
-const CELEBRITY_FOLLOWERS = 10_000; // DEFAULT_FEED_SETTINGS.celebrityFollowers
-const TIMELINE_CAP = 800;
 const PAGE = 20;
-const ROUNDS = 2; // per side, alternating: floor, aperture, floor, aperture
+const ROUNDS = 3; // per side, alternating floor, aperture, floor, …: the median is a real middle
 
 function flag(flags, name, fallback) {
-  // `--name=value` only: scripts/bench.js treats bare words as benchmark names.
-  const hit = flags.find((f) => f.startsWith(`--${name}=`));
-  if (hit === undefined) return fallback;
-  const n = Number(hit.slice(name.length + 3));
+  // `--name=value` or `--name value`.
+  const at = flags.findIndex((f) => f === `--${name}` || f.startsWith(`--${name}=`));
+  if (at === -1) return fallback;
+  const raw = flags[at] === `--${name}` ? flags[at + 1] : flags[at].slice(name.length + 3);
+  const n = Number(raw);
   if (!Number.isFinite(n)) throw new Error(`--${name} needs a number`);
   return n;
-}
-
-/** Deterministic PRNG (mulberry32) so `--seed` reproduces the dataset. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function seed(file, { users, postsPerUser, seedValue, followsMin, followsMax }) {
-  const random = prng(seedValue);
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = OFF');
-  db.pragma('foreign_keys = OFF'); // follows point at users inserted later in the same seed
-  const now = new Date().toISOString();
-  const tokens = [];
-  // Posts are interleaved in time: round r of every user, then round r + 1. Id = time order.
-  const postId = (round, user) => BigInt(1_000_000 + round * users + user);
-
-  // Popularity is a power law: the followee's rank is N·x² for uniform x, so rank k draws
-  // ~1/(2·√(kN)) of all follows (a handful above 10k followers at 100k users).
-  const followees = [];
-  const followerCount = new Uint32Array(users + 1);
-  for (let u = 1; u <= users; u++) {
-    const want = Math.min(users - 1, followsMin + Math.floor(random() * (followsMax - followsMin + 1)));
-    const set = new Set();
-    while (set.size < want) {
-      const f = 1 + Math.floor(users * random() ** 2);
-      if (f !== u) set.add(f);
-    }
-    followees[u] = [...set];
-    for (const f of set) followerCount[f]++;
-  }
-  const celebrity = (u) => followerCount[u] >= CELEBRITY_FOLLOWERS;
-
-  const insert = {
-    user: db.prepare(
-      `INSERT INTO users (id, username, username_key, email, email_key, password_hash, display_name, bio,
-        created_at, updated_at, last_active_at, timeline_rebuilt_at)
-       VALUES (?, ?, ?, ?, ?, 'x', ?, '', ?, ?, ?, ?)`,
-    ),
-    session: db.prepare(
-      `INSERT INTO sessions (id, user_id, token_hash, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    ),
-    follow: db.prepare(
-      `INSERT INTO follows (id, follower_id, followee_id, state, created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?)`,
-    ),
-    media: db.prepare(
-      `INSERT INTO media (id, owner_id, status, sha256, size, content_type, original_key, format, width, height,
-        derivatives, created_at, updated_at, ready_at, attached_at)
-       VALUES (?, ?, 'ready', 'x', 1000, 'image/jpeg', ?, 'jpeg', 1080, 1080, '{}', ?, ?, ?, ?)`,
-    ),
-    post: db.prepare(
-      `INSERT INTO posts (id, author_id, caption, visibility, created_at, updated_at, pushed)
-       VALUES (?, ?, ?, 'public', ?, ?, ?)`,
-    ),
-    postMedia: db.prepare(`INSERT INTO post_media (post_id, media_id, position) VALUES (?, ?, 0)`),
-    timeline: db.prepare(`INSERT INTO timeline (user_id, post_id, author_id) VALUES (?, ?, ?)`),
-  };
-  const expires = new Date(Date.now() + 365 * 86_400_000).toISOString();
-  const counts = { users, follows: 0, posts: 0, timeline: 0, celebrities: 0 };
-  const batch = (from, to, body) => db.transaction(() => body(from, to))();
-  const STEP = 2_000;
-  for (let from = 1; from <= users; from += STEP) {
-    batch(from, Math.min(users, from + STEP - 1), (a, b) => {
-      for (let u = a; u <= b; u++) {
-        const token = 'apt_' + randomBytes(32).toString('base64url');
-        tokens[u] = token;
-        const name = `user${u}`;
-        insert.user.run(u, name, name, `${name}@example.com`, `${name}@example.com`, name, now, now, now, now);
-        insert.session.run(u, u, createHash('sha256').update(token).digest('hex'), now, now, expires);
-        for (const f of followees[u]) insert.follow.run(BigInt(++counts.follows), u, f, now, now);
-        const pushed = celebrity(u) ? 0 : 1;
-        if (!pushed) counts.celebrities++;
-        for (let r = 0; r < postsPerUser; r++) {
-          const id = postId(r, u);
-          insert.media.run(id, u, `originals/${id}`, now, now, now, now);
-          insert.post.run(id, u, `post ${id} #bench`, now, now, pushed);
-          insert.postMedia.run(id, id);
-          counts.posts++;
-        }
-      }
-    });
-  }
-  const counters = db.prepare(`UPDATE users SET follower_count = ?, following_count = ?, post_count = ? WHERE id = ?`);
-  db.transaction(() => {
-    for (let u = 1; u <= users; u++) counters.run(followerCount[u], followees[u].length, postsPerUser, u);
-  })();
-  // Timelines: the newest TIMELINE_CAP pushed posts of each user's non-celebrity followees.
-  for (let from = 1; from <= users; from += STEP) {
-    batch(from, Math.min(users, from + STEP - 1), (a, b) => {
-      for (let u = a; u <= b; u++) {
-        const rows = [];
-        for (const f of followees[u]) {
-          if (!celebrity(f)) for (let r = 0; r < postsPerUser; r++) rows.push([postId(r, f), f]);
-        }
-        rows.sort((x, y) => (x[0] < y[0] ? 1 : -1));
-        for (const [id, f] of rows.slice(0, TIMELINE_CAP)) insert.timeline.run(u, id, f);
-        counts.timeline += Math.min(rows.length, TIMELINE_CAP);
-      }
-    });
-  }
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.exec('ANALYZE');
-  db.close();
-  return { tokens, counts };
 }
 
 /** The floor: the same first page as `feed.home`, straight from SQLite with reused statements. */
@@ -210,6 +97,7 @@ async function drive(makeRequest, rate, seconds, users) {
   const latencies = [];
   let late = 0;
   let errors = 0;
+  let firstError;
   const inflight = [];
   const t0 = performance.now() + 50;
   for (let i = 0; i < total; i++) {
@@ -221,7 +109,10 @@ async function drive(makeRequest, rate, seconds, users) {
     inflight.push(
       makeRequest(user).then(
         () => latencies.push(performance.now() - due),
-        () => errors++,
+        (error) => {
+          errors++;
+          firstError ??= error.message;
+        },
       ),
     );
   }
@@ -229,7 +120,7 @@ async function drive(makeRequest, rate, seconds, users) {
   const elapsed = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), late, errors };
+  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), late, errors, firstError };
 }
 
 /** Closed loop at fixed concurrency: how many requests per second each side can complete at most. */
@@ -280,7 +171,7 @@ export async function run(flags) {
   try {
     await migrate(loadConfig(env));
     const started = performance.now();
-    const { tokens, counts } = seed(path.join(dataDir, 'aperture.db'), {
+    const { tokens, counts } = seedFeedDataset(path.join(dataDir, 'aperture.db'), {
       users,
       postsPerUser,
       seedValue,
