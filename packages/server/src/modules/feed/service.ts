@@ -30,6 +30,12 @@ export const feedHashtagInput = z.object({
 });
 export type FeedHashtagInput = z.infer<typeof feedHashtagInput>;
 
+/** Posts that passed the rules, with the policy facts loaded for them. */
+interface RuledPosts {
+  rows: PostRow[];
+  access: PostAccess;
+}
+
 /** Candidates considered by the ranked feed: the newest this many of the skeleton. */
 const RANKED_WINDOW = 300;
 const DEFAULT_LIMIT = 20;
@@ -98,7 +104,7 @@ export class FeedService {
     );
     this.keepFresh(viewer.userId, stale);
     const maxId = state.m ?? candidates[0]?.id ?? '0';
-    const rows = await this.applyRules(viewer, candidates);
+    const { rows, access } = await this.applyRules(viewer, candidates);
     const signals = await loadSignals(
       this.deps.db.kysely,
       viewer.userId,
@@ -111,7 +117,7 @@ export class FeedService {
       .map((s) => s.row);
     const slice = ordered.slice(state.o, state.o + limit);
     const next = state.o + limit < ordered.length ? encodeRanked({ m: maxId, t: state.t, o: state.o + limit }) : null;
-    return { items: await this.present(viewer, slice), nextCursor: next };
+    return { items: await this.present(viewer, { rows: slice, access }), nextCursor: next };
   }
 
   /** A hashtag's posts, newest first, through the same rules: only what the viewer may see. */
@@ -133,11 +139,14 @@ export class FeedService {
     };
   }
 
-  /** Rules: drop what the viewer may not see (the post policy) and what they muted. Keeps order. */
-  async applyRules(viewer: Viewer | null, candidates: Pick<Candidate, 'id'>[]): Promise<PostRow[]> {
-    if (candidates.length === 0) return [];
+  /**
+   * Rules: drop what the viewer may not see (the post policy) and what they muted. Keeps order, and
+   * hands the loaded policy facts on so presentation does not load them again.
+   */
+  async applyRules(viewer: Viewer | null, candidates: Pick<Candidate, 'id'>[]): Promise<RuledPosts> {
     const { db } = this.deps;
     const ids = candidates.map((c) => c.id);
+    if (ids.length === 0) return { rows: [], access: await PostAccess.load(db.kysely, viewer?.userId ?? null, []) };
     const [rows, muted] = await Promise.all([
       db.kysely.selectFrom('posts').selectAll().where('id', 'in', ids).execute(),
       viewer
@@ -151,20 +160,15 @@ export class FeedService {
       rows.map((r) => r.author_id),
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.flatMap((id) => {
+    const kept = ids.flatMap((id) => {
       const row = byId.get(id);
       return row && access.canView(row) && !mutedIds.has(row.author_id) ? [row] : [];
     });
+    return { rows: kept, access };
   }
 
-  async present(viewer: Viewer | null, rows: PostRow[]): Promise<PostView[]> {
-    const viewerId = viewer?.userId ?? null;
-    const access = await PostAccess.load(
-      this.deps.db.kysely,
-      viewerId,
-      rows.map((r) => r.author_id),
-    );
-    return hydratePosts({ db: this.deps.db.kysely, ...this.deps.hydrate }, viewerId, rows, access);
+  async present(viewer: Viewer | null, { rows, access }: RuledPosts): Promise<PostView[]> {
+    return hydratePosts({ db: this.deps.db.kysely, ...this.deps.hydrate }, viewer?.userId ?? null, rows, access);
   }
 
   /**
