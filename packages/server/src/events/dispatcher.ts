@@ -3,6 +3,7 @@ import type { Db } from '../db/connect.js';
 import type { ProcessorLog } from '../modules/media/processor.js';
 import { toStoredEvent } from './outbox.js';
 import type { EventHandler, HandlerMap, StoredEvent } from './types.js';
+import { WakeableSleep } from '../lib/wakeable-sleep.js';
 
 /** A dispatcher owns claimed events this long; if it dies, the lease lapses and another replays them. */
 export const EVENT_LEASE_MS = 5 * 60_000;
@@ -40,7 +41,7 @@ export interface EventDispatcherOptions {
 export class EventDispatcher {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
-  private readonly sleepers = new Set<() => void>();
+  private readonly idle = new WakeableSleep();
   private lastPruneAt = 0;
   /** The background loop's current claim-and-process step, so `drain` can wait for it. */
   private inFlight: Promise<number> | undefined;
@@ -60,7 +61,7 @@ export class EventDispatcher {
 
   /** Events were appended in this process: look now instead of at the next poll. */
   kick(): void {
-    for (const wake of [...this.sleepers]) wake();
+    this.idle.wake();
   }
 
   /** Stop polling; resolves once the batch in flight is finished. */
@@ -129,7 +130,7 @@ export class EventDispatcher {
       } catch (error) {
         this.options.log.error({ err: error }, 'event dispatcher: batch failed');
       }
-      if (!worked && this.running) await this.sleep();
+      if (!worked && this.running) await this.idle.sleep(POLL_MS);
     }
   }
 
@@ -139,18 +140,6 @@ export class EventDispatcher {
     this.lastPruneAt = now;
     const pruned = await this.prune();
     if (pruned > 0) this.options.log.info({ pruned }, 'pruned delivered events');
-  }
-
-  private sleep(): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, POLL_MS);
-      this.sleepers.add(wake);
-    });
   }
 
   /**

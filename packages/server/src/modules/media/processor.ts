@@ -11,6 +11,7 @@ import { derivativeKey } from './keys.js';
 import { ImageRejectedError, processImage } from './pipeline/index.js';
 import type { DerivativeMap } from './presenters.js';
 import type { MediaSettings } from './settings.js';
+import { WakeableSleep } from '../../lib/wakeable-sleep.js';
 
 /** A worker owns a claimed item this long; if it dies, the lease lapses and another retries. */
 const LEASE_MS = 5 * 60_000;
@@ -53,7 +54,7 @@ export function contentEtag(data: Buffer): string {
 export class MediaProcessor {
   private running = false;
   private workers: Promise<void>[] = [];
-  private readonly sleepers = new Set<() => void>();
+  private readonly idle = new WakeableSleep();
 
   constructor(private readonly deps: MediaProcessorDeps) {}
 
@@ -65,7 +66,7 @@ export class MediaProcessor {
 
   /** New work was queued in this process: look now instead of at the next poll. */
   kick(): void {
-    for (const wake of [...this.sleepers]) wake();
+    this.idle.wake();
   }
 
   async stop(): Promise<void> {
@@ -91,20 +92,8 @@ export class MediaProcessor {
       } catch (error) {
         this.deps.log.error({ err: error }, 'media processor: claim failed');
       }
-      if (!worked && this.running) await this.sleep();
+      if (!worked && this.running) await this.idle.sleep(POLL_MS);
     }
-  }
-
-  private sleep(): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, POLL_MS);
-      this.sleepers.add(wake);
-    });
   }
 
   private async claim(): Promise<MediaRow | undefined> {
