@@ -15,8 +15,9 @@ export interface HydrateDeps {
 }
 
 /**
- * Turns post rows the viewer may see into PostViews with one query per kind of thing (authors,
- * media, the viewer's likes), whatever the number of posts: the hydration step of every list.
+ * Turns post rows the viewer may see into PostViews with one query per kind of thing (media, the
+ * viewer's likes; authors come with `access`), whatever the number of posts: the hydration step
+ * of every list.
  */
 export async function hydratePosts(
   deps: HydrateDeps,
@@ -28,8 +29,10 @@ export async function hydratePosts(
   const { db } = deps;
   const postIds = posts.map((p) => p.id);
   const authorIds = [...new Set(posts.map((p) => p.author_id))];
-  const [authors, media, reactionByPost] = await Promise.all([
-    db.selectFrom('users').selectAll().where('id', 'in', authorIds).execute(),
+  // The access check loaded the authors' rows already; load only any it was not asked about.
+  const missing = authorIds.filter((id) => access.author(id) === undefined);
+  const [loaded, media, reactionByPost] = await Promise.all([
+    missing.length > 0 ? db.selectFrom('users').selectAll().where('id', 'in', missing).execute() : [],
     db
       .selectFrom('post_media')
       .innerJoin('media', 'media.id', 'post_media.media_id')
@@ -40,10 +43,10 @@ export async function hydratePosts(
       .execute(),
     viewerReactions(db, viewerId, postIds),
   ]);
-  const authorById = new Map(authors.map((a) => [a.id, a]));
+  const loadedById = new Map(loaded.map((a) => [a.id, a]));
 
   return posts.flatMap((post) => {
-    const author = authorById.get(post.author_id);
+    const author = access.author(post.author_id) ?? loadedById.get(post.author_id);
     if (!author) return [];
     const isPublic = isPubliclyVisible(access.facts(post));
     const reaction = reactionByPost.get(post.id) ?? null;

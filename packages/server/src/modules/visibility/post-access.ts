@@ -1,31 +1,28 @@
 import type { Kysely } from 'kysely';
-import type { Database, PostRow } from '../../db/schema.js';
+import type { Database, PostRow, UserRow } from '../../db/schema.js';
 import { mayViewPost, type PostFacts, type RelationFacts } from './post-policy.js';
 
 type PostLike = Pick<PostRow, 'id' | 'author_id' | 'visibility' | 'deleted_at' | 'hidden_at'>;
 
 /**
  * Loads, in three queries whatever the number of posts, the facts `mayViewPost` needs for one
- * viewer and many posts (authors' privacy, the viewer's active follows, blocks either way), then
- * answers per post. Lists filter with it after loading a page; single reads use it the same way.
+ * viewer and many posts (the authors' rows for their privacy, the viewer's active follows, blocks
+ * either way), then answers per post. Lists filter with it after loading a page; single reads use
+ * it the same way. It keeps the author rows: hydration presents the authors from them instead of
+ * loading them again.
  */
 export class PostAccess {
   private constructor(
     private readonly viewerId: string | null,
-    private readonly privateAuthors: Set<string>,
+    private readonly authors: ReadonlyMap<string, UserRow>,
     private readonly followed: Set<string>,
     private readonly blocked: Set<string>,
   ) {}
 
   static async load(db: Kysely<Database>, viewerId: string | null, authorIds: Iterable<string>): Promise<PostAccess> {
     const authors = [...new Set(authorIds)];
-    if (authors.length === 0) return new PostAccess(viewerId, new Set(), new Set(), new Set());
-    const privateRows = await db
-      .selectFrom('users')
-      .select('id')
-      .where('id', 'in', authors)
-      .where('is_private', '=', 1)
-      .execute();
+    if (authors.length === 0) return new PostAccess(viewerId, new Map(), new Set(), new Set());
+    const authorRows = await db.selectFrom('users').selectAll().where('id', 'in', authors).execute();
     let followed: string[] = [];
     let blocked: string[] = [];
     if (viewerId !== null) {
@@ -49,7 +46,7 @@ export class PostAccess {
         .execute();
       blocked = blocks.map((b) => (b.blocker_id === viewerId ? b.blocked_id : b.blocker_id));
     }
-    return new PostAccess(viewerId, new Set(privateRows.map((r) => r.id)), new Set(followed), new Set(blocked));
+    return new PostAccess(viewerId, new Map(authorRows.map((r) => [r.id, r])), new Set(followed), new Set(blocked));
   }
 
   facts(post: PostLike): PostFacts {
@@ -58,12 +55,17 @@ export class PostAccess {
       visibility: post.visibility,
       deleted: post.deleted_at !== null,
       hidden: post.hidden_at !== null,
-      authorIsPrivate: this.privateAuthors.has(post.author_id),
+      authorIsPrivate: this.authors.get(post.author_id)?.is_private === 1,
     };
   }
 
   relation(authorId: string): RelationFacts {
     return { followsAuthor: this.followed.has(authorId), blocked: this.blocked.has(authorId) };
+  }
+
+  /** The row of an author this was loaded for (undefined for others and deleted accounts). */
+  author(userId: string): UserRow | undefined {
+    return this.authors.get(userId);
   }
 
   /** Is the viewer blocked by, or blocking, this user? */
