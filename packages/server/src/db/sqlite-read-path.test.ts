@@ -75,7 +75,9 @@ describe('the home feed read path on SQLite', () => {
     raw.defaultSafeIntegers(true);
     const kysely = new Kysely<Database>({
       dialect: new SqliteDialect({ database: withStatementCache(raw) }),
-      log: (event) => statements.push(event.query.sql),
+      log: (event) => {
+        statements.push(event.query.sql);
+      },
     });
     const fresh = new Date().toISOString();
     // A viewer whose timeline is fresh: the skeleton reads it and pulls only unpushed posts.
