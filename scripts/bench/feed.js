@@ -1,161 +1,65 @@
 // The home feed under an open model: `feed.home` through the real server against a bare Fastify
-// route computing the same first page with raw, reused better-sqlite3 statements on the same file
-// (the floor). Requests are scheduled at a fixed rate and timed from their intended start, so a
-// stall shows up as latency instead of silently lowering the load (coordinated omission).
+// route serving the same first page, byte for byte, with raw, reused better-sqlite3 statements on
+// the same file (the floor). Requests are scheduled at a fixed rate and timed from their intended
+// start, so a stall shows up as latency instead of silently lowering the load (coordinated
+// omission). Then the fan-out lag of the most-followed account's new post.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
-import Fastify from 'fastify';
 import { createServer, loadConfig, migrate } from '@aperture/server';
+import { measureFanoutLag } from './lib/fanout-lag.js';
+import { floorRoute } from './lib/feed-floor.js';
 import { seedFeedDataset } from './lib/feed-seed.js';
+import { drive, fetchOk, flag, median, saturate } from './lib/open-model.js';
 
 const PAGE = 20;
 const ROUNDS = 3; // per side, alternating floor, aperture, floor, …: the median is a real middle
+// Both sides build media URLs from this, so their pages can be compared byte for byte.
+const PUBLIC_URL = 'http://aperture.bench';
 
-function flag(flags, name, fallback) {
-  // `--name=value` or `--name value`.
-  const at = flags.findIndex((f) => f === `--${name}` || f.startsWith(`--${name}=`));
-  if (at === -1) return fallback;
-  const raw = flags[at] === `--${name}` ? flags[at + 1] : flags[at].slice(name.length + 3);
-  const n = Number(raw);
-  if (!Number.isFinite(n)) throw new Error(`--${name} needs a number`);
-  return n;
+/** Both sides must serve the same page, byte for byte, or the comparison means nothing. */
+async function checkSamePages(sides, users) {
+  for (const user of [1, 2, Math.ceil(users / 2), users]) {
+    const [floor, aperture] = [await sides.floor(user), await sides.aperture(user)];
+    if (JSON.parse(floor).result.data.items.length === 0 || floor !== aperture) {
+      throw new Error(`user ${user}: the floor's page differs from aperture's:\n${floor}\n${aperture}`);
+    }
+  }
 }
 
-/** The floor: the same first page as `feed.home`, straight from SQLite with reused statements. */
-function floorRoute(file) {
-  const db = new Database(file, { readonly: true });
-  db.defaultSafeIntegers(true);
-  const q = {
-    followees: db.prepare(`SELECT followee_id FROM follows WHERE follower_id = ? AND state = 'active'`).pluck(),
-    own: db.prepare(
-      `SELECT id, author_id FROM posts WHERE author_id = ? AND deleted_at IS NULL ORDER BY id DESC LIMIT ?`,
-    ),
-    timeline: db.prepare(
-      `SELECT post_id AS id, author_id FROM timeline WHERE user_id = ? ORDER BY post_id DESC LIMIT ?`,
-    ),
-    unpushed: db.prepare(
-      `SELECT id, author_id FROM posts WHERE author_id IN (SELECT value FROM json_each(?))
-        AND deleted_at IS NULL AND pushed = 0 ORDER BY id DESC LIMIT ?`,
-    ),
-    muted: db.prepare(`SELECT muted_id FROM mutes WHERE muter_id = ?`).pluck(),
-    liked: db
-      .prepare(`SELECT post_id FROM likes WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))`)
-      .pluck(),
-    posts: db.prepare(`SELECT * FROM posts WHERE id IN (SELECT value FROM json_each(?))`),
-    authors: db.prepare(`SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))`),
-    media: db.prepare(
-      `SELECT media.*, post_media.post_id, post_media.position FROM post_media
-        JOIN media ON media.id = post_media.media_id
-        WHERE post_media.post_id IN (SELECT value FROM json_each(?)) ORDER BY post_media.position`,
-    ),
-  };
-  const app = Fastify({ logger: false });
-  app.get('/floor', async (request) => {
-    const user = BigInt(request.query.user);
-    const followed = q.followees.all(user).map(String);
-    const lists = [q.own.all(user, PAGE + 1), q.timeline.all(user, PAGE + 1)];
-    if (followed.length > 0) lists.push(q.unpushed.all(JSON.stringify(followed), PAGE + 1));
-    const byId = new Map();
-    for (const list of lists) for (const c of list) byId.set(c.id, c);
-    const page = [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, PAGE);
-    const ids = JSON.stringify(page.map((c) => String(c.id)));
-    const authors = JSON.stringify([...new Set(page.map((c) => String(c.author_id)))]);
-    const muted = new Set(q.muted.all(user));
-    const byPost = new Map(q.posts.all(ids).map((p) => [p.id, p]));
-    const posts = page.flatMap((c) => {
-      const post = byPost.get(c.id);
-      return post && post.deleted_at === null && !muted.has(post.author_id) ? [post] : [];
-    });
-    const liked = new Set(q.liked.all(user, ids));
-    const users = new Map(q.authors.all(authors).map((a) => [a.id, a]));
-    const media = q.media.all(ids);
-    return {
-      items: posts.map((p) => ({
-        id: String(p.id),
-        caption: p.caption,
-        author: { id: String(p.author_id), username: users.get(p.author_id)?.username },
-        liked: liked.has(p.id),
-        media: media.filter((m) => m.post_id === p.id).map((m) => ({ id: String(m.id), width: Number(m.width) })),
-      })),
-    };
-  });
+/** Talks to the worker thread that hosts the servers: one request, one reply. */
+function serverThread(env) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { feedBench: { env } } });
+  worker.on('error', (error) => console.error('server thread failed:', error));
+  let next = 0;
   return {
-    app,
-    close: async () => {
-      await app.close();
-      db.close();
+    call(command, args) {
+      const id = ++next;
+      worker.postMessage({ id, command, args });
+      return new Promise((resolve, reject) => {
+        const onMessage = (message) => {
+          if (message.id !== id) return;
+          worker.off('message', onMessage);
+          if (message.error) reject(new Error(message.error));
+          else resolve(message.result);
+        };
+        worker.on('message', onMessage);
+      });
+    },
+    async stop() {
+      await this.call('stop');
+      await worker.terminate();
     },
   };
 }
 
-/** One open-model round: request i is due at t0 + i/rate; latency counts from when it was due. */
-async function drive(makeRequest, rate, seconds, users) {
-  const total = Math.round(rate * seconds);
-  const latencies = [];
-  let late = 0;
-  let errors = 0;
-  let firstError;
-  const inflight = [];
-  const t0 = performance.now() + 50;
-  for (let i = 0; i < total; i++) {
-    const due = t0 + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    else if (wait < -5) late++; // the generator itself fell behind: still timed from `due`
-    const user = 1 + Math.floor(Math.random() * users);
-    inflight.push(
-      makeRequest(user).then(
-        () => latencies.push(performance.now() - due),
-        (error) => {
-          errors++;
-          firstError ??= error.message;
-        },
-      ),
-    );
-  }
-  await Promise.all(inflight);
-  const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
-  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), late, errors, firstError };
-}
-
-/** Closed loop at fixed concurrency: how many requests per second each side can complete at most. */
-async function saturate(makeRequest, users, seconds, concurrency = 32) {
-  let done = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  async function worker() {
-    while (performance.now() < deadline) {
-      await makeRequest(1 + Math.floor(Math.random() * users));
-      done++;
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return done / ((performance.now() - started) / 1000);
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
-
-async function fetchOk(url, headers) {
-  const response = await fetch(url, { headers });
-  const body = await response.text();
-  if (response.status !== 200) throw new Error(`status ${response.status} from ${url}: ${body.slice(0, 200)}`);
-  return body;
-}
-
-/** Both sides must serve the same page, or the comparison means nothing. */
-async function checkSamePages(sides, users) {
-  for (const user of [1, 2, Math.ceil(users / 2), users]) {
-    const floorIds = JSON.parse(await sides.floor(user)).items.map((p) => p.id);
-    const apertureIds = JSON.parse(await sides.aperture(user)).result.data.items.map((p) => p.id);
-    if (floorIds.length === 0 || floorIds.join() !== apertureIds.join()) {
-      throw new Error(`user ${user}: floor page ${floorIds.join()} differs from aperture's ${apertureIds.join()}`);
-    }
-  }
+/** Closed-loop capacity of one side plus the server thread's busy time per request (its CPU cost). */
+async function capacityRound(thread, request, users) {
+  const before = await thread.call('busy');
+  const { rps, done } = await saturate(request, users, 3);
+  const busyMs = (await thread.call('busy')) - before;
+  return { rps, busyUs: (1000 * busyMs) / done };
 }
 
 export async function run(flags) {
@@ -167,32 +71,31 @@ export async function run(flags) {
   const followsMin = flag(flags, 'follows-min', 50);
   const followsMax = flag(flags, 'follows-max', 200);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'aperture-bench-feed-'));
-  const env = { APERTURE_DATA_DIR: dataDir, APERTURE_PORT: '0', APERTURE_LOG_LEVEL: 'silent', APERTURE_ROLE: 'api' };
+  const file = path.join(dataDir, 'aperture.db');
+  const env = {
+    APERTURE_DATA_DIR: dataDir,
+    APERTURE_PORT: '0',
+    APERTURE_LOG_LEVEL: 'silent',
+    APERTURE_ROLE: 'api',
+    APERTURE_PUBLIC_URL: PUBLIC_URL,
+  };
   try {
     await migrate(loadConfig(env));
     const started = performance.now();
-    const { tokens, counts } = seedFeedDataset(path.join(dataDir, 'aperture.db'), {
-      users,
-      postsPerUser,
-      seedValue,
-      followsMin,
-      followsMax,
-    });
+    const { tokens, counts } = seedFeedDataset(file, { users, postsPerUser, seedValue, followsMin, followsMax });
     console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s:`, counts);
 
-    const worker = new Worker(new URL(import.meta.url), { workerData: { feedBench: { env } } });
-    const { url, floorUrl } = await new Promise((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
-    const input = encodeURIComponent(JSON.stringify({ limit: PAGE }));
-    const sides = {
-      floor: (u) => fetchOk(`${floorUrl}?user=${u}`),
-      aperture: (u) => fetchOk(`${url}/trpc/feed.home?input=${input}`, { authorization: `Bearer ${tokens[u]}` }),
-    };
+    const thread = serverThread(env);
+    let fanout;
     const results = { floor: [], aperture: [] };
     const capacity = { floor: [], aperture: [] };
     try {
+      const { url, floorUrl, mediaUrl } = await thread.call('start');
+      const input = encodeURIComponent(JSON.stringify({ limit: PAGE }));
+      const sides = {
+        floor: (u) => fetchOk(`${floorUrl}?user=${u}`),
+        aperture: (u) => fetchOk(`${url}/trpc/feed.home?input=${input}`, { authorization: `Bearer ${tokens[u]}` }),
+      };
       await checkSamePages(sides, users);
       for (const name of ['floor', 'aperture']) await drive(sides[name], Math.min(rate, 200), 2, users); // warm-up
       for (let round = 0; round < ROUNDS; round++) {
@@ -205,59 +108,120 @@ export async function run(flags) {
         }
       }
       for (let round = 0; round < ROUNDS; round++) {
-        for (const name of ['floor', 'aperture']) capacity[name].push(await saturate(sides[name], users, 3));
+        for (const name of ['floor', 'aperture']) capacity[name].push(await capacityRound(thread, sides[name], users));
+      }
+      // Fan-out needs the background work: a worker-role server in a thread of its own (as a
+      // separate `APERTURE_ROLE=worker` process would be) on the same file, with no celebrity
+      // cut-off so that the most-followed account is pushed. Uploads and reads go to the API.
+      const workerThread = serverThread({ ...env, APERTURE_ROLE: 'worker', APERTURE_CELEBRITY_FOLLOWERS: '100000000' });
+      try {
+        await workerThread.call('start-worker');
+        const activeSince = new Date(Date.now() - 30 * 86_400_000).toISOString();
+        fanout = await measureFanoutLag({ url: mediaUrl, readUrl: url, file, tokens, activeSince });
+      } finally {
+        await workerThread.stop();
       }
     } finally {
-      worker.postMessage('stop');
-      await new Promise((resolve) => worker.once('exit', resolve));
+      await thread.stop();
     }
-    const summary = (name) => ({
-      rps: median(results[name].map((r) => r.rps)),
-      p50: median(results[name].map((r) => r.p50)),
-      p99: median(results[name].map((r) => r.p99)),
-      late: results[name].reduce((s, r) => s + r.late, 0),
-      errors: results[name].reduce((s, r) => s + r.errors, 0),
-    });
-    const a = summary('aperture');
-    const f = summary('floor');
-    console.log(`open model at ${rate} req/s for ${seconds} s, ${ROUNDS} alternating rounds each, medians`);
-    console.log(`                       req/s    p50 ms   p99 ms  late  errors`);
-    for (const [label, s] of [
-      ['floor (raw sqlite)  ', f],
-      ['aperture feed.home  ', a],
-    ]) {
-      console.log(
-        `${label} ${s.rps.toFixed(0).padStart(7)} ${s.p50.toFixed(2).padStart(8)} ${s.p99.toFixed(2).padStart(8)} ${String(s.late).padStart(5)} ${String(s.errors).padStart(7)}`,
-      );
-    }
-    console.log(
-      `ratio aperture/floor: throughput ${(a.rps / f.rps).toFixed(2)}x, p50 ${(a.p50 / f.p50).toFixed(2)}x, p99 ${(a.p99 / f.p99).toFixed(2)}x`,
-    );
-    const maxA = median(capacity.aperture);
-    const maxF = median(capacity.floor);
-    console.log(
-      `max throughput (closed loop, 32 in flight): floor ${maxF.toFixed(0)} req/s, aperture ${maxA.toFixed(0)} req/s = ${((100 * maxA) / maxF).toFixed(0)}% of floor`,
-    );
-    console.log(`target throughput >= 60% of floor: ${maxA >= 0.6 * maxF ? 'met' : 'MISSED'}`);
-    if (rate >= 2000)
-      console.log(`target p99 < 25 ms at ${rate} req/s: ${a.p99 < 25 ? 'met' : `MISSED (${a.p99.toFixed(1)} ms)`}`);
+    report({ rate, seconds, results, capacity, fanout });
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-// Both servers run in a worker thread so the load generator does not share their event loop (on 2
-// cores: one for the servers, one for the client). Only one of the two is driven at a time.
+function report({ rate, seconds, results, capacity, fanout }) {
+  const summary = (name) => ({
+    rps: median(results[name].map((r) => r.rps)),
+    p50: median(results[name].map((r) => r.p50)),
+    p99: median(results[name].map((r) => r.p99)),
+    late: results[name].reduce((s, r) => s + r.late, 0),
+    errors: results[name].reduce((s, r) => s + r.errors, 0),
+  });
+  const a = summary('aperture');
+  const f = summary('floor');
+  const fixed = (n, d = 2, w = 8) => n.toFixed(d).padStart(w);
+  console.log(`open model at ${rate} req/s for ${seconds} s, ${ROUNDS} alternating rounds each, medians`);
+  console.log(`                       req/s    p50 ms   p99 ms  late  errors`);
+  for (const [label, s] of [
+    ['floor (raw sqlite)  ', f],
+    ['aperture feed.home  ', a],
+  ]) {
+    console.log(
+      `${label} ${fixed(s.rps, 0, 7)} ${fixed(s.p50)} ${fixed(s.p99)} ${String(s.late).padStart(5)} ${String(s.errors).padStart(7)}`,
+    );
+  }
+  console.log(
+    `ratio aperture/floor: throughput ${(a.rps / f.rps).toFixed(2)}x, p50 ${(a.p50 / f.p50).toFixed(2)}x, p99 ${(a.p99 / f.p99).toFixed(2)}x`,
+  );
+  const maxA = median(capacity.aperture.map((c) => c.rps));
+  const maxF = median(capacity.floor.map((c) => c.rps));
+  const costA = median(capacity.aperture.map((c) => c.busyUs));
+  const costF = median(capacity.floor.map((c) => c.busyUs));
+  console.log(
+    `max throughput (closed loop, 32 in flight): floor ${maxF.toFixed(0)} req/s, aperture ${maxA.toFixed(0)} req/s = ${((100 * maxA) / maxF).toFixed(0)}% of floor`,
+  );
+  console.log(
+    `server thread busy per request: floor ${costF.toFixed(0)} µs, aperture ${costA.toFixed(0)} µs = floor at ${((100 * costF) / costA).toFixed(0)}% of aperture's cost`,
+  );
+  console.log(`target throughput >= 60% of floor: ${maxA >= 0.6 * maxF ? 'met' : 'MISSED'}`);
+  if (rate >= 2000) {
+    console.log(`target p99 < 25 ms at ${rate} req/s: ${a.p99 < 25 ? 'met' : `MISSED (${a.p99.toFixed(1)} ms)`}`);
+  }
+  if (fanout) {
+    console.log(
+      `fan-out: a post by the account with ${fanout.followers} followers (${fanout.activeFollowers} active); ` +
+        `posts.create answered in ${fanout.createMs.toFixed(0)} ms`,
+    );
+    console.log(
+      `  visible in sampled followers' feeds after p50 ${fanout.visibleP50.toFixed(0)} ms, p99 ${fanout.visibleP99.toFixed(0)} ms, max ${fanout.visibleMax.toFixed(0)} ms`,
+    );
+    console.log(`  pushed into all ${fanout.activeFollowers} timelines after ${fanout.allTimelinesMs.toFixed(0)} ms`);
+    console.log(`target fan-out visibility p99 < 2 s: ${fanout.visibleP99 < 2000 ? 'met' : 'MISSED'}`);
+  }
+}
+
+// Servers run in a worker thread so the load generator does not share their event loop (on 2
+// cores: one for the servers, one for the client). Only one side is driven at a time.
 if (!isMainThread && workerData?.feedBench) {
   const { env } = workerData.feedBench;
-  const server = await createServer(loadConfig(env));
-  const url = await server.start();
-  const floor = floorRoute(path.join(env.APERTURE_DATA_DIR, 'aperture.db'));
-  await floor.app.listen({ host: '127.0.0.1', port: 0 });
-  parentPort.postMessage({ url, floorUrl: `http://127.0.0.1:${floor.app.server.address().port}/floor` });
-  parentPort.once('message', async () => {
-    await floor.close();
-    await server.stop();
-    parentPort.close();
+  const open = [];
+  const commands = {
+    async start() {
+      const server = await createServer(loadConfig(env));
+      const floor = floorRoute(path.join(env.APERTURE_DATA_DIR, 'aperture.db'), { publicUrl: PUBLIC_URL, page: PAGE });
+      // A second API server on the same file with its own URLs, for the fan-out probe's upload.
+      const { APERTURE_PUBLIC_URL: _benchUrls, ...own } = env;
+      const uploads = await createServer(loadConfig(own));
+      open.push(
+        () => server.stop(),
+        () => floor.close(),
+        () => uploads.stop(),
+      );
+      const url = await server.start();
+      await floor.app.listen({ host: '127.0.0.1', port: 0 });
+      return {
+        url,
+        floorUrl: `http://127.0.0.1:${floor.app.server.address().port}/floor`,
+        mediaUrl: await uploads.start(),
+      };
+    },
+    async 'start-worker'() {
+      const server = await createServer(loadConfig(env));
+      open.push(() => server.stop());
+      await server.start();
+    },
+    /** Milliseconds this thread's event loop has been busy (JS and the SQLite calls it makes). */
+    busy: () => performance.eventLoopUtilization().active,
+    async stop() {
+      while (open.length > 0) await open.pop()();
+    },
+  };
+  parentPort.on('message', async ({ id, command, args }) => {
+    try {
+      parentPort.postMessage({ id, result: await commands[command](args) });
+    } catch (error) {
+      parentPort.postMessage({ id, error: error instanceof Error ? error.stack : String(error) });
+    }
   });
 }

@@ -116,6 +116,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       await services.dispatcher.drain();
       await services.tagCounter.flush();
       await services.viewCounter.flush();
+      await services.sessionActivity.flush();
     },
     async start() {
       await built.listen({ host: config.host, port: config.port });
@@ -140,6 +141,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       await built.close();
       // After close: no request can count a view any more.
       await services.viewCounter.stop();
+      await services.sessionActivity.flush();
       await services.mediaProcessor.stop();
       await services.dispatcher.stop();
       await services.tagCounter.flush();

@@ -28,6 +28,7 @@ import { createTagHandlers } from './modules/tags/handlers.js';
 import { TagsService } from './modules/tags/service.js';
 import { NotificationsService } from './modules/notifications/service.js';
 import { ViewCounter } from './modules/views/view-counter.js';
+import { SessionActivity } from './modules/accounts/session-activity.js';
 import { ViewsService } from './modules/views/service.js';
 import type { HandlerMap } from './events/types.js';
 import type { BlobStore } from './storage/blob-store.js';
@@ -67,6 +68,8 @@ export interface Services {
   search: SearchService;
   /** `tags.post_count` increments, flushed every few seconds and on stop. */
   tagCounter: TagCounter;
+  /** Session last-used and user last-active times, written a moment after the request; flushed on stop. */
+  sessionActivity: SessionActivity;
   /** Hashtag rows and the caption search index follow post events. */
   tagHandlers: HandlerMap;
   /** Post views counted in memory; flushed every few seconds and on stop. */
@@ -93,6 +96,7 @@ export function createServices(deps: ServiceDeps): Services {
   const avatarUrlsOf = (mediaId: string) => avatarUrls(reader, mediaId);
   const textIndex = createTextIndex(db.caps);
   const tagCounter = new TagCounter(db.kysely, log);
+  const sessionActivity = new SessionActivity(db.kysely, log);
   const viewCounter = new ViewCounter({ db: db.kysely, caps: db.caps, log, flushIntervalMs: deps.viewFlushMs });
   const services: Omit<Services, 'dispatcher'> = {
     accounts: new AccountsService({
@@ -102,7 +106,9 @@ export function createServices(deps: ServiceDeps): Services {
       passwords: deps.passwords ?? createArgon2Hasher(),
       sessionTtlDays: deps.sessionTtlDays,
       avatarUrls: avatarUrlsOf,
+      activity: sessionActivity,
     }),
+    sessionActivity,
     media: new MediaService({ db, clock, reader }),
     uploads: new UploadService({ db, blobs, ids, clock, settings, reader, onMediaQueued: () => mediaProcessor.kick() }),
     mediaProcessor,

@@ -5,6 +5,20 @@ import Database from 'better-sqlite3';
 
 const CELEBRITY_FOLLOWERS = 10_000; // DEFAULT_FEED_SETTINGS.celebrityFollowers
 const TIMELINE_CAP = 800; // DEFAULT_FEED_SETTINGS.timelineCap
+// Every derivative the pipeline writes for a 1080×1080 photo, so feed pages carry their 8 URLs as
+// they would in production (the bytes are never fetched by the benchmark).
+const DERIVATIVES = JSON.stringify(
+  Object.fromEntries(
+    [
+      ['thumb', 150],
+      ['w320', 320],
+      ['w640', 640],
+      ['w1080', 1080],
+    ].flatMap(([variant, size]) =>
+      ['webp', 'jpg'].map((ext) => [`${variant}.${ext}`, { width: size, height: size, size: size * 60, etag: 'x' }]),
+    ),
+  ),
+);
 
 /** Deterministic PRNG (mulberry32) so `--seed` reproduces the dataset. */
 function prng(seed) {
@@ -60,7 +74,7 @@ export function seedFeedDataset(file, { users, postsPerUser, seedValue, followsM
     media: db.prepare(
       `INSERT INTO media (id, owner_id, status, sha256, size, content_type, original_key, format, width, height,
         derivatives, created_at, updated_at, ready_at, attached_at)
-       VALUES (?, ?, 'ready', 'x', 1000, 'image/jpeg', ?, 'jpeg', 1080, 1080, '{}', ?, ?, ?, ?)`,
+       VALUES (?, ?, 'ready', 'x', 1000, 'image/jpeg', ?, 'jpeg', 1080, 1080, ?, ?, ?, ?, ?)`,
     ),
     post: db.prepare(
       `INSERT INTO posts (id, author_id, caption, visibility, created_at, updated_at, pushed)
@@ -86,7 +100,7 @@ export function seedFeedDataset(file, { users, postsPerUser, seedValue, followsM
         if (!pushed) counts.celebrities++;
         for (let r = 0; r < postsPerUser; r++) {
           const id = postId(r, u);
-          insert.media.run(id, u, `originals/${id}`, now, now, now, now);
+          insert.media.run(id, u, `originals/${id}`, DERIVATIVES, now, now, now, now);
           insert.post.run(id, u, `post ${id} #bench`, now, now, pushed);
           insert.postMedia.run(id, id);
           counts.posts++;

@@ -6,6 +6,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { PasswordHasher } from './passwords.js';
 import { presentPrivateUser, presentSession, type AvatarUrls } from './presenters.js';
 import type { LoginInput, RegisterInput, UpdateProfileInput } from './schemas.js';
+import type { SessionActivity } from './session-activity.js';
 import { LoginThrottle } from './throttle.js';
 import { hashToken, looksLikeSessionToken, newSessionToken } from './tokens.js';
 import type { AuthResult, ClientInfo, PrivateUser, SessionInfo, Viewer } from './types.js';
@@ -17,9 +18,11 @@ export interface AccountsServiceDeps {
   passwords: PasswordHasher;
   sessionTtlDays: number;
   avatarUrls: AvatarUrls;
+  /** Where `authenticate` notes session use (written behind, not in the request). */
+  activity: SessionActivity;
 }
 
-/** How often a session's last-used time is written: at most once a minute, not on every request. */
+/** How often a session's last-used time is noted: at most once a minute, not on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
 
 export class AccountsService {
@@ -95,9 +98,7 @@ export class AccountsService {
       .executeTakeFirst();
     if (!session || session.revoked_at !== null || session.expires_at <= now.toISOString()) return null;
     if (now.getTime() - Date.parse(session.last_used_at) > TOUCH_INTERVAL_MS) {
-      const at = now.toISOString();
-      await db.kysely.updateTable('sessions').set({ last_used_at: at }).where('id', '=', session.id).execute();
-      await db.kysely.updateTable('users').set({ last_active_at: at }).where('id', '=', session.user_id).execute();
+      this.deps.activity.note(session.id, session.user_id, now.toISOString());
     }
     return { userId: session.user_id, sessionId: session.id };
   }

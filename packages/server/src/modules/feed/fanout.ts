@@ -73,6 +73,9 @@ export class FanoutHandlers {
       });
       after = userIds.at(-1)!;
       if (batch.length < settings.fanoutBatch) break;
+      // SQLite calls are synchronous and Kysely's promises resolve as microtasks: without this, a
+      // fan-out to many followers would keep the event loop from serving requests until it ends.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     // Only now may readers rely on their timelines for it; until here they pulled it.
     await db.kysely.updateTable('posts').set({ pushed: 1 }).where('id', '=', post.id).execute();

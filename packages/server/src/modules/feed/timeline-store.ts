@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
 /** Writes to the materialised timelines. Every operation is idempotent (events replay). */
@@ -25,19 +25,31 @@ export class TimelineStore {
       .execute();
   }
 
-  /** Keep only the newest `cap` rows of each given timeline. */
+  /**
+   * Keep only the newest `cap` rows of each given timeline. One statement per timeline on purpose:
+   * with a single `user_id in (…)` statement the cut-off subquery is correlated and runs once per
+   * row of every listed timeline (1,000 timelines × 800 rows × an 800-row scan per fan-out batch:
+   * tens of seconds). Per timeline it runs once, and a full timeline loses just its oldest rows.
+   */
   async trim(trx: Kysely<Database>, userIds: string[], cap: number): Promise<void> {
-    if (userIds.length === 0) return;
-    await trx
-      .deleteFrom('timeline')
-      .where('user_id', 'in', userIds)
-      .where(
-        'post_id',
-        '<',
-        // The cap-th newest post of the same timeline; no row to compare with (fewer than cap) keeps all.
-        sql<string>`(select t2.post_id from timeline t2 where t2.user_id = timeline.user_id order by t2.post_id desc limit 1 offset ${cap - 1})`,
-      )
-      .execute();
+    for (const userId of userIds) {
+      await trx
+        .deleteFrom('timeline')
+        .where('user_id', '=', userId)
+        .where(
+          'post_id',
+          '<',
+          // The cap-th newest post of this timeline; none (fewer than cap rows) keeps all.
+          trx
+            .selectFrom('timeline')
+            .select('post_id')
+            .where('user_id', '=', userId)
+            .orderBy('post_id', 'desc')
+            .limit(1)
+            .offset(cap - 1),
+        )
+        .execute();
+    }
   }
 
   async removeAuthor(userId: string, authorId: string): Promise<void> {

@@ -1,9 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-
-export interface TagCounterLog {
-  error(obj: object, msg: string): void;
-}
+import { SerialFlush, type FlushLog } from '../../lib/serial-flush.js';
 
 /**
  * `tags.post_count` kept by micro-batched increments (seed 000 §11): deltas add up in memory and
@@ -13,49 +10,45 @@ export interface TagCounterLog {
  */
 export class TagCounter {
   private pending = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly flusher: SerialFlush;
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly log: TagCounterLog,
-    private readonly intervalMs = 2_000,
-  ) {}
+    log: FlushLog,
+    intervalMs = 2_000,
+  ) {
+    this.flusher = new SerialFlush(() => this.writePending(), { delayMs: intervalMs, log, what: 'tag counter' });
+  }
 
   add(tagId: string, delta: number): void {
     if (delta === 0) return;
     this.pending.set(tagId, (this.pending.get(tagId) ?? 0) + delta);
-    this.timer ??= setTimeout(() => {
-      this.flush().catch((err: unknown) => this.log.error({ err }, 'tag counter flush failed'));
-    }, this.intervalMs).unref();
+    this.flusher.schedule();
   }
 
   /** Apply every pending delta now (also called on shutdown). */
-  async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending;
+  flush(): Promise<void> {
+    return this.flusher.flush();
+  }
+
+  private async writePending(): Promise<void> {
+    const entries = [...this.pending].filter(([, delta]) => delta !== 0);
     this.pending = new Map();
-    const run = this.flushing.then(async () => {
-      const entries = [...batch].filter(([, delta]) => delta !== 0);
-      if (entries.length === 0) return;
-      try {
-        await this.db.transaction().execute(async (trx) => {
-          for (const [tagId, delta] of entries) {
-            await trx
-              .updateTable('tags')
-              .set((eb) => ({ post_count: eb('post_count', '+', delta) }))
-              .where('id', '=', tagId)
-              .execute();
-          }
-        });
-      } catch (err) {
-        // Put the deltas back so the next flush retries them.
-        for (const [tagId, delta] of entries) this.add(tagId, delta);
-        throw err;
-      }
-    });
-    this.flushing = run.catch(() => undefined);
-    await run;
+    if (entries.length === 0) return;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const [tagId, delta] of entries) {
+          await trx
+            .updateTable('tags')
+            .set((eb) => ({ post_count: eb('post_count', '+', delta) }))
+            .where('id', '=', tagId)
+            .execute();
+        }
+      });
+    } catch (err) {
+      // Put the deltas back so the next flush retries them.
+      for (const [tagId, delta] of entries) this.add(tagId, delta);
+      throw err;
+    }
   }
 }
