@@ -37,6 +37,8 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 export interface CreateServerOptions {
   clock?: Clock;
+  /** false: answer queries through tRPC's stock adapter too (the lean path is compared with it in tests). */
+  leanQueries?: boolean;
   /** Set false to run no background work (media processing, sweeps) in this process — for tests that drive it. */
   backgroundWork?: boolean;
   /** Where log lines go (default stdout). */
@@ -91,7 +93,15 @@ export async function createServer(config: Config, options: CreateServerOptions 
     viewFlushMs: config.viewFlushMs,
     log,
   });
-  const built = buildApp({ config, db, blobs, services, metrics, logStream: options.logStream });
+  const built = buildApp({
+    config,
+    db,
+    blobs,
+    services,
+    metrics,
+    logStream: options.logStream,
+    leanQueries: options.leanQueries,
+  });
   appRef.current = built;
   const runsBackgroundWork = config.role !== 'api' && options.backgroundWork !== false;
   let sweepTimer: NodeJS.Timeout | undefined;

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
 import type { SqliteDatabase } from 'kysely';
 
+import { IdParamsPlugin } from './id-params-plugin.js';
 import { ResultNormaliserPlugin } from './result-plugin.js';
 import type { Database } from './schema.js';
 
@@ -55,7 +56,7 @@ export function openSqlite(path: string): Kysely<Database> {
   }
   return new Kysely<Database>({
     dialect: new AtomicMigrationsSqliteDialect({ database: withStatementCache(sqlite) }),
-    plugins: [new ResultNormaliserPlugin()],
+    plugins: [new IdParamsPlugin(), new ResultNormaliserPlugin()],
   });
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/connect.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -14,6 +14,7 @@ import type { Metrics } from './metrics.js';
 import { registerUploadRoutes } from './uploads.js';
 import { bearerToken, connectionParamsToken, redactUrl } from './auth.js';
 import { registerMediaRoutes } from './media.js';
+import { registerTrpcRoutes } from './trpc-route.js';
 
 export interface AppDeps {
   config: Config;
@@ -22,9 +23,11 @@ export interface AppDeps {
   services: Services;
   metrics: Metrics;
   logStream?: NodeJS.WritableStream | undefined;
+  /** false: every call through tRPC's stock adapter (tests compare both paths). Default true. */
+  leanQueries?: boolean | undefined;
 }
 
-export function buildApp({ config, db, blobs, services, metrics, logStream }: AppDeps): FastifyInstance {
+export function buildApp({ config, db, blobs, services, metrics, logStream, leanQueries }: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -90,7 +93,7 @@ export function buildApp({ config, db, blobs, services, metrics, logStream }: Ap
   // A `worker` process does background work only: it answers health and metrics, not the API, so
   // a load balancer that probes /readyz cannot route user traffic to it by mistake.
   if (config.role !== 'worker') {
-    void app.register(fastifyTRPCPlugin, { prefix: '/trpc', trpcOptions });
+    registerTrpcRoutes(app, trpcOptions, { lean: leanQueries ?? true });
     registerUploadRoutes(app, blobs, config.mediaSettings.maxBytes);
     registerMediaRoutes(app, { serving: services.mediaServing, blobs, accounts: services.accounts });
   }

@@ -1,0 +1,111 @@
+import {
+  BinaryOperationNode,
+  ColumnNode,
+  ColumnUpdateNode,
+  InsertQueryNode,
+  OperationNodeTransformer,
+  PrimitiveValueListNode,
+  ReferenceNode,
+  ValueListNode,
+  ValueNode,
+  ValuesNode,
+  type KyselyPlugin,
+  type OperationNode,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
+
+/** A decimal that is exactly an SQLite INTEGER: no sign, no leading zeros, at most 2^63 − 1. */
+const CANONICAL_ID = /^(0|[1-9][0-9]{0,18})$/;
+const MAX_INT64 = 9_223_372_036_854_775_807n;
+
+/**
+ * The way in of the id convention `ResultNormaliserPlugin` applies on the way out: ids are
+ * decimal strings in JS and INTEGERs in SQLite, so a value compared with, inserted into or set on
+ * a column named `id` or `…_id` is bound as a BigInt. SQLite would convert a TEXT parameter for
+ * every comparison with an INTEGER column anyway; bound as integers, an `id in (…)` lookup of a
+ * feed page runs about a third faster (measured by `npm run bench -- feed`). Only canonical
+ * decimals are converted, so a value that is not an id stays as it was.
+ */
+export class IdParamsPlugin implements KyselyPlugin {
+  private readonly transformer = new IdParamsTransformer();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return this.transformer.transformNode(args.node);
+  }
+
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
+}
+
+function isIdColumn(name: string): boolean {
+  return name === 'id' || name.endsWith('_id');
+}
+
+function columnName(node: OperationNode): string | undefined {
+  if (ColumnNode.is(node)) return node.column.name;
+  if (ReferenceNode.is(node) && ColumnNode.is(node.column)) return node.column.column.name;
+  return undefined;
+}
+
+function toId(value: unknown): unknown {
+  if (typeof value !== 'string' || !CANONICAL_ID.test(value)) return value;
+  const id = BigInt(value);
+  return id <= MAX_INT64 ? id : value;
+}
+
+/** The same operand with id strings as BigInts; the very same node when nothing changed. */
+function convertOperand(node: OperationNode): OperationNode {
+  if (ValueNode.is(node) && !node.immediate) {
+    const value = toId(node.value);
+    return value === node.value ? node : ValueNode.create(value);
+  }
+  if (PrimitiveValueListNode.is(node)) {
+    const values = node.values.map(toId);
+    return values.every((v, i) => v === node.values[i]) ? node : PrimitiveValueListNode.create(values);
+  }
+  if (ValueListNode.is(node)) {
+    const values = node.values.map(convertOperand);
+    return values.every((v, i) => v === node.values[i]) ? node : ValueListNode.create(values);
+  }
+  return node;
+}
+
+class IdParamsTransformer extends OperationNodeTransformer {
+  protected override transformBinaryOperation(node: BinaryOperationNode): BinaryOperationNode {
+    const transformed = super.transformBinaryOperation(node);
+    const name = columnName(transformed.leftOperand);
+    if (name === undefined || !isIdColumn(name)) return transformed;
+    const right = convertOperand(transformed.rightOperand);
+    return right === transformed.rightOperand
+      ? transformed
+      : BinaryOperationNode.create(transformed.leftOperand, transformed.operator, right);
+  }
+
+  protected override transformColumnUpdate(node: ColumnUpdateNode): ColumnUpdateNode {
+    const transformed = super.transformColumnUpdate(node);
+    const name = columnName(transformed.column);
+    if (name === undefined || !isIdColumn(name)) return transformed;
+    const value = convertOperand(transformed.value);
+    return value === transformed.value ? transformed : ColumnUpdateNode.create(transformed.column, value);
+  }
+
+  protected override transformInsertQuery(node: InsertQueryNode): InsertQueryNode {
+    const transformed = super.transformInsertQuery(node);
+    const { columns, values } = transformed;
+    if (!columns || !values || !ValuesNode.is(values)) return transformed;
+    const idAt = columns.map((c) => isIdColumn(c.column.name));
+    if (!idAt.includes(true)) return transformed;
+    const rows = values.values.map((row) => {
+      if (PrimitiveValueListNode.is(row)) {
+        return PrimitiveValueListNode.create(row.values.map((v, i) => (idAt[i] ? toId(v) : v)));
+      }
+      return ValueListNode.create(row.values.map((v, i) => (idAt[i] ? convertOperand(v) : v)));
+    });
+    return InsertQueryNode.cloneWith(transformed, { values: ValuesNode.create(rows) });
+  }
+}
