@@ -53,7 +53,7 @@ async function answerQueries(
 
   let ctx: Awaited<ReturnType<NonNullable<TrpcOptions['createContext']>>>;
   try {
-    ctx = await trpcOptions.createContext!({
+    ctx = await trpcOptions.createContext({
       req,
       res: reply,
       info: {
