@@ -21,7 +21,10 @@ describe('IdParamsPlugin', () => {
       .where('posts.author_id', 'in', ['1', '9223372036854775807'])
       .where('caption', '=', '42')
       .compile();
-    expect(q.parameters).toEqual([123n, 1n, 9223372036854775807n, '42']);
+    expect(q.sql).toBe(
+      'select * from "posts" where "id" = ? and "posts"."author_id" in (select value from json_each(?)) and "caption" = ?',
+    );
+    expect(q.parameters).toEqual([123n, '[1,9223372036854775807]', '42']);
   });
 
   it('leaves what is not exactly an INTEGER as it was', () => {
@@ -30,6 +33,8 @@ describe('IdParamsPlugin', () => {
       .selectAll()
       .where('id', 'in', ['0123', '+5', '9223372036854775808', 'abc', ''])
       .compile();
+    // Not all ids: the list stays a list of parameters, each as it was.
+    expect(q.sql).toBe('select * from "posts" where "id" in (?, ?, ?, ?, ?)');
     expect(q.parameters).toEqual(['0123', '+5', '9223372036854775808', 'abc', '']);
   });
 

@@ -138,15 +138,18 @@ describe('media processing through the real server', () => {
       .where('id', '=', mediaId)
       .execute();
     t.server.services.mediaProcessor.kick();
-    for (let i = 0; i < 100 && (await t.server.blobs.head(key)) === null; i++)
+    const readRow = () =>
+      t.server.db.kysely.selectFrom('media').selectAll().where('id', '=', mediaId).executeTakeFirstOrThrow();
+    // The processor writes the derivatives first and then clears the request: wait for both.
+    for (
+      let i = 0;
+      i < 100 && ((await t.server.blobs.head(key)) === null || (await readRow()).reprocess_requested_at !== null);
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 50));
+    }
     expect(await t.server.blobs.head(key)).not.toBeNull();
-    const row = await t.server.db.kysely
-      .selectFrom('media')
-      .selectAll()
-      .where('id', '=', mediaId)
-      .executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ status: 'ready', reprocess_requested_at: null });
+    expect(await readRow()).toMatchObject({ status: 'ready', reprocess_requested_at: null });
   });
 
   it('collects media nobody attached after the grace period, but keeps avatars', async () => {
