@@ -8,6 +8,7 @@ type Listener = () => void;
 export class NotificationBus {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly closers = new Set<Listener>();
+  private closed = false;
 
   /** Open live streams (each subscribes once); a stream whose client went away unsubscribes. */
   get streams(): number {
@@ -33,13 +34,22 @@ export class NotificationBus {
     };
   }
 
-  /** Called on shutdown, so open streams end and the HTTP server can close. */
+  /**
+   * `listener` runs on shutdown, so open streams end and the HTTP server can close. A stream that
+   * opens after shutdown began (its request was already in flight) is told at once: otherwise it
+   * would stay open and the server would wait for it forever.
+   */
   onClose(listener: Listener): () => void {
+    if (this.closed) {
+      queueMicrotask(listener);
+      return () => undefined;
+    }
     this.closers.add(listener);
     return () => this.closers.delete(listener);
   }
 
   close(): void {
+    this.closed = true;
     for (const closer of [...this.closers]) closer();
   }
 }
