@@ -1,6 +1,42 @@
 /**
  * @aperture/loadgen — the open-model load generator that checks a deployment against the design
- * notes' capacity estimates. The engine, scenarios and `aperture loadgen` commands arrive with
- * their own issue; this package reserves the name and the place in the build.
+ * notes' capacity estimates. `aperture loadgen` (packages/cli) is its command line.
  */
 export const LOADGEN_VERSION = '0.1.0';
+
+export { runLoad, type RunOptions, type RunProgress } from './engine/run-load.js';
+export type { RunResult, MetricResult, SecondResult } from './engine/merge.js';
+export type { LoadModel, Counts } from './engine/types.js';
+export { parseDuration, parseSteps, positiveRate, scheduleSeconds, type Stage } from './engine/schedule.js';
+export {
+  SCENARIO_NAMES,
+  type ScenarioName,
+  type ScenarioOptions,
+  type UsersSpec,
+  type PhotoSet,
+} from './scenarios/types.js';
+export { NEEDS_PHOTOS } from './scenarios/index.js';
+export { generatePhotos } from './scenarios/photos.js';
+export { parseThreshold, ThresholdSyntaxError, type Threshold } from './thresholds/parse.js';
+export { evaluateThresholds, type ThresholdVerdict } from './thresholds/evaluate.js';
+export { formatResult, progressLine, describeModel } from './report/table.js';
+export { renderReport, type ReportVerdict } from './report/html.js';
+export {
+  checkDeployment,
+  SCALING_ASSUMPTION,
+  type CheckResult,
+  type CheckOptions,
+  type MeasuredStep,
+} from './check/check.js';
+export { formatCheck, formatStep, checkVerdicts, checkJson } from './check/format-check.js';
+export { plan, formatPlan, parseOverrides, OVERRIDE_FLAGS, OverrideError, type Plan } from './plan/plan.js';
+export { SCENARIOS, SCENARIO_IDS, findScenario, type ScenarioId, type Scenario } from './plan/scenarios.js';
+export { seedDataset, seededToken, SeedOptionsError, type SeedOptions, type SeedSummary } from './seed/index.js';
+export type { Figure } from './plan/plan.js';
+export type { Assumptions, FigureKey } from './plan/scenarios.js';
+export {
+  SeedRefusedError,
+  DEFAULT_CELEBRITY_FOLLOWERS,
+  DEFAULT_TIMELINE_CAP,
+  type FollowDistribution,
+} from './seed/index.js';

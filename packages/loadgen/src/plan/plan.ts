@@ -1,0 +1,151 @@
+import { checkValue, OVERRIDE_FLAGS, OverrideError } from './overrides.js';
+import type { Assumptions, FigureKey, Scenario } from './scenarios.js';
+import { compact, formatBytes, formatNumber, scaleBytes, type ByteSystem } from './units.js';
+
+export { formatPlan } from './format-plan.js';
+export { parseOverrides, OVERRIDE_FLAGS, OverrideError } from './overrides.js';
+
+const SECONDS_PER_DAY = 86_400;
+const DAYS_PER_YEAR = 365;
+
+/** One derived number: the exact computed value, how it was derived, and what the note says. */
+export interface Figure {
+  key: FigureKey;
+  name: string;
+  value: number;
+  unit: string;
+  derivation: string;
+  /** The note's own figure, verbatim with its line, when the note states one. */
+  stated?: string;
+}
+
+export interface Plan {
+  scenario: Scenario;
+  /** The scenario's assumptions with the overrides applied. */
+  assumptions: Assumptions;
+  /** Assumptions the caller overrode (their keys), so a reader knows the notes' figures may not apply. */
+  overridden: (keyof Assumptions)[];
+  peakFeedReadsPerSec: number;
+  peakUploadsPerSec: number;
+  /** Feed reads per upload: the mix a `mixed` run should use for this scenario. */
+  readWriteRatio: number;
+  figures: Figure[];
+}
+
+/** Re-derives every figure of the scenario's note from its assumptions (with `overrides` applied). */
+export function plan(s: Scenario, overrides: Partial<Assumptions> = {}): Plan {
+  const overridden = (Object.keys(overrides) as (keyof Assumptions)[]).filter((k) => overrides[k] !== undefined);
+  const a: Assumptions = { ...s.assumptions };
+  for (const key of overridden) {
+    const spec = OVERRIDE_FLAGS.find((f) => f.key === key);
+    const value = overrides[key] as number;
+    const problem = spec ? checkValue(spec, value) : 'is not an assumption';
+    if (problem !== null) throw new OverrideError(`${key} ${problem}: got ${String(value)}.`);
+    a[key] = value;
+  }
+  const figures: Figure[] = [];
+  const add = (key: FigureKey, name: string, value: number, unit: string, derivation: string): void => {
+    const stated = s.stated[key];
+    figures.push({ key, name, value, unit, derivation, ...(stated !== undefined ? { stated } : {}) });
+  };
+  const addBytes = (key: FigureKey, name: string, bytes: number, system: ByteSystem, derivation: string): void => {
+    const { value, unit } = scaleBytes(bytes, system);
+    add(key, name, value, unit, `${derivation} = ${formatBytes(bytes, system)}`);
+  };
+  const addRate = (key: FigureKey, name: string, bytesPerSec: number, derivation: string): void => {
+    const { value, unit } = scaleBytes(bytesPerSec);
+    add(key, name, value, `${unit}/s`, `${derivation} = ${formatBytes(bytesPerSec)}/s`);
+  };
+
+  // Traffic.
+  const posters = a.dau * a.postingShare;
+  if (a.postingShare !== 1) {
+    add('postersPerDay', 'posting users/day', posters, 'users', `${compact(a.dau)} DAU × ${a.postingShare}`);
+  }
+  const photos = posters * a.photosPerPoster;
+  const videos = posters * a.videosPerPoster;
+  const uploads = photos + videos;
+  const perPoster =
+    a.videosPerPoster > 0
+      ? `(${a.photosPerPoster} photos + ${a.videosPerPoster} video${a.videosPerPoster === 1 ? '' : 's'})`
+      : `${a.photosPerPoster} photos`;
+  add('uploadsPerDay', 'uploads/day', uploads, 'uploads', `${compact(posters)} posting users × ${perPoster}`);
+  const uploadsPerSec = uploads / SECONDS_PER_DAY;
+  add('uploadsPerSec', 'uploads/s (average)', uploadsPerSec, 'uploads/s', `${compact(uploads)} ÷ 86,400 s`);
+  const peakUploadsPerSec = uploadsPerSec * a.peakFactor;
+  add('peakUploadsPerSec', 'uploads/s (peak)', peakUploadsPerSec, 'uploads/s', `average × ${a.peakFactor} peak factor`);
+  const reads = a.dau * a.feedViewsPerUser;
+  add('feedReadsPerDay', 'feed reads/day', reads, 'reads', `${compact(a.dau)} DAU × ${a.feedViewsPerUser} views`);
+  const readsPerSec = reads / SECONDS_PER_DAY;
+  add('feedReadsPerSec', 'feed reads/s (average)', readsPerSec, 'reads/s', `${compact(reads)} ÷ 86,400 s`);
+  const peakFeedReadsPerSec = readsPerSec * a.peakFactor;
+  add(
+    'peakFeedReadsPerSec',
+    'feed reads/s (peak)',
+    peakFeedReadsPerSec,
+    'reads/s',
+    `average × ${a.peakFactor} peak factor`,
+  );
+  const readWriteRatio = uploads > 0 ? reads / uploads : Number.POSITIVE_INFINITY;
+  add(
+    'readWriteRatio',
+    'read:write ratio',
+    readWriteRatio,
+    ':1',
+    `${compact(reads)} reads ÷ ${compact(uploads)} uploads`,
+  );
+
+  // Media storage: decimal units in every note.
+  const mediaPerDay = photos * a.photoKB * 1_000 + videos * a.videoKB * 1_000;
+  const media =
+    videos > 0
+      ? `${compact(photos)} × ${formatNumber(a.photoKB)} KB + ${compact(videos)} × ${formatNumber(a.videoKB)} KB`
+      : `${compact(photos)} × ${formatNumber(a.photoKB)} KB`;
+  addBytes('mediaPerDay', 'media stored/day', mediaPerDay, 'decimal', media);
+  addBytes('mediaPerYear', 'media stored/year', mediaPerDay * DAYS_PER_YEAR, 'decimal', 'per day × 365');
+  const days = DAYS_PER_YEAR * a.retentionYears;
+  if (a.retentionYears !== 1) {
+    const label = `media stored over ${a.retentionYears} years`;
+    addBytes('mediaRetained', label, mediaPerDay * days, 'decimal', `per day × 365 × ${a.retentionYears}`);
+  }
+
+  // Metadata and tables, in the note's units.
+  const units = s.tableUnits;
+  const metadataPerDay = uploads * a.metadataBytesPerPhoto;
+  const metaDerivation = `${compact(uploads)} × ${formatNumber(a.metadataBytesPerPhoto)} B`;
+  addBytes('metadataPerDay', 'metadata stored/day', metadataPerDay, units, metaDerivation);
+  const metadataRetained = metadataPerDay * days;
+  const metaLabel = `metadata stored over ${a.retentionYears} year${a.retentionYears === 1 ? '' : 's'}`;
+  addBytes('metadataRetained', metaLabel, metadataRetained, units, `per day × 365 × ${a.retentionYears}`);
+  if (a.userRowBytes !== undefined && a.followRowBytes !== undefined && a.followsPerUser !== undefined) {
+    const userTable = a.totalUsers * a.userRowBytes;
+    addBytes('userTable', 'user table', userTable, units, `${compact(a.totalUsers)} users × ${a.userRowBytes} B`);
+    const followRows = a.totalUsers * a.followsPerUser;
+    add(
+      'followRows',
+      'follow rows',
+      followRows,
+      'rows',
+      `${compact(a.totalUsers)} users × ${a.followsPerUser} follows`,
+    );
+    const followTable = followRows * a.followRowBytes;
+    addBytes('followTable', 'follow table', followTable, units, `${compact(followRows)} rows × ${a.followRowBytes} B`);
+    const total = userTable + metadataRetained + followTable;
+    addBytes('tablesRetained', `tables after ${a.retentionYears} years`, total, units, 'users + metadata + follows');
+  }
+
+  // Bandwidth.
+  const ingress = mediaPerDay / SECONDS_PER_DAY;
+  addRate('ingressPerSec', 'ingress (average)', ingress, 'media per day ÷ 86,400 s');
+  addRate('peakIngressPerSec', 'ingress (peak)', ingress * a.peakFactor, `average × ${a.peakFactor}`);
+  if (a.feedViewKB !== undefined) {
+    const egress = readsPerSec * a.feedViewKB * 1_000;
+    addRate('egressPerSec', 'image egress (average)', egress, `${compact(readsPerSec)} reads/s × ${a.feedViewKB} KB`);
+    if (a.cdnHitRatio !== undefined) {
+      const origin = egress * (1 - a.cdnHitRatio);
+      const served = `${Math.round(a.cdnHitRatio * 1000) / 10}%`;
+      addRate('originEgressPerSec', 'origin egress (CDN misses)', origin, `egress × (1 − ${served} CDN hits)`);
+    }
+  }
+  return { scenario: s, assumptions: a, overridden, peakFeedReadsPerSec, peakUploadsPerSec, readWriteRatio, figures };
+}

@@ -1,0 +1,87 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '@aperture/sdk';
+import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
+import { runLoad } from '../src/engine/run-load.js';
+import { generatePhotos } from '../src/scenarios/photos.js';
+
+let aperture: EphemeralServer;
+let dir: string;
+const tokens: string[] = [];
+
+// A small real world: three people who follow each other and have posted, registered through the
+// SDK, so that feed pages hold posts and have a next cursor.
+beforeAll(async () => {
+  aperture = await startEphemeralServer();
+  dir = await mkdtemp(join(tmpdir(), 'aperture-loadgen-'));
+  const clients = [];
+  for (let i = 0; i < 3; i++) {
+    const client = createClient({ url: aperture.url });
+    const name = `lg_${process.pid}_${i}`;
+    await client.auth.register({
+      username: name,
+      email: `${name}@example.com`,
+      password: 'correct horse battery staple',
+    });
+    clients.push({ client, name });
+    tokens.push(client.token!);
+  }
+  for (const { client, name } of clients) {
+    for (const other of clients) if (other.name !== name) await client.graph.follow({ username: other.name });
+    for (let p = 0; p < 2; p++) {
+      const bytes = await sharp({
+        create: { width: 64, height: 64, channels: 3, background: { r: p * 90, g: name.length * 10, b: 50 } },
+      })
+        .jpeg()
+        .toBuffer();
+      await client.posts.publish([bytes], { caption: `${name} ${p}` });
+    }
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await aperture?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('scenarios against a real Aperture', () => {
+  it('feed: reads home feeds as the users, following cursors, without errors', async () => {
+    const result = await runLoad({
+      scenario: 'feed',
+      options: { target: aperture.url, users: { kind: 'tokens', tokens }, pageSize: 2, feedPages: 2 },
+      model: { kind: 'open', stages: [{ rate: 20, seconds: 2 }] },
+      workers: 1,
+    });
+
+    expect(result.samples).toEqual([]);
+    expect(result.errors).toEqual({});
+    expect(result.counts.completed).toBe(40);
+    expect(result.throughput).toBeGreaterThan(0);
+    // Six posts in every feed, two per page: each visit read its first page and the next one.
+    expect(result.metrics['feed']!.count).toBe(80);
+  });
+
+  it('upload: sends generated photos through upload → ready → post', async () => {
+    const photos = await generatePhotos(join(dir, 'photos'), { largeShare: 0, variants: 1 });
+    const before = await createClient({ url: aperture.url, token: tokens[0]! }).feed.home({ limit: 50 }).toArray();
+
+    const result = await runLoad({
+      scenario: 'upload',
+      options: { target: aperture.url, users: { kind: 'tokens', tokens: [tokens[0]!] }, photos },
+      model: { kind: 'open', stages: [{ rate: 1, seconds: 2 }] },
+      workers: 1,
+    });
+
+    expect(result.samples).toEqual([]);
+    expect(result.counts.completed).toBe(2);
+    expect(result.metrics['upload']!.count).toBe(2);
+    expect(result.metrics['post']!.count).toBe(2);
+    const after = await createClient({ url: aperture.url, token: tokens[0]! }).feed.home({ limit: 50 }).toArray();
+    const fresh = after.filter((post) => !before.some((old) => old.id === post.id));
+    expect(fresh).toHaveLength(2);
+    expect(fresh.every((post) => post.caption === 'loadgen' && post.media.length === 1)).toBe(true);
+  });
+});
