@@ -2,19 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import {
+  parseConfig,
+  profileNameFor,
+  type CliConfig,
+  type ColorMode,
+  type ImageMode,
+  type ProfileEntry,
+} from './config-file.js';
 import { CliError } from './exit-codes.js';
 
-/** What the CLI remembers about one server. */
+/** The credentials of a signed-in profile. */
 export interface ServerEntry {
   token: string;
   username: string;
 }
 
-export interface CliConfig {
-  /** The server of the last login: the default for the next command. */
-  currentServer?: string | undefined;
-  servers: Record<string, ServerEntry>;
-}
+export type { CliConfig, ColorMode, ImageMode, ProfileEntry };
 
 /** `$XDG_CONFIG_HOME/aperture/config.json`, else `~/.config/aperture/config.json`. */
 export function configPath(env: NodeJS.ProcessEnv): string {
@@ -23,7 +27,18 @@ export function configPath(env: NodeJS.ProcessEnv): string {
   return join(base, 'aperture', 'config.json');
 }
 
-/** The config file: tokens per server URL. Private to the user (dir 0700, file 0600). */
+/** The credentials of `entry` when it is signed in to `server`: a token is only good on its own server. */
+export function credentialsOf(entry: ProfileEntry | undefined, server: string): ServerEntry | undefined {
+  if (!entry?.token || entry.username === undefined || entry.server !== server) return undefined;
+  return { token: entry.token, username: entry.username };
+}
+
+/** How `browse` should draw photos, as configured (`aperture config set images …`); `auto` by default. */
+export async function configuredImages(store: ConfigStore): Promise<ImageMode> {
+  return (await store.read()).images ?? 'auto';
+}
+
+/** The config file: profiles (server, token, username) and settings. Private to the user (dir 0700, file 0600). */
 export class ConfigStore {
   constructor(readonly path: string) {}
 
@@ -32,7 +47,7 @@ export class ConfigStore {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { servers: {} };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} };
       throw error;
     }
     try {
@@ -42,23 +57,48 @@ export class ConfigStore {
     }
   }
 
-  async get(server: string): Promise<ServerEntry | undefined> {
-    return (await this.read()).servers[server];
+  /** Reads, lets `change` edit the config, and writes it back. */
+  async update(change: (config: CliConfig) => void): Promise<CliConfig> {
+    const config = await this.read();
+    change(config);
+    await this.write(config);
+    return config;
   }
 
-  /** Remembers a sign-in and makes its server the default. */
+  /** Remembers a sign-in in `profile` (created if new) and makes that profile the current one. */
+  async signIn(profile: string, server: string, entry: ServerEntry): Promise<void> {
+    await this.update((config) => {
+      config.profiles[profile] = { server, token: entry.token, username: entry.username };
+      config.currentProfile = profile;
+    });
+  }
+
+  /** Forgets the token of `profile`, keeping its server. */
+  async signOut(profile: string): Promise<void> {
+    const config = await this.read();
+    const entry = config.profiles[profile];
+    if (entry?.token === undefined) return;
+    config.profiles[profile] = { server: entry.server };
+    await this.write(config);
+  }
+
+  /** The credentials stored for `server` in any profile (the current one first). */
+  async get(server: string): Promise<ServerEntry | undefined> {
+    const config = await this.read();
+    const name = profileForServer(config, server);
+    return name === undefined ? undefined : credentialsOf(config.profiles[name], server);
+  }
+
+  /** Remembers a sign-in on `server` in the profile that has that server (else a new one), made current. */
   async save(server: string, entry: ServerEntry): Promise<void> {
     const config = await this.read();
-    config.servers[server] = entry;
-    config.currentServer = server;
-    await this.write(config);
+    await this.signIn(profileForServer(config, server) ?? profileNameFor(server, config.profiles), server, entry);
   }
 
+  /** Forgets the token stored for `server`. */
   async forget(server: string): Promise<void> {
-    const config = await this.read();
-    if (!(server in config.servers)) return;
-    delete config.servers[server];
-    await this.write(config);
+    const name = profileForServer(await this.read(), server);
+    if (name !== undefined) await this.signOut(name);
   }
 
   /**
@@ -85,19 +125,9 @@ export class ConfigStore {
   }
 }
 
-function parseConfig(value: unknown): CliConfig {
-  if (typeof value !== 'object' || value === null) throw new Error('not an object');
-  const record = value as Record<string, unknown>;
-  const servers: Record<string, ServerEntry> = {};
-  const rawServers = record['servers'];
-  if (typeof rawServers === 'object' && rawServers !== null) {
-    for (const [url, entry] of Object.entries(rawServers as Record<string, unknown>)) {
-      const e = entry as Partial<ServerEntry> | null;
-      if (typeof e?.token === 'string' && typeof e.username === 'string') {
-        servers[url] = { token: e.token, username: e.username };
-      }
-    }
-  }
-  const current = record['currentServer'];
-  return { currentServer: typeof current === 'string' ? current : undefined, servers };
+/** The profile whose server is `server`: the current one if it is, else the first. */
+export function profileForServer(config: CliConfig, server: string): string | undefined {
+  const current = config.currentProfile;
+  if (current !== undefined && config.profiles[current]?.server === server) return current;
+  return Object.keys(config.profiles).find((name) => config.profiles[name]?.server === server);
 }

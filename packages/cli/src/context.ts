@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { AuthenticationError, createClient, type ApertureClient } from '@aperture/sdk';
-import { ConfigStore, configPath, type ServerEntry } from './config-store.js';
-import { AuthRequiredError, UsageError } from './exit-codes.js';
+import {
+  DEFAULT_PROFILE,
+  isProfileName,
+  profileNameFor,
+  type CliConfig,
+  type ColorMode,
+  type ImageMode,
+} from './config-file.js';
+import { ConfigStore, configPath, credentialsOf, profileForServer, type ServerEntry } from './config-store.js';
+import { AuthRequiredError, CliError, UsageError } from './exit-codes.js';
 import { createOutput, type Io, type Output } from './output.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:4000';
@@ -13,19 +21,27 @@ export const CLI_VERSION: string = (
 /** The options every command accepts (see program.ts). */
 export interface GlobalOptions {
   server?: string | undefined;
+  profile?: string | undefined;
   json?: boolean | undefined;
   quiet?: boolean | undefined;
+  color?: ColorMode | undefined;
 }
 
-/** What a command needs: where to talk to, how to print, where tokens live. */
+/** What a command needs: where to talk to, as whom, how to print, where tokens live. */
 export interface CliContext {
   io: Io;
   out: Output;
   store: ConfigStore;
+  /** The profile this command uses (see `selectProfile`). */
+  profile: string;
   /** Normalised base URL of the server this command talks to. */
   server: string;
-  /** A client for `server`, signed in when a token is stored for it. */
+  /** How `browse` draws photos, as configured (`auto` unless set). */
+  images: ImageMode;
+  /** A client for `server`, signed in with `entry` when given. */
   client(entry?: ServerEntry): ApertureClient;
+  /** The token and username of the profile, when it is signed in to `server`. */
+  credentials(): Promise<ServerEntry | undefined>;
   /**
    * Runs `call` with a signed-in client. Without a stored token, or when the server says the
    * token is no longer valid (which also forgets it), fails with exit code 4.
@@ -34,38 +50,92 @@ export interface CliContext {
 }
 
 export async function createContext(io: Io, options: GlobalOptions): Promise<CliContext> {
-  const out = createOutput(io, { json: options.json ?? false, quiet: options.quiet ?? false });
   const store = new ConfigStore(configPath(io.env));
-  // --server, else APERTURE_SERVER (commander fills `server` from it), else the last login's.
-  const server = normalizeServerUrl(options.server ?? (await store.read()).currentServer ?? DEFAULT_SERVER);
+  // A broken config file must not stop commands that never use it (`serve`, `migrate`, `demo`,
+  // `completion`): they run on the defaults; anything that needs a profile reports the file.
+  let unreadable: CliError | undefined;
+  const config = await store.read().catch((error: unknown): CliConfig => {
+    if (!(error instanceof CliError)) throw error;
+    unreadable = error;
+    return { profiles: {} };
+  });
+  const out = createOutput(io, {
+    json: options.json ?? false,
+    quiet: options.quiet ?? false,
+    color: options.color ?? config.color,
+  });
+  const { profile, server } = selectProfile(config, options);
   const userAgent = `aperture-cli/${CLI_VERSION} (node ${process.version}; ${process.platform})`;
   const client = (entry?: ServerEntry) => createClient({ url: server, token: entry?.token ?? null, userAgent });
+  const credentials = async () => {
+    if (unreadable !== undefined) throw unreadable;
+    return credentialsOf((await store.read()).profiles[profile], server);
+  };
   return {
     io,
     out,
     store,
+    profile,
     server,
+    images: config.images ?? 'auto',
     client,
+    credentials,
     async authed(call) {
-      const entry = await store.get(server);
+      const entry = await credentials();
       if (!entry) {
         throw new AuthRequiredError(
-          `Not signed in to ${server}. Sign in with: aperture login --username <you>${serverFlag(server)}`,
+          `Not signed in to ${server}${profileNote(profile)}. Sign in with: aperture login --username <you>${loginFlags(profile, server)}`,
         );
       }
       try {
         return await call(client(entry), entry);
       } catch (error) {
         if (error instanceof AuthenticationError && error.code === 'UNAUTHENTICATED') {
-          await store.forget(server);
+          await store.signOut(profile);
           throw new AuthRequiredError(
-            `Your session on ${server} has ended. Sign in again with: aperture login --username ${entry.username}${serverFlag(server)}`,
+            `Your session on ${server}${profileNote(profile)} has ended. Sign in again with: aperture login --username ${entry.username}${loginFlags(profile, server)}`,
           );
         }
         throw error;
       }
     },
   };
+}
+
+/**
+ * Which profile and server a command uses:
+ * - `--profile`/`APERTURE_PROFILE` names it; its server is the default, `--server` overrides it;
+ * - else `--server`/`APERTURE_SERVER` picks the profile with that server (a new one on login);
+ * - else the current profile (the last login's), else `default`, on http://127.0.0.1:4000.
+ */
+export function selectProfile(
+  config: CliConfig,
+  options: Pick<GlobalOptions, 'profile' | 'server'>,
+): { profile: string; server: string } {
+  if (options.profile !== undefined) {
+    if (!isProfileName(options.profile)) {
+      throw new UsageError(
+        `--profile: "${options.profile}" is not a profile name (letters, digits, "_", "." and "-", 64 at most).`,
+      );
+    }
+    const server = options.server ?? config.profiles[options.profile]?.server ?? DEFAULT_SERVER;
+    return { profile: options.profile, server: normalizeServerUrl(server) };
+  }
+  if (options.server !== undefined) {
+    const server = normalizeServerUrl(options.server);
+    return { profile: profileForServer(config, server) ?? profileNameFor(server, config.profiles), server };
+  }
+  const profile = config.currentProfile ?? DEFAULT_PROFILE;
+  return { profile, server: normalizeServerUrl(config.profiles[profile]?.server ?? DEFAULT_SERVER) };
+}
+
+function profileNote(profile: string): string {
+  return profile === DEFAULT_PROFILE ? '' : ` (profile ${profile})`;
+}
+
+/** The flags that bring a `login` hint back to this profile and server. */
+function loginFlags(profile: string, server: string): string {
+  return `${profile === DEFAULT_PROFILE ? '' : ` --profile ${profile}`}${serverFlag(server)}`;
 }
 
 /** `--server <url>` for a hint, unless it is the default. */

@@ -49,8 +49,8 @@ async function register(username: string) {
 }
 
 interface StoredConfig {
-  currentServer?: string;
-  servers: Record<string, { token: string; username: string }>;
+  currentProfile?: string;
+  profiles: Record<string, { server: string; token?: string; username?: string }>;
 }
 
 async function storedConfig(): Promise<StoredConfig> {
@@ -68,23 +68,31 @@ describe('aperture account commands', () => {
     const file = join(home.configDir, 'aperture', 'config.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect((await stat(join(home.configDir, 'aperture'))).mode & 0o777).toBe(0o700);
-    expect((await storedConfig()).servers[server.url]?.username).toBe(username);
+    // The first sign-in of a home is the `default` profile.
+    expect((await storedConfig()).profiles['default']).toMatchObject({ server: server.url, username });
 
     // No --server: the server of the last login is the default.
     const whoami = await home.run(['whoami', '--json']);
     expect(whoami.code).toBe(0);
-    const shown = JSON.parse(whoami.stdout) as { server: string; user: { username: string; email: string } };
+    const shown = JSON.parse(whoami.stdout) as {
+      profile: string;
+      server: string;
+      user: { username: string; email: string };
+    };
+    expect(shown.profile).toBe('default');
     expect(shown.server).toBe(server.url);
     expect(shown.user.username).toBe(username);
     expect(shown.user.email).toBe(`${username}@example.com`);
 
     const human = await home.run(['whoami']);
     expect(human.code).toBe(0);
-    expect(human.stdout.trim()).toBe(`${username} on ${server.url}`);
+    // Piped: profile, server, username, display name.
+    expect(human.stdout).toBe(`default\t${server.url}\t${username}\t${username}\n`);
 
     const logout = await home.run(['logout']);
     expect(logout.code).toBe(0);
-    expect((await storedConfig()).servers[server.url]).toBeUndefined();
+    // The token is gone; the profile keeps its server.
+    expect((await storedConfig()).profiles['default']).toEqual({ server: server.url });
 
     const signedOut = await home.run(['whoami']);
     expect(signedOut.code).toBe(4);
@@ -134,7 +142,7 @@ describe('aperture account commands', () => {
   it('exits 4 and forgets the token when the server has ended the session', async () => {
     const username = uniqueName();
     expect((await register(username)).code).toBe(0);
-    const token = (await storedConfig()).servers[server.url]?.token;
+    const token = (await storedConfig()).profiles['default']?.token;
     expect(token).toBeTypeOf('string');
     await createClient({ url: server.url, token }).auth.logout();
 
@@ -142,7 +150,7 @@ describe('aperture account commands', () => {
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('session');
     expect(result.stderr).toContain(`aperture login --username ${username}`);
-    expect((await storedConfig()).servers[server.url]).toBeUndefined();
+    expect((await storedConfig()).profiles['default']).toEqual({ server: server.url });
   });
 
   it('takes the server from APERTURE_SERVER', async () => {
@@ -152,7 +160,9 @@ describe('aperture account commands', () => {
       { input: PASSWORD, env: { APERTURE_SERVER: `${server.url}/` } },
     );
     expect(result.code).toBe(0);
-    expect((await storedConfig()).currentServer).toBe(server.url);
+    const stored = await storedConfig();
+    expect(stored.currentProfile).toBe('default');
+    expect(stored.profiles['default']?.server).toBe(server.url);
   });
 
   it('exits 2 on an unknown option', async () => {

@@ -58,8 +58,10 @@ describe('aperture admin events', () => {
 
     const human = await home.run(['admin', 'events', '--limit', '5', '--data-dir', server.dataDir]);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/900000000000000001\s+media\.ready\s+parked\s+attempts 8/);
-    expect(human.stdout).toContain('last error: thumbnail store unavailable');
+    // Piped: id, type, status, attempts, ISO date, last error.
+    expect(human.stdout).toMatch(
+      /^900000000000000001\tmedia\.ready\tparked\t8\t\d{4}-\d\d-\d\dT[\d:.]+Z\tthumbnail store unavailable$/m,
+    );
 
     const retried = await home.run([
       '--json',

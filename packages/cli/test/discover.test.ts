@@ -51,9 +51,14 @@ describe('aperture tag, trending and search', () => {
     expect(found.posts.items.map((p) => p.caption)).toEqual(['Gulls over the pier #Pier']);
     const byName = await ada.json<SearchJson>(['search', ada.username]);
     expect(byName.users.map((u) => u.username)).toEqual([ada.username]);
+    // Piped: one record a line, its kind first.
     const text = await ada.run(['search', 'pier']);
-    expect(text.stdout).toContain('#pier');
-    expect(text.stdout).toContain('Gulls over the pier');
+    const rows = text.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
+    expect(rows).toContainEqual(['tag', 'pier', '1']);
+    expect(rows.find((row) => row[0] === 'post')?.at(-1)).toBe('Gulls over the pier #Pier');
   });
 });
 

@@ -64,17 +64,22 @@ export function adminCommand(program: Command, action: ActionFactory): void {
           throw new UsageError('--limit must be a whole number from 1 to 1000');
         }
         const events = await listEvents(config, { ...(status ? { status } : {}), ...(limit ? { limit } : {}) });
-        const human =
-          events.length === 0
-            ? 'No events.'
-            : events
-                .map(
-                  (e) =>
-                    `${e.id}  ${e.type.padEnd(15)} ${e.status.padEnd(7)} attempts ${e.attempts}  ${e.createdAt}` +
-                    (e.lastError ? `\n    last error: ${e.lastError}` : ''),
-                )
-                .join('\n');
-        ctx.out.data(human, { events });
+        if (events.length === 0 && !ctx.out.json) {
+          ctx.out.info('No events.');
+          return;
+        }
+        // Piped: id, type, status, attempts, ISO date, last error (empty if none).
+        const rows = events.map((e) => [
+          e.id,
+          e.type,
+          e.status,
+          String(e.attempts),
+          ctx.out.when(e.createdAt),
+          e.lastError ?? '',
+        ]);
+        ctx.out.data(ctx.out.table(['EVENT', 'TYPE', 'STATUS', 'ATTEMPTS', 'CREATED', 'LAST ERROR'], rows), {
+          events,
+        });
       }),
     );
 }

@@ -45,8 +45,9 @@ async function showTag(ctx: CliContext, name: string, options: LimitOptions): Pr
     ctx.out.data('', { ...tag, posts });
     return;
   }
-  ctx.out.data(`#${tag.name} · ${count(tag.postCount, 'public post')} · since ${when(ctx, tag.createdAt)}`, null);
-  if (posts.length > 0) ctx.out.data(postTable(ctx, posts, { author: true }), null);
+  const card = `${ctx.out.bold(`#${tag.name}`)} · ${count(tag.postCount, 'public post')} · since ${when(ctx, tag.createdAt)}`;
+  // The card, a blank line, then one post a line (piped: the columns of `feed`).
+  ctx.out.data(posts.length > 0 ? `${card}\n\n${postTable(ctx, posts, { author: true })}` : card, null);
 }
 
 async function showTrending(ctx: CliContext, options: LimitOptions): Promise<void> {
@@ -77,12 +78,26 @@ async function showSearch(ctx: CliContext, q: string, options: LimitOptions): Pr
     return;
   }
   const { users, tags, posts } = results;
+  if (!ctx.out.tty) {
+    // Piped: one record a line, its kind first, so that `grep ^post` picks one kind.
+    const rows = [
+      ...users.map((u) => ['user', u.username, u.displayName]),
+      ...tags.map((t) => ['tag', t.name, String(t.postCount)]),
+      ...posts.items.map((p) => ['post', p.id, p.author.username, p.createdAt, p.caption]),
+    ];
+    if (rows.length === 0) ctx.out.info(`Nothing found for "${q}".`);
+    else ctx.out.data(ctx.out.table([], rows), null);
+    return;
+  }
   const lines: string[] = [];
-  if (users.length > 0) lines.push('People', ...users.map((u) => `  ${who(u)}`), '');
-  if (tags.length > 0) lines.push('Hashtags', ...tags.map((t) => `  #${t.name} (${count(t.postCount, 'post')})`), '');
+  const heading = ctx.out.bold;
+  if (users.length > 0) lines.push(heading('People'), ...users.map((u) => `  ${who(u)}`), '');
+  if (tags.length > 0) {
+    lines.push(heading('Hashtags'), ...tags.map((t) => `  #${t.name} (${count(t.postCount, 'post')})`), '');
+  }
   if (posts.items.length > 0) {
     lines.push(
-      'Posts',
+      heading('Posts'),
       table(
         ctx,
         ['POST', 'AUTHOR', 'DATE', 'CAPTION'],

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { AuthResult } from '@aperture/sdk';
 import type { CliContext } from '../context.js';
-import { serverFlag } from '../context.js';
 import type { ActionFactory } from '../program.js';
 import { readPassword } from '../prompt.js';
 
@@ -13,7 +12,7 @@ interface LoginOptions {
 export function loginCommand(program: Command, action: ActionFactory): void {
   program
     .command('login')
-    .description('sign in and remember the token for this server')
+    .description('sign in and remember the token in the selected profile (--profile), which becomes the current one')
     .requiredOption('-u, --username <name>', 'your username (or email)')
     .option('--password-stdin', 'read the password from stdin instead of prompting')
     .action(
@@ -30,11 +29,12 @@ export function loginCommand(program: Command, action: ActionFactory): void {
 
 /** Stores the new token and prints who is signed in; shared with `register`. */
 export async function signedIn(ctx: CliContext, result: AuthResult, verb: string): Promise<void> {
-  await ctx.store.save(ctx.server, { token: result.token, username: result.user.username });
-  ctx.out.data(`${verb} as ${result.user.username} on ${ctx.server}.`, {
+  await ctx.store.signIn(ctx.profile, ctx.server, { token: result.token, username: result.user.username });
+  ctx.out.data(`${verb} as ${result.user.username} on ${ctx.server} (profile ${ctx.profile}).`, {
+    profile: ctx.profile,
     server: ctx.server,
     user: result.user,
     session: result.session,
   });
-  ctx.out.info(`Try: aperture whoami${serverFlag(ctx.server)}`);
+  ctx.out.info('Try: aperture whoami');
 }

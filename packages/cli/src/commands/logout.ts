@@ -6,22 +6,27 @@ import type { ActionFactory } from '../program.js';
 export function logoutCommand(program: Command, action: ActionFactory): void {
   program
     .command('logout')
-    .description('end your session on the server and forget its token')
+    .description('end your session and forget the token of the selected profile (its server is kept)')
     .action(
       action(async (ctx) => {
+        const where = `${ctx.server} (profile ${ctx.profile})`;
+        const done = (wasSignedIn: boolean) => {
+          if (ctx.out.json) ctx.out.data('', { profile: ctx.profile, server: ctx.server, wasSignedIn });
+        };
         try {
           await ctx.authed(async (client) => {
             try {
               await client.auth.logout();
             } finally {
               // Forgotten even if the server cannot be reached: the user asked to be signed out here.
-              await ctx.store.forget(ctx.server);
+              await ctx.store.signOut(ctx.profile);
             }
           });
         } catch (error) {
           // Not signed in (any more) is what logout is for.
           if (error instanceof AuthRequiredError) {
-            ctx.out.info(`Not signed in to ${ctx.server}.`);
+            ctx.out.info(`Not signed in to ${where}.`);
+            done(false);
             return;
           }
           if (error instanceof ApertureError) {
@@ -29,7 +34,8 @@ export function logoutCommand(program: Command, action: ActionFactory): void {
           }
           throw error;
         }
-        ctx.out.info(`Signed out of ${ctx.server}.`);
+        ctx.out.info(`Signed out of ${where}.`);
+        done(true);
       }),
     );
 }

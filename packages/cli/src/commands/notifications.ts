@@ -58,13 +58,29 @@ function printList(ctx: CliContext, items: NotificationView[]): void {
     ctx.out.info('No notifications yet.');
     return;
   }
-  const rows = items.map((n) => [n.read ? ' ' : '•', when(ctx, n.updatedAt), describe(n)]);
-  ctx.out.data(table(ctx, ['', 'WHEN', 'WHAT'], rows), null);
+  ctx.out.data(
+    table(
+      ctx,
+      ['', 'WHEN', 'WHAT'],
+      items.map((n) => row(ctx, n)),
+    ),
+    null,
+  );
 }
 
 function printOne(ctx: CliContext, item: NotificationView): void {
   if (ctx.out.json) ctx.io.stdout.write(`${JSON.stringify(item)}\n`);
+  else if (!ctx.out.tty) ctx.io.stdout.write(`${table(ctx, [], [row(ctx, item)])}\n`);
   else ctx.io.stdout.write(`${when(ctx, item.updatedAt)}  ${describe(item)}\n`);
+}
+
+/**
+ * On a terminal: an unread marker, the date, the sentence. Piped: id, kind, `read`/`unread`,
+ * actor username, post id (empty if none), ISO date, the sentence.
+ */
+function row(ctx: CliContext, n: NotificationView): string[] {
+  if (ctx.out.tty) return [n.read ? ' ' : '•', when(ctx, n.updatedAt), describe(n)];
+  return [n.id, n.kind, n.read ? 'read' : 'unread', n.actor.username, n.post?.id ?? '', n.updatedAt, describe(n)];
 }
 
 /** One sentence per notification: `@bob and 2 others liked your post 123`. */

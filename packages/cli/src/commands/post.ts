@@ -65,7 +65,8 @@ async function publish(ctx: CliContext, files: string[], options: PostOptions): 
 
 /** One progress line for every file together: the uploads run a few at a time. */
 function combinedProgress(ctx: CliContext, label: string, files: number) {
-  const view = createProgressView(ctx.io.stderr, label);
+  // --quiet: no progress at all (a bar is a message, not data).
+  const view = ctx.out.quiet ? { update() {}, end() {} } : createProgressView(ctx.io.stderr, label);
   const sent = new Array<number>(files).fill(0);
   const totals = new Array<number>(files).fill(0);
   const phases = new Array<UploadPhase>(files).fill('hashing');

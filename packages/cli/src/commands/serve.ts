@@ -31,8 +31,9 @@ export function serveCommand(program: Command, action: ActionFactory): void {
           await server.stop().catch(() => undefined);
           throw error;
         }
-        ctx.io.stdout.write(
-          `Aperture is running at ${url} — next: npx aperture register --username you --email you@example.com${serverFlag(url)}\n`,
+        ctx.out.data(
+          `Aperture is running at ${url} — next: npx aperture register --username you --email you@example.com${serverFlag(url)}`,
+          { url, dataDir: config.dataDir, role: config.role },
         );
         ctx.out.info(`Data: ${config.dataDir} (role: ${config.role}). Stop with Ctrl-C.`);
 

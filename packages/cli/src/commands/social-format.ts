@@ -6,32 +6,20 @@ import { UsageError } from '../exit-codes.js';
 
 /**
  * Lists are for people on a terminal (aligned columns, short dates) and for scripts when piped
- * (tab-separated, ISO dates, one record a line, no header). `--json` is the stable format.
+ * (tab-separated, ISO dates, one record a line, no header); see `Output`. `--json` is the stable format.
  */
 export function isTerminal(ctx: CliContext): boolean {
-  return (ctx.io.stdout as NodeJS.WriteStream).isTTY === true;
+  return ctx.out.tty;
 }
 
 /** Rows as aligned columns under a header on a terminal, else as tab-separated lines. */
 export function table(ctx: CliContext, header: string[], rows: string[][]): string {
-  if (!isTerminal(ctx)) return rows.map((row) => row.map(oneLine).join('\t')).join('\n');
-  const all = [header, ...rows.map((row) => row.map(oneLine))];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
-  const columns = (ctx.io.stdout as NodeJS.WriteStream).columns;
-  return all
-    .map((row) => {
-      const line = row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
-      return columns && line.length > columns ? `${line.slice(0, columns - 1)}…` : line;
-    })
-    .join('\n');
+  return ctx.out.table(header, rows);
 }
 
 /** A date for people (`2025-11-23 14:03`, local time) on a terminal; ISO-8601 for scripts. */
 export function when(ctx: CliContext, iso: string): string {
-  if (!isTerminal(ctx)) return iso;
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return ctx.out.when(iso);
 }
 
 /** `1 like`, `3 likes`. */
@@ -67,7 +55,7 @@ export async function asViewer<T>(
   ctx: CliContext,
   call: (client: ApertureClient, entry?: ServerEntry) => Promise<T>,
 ): Promise<T> {
-  if (await ctx.store.get(ctx.server)) return ctx.authed(call);
+  if (await ctx.credentials()) return ctx.authed(call);
   return call(ctx.client());
 }
 
@@ -76,10 +64,6 @@ export function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
   return n;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\t\r\n]+/g, ' ');
 }
 
 /** Posts as a table (aligned on a terminal, tab-separated when piped); `author` adds who wrote each. */

@@ -43,7 +43,8 @@ async function uploadOne(
   options: UploadCommandOptions,
 ): Promise<MediaView | undefined> {
   const name = basename(file);
-  const view = createProgressView(ctx.io.stderr, name);
+  // --quiet: no progress at all (a bar is a message, not data).
+  const view = ctx.out.quiet ? { update() {}, end() {} } : createProgressView(ctx.io.stderr, name);
   let sent = 0;
   try {
     const media = await client.media.upload(file, {

@@ -33,7 +33,8 @@ async function showUser(ctx: CliContext, name: string, options: UserOptions): Pr
     ctx.out.data('', { ...profile, posts, more });
     return;
   }
-  const lines = [...header(profile)];
+  const [title = '', ...facts] = header(profile);
+  const lines = [ctx.out.bold(title), ...facts];
   if (posts.length === 0) {
     lines.push('', profile.counts.posts > 0 ? 'No posts you may see.' : 'No posts yet.');
   } else {

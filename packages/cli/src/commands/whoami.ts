@@ -4,12 +4,21 @@ import type { ActionFactory } from '../program.js';
 export function whoamiCommand(program: Command, action: ActionFactory): void {
   program
     .command('whoami')
-    .description('show who you are signed in as')
+    .description('show who you are signed in as, on which server, in which profile')
     .action(
       action(async (ctx) => {
         const me = await ctx.authed((client) => client.me());
+        const value = { profile: ctx.profile, server: ctx.server, user: me };
+        if (!ctx.out.tty) {
+          // Piped: profile, server, username, display name.
+          ctx.out.data(ctx.out.table([], [[ctx.profile, ctx.server, me.username, me.displayName]]), value);
+          return;
+        }
         const name = me.displayName && me.displayName !== me.username ? ` (${me.displayName})` : '';
-        ctx.out.data(`${me.username}${name} on ${ctx.server}`, { server: ctx.server, user: me });
+        ctx.out.data(
+          `${ctx.out.bold(me.username)}${name} on ${ctx.server} ${ctx.out.dim(`· profile ${ctx.profile}`)}`,
+          value,
+        );
       }),
     );
 }

@@ -59,3 +59,20 @@ export function runCli(
     child.stdin.end(options.input ?? '');
   });
 }
+
+/**
+ * Runs the built binary with stdout on a real pseudo-terminal (util-linux `script`), for what
+ * people see: tables, colour. Returns everything the terminal showed (stdout and stderr mixed).
+ */
+export function runOnTerminal(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const quote = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { SHELL: '/bin/sh', ...env }, stdio: 'pipe' });
+  let screen = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (screen += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', () => resolve(screen));
+    child.stdin.end();
+  });
+}
