@@ -7,6 +7,11 @@ export const EXIT = {
   USAGE: 2,
   /** Not signed in to this server, or the session has ended. */
   AUTH_REQUIRED: 4,
+  /**
+   * `aperture loadgen run` finished, but a `--threshold` failed (k6 uses the same code, so CI
+   * scripts written for it read ours alike).
+   */
+  THRESHOLD_FAILED: 99,
   /** Interrupted at a prompt (Ctrl-C), as shells report SIGINT. */
   INTERRUPTED: 130,
 } as const;

@@ -1,10 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ApertureError, NetworkError } from '@aperture/sdk';
 import { adminCommand } from './commands/admin.js';
+import { browseCommand } from './commands/browse.js';
+import { completionCommand } from './commands/completion.js';
+import { configCommand } from './commands/config.js';
+import { demoCommand } from './commands/demo.js';
 import { discoverCommands } from './commands/discover.js';
 import { feedCommand } from './commands/feed.js';
 import { engagementCommands } from './commands/engagement.js';
 import { graphCommands } from './commands/graph.js';
+import { loadgenCommand } from './commands/loadgen.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -16,6 +21,7 @@ import { serveCommand } from './commands/serve.js';
 import { uploadCommand } from './commands/upload.js';
 import { userCommand } from './commands/user.js';
 import { whoamiCommand } from './commands/whoami.js';
+import { COLOR_MODES } from './config-file.js';
 import { CLI_VERSION, createContext, type CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { processIo, type Io } from './output.js';
@@ -34,8 +40,19 @@ export function buildProgram(io: Io = processIo): Command {
         'the server to talk to (default: the last one signed in to, else http://127.0.0.1:4000)',
       ).env('APERTURE_SERVER'),
     )
+    .addOption(
+      new Option(
+        '--profile <name>',
+        'the profile (server and account) to use (default: the last one signed in to, else "default")',
+      ).env('APERTURE_PROFILE'),
+    )
     .option('--json', 'print data as JSON')
-    .option('-q, --quiet', 'print only data and errors')
+    .option('-q, --quiet', 'print only data and errors (no hints, no progress)')
+    .addOption(
+      new Option('--color <when>', 'colour the output: auto (a terminal without NO_COLOR), always or never').choices(
+        COLOR_MODES,
+      ),
+    )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -65,6 +82,11 @@ export function buildProgram(io: Io = processIo): Command {
   feedCommand(program, action);
   discoverCommands(program, action);
   notificationsCommand(program, action);
+  loadgenCommand(program, action);
+  browseCommand(program, action);
+  demoCommand(program, action);
+  configCommand(program, action);
+  completionCommand(program, action);
   return program;
 }
 

@@ -1,0 +1,68 @@
+import { Option, type Command } from 'commander';
+import type { ApertureClient } from '@aperture/sdk';
+import type { CliContext } from '../context.js';
+import { UsageError } from '../exit-codes.js';
+// Not images/index.js: that one loads sharp, which no command should pay for before it is needed.
+import { defaultImageCacheDir } from '../images/cache.js';
+import { IMAGE_PROTOCOLS, detectImageSupport } from '../images/detect.js';
+import type { ActionFactory } from '../program.js';
+
+export interface BrowseFlags {
+  images?: string;
+}
+
+export function browseCommand(program: Command, action: ActionFactory): void {
+  program
+    .command('browse')
+    .description('browse your feed, profiles and notifications in the terminal (? in the app lists the keys)')
+    .addOption(
+      new Option('--images <mode>', 'how photos are drawn (default: APERTURE_IMAGES, else detected)').choices(
+        IMAGE_PROTOCOLS,
+      ),
+    )
+    .action(
+      action<BrowseFlags>(async (ctx, flags) => {
+        requireTerminal(ctx);
+        await ctx.authed((client) => openBrowser(ctx, client, flags));
+        exitSoonIfStuck();
+      }),
+    );
+}
+
+/** Fails with exit code 2 unless stdin and stdout are a terminal (the app reads keys and draws). */
+export function requireTerminal(ctx: CliContext): void {
+  const stdout = ctx.io.stdout as Partial<NodeJS.WriteStream>;
+  if (stdout.isTTY !== true || ctx.io.stdin.isTTY !== true) {
+    throw new UsageError('browse needs a terminal (stdin and stdout must be a TTY).');
+  }
+}
+
+/**
+ * Opens the Ink app for `client` and returns when the user quits. The app (React, Ink) is imported
+ * here and only here, so that no other command pays for loading it. `aperture demo` calls this too.
+ */
+export async function openBrowser(ctx: CliContext, client: ApertureClient, flags: BrowseFlags): Promise<void> {
+  requireTerminal(ctx);
+  const support = detectImageSupport(ctx.io.env, flags.images);
+  const me = await client.me();
+  const { runBrowse } = await import('../tui/run.js');
+  await runBrowse({
+    client,
+    me,
+    support,
+    imageCacheDir: defaultImageCacheDir(ctx.io.env),
+    stdin: ctx.io.stdin,
+    stdout: ctx.io.stdout as NodeJS.WriteStream,
+    stderr: ctx.io.stderr as NodeJS.WriteStream,
+  });
+}
+
+/**
+ * Once the user has quit, the command is over. A live notification stream that was still
+ * connecting when the app closed it is not always let go by the SDK (its EventSource keeps
+ * reconnecting), which would keep the process alive with nothing on screen. The timer is unref'd:
+ * a process that is done exits on its own before it fires.
+ */
+export function exitSoonIfStuck(): void {
+  setTimeout(() => process.exit(), 2_000).unref();
+}

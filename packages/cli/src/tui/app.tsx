@@ -1,0 +1,144 @@
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput, type Key } from 'ink';
+import { Chrome } from './components/chrome.js';
+import { HelpOverlay } from './components/help-overlay.js';
+import { Prompt, editPrompt, type PromptState } from './components/prompt.js';
+import {
+  TuiContext,
+  type ActionHandler,
+  type PromptRequest,
+  type Route,
+  type Tui,
+  type TuiServices,
+} from './context.js';
+import { useLiveNotifications } from './hooks/use-live-notifications.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { resolveKey, type ScreenKind } from './keymap.js';
+import { Screen, routeKey } from './screens/screen.js';
+
+interface UiState {
+  stack: Route[];
+  help: boolean;
+  prompt: PromptState | null;
+}
+
+/** The whole browser: a stack of screens, a header, a status line and the key hints. */
+export function App({ services, initial }: { services: TuiServices; initial?: Route }) {
+  const { exit } = useApp();
+  const { width, height } = useTerminalSize();
+  // Kept in a ref as well as rendered: keys are handled against the newest state even when they
+  // arrive faster than Ink re-renders (a paste, fast typing right after `c`).
+  const ui = useRef<UiState>({ stack: [initial ?? { kind: 'feed' }], help: false, prompt: null });
+  const [view, setView] = useState<UiState>(ui.current);
+  const [message, setMessage] = useState('');
+  const handlers = useRef(new Map<ScreenKind, ActionHandler>());
+  const live = useLiveNotifications(services.client);
+
+  const update = useCallback((change: (old: UiState) => Partial<UiState>) => {
+    ui.current = { ...ui.current, ...change(ui.current) };
+    setView(ui.current);
+  }, []);
+  const open = useCallback((route: Route) => update((s) => ({ stack: [...s.stack, route] })), [update]);
+  const ask = useCallback(
+    (request: PromptRequest) => update(() => ({ prompt: { request, value: request.initial ?? '' } })),
+    [update],
+  );
+
+  const tui = useMemo<Tui>(
+    () => ({
+      ...services,
+      open,
+      ask,
+      flash: setMessage,
+      setHandler: (screen, handler) => {
+        if (handler) handlers.current.set(screen, handler);
+        else handlers.current.delete(screen);
+      },
+      unread: live.unread,
+      clearUnread: live.clear,
+      onLive: live.subscribe,
+    }),
+    [services, open, ask, live.unread, live.clear, live.subscribe],
+  );
+
+  const onPromptKey = (prompt: PromptState, input: string, key: Key) => {
+    const outcome = editPrompt(prompt.value, input, key);
+    if (outcome.kind === 'quit') exit();
+    else if (outcome.kind === 'edit') update(() => ({ prompt: { ...prompt, value: outcome.value } }));
+    else {
+      update(() => ({ prompt: null }));
+      if (outcome.kind === 'submit') prompt.request.onSubmit(outcome.value);
+    }
+  };
+
+  const onKey = (input: string, key: Key) => {
+    const { stack, help, prompt } = ui.current;
+    if (prompt) return onPromptKey(prompt, input, key);
+    if (help) return update(() => ({ help: false }));
+    const top = stack[stack.length - 1] ?? { kind: 'feed' };
+    const resolved = resolveKey(top.kind, input, key);
+    if (!resolved) return undefined;
+    setMessage('');
+    switch (resolved.action) {
+      case 'quit':
+        return exit();
+      case 'back':
+        return stack.length === 1 ? exit() : update((s) => ({ stack: s.stack.slice(0, -1) }));
+      case 'help':
+        return update(() => ({ help: true }));
+      case 'home':
+        return update((s) => ({ stack: s.stack.slice(0, 1) }));
+      case 'search':
+        return ask({
+          label: 'Search',
+          onSubmit: (query) => query.trim() && open({ kind: 'search', query: query.trim() }),
+        });
+      case 'notifications':
+      case 'requests':
+      case 'compose':
+        return top.kind === resolved.action ? undefined : open({ kind: resolved.action });
+      default:
+        return handlers.current.get(top.kind)?.(resolved);
+    }
+  };
+
+  // A terminal may deliver several keys in one read (typed fast, or pasted): take them one by one.
+  useInput((input, key) => {
+    if (input.length <= 1 || key.ctrl || key.meta) return onKey(input, key);
+    for (const char of input) onKey(char === '\r' ? '' : char, char === '\r' ? { ...key, return: true } : key);
+    return undefined;
+  });
+
+  const { stack, help, prompt } = view;
+  const top = stack[stack.length - 1] ?? { kind: 'feed' };
+  // One row short of the terminal: a frame as tall as the terminal makes Ink clear it on every render.
+  const bodyHeight = Math.max(4, height - 4);
+  return (
+    <TuiContext.Provider value={tui}>
+      <Box flexDirection="column" width={width} height={height - 1}>
+        <Chrome.Header route={top} me={services.me.username} unread={live.unread} width={width} />
+        <Box height={bodyHeight} width={width} flexDirection="column" overflow="hidden">
+          {help ? <HelpOverlay screen={top.kind} width={width} height={bodyHeight} /> : null}
+          {stack.map((route, index) => (
+            <Box key={`${index}:${routeKey(route)}`} display={!help && index === stack.length - 1 ? 'flex' : 'none'}>
+              <Screen
+                route={route}
+                active={!help && prompt === null && index === stack.length - 1}
+                width={width}
+                height={bodyHeight}
+              />
+            </Box>
+          ))}
+        </Box>
+        {prompt ? (
+          <Prompt state={prompt} width={width} />
+        ) : (
+          <Text wrap="truncate-end" color="yellow">
+            {message || ' '}
+          </Text>
+        )}
+        <Chrome.Footer screen={top.kind} width={width} />
+      </Box>
+    </TuiContext.Provider>
+  );
+}

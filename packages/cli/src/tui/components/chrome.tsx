@@ -1,0 +1,47 @@
+import { Box, Text } from 'ink';
+import type { Route } from '../context.js';
+import { footerHints, type ScreenKind } from '../keymap.js';
+
+const TITLES: Record<Route['kind'], (route: Route) => string> = {
+  feed: () => 'Home',
+  post: () => 'Post',
+  profile: (r) => (r.kind === 'profile' ? `@${r.username}` : 'Profile'),
+  hashtag: (r) => (r.kind === 'hashtag' ? `#${r.tag}` : 'Hashtag'),
+  search: (r) => (r.kind === 'search' ? `Search “${r.query}”` : 'Search'),
+  notifications: () => 'Notifications',
+  requests: () => 'Follow requests',
+  compose: () => 'New post',
+};
+
+function Header({ route, me, unread, width }: { route: Route; me: string; unread: number; width: number }) {
+  return (
+    <Box width={width} justifyContent="space-between">
+      <Text wrap="truncate-end">
+        <Text bold color="magenta">
+          Aperture
+        </Text>
+        <Text dimColor> @{me} › </Text>
+        <Text bold>{TITLES[route.kind](route)}</Text>
+      </Text>
+      {unread > 0 ? (
+        <Text color="black" backgroundColor="yellow">
+          {` ${unread} new `}
+        </Text>
+      ) : (
+        <Text dimColor>no new notifications</Text>
+      )}
+    </Box>
+  );
+}
+
+function Footer({ screen, width }: { screen: ScreenKind; width: number }) {
+  return (
+    <Box width={width}>
+      <Text dimColor wrap="truncate-end">
+        {footerHints(screen)}
+      </Text>
+    </Box>
+  );
+}
+
+export const Chrome = { Header, Footer };

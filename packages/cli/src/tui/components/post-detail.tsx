@@ -1,0 +1,50 @@
+import { Box, Text } from 'ink';
+import type { PostView } from '@aperture/sdk';
+import { ago, countsLine, who } from '../format.js';
+import { Photo } from '../photo.js';
+
+/** One post: who and when, the photo (as large as fits), counts, and the caption. */
+export function PostDetail({
+  post,
+  photo,
+  width,
+  height,
+  captionRows = 2,
+}: {
+  post: PostView;
+  photo: number;
+  width: number;
+  height: number;
+  captionRows?: number;
+}) {
+  const count = post.media.length;
+  const index = count === 0 ? 0 : ((photo % count) + count) % count;
+  const media = post.media[index];
+  const photoRows = Math.max(2, height - 2 - captionRows);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text wrap="truncate-end">
+        <Text bold>{who(post.author)}</Text>
+        <Text dimColor>
+          {' '}
+          · {ago(post.createdAt)}
+          {post.visibility === 'followers' ? ' · followers only' : ''}
+        </Text>
+      </Text>
+      <Box height={photoRows} width={width}>
+        {media ? (
+          <Photo key={media.id} media={media} maxColumns={width} maxRows={photoRows} />
+        ) : (
+          <Text dimColor>(no photo)</Text>
+        )}
+      </Box>
+      <Text wrap="truncate-end">
+        <Text color={post.viewerHasLiked ? 'red' : undefined}>{countsLine(post)}</Text>
+        {count > 1 ? <Text dimColor>{` · photo ${index + 1}/${count} ←/→`}</Text> : null}
+      </Text>
+      <Box height={captionRows} overflow="hidden">
+        <Text wrap="wrap">{post.caption}</Text>
+      </Box>
+    </Box>
+  );
+}

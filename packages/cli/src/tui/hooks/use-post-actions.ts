@@ -1,0 +1,46 @@
+import type { PostView } from '@aperture/sdk';
+import { useTui } from '../context.js';
+import { describeError } from '../describe-error.js';
+
+export interface PostActions {
+  /** Likes or unlikes; `changed` gets the post with its new count once the server agreed. */
+  toggleLike: (post: PostView, changed: (post: PostView) => void) => void;
+  /** Asks for a comment (a reply when `parentId` is set) and sends it. */
+  comment: (post: PostView, parentId: string | null, changed: (post: PostView) => void) => void;
+}
+
+/** The actions every screen that shows a post offers, with their outcome in the status line. */
+export function usePostActions(): PostActions {
+  const tui = useTui();
+  return {
+    toggleLike(post, changed) {
+      const call = post.viewerHasLiked ? tui.client.likes.unlike(post.id) : tui.client.likes.like(post.id);
+      call.then(
+        (result) => {
+          changed({ ...post, likeCount: result.likeCount, viewerHasLiked: result.liked });
+          tui.flash(result.liked ? `Liked @${post.author.username}'s post.` : 'Like taken back.');
+        },
+        (error: unknown) => tui.flash(`Could not like: ${describeError(error)}`),
+      );
+    },
+    comment(post, parentId, changed) {
+      if (!post.commentsEnabled) {
+        tui.flash('Comments are off for this post.');
+        return;
+      }
+      tui.ask({
+        label: parentId === null ? 'Comment' : 'Reply',
+        onSubmit: (body) => {
+          if (body.trim() === '') return;
+          tui.client.comments.create({ postId: post.id, body, ...(parentId === null ? {} : { parentId }) }).then(
+            () => {
+              changed({ ...post, commentCount: post.commentCount + 1 });
+              tui.flash(parentId === null ? 'Comment posted.' : 'Reply posted.');
+            },
+            (error: unknown) => tui.flash(`Could not comment: ${describeError(error)}`),
+          );
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { useEffect, useState } from 'react';
+import { Box, Text } from 'ink';
+import type { PostMediaView } from '@aperture/sdk';
+import { fitImage, pickDerivative, renderImage, renderPlaceholder } from '../images/index.js';
+import { useTui } from './context.js';
+
+interface Drawn {
+  lines: string[];
+  columns: number;
+  rows: number;
+}
+
+// Drawn photos by URL and box, so that moving back to a post shows it at once instead of
+// flashing its placeholder again. Bounded: a long session must not keep every photo it saw.
+const drawn = new Map<string, Drawn>();
+const MAX_DRAWN = 200;
+
+/**
+ * A post photo, as large as fits in maxColumns × maxRows cells: its ThumbHash placeholder at once,
+ * the picture when its bytes (from the disk cache or the server) are decoded. Never blocks.
+ */
+export function Photo({ media, maxColumns, maxRows }: { media: PostMediaView; maxColumns: number; maxRows: number }) {
+  const { images } = useTui();
+  const { support } = images;
+  const columns = Math.max(1, Math.floor(maxColumns));
+  const rows = Math.max(1, Math.floor(maxRows));
+  const url = support.protocol === 'none' ? null : derivative(media, columns, support);
+  const key = `${url ?? media.id}|${columns}x${rows}|${support.protocol}|${support.color}`;
+  const [image, setImage] = useState<Drawn | null>(() => drawn.get(key) ?? null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    const cached = drawn.get(key);
+    setImage(cached ?? null);
+    setFailed(false);
+    if (cached || url === null) return undefined;
+    let live = true;
+    images.cache
+      .get(url)
+      .then((bytes) => renderImage(bytes, { maxColumns: columns, maxRows: rows, support }))
+      .then(
+        (result) => {
+          if (drawn.size >= MAX_DRAWN) drawn.delete(drawn.keys().next().value ?? '');
+          drawn.set(key, result);
+          if (live) setImage(result);
+        },
+        () => {
+          if (live) setFailed(true);
+        },
+      );
+    return () => {
+      live = false;
+    };
+  }, [key, url, columns, rows, support, images.cache]);
+
+  if (support.protocol === 'none') {
+    return <Text dimColor>{`[photo ${media.width ?? '?'}×${media.height ?? '?'}]`.slice(0, columns)}</Text>;
+  }
+  const box = media.width && media.height ? fitImage(media.width, media.height, columns, rows) : { columns, rows };
+  const shown = image ?? renderPlaceholder(media.thumbhash, media.dominantColor, { ...box, support });
+  return (
+    <Box flexDirection="column" width={Math.max(shown.columns, 1)} height={shown.rows + (failed ? 1 : 0)}>
+      {shown.lines.map((line, index) => (
+        <Text key={index}>{line}</Text>
+      ))}
+      {failed ? <Text color="red">photo failed to load</Text> : null}
+    </Box>
+  );
+}
+
+/** The URL to draw, or null while the photo has no derivative yet (the placeholder stays). */
+function derivative(
+  media: PostMediaView,
+  columns: number,
+  support: Parameters<typeof pickDerivative>[2],
+): string | null {
+  try {
+    return pickDerivative(media, columns, support);
+  } catch {
+    return null;
+  }
+}

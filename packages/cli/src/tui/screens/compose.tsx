@@ -1,0 +1,104 @@
+import { useState } from 'react';
+import { Box, Text } from 'ink';
+import type { PostVisibility, PublishProgress } from '@aperture/sdk';
+import { useActions, useTui } from '../context.js';
+import { describeError } from '../describe-error.js';
+import type { ScreenProps } from './screen.js';
+
+type Field = 'files' | 'caption' | 'visibility' | 'publish';
+const FIELDS: Field[] = ['files', 'caption', 'visibility', 'publish'];
+
+interface FileProgress {
+  phase: PublishProgress['phase'] | 'waiting';
+  percent: number;
+}
+
+/** Splits `a.jpg "b c.jpg"` into paths; quotes keep spaces. */
+export function splitPaths(text: string): string[] {
+  return [...text.matchAll(/"([^"]+)"|'([^']+)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '').filter(Boolean);
+}
+
+/** A new post: file paths, caption, visibility; enter on Publish uploads with progress per file. */
+export function ComposeScreen({ active, width, height }: ScreenProps) {
+  const tui = useTui();
+  const [files, setFiles] = useState<string[]>([]);
+  const [caption, setCaption] = useState('');
+  const [visibility, setVisibility] = useState<PostVisibility>('public');
+  const [selected, setSelected] = useState(0);
+  const [progress, setProgress] = useState<FileProgress[] | null>(null);
+  const [outcome, setOutcome] = useState<{ error: string } | { postId: string } | null>(null);
+  const busy = progress !== null && outcome === null;
+
+  const publish = () => {
+    if (files.length === 0) {
+      tui.flash('Add at least one file first (enter on Files).');
+      return;
+    }
+    setOutcome(null);
+    setProgress(files.map(() => ({ phase: 'waiting', percent: 0 })));
+    tui.client.posts
+      .publish(files, {
+        caption,
+        visibility,
+        onProgress: (p) =>
+          setProgress((old) =>
+            (old ?? []).map((f, i) =>
+              i === p.file
+                ? { phase: p.phase, percent: p.totalBytes > 0 ? Math.round((100 * p.sentBytes) / p.totalBytes) : 0 }
+                : f,
+            ),
+          ),
+      })
+      .then(
+        (post) => {
+          setOutcome({ postId: post.id });
+          tui.flash(`Posted (${post.media.length} photo${post.media.length === 1 ? '' : 's'}).`);
+          tui.open({ kind: 'post', postId: post.id });
+        },
+        (error: unknown) => setOutcome({ error: describeError(error) }),
+      );
+  };
+
+  useActions('compose', active, ({ action, step }) => {
+    if (busy) return;
+    const field = FIELDS[selected];
+    if (action === 'down' || action === 'up') setSelected((s) => Math.max(0, Math.min(s + step, FIELDS.length - 1)));
+    else if (action === 'refresh' && outcome && 'error' in outcome) publish();
+    else if (action === 'open' && field === 'files')
+      tui.ask({
+        label: 'Files (paths, space-separated)',
+        initial: files.join(' '),
+        onSubmit: (v) => setFiles(splitPaths(v)),
+      });
+    else if (action === 'open' && field === 'caption')
+      tui.ask({ label: 'Caption', initial: caption, onSubmit: setCaption });
+    else if (action === 'open' && field === 'visibility')
+      setVisibility((v) => (v === 'public' ? 'followers' : 'public'));
+    else if (action === 'open' && field === 'publish') publish();
+  });
+
+  const row = (index: number, label: string, value: string) => (
+    <Text key={label} inverse={selected === index} wrap="truncate-end">
+      {`${selected === index ? '›' : ' '} ${label.padEnd(11)} ${value}`}
+    </Text>
+  );
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      {row(0, 'Files', files.length > 0 ? files.join('  ') : '(enter to add paths)')}
+      {row(1, 'Caption', caption || '(enter to write one)')}
+      {row(
+        2,
+        'Visibility',
+        visibility === 'public' ? 'public (enter: followers only)' : 'followers only (enter: public)',
+      )}
+      {row(3, 'Publish', busy ? 'publishing…' : 'enter to post')}
+      {(progress ?? []).map((p, i) => (
+        <Text
+          key={i}
+          wrap="truncate-end"
+        >{`  ${files[i] ?? ''}: ${p.phase}${p.phase === 'uploading' ? ` ${p.percent}%` : ''}`}</Text>
+      ))}
+      {outcome && 'error' in outcome ? <Text color="red">{`Not posted: ${outcome.error} — r retries`}</Text> : null}
+    </Box>
+  );
+}

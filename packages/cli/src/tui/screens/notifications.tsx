@@ -1,0 +1,66 @@
+import { useEffect, useState } from 'react';
+import type { NotificationView } from '@aperture/sdk';
+import { SimpleList } from '../components/simple-list.js';
+import { useActions, useTui } from '../context.js';
+import { ago } from '../format.js';
+import { usePaged } from '../hooks/use-paged.js';
+import type { ScreenProps } from './screen.js';
+
+const VERBS: Record<NotificationView['kind'], string> = {
+  follow: 'started following you',
+  follow_request: 'asked to follow you (R shows requests)',
+  follow_approved: 'approved your follow request',
+  like: 'liked your post',
+  comment: 'commented on your post',
+  reply: 'replied to your comment',
+  mention: 'mentioned you',
+};
+
+export function describeNotification(n: NotificationView): string {
+  const others = n.actorCount > 1 ? ` and ${n.actorCount - 1} other${n.actorCount > 2 ? 's' : ''}` : '';
+  return `${n.read ? ' ' : '●'} @${n.actor.username}${others} ${VERBS[n.kind]} · ${ago(n.updatedAt)}`;
+}
+
+/** Your notifications, newest first; new ones arrive live. Opening the screen marks them read. */
+export function NotificationsScreen({ active, width, height }: ScreenProps) {
+  const tui = useTui();
+  const list = usePaged((cursor) => tui.client.notifications.list({ cursor, limit: tui.pageSize ?? 20 }));
+  const [selected, setSelected] = useState(0);
+  const item = list.items[selected];
+  const { onLive, client, clearUnread } = tui;
+
+  useEffect(() => onLive((n) => list.prepend(n)), [onLive, list]);
+  useEffect(() => {
+    if (!active) return;
+    client.notifications.markRead({ all: true }).then(clearUnread, () => undefined);
+  }, [active, client, clearUnread, list.items.length]);
+  useEffect(() => {
+    if (list.status === 'idle' && !list.done && selected >= list.items.length - 3) list.loadMore();
+  }, [selected, list]);
+
+  useActions('notifications', active, ({ action, step }) => {
+    if (action === 'down' || action === 'up')
+      setSelected((s) => Math.max(0, Math.min(s + step, list.items.length - 1)));
+    else if (action === 'refresh') (list.status === 'error' ? list.retry : list.refresh)();
+    else if (item && action === 'author') tui.open({ kind: 'profile', username: item.actor.username });
+    else if (item && action === 'open') {
+      if (item.post) tui.open({ kind: 'post', postId: item.post.id });
+      else if (item.kind === 'follow_request') tui.open({ kind: 'requests' });
+      else tui.open({ kind: 'profile', username: item.actor.username });
+    }
+  });
+
+  return (
+    <SimpleList
+      items={list.items}
+      selected={selected}
+      width={width}
+      height={height}
+      line={describeNotification}
+      status={list.status}
+      error={list.error}
+      done={list.done}
+      emptyText="No notifications yet."
+    />
+  );
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  KEYMAP,
+  SCREENS,
+  bindingsFor,
+  displayKeys,
+  footerHints,
+  keyTableMarkdown,
+  resolveKey,
+} from '../../src/tui/keymap.js';
+import { tuiWorld } from './support.js';
+
+const world = tuiWorld();
+
+describe('browse: keymap and help', () => {
+  it('the ? overlay lists every key of the keymap with its description', async () => {
+    const ada = await world.user('helpful');
+    const app = world.mount(ada);
+    await app.until('Your feed is empty');
+    await app.press('?');
+    const frame = await app.until('Keys (any key closes this help)');
+    for (const binding of KEYMAP) expect(frame).toContain(`${displayKeys(binding).padEnd(10)} ${binding.description}`);
+    await app.press('x');
+    await app.until((f) => !f.includes('Keys (any key') && f.includes('Your feed is empty'));
+  });
+
+  it('every key resolves to its action on the screens it is bound for, and the footer hints come from it', () => {
+    const keyEvents: Record<string, [string, Record<string, boolean>]> = {
+      up: ['', { upArrow: true }],
+      down: ['', { downArrow: true }],
+      left: ['', { leftArrow: true }],
+      right: ['', { rightArrow: true }],
+      enter: ['\r', { return: true }],
+      esc: ['', { escape: true }],
+      'ctrl+c': ['c', { ctrl: true }],
+    };
+    for (const screen of SCREENS) {
+      for (const binding of bindingsFor(screen)) {
+        for (const name of binding.keys) {
+          const [input, flags] = keyEvents[name] ?? [name, {}];
+          expect(resolveKey(screen, input, flags)?.action, `${name} on ${screen}`).toBe(binding.action);
+        }
+      }
+      for (const hinted of bindingsFor(screen).filter((b) => b.hint))
+        expect(footerHints(screen)).toContain(hinted.hint);
+    }
+    // A key bound for some screens only does nothing elsewhere.
+    expect(resolveKey('feed', 'a', {})).toBeNull();
+    expect(resolveKey('requests', 'a', {})?.action).toBe('approve');
+  });
+
+  it('q on the home feed quits, after going back from a pushed screen', async () => {
+    const ada = await world.user('quitter');
+    const app = world.mount(ada);
+    await app.until('Your feed is empty');
+    await app.press('n');
+    await app.until('No notifications yet.');
+    await app.press('q');
+    await app.until((f) => f.includes('Your feed is empty'));
+    await app.press('q');
+    // Ink's exit() unmounts: the last frame stays, and keys no longer do anything.
+    await app.press('n');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(app.frame()).not.toContain('No notifications yet.');
+  });
+
+  it('docs/cli.md lists every key, as the keymap generates the table', () => {
+    const docs = readFileSync(new URL('../../../../docs/cli.md', import.meta.url), 'utf8');
+    expect(docs).toContain(keyTableMarkdown());
+  });
+});
