@@ -7,10 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { createServer, loadConfig, migrate } from '@aperture/server';
+import { createServer, loadConfig } from '@aperture/server';
+import { seedDataset, seededToken } from '@aperture/loadgen';
 import { measureFanoutLag } from './lib/fanout-lag.js';
 import { floorRoute } from './lib/feed-floor.js';
-import { seedFeedDataset } from './lib/feed-seed.js';
 import { drive, fetchOk, flag, median, saturate } from './lib/open-model.js';
 
 const PAGE = 20;
@@ -66,7 +66,7 @@ export async function run(flags) {
   const users = flag(flags, 'users', 20_000);
   const postsPerUser = flag(flags, 'posts-per-user', 10);
   const seedValue = flag(flags, 'seed', 1);
-  const rate = flag(flags, 'rate', 500);
+  const rate = flag(flags, 'rate', 200);
   const seconds = flag(flags, 'seconds', 10);
   const followsMin = flag(flags, 'follows-min', 50);
   const followsMax = flag(flags, 'follows-max', 200);
@@ -80,10 +80,19 @@ export async function run(flags) {
     APERTURE_PUBLIC_URL: PUBLIC_URL,
   };
   try {
-    await migrate(loadConfig(env));
-    const started = performance.now();
-    const { tokens, counts } = seedFeedDataset(file, { users, postsPerUser, seedValue, followsMin, followsMax });
-    console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s:`, counts);
+    // The same dataset `aperture loadgen seed` builds (power-law follows, celebrities unpushed,
+    // timelines capped at 800), so these numbers can be reproduced against any deployment.
+    const summary = await seedDataset({
+      databaseUrl: `sqlite:${file}`,
+      users,
+      postsPerUser,
+      followDistribution: 'powerlaw',
+      followsMin,
+      followsMax,
+      seed: seedValue,
+    });
+    console.log(`seeded in ${summary.seconds.toFixed(1)} s:`, summary);
+    const tokens = Array.from({ length: users + 1 }, (_, id) => seededToken(seedValue, id));
 
     const thread = serverThread(env);
     let fanout;
