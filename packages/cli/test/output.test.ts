@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { NotificationView, PostView } from '@aperture/sdk';
+import { createClient, type ApertureClient, type NotificationView, type PostView } from '@aperture/sdk';
+import { ConfigStore, configPath } from '../src/config-store.js';
 import { createCliHome, runOnTerminal } from './support/cli.js';
 import { photo, socialWorld, type Person } from './support/social.js';
 
@@ -24,6 +25,13 @@ async function scene(): Promise<{ ada: Person; bob: Person; post: PostView; tag:
   expect((await bob.run(['comment', post.id, 'Lovely'])).code).toBe(0);
   await world.server.server.settle();
   return { ada, bob, post, tag };
+}
+
+/** The SDK, signed in as the CLI signed this person in (the token from their config file). */
+async function sdkAs(person: Person): Promise<ApertureClient> {
+  const config = await new ConfigStore(configPath(person.home.env)).read();
+  const profile = config.profiles[config.currentProfile ?? 'default'];
+  return createClient({ url: world.server.url, token: profile?.token ?? null });
 }
 
 /** stdout split into records and fields, after checking that nothing in it is decoration. */
@@ -56,6 +64,15 @@ describe('output of the read commands', { timeout: 120_000 }, () => {
     expect(kinds).toEqual(['comment', 'follow', 'like']);
     expect(await ada.json(['config', 'list'])).toMatchObject({ 'current-profile': 'default' });
     expect(await ada.json(['completion', 'fish'])).toMatchObject({ shell: 'fish' });
+  });
+
+  it('prints with --json exactly what the SDK returns for the same read', async () => {
+    const { ada, bob, post } = await scene();
+    const [adaSdk, bobSdk] = [await sdkAs(ada), await sdkAs(bob)];
+    expect(await bob.json(['feed'])).toEqual(await bobSdk.feed.home({ limit: 20 }).toArray({ max: 20 }));
+    expect(await ada.json(['notifications'])).toEqual(await adaSdk.notifications.list().toArray());
+    const [comment] = await bobSdk.comments.list(post.id).toArray();
+    expect(await bob.json(['comments', post.id])).toEqual([{ ...comment, replies: [] }]);
   });
 
   it('prints tab-separated records in the documented columns when piped, without colour', async () => {
