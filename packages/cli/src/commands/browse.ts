@@ -43,7 +43,9 @@ export function requireTerminal(ctx: CliContext): void {
  */
 export async function openBrowser(ctx: CliContext, client: ApertureClient, flags: BrowseFlags): Promise<void> {
   requireTerminal(ctx);
-  const support = detectImageSupport(ctx.io.env, flags.images);
+  // --images, else APERTURE_IMAGES (read by detectImageSupport), else the `images` setting.
+  const configured = ctx.images === 'auto' || ctx.io.env['APERTURE_IMAGES'] ? undefined : ctx.images;
+  const support = detectImageSupport(ctx.io.env, flags.images ?? configured);
   const me = await client.me();
   const { runBrowse } = await import('../tui/run.js');
   await runBrowse({

@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { Box, Text, useApp, useInput, type Key } from 'ink';
+import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
+import { clearGraphics } from '../images/protocols.js';
 import { Chrome } from './components/chrome.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { Prompt, editPrompt, type PromptState } from './components/prompt.js';
@@ -34,10 +35,21 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
   const handlers = useRef(new Map<ScreenKind, ActionHandler>());
   const live = useLiveNotifications(services.client);
 
-  const update = useCallback((change: (old: UiState) => Partial<UiState>) => {
-    ui.current = { ...ui.current, ...change(ui.current) };
-    setView(ui.current);
-  }, []);
+  const { stdout } = useStdout();
+  const clear = clearGraphics(services.images.support.protocol);
+  const update = useCallback(
+    (change: (old: UiState) => Partial<UiState>) => {
+      const before = ui.current;
+      ui.current = { ...before, ...change(before) };
+      // Kitty keeps showing a picture after the text around it is redrawn: when the screen
+      // changes, delete them all (the new screen draws its own). Nothing to do for other protocols.
+      const shownBefore = before.help ? 'help' : routeKey(before.stack.at(-1)!);
+      const shownNow = ui.current.help ? 'help' : routeKey(ui.current.stack.at(-1)!);
+      if (clear !== '' && shownBefore !== shownNow) stdout.write(clear);
+      setView(ui.current);
+    },
+    [clear, stdout],
+  );
   const open = useCallback((route: Route) => update((s) => ({ stack: [...s.stack, route] })), [update]);
   const ask = useCallback(
     (request: PromptRequest) => update(() => ({ prompt: { request, value: request.initial ?? '' } })),

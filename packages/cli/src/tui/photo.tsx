@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Box, Text } from 'ink';
+import { Box, Text, Transform } from 'ink';
 import type { PostMediaView } from '@aperture/sdk';
 import { fitImage, pickDerivative, renderImage, renderPlaceholder } from '../images/index.js';
 import { useTui } from './context.js';
@@ -58,11 +58,17 @@ export function Photo({ media, maxColumns, maxRows }: { media: PostMediaView; ma
   }
   const box = media.width && media.height ? fitImage(media.width, media.height, columns, rows) : { columns, rows };
   const shown = image ?? renderPlaceholder(media.thumbhash, media.dominantColor, { ...box, support });
+  // Ink keeps only colour escapes inside <Text>: kitty's and iTerm2's image sequences would be
+  // stripped. So lay out blank text of the image's size and swap each line for the drawn one in a
+  // <Transform>, whose output Ink writes as it is (test/images/ink-layout.test.ts).
+  const blank = shown.lines.map(() => ' '.repeat(shown.columns)).join('\n');
   return (
     <Box flexDirection="column" width={Math.max(shown.columns, 1)} height={shown.rows + (failed ? 1 : 0)}>
-      {shown.lines.map((line, index) => (
-        <Text key={index}>{line}</Text>
-      ))}
+      <Box width={Math.max(shown.columns, 1)} height={shown.rows}>
+        <Transform transform={(_line: string, index: number) => shown.lines[index] ?? ''}>
+          <Text>{blank}</Text>
+        </Transform>
+      </Box>
       {failed ? <Text color="red">photo failed to load</Text> : null}
     </Box>
   );

@@ -20,6 +20,27 @@ describe('browse: home feed and post', () => {
     expect(await app.until((f) => f.includes('▀') || f.includes('▄'))).toBeTruthy();
   });
 
+  it('draws photos with the kitty protocol when the terminal has it (not stripped by the layout)', async () => {
+    const ada = await world.user('kittyfan');
+    const bob = await world.user('kittypost');
+    await ada.client.graph.follow({ username: bob.username });
+    await world.post(bob, 'Seen in kitty', 9);
+
+    const app = world.mount(ada, { support: { protocol: 'kitty', color: 'truecolor' } });
+    await app.until('Seen in kitty');
+    // Kitty's graphics command: ESC _ G a=T,f=100 (transmit and show a PNG).
+    const deadline = Date.now() + 10_000;
+    while (!app.raw().includes('\u001b_Ga=T,f=100') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(app.raw()).toContain('\u001b_Ga=T,f=100');
+    // Opening the post changes the screen: the pictures of the feed are deleted first.
+    expect(app.written()).not.toContain('\u001b_Ga=d,d=A');
+    await app.press('enter');
+    await app.until((f) => f.includes('Post') && f.includes('Seen in kitty'));
+    expect(app.written()).toContain('\u001b_Ga=d,d=A');
+  });
+
   it('moves with j/k, opens a post with its comments and replies, and goes back with esc', async () => {
     const ada = await world.user('nav');
     const bob = await world.user('poster');

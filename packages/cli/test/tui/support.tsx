@@ -90,6 +90,10 @@ export function tuiWorld() {
       const frame = () => stripVTControlCharacters(app.lastFrame() ?? '');
       return {
         frame,
+        /** The last frame as written, escape sequences and all. */
+        raw: () => app.lastFrame() ?? '',
+        /** Everything written to the terminal so far, frame by frame. */
+        written: () => app.frames.join(''),
         /** Presses keys, by keymap name (`down`, `enter`, `esc`) or as typed text. */
         async press(...keys: string[]) {
           for (const key of keys) {
