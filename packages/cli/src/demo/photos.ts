@@ -1,4 +1,6 @@
 import sharp from 'sharp';
+// A small seeded PRNG, so that the demo world looks the same every time.
+import { mulberry32 } from '@aperture/loadgen/random';
 
 /** Two colours per palette: the demo's photos are gradients with a few soft shapes, no text. */
 const PALETTES: [RGB, RGB][] = [
@@ -79,16 +81,4 @@ export function demoPhoto(seed: number): Promise<Buffer> {
 
 function mix(a: number, b: number, t: number): number {
   return Math.round(a + (b - a) * t);
-}
-
-/** A small seeded PRNG, so that the demo world looks the same every time. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

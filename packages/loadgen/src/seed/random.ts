@@ -1,4 +1,4 @@
-/** Deterministic PRNG (mulberry32, as scripts/bench/lib/feed-seed.js) so a seed number reproduces a dataset. */
+/** Deterministic PRNG (mulberry32) so a seed number reproduces a dataset (also the demo's world). */
 export type Random = () => number;
 
 export function mulberry32(seed: number): Random {
