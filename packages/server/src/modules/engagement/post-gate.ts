@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { Database, PostRow, UserRow } from '../../db/schema.js';
+import type { Database, PostRow } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
 import { PostAccess } from '../visibility/post-access.js';
 
@@ -62,15 +62,4 @@ export async function isBlockedEitherWay(db: Kysely<Database>, a: string, b: str
     )
     .executeTakeFirst();
   return row !== undefined;
-}
-
-/** Users by id, in one query. */
-export async function loadUsers(db: Kysely<Database>, userIds: string[]): Promise<Map<string, UserRow>> {
-  if (userIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', 'in', [...new Set(userIds)])
-    .execute();
-  return new Map(rows.map((row) => [row.id, row]));
 }

@@ -30,12 +30,11 @@ export async function presentNotifications(
   const postIds = unique(rows.map((r) => r.post_id));
   const commentIds = unique(rows.map((r) => r.comment_id));
   const actorIds = unique(rows.map((r) => r.actor_id));
-  const [posts, comments, actors, thumbs] = await Promise.all([
+  const [posts, comments, thumbs] = await Promise.all([
     postIds.length ? db.selectFrom('posts').selectAll().where('id', 'in', postIds).execute() : [],
     commentIds.length
       ? db.selectFrom('comments').select('id').where('id', 'in', commentIds).where('deleted_at', 'is', null).execute()
       : [],
-    db.selectFrom('users').selectAll().where('id', 'in', actorIds).execute(),
     postIds.length
       ? db
           .selectFrom('post_media')
@@ -49,11 +48,11 @@ export async function presentNotifications(
   ]);
   const postById = new Map(posts.map((p) => [p.id, p]));
   const liveComments = new Set(comments.map((c) => c.id));
-  const actorById = new Map(actors.map((a) => [a.id, a]));
+  // The access check loads the actors' rows with the authors': the actors are presented from them.
   const access = await PostAccess.load(db, viewerId, [...actorIds, ...posts.map((p) => p.author_id)]);
 
   return rows.flatMap((row): NotificationView[] => {
-    const actor = actorById.get(row.actor_id);
+    const actor = access.author(row.actor_id);
     if (!actor || access.isBlocked(row.actor_id)) return [];
     if (row.comment_id !== null && !liveComments.has(row.comment_id)) return [];
     let post: NotificationView['post'] = null;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, PostRow } from '../../db/schema.js';
+import { loadUsers } from '../accounts/load-users.js';
 import { presentPublicUser, type AvatarUrls } from '../accounts/presenters.js';
 import { presentMedia } from '../media/presenters.js';
 import type { MediaUrlSigner } from '../media/urls.js';
@@ -31,8 +32,8 @@ export async function hydratePosts(
   const authorIds = [...new Set(posts.map((p) => p.author_id))];
   // The access check loaded the authors' rows already; load only any it was not asked about.
   const missing = authorIds.filter((id) => access.author(id) === undefined);
-  const [loaded, media, reactionByPost] = await Promise.all([
-    missing.length > 0 ? db.selectFrom('users').selectAll().where('id', 'in', missing).execute() : [],
+  const [loadedById, media, reactionByPost] = await Promise.all([
+    loadUsers(db, missing),
     db
       .selectFrom('post_media')
       .innerJoin('media', 'media.id', 'post_media.media_id')
@@ -43,7 +44,6 @@ export async function hydratePosts(
       .execute(),
     viewerReactions(db, viewerId, postIds),
   ]);
-  const loadedById = new Map(loaded.map((a) => [a.id, a]));
 
   return posts.flatMap((post) => {
     const author = access.author(post.author_id) ?? loadedById.get(post.author_id);

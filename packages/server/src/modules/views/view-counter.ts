@@ -1,15 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { DialectCapabilities } from '../../db/capabilities.js';
 import type { Database } from '../../db/schema.js';
-
-export interface ViewCounterLog {
-  error(obj: object, msg: string): void;
-}
+import { SerialFlush, type FlushLog } from '../../lib/serial-flush.js';
 
 export interface ViewCounterOptions {
   db: Kysely<Database>;
   caps: DialectCapabilities;
-  log: ViewCounterLog;
+  log: FlushLog;
   /** How often pending views are written (default 5 s). */
   flushIntervalMs?: number;
 }
@@ -22,22 +19,24 @@ export interface ViewCounterOptions {
  */
 export class ViewCounter {
   private pending = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private started = false;
   private readonly db: Kysely<Database>;
   private readonly caps: DialectCapabilities;
-  private readonly log: ViewCounterLog;
-  readonly flushIntervalMs: number;
+  private readonly flusher: SerialFlush;
 
   constructor(options: ViewCounterOptions) {
     this.db = options.db;
     this.caps = options.caps;
-    this.log = options.log;
-    this.flushIntervalMs = options.flushIntervalMs ?? 5_000;
+    this.flusher = new SerialFlush(() => this.writePending(), {
+      delayMs: options.flushIntervalMs ?? 5_000,
+      log: options.log,
+      what: 'view counter',
+    });
   }
 
   add(postId: string, count = 1): void {
     this.pending.set(postId, (this.pending.get(postId) ?? 0) + count);
+    if (this.started) this.flusher.schedule();
   }
 
   /** Views of this post counted here and not yet written. */
@@ -45,26 +44,21 @@ export class ViewCounter {
     return this.pending.get(postId) ?? 0;
   }
 
-  /** Flush every interval until `stop()`. */
+  /** Write pending views at most an interval after they were counted, until `stop()`. */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.flush().catch((err: unknown) => this.log.error({ err }, 'view counter flush failed'));
-    }, this.flushIntervalMs).unref();
+    this.started = true;
+    if (this.pending.size > 0) this.flusher.schedule();
   }
 
-  /** Stop the timer and write what is pending. */
+  /** Stop writing by timer and write what is pending. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.started = false;
     await this.flush();
   }
 
   /** Write every pending count now. Flushes run one after another, never overlapping. */
-  async flush(): Promise<void> {
-    const run = this.flushing.then(() => this.writePending());
-    this.flushing = run.catch(() => undefined);
-    await run;
+  flush(): Promise<void> {
+    return this.flusher.flush();
   }
 
   private async writePending(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, PostRow, UserRow } from '../../db/schema.js';
+import { loadUsers } from '../accounts/load-users.js';
 import { mayViewPost, type PostFacts, type RelationFacts } from './post-policy.js';
 
 type PostLike = Pick<PostRow, 'id' | 'author_id' | 'visibility' | 'deleted_at' | 'hidden_at'>;
@@ -22,7 +23,7 @@ export class PostAccess {
   static async load(db: Kysely<Database>, viewerId: string | null, authorIds: Iterable<string>): Promise<PostAccess> {
     const authors = [...new Set(authorIds)];
     if (authors.length === 0) return new PostAccess(viewerId, new Map(), new Set(), new Set());
-    const authorRows = await db.selectFrom('users').selectAll().where('id', 'in', authors).execute();
+    const authorRows = await loadUsers(db, authors);
     let followed: string[] = [];
     let blocked: string[] = [];
     if (viewerId !== null) {
@@ -46,7 +47,7 @@ export class PostAccess {
         .execute();
       blocked = blocks.map((b) => (b.blocker_id === viewerId ? b.blocked_id : b.blocker_id));
     }
-    return new PostAccess(viewerId, new Map(authorRows.map((r) => [r.id, r])), new Set(followed), new Set(blocked));
+    return new PostAccess(viewerId, authorRows, new Set(followed), new Set(blocked));
   }
 
   facts(post: PostLike): PostFacts {
@@ -63,7 +64,7 @@ export class PostAccess {
     return { followsAuthor: this.followed.has(authorId), blocked: this.blocked.has(authorId) };
   }
 
-  /** The row of an author this was loaded for (undefined for others and deleted accounts). */
+  /** The row of a user this was loaded for (the authors, or any user the caller named). */
   author(userId: string): UserRow | undefined {
     return this.authors.get(userId);
   }
