@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '@aperture/sdk';
-import { createCliHome, requireBuild, type CliHome } from './support/cli.js';
+import { createCliHome, registerArgs, requireBuild, type CliHome } from './support/cli.js';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 
 const PASSWORD = 'correct horse battery staple';
@@ -33,19 +33,7 @@ function uniqueName(): string {
 }
 
 async function register(username: string) {
-  return home.run(
-    [
-      'register',
-      '--username',
-      username,
-      '--email',
-      `${username}@example.com`,
-      '--password-stdin',
-      '--server',
-      server.url,
-    ],
-    { input: `${PASSWORD}\n` },
-  );
+  return home.run(registerArgs(username, server.url), { input: `${PASSWORD}\n` });
 }
 
 interface StoredConfig {
@@ -121,19 +109,7 @@ describe('aperture account commands', () => {
 
   it('exits 1 and names the field when the server rejects the input', async () => {
     const username = uniqueName();
-    const result = await home.run(
-      [
-        'register',
-        '--username',
-        username,
-        '--email',
-        `${username}@example.com`,
-        '--password-stdin',
-        '--server',
-        server.url,
-      ],
-      { input: 'short' },
-    );
+    const result = await home.run(registerArgs(username, server.url), { input: 'short' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/password/i);
     expect(result.stderr).toContain('VALIDATION_FAILED');
@@ -155,10 +131,10 @@ describe('aperture account commands', () => {
 
   it('takes the server from APERTURE_SERVER', async () => {
     const username = uniqueName();
-    const result = await home.run(
-      ['register', '--username', username, '--email', `${username}@example.com`, '--password-stdin'],
-      { input: PASSWORD, env: { APERTURE_SERVER: `${server.url}/` } },
-    );
+    const result = await home.run(registerArgs(username), {
+      input: PASSWORD,
+      env: { APERTURE_SERVER: `${server.url}/` },
+    });
     expect(result.code).toBe(0);
     const stored = await storedConfig();
     expect(stored.currentProfile).toBe('default');

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 import { ConfigStore, configuredImages, configPath } from '../src/config-store.js';
-import { createCliHome, requireBuild, type CliHome } from './support/cli.js';
+import { createCliHome, registerArgs, requireBuild, type CliHome } from './support/cli.js';
 
 let server: EphemeralServer;
 let h: CliHome;
@@ -53,10 +53,7 @@ describe('aperture config', { timeout: 120_000 }, () => {
     expect((await h.run(['config', 'set', 'server', `${server.url}/`])).code).toBe(0);
     expect(await get('server')).toBe(`${server.url}\n`);
     const username = `cfg_${process.pid}`;
-    const registered = await h.run(
-      ['register', '--username', username, '--email', `${username}@example.com`, '--password-stdin'],
-      { input: 'correct horse battery staple' },
-    );
+    const registered = await h.run(registerArgs(username), { input: 'correct horse battery staple' });
     expect(registered.code, registered.stderr).toBe(0);
 
     const token = (

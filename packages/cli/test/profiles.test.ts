@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@aperture/sdk';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
-import { createCliHome, requireBuild, type CliHome } from './support/cli.js';
+import { createCliHome, registerArgs, requireBuild, type CliHome } from './support/cli.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -50,20 +50,9 @@ async function whoami(h: CliHome, args: string[] = [], env: NodeJS.ProcessEnv = 
 }
 
 async function register(h: CliHome, server: string, username: string, profile?: string) {
-  const result = await h.run(
-    [
-      'register',
-      '--username',
-      username,
-      '--email',
-      `${username}@example.com`,
-      '--password-stdin',
-      '--server',
-      server,
-      ...(profile ? ['--profile', profile] : []),
-    ],
-    { input: PASSWORD },
-  );
+  const result = await h.run(registerArgs(username, server, profile ? ['--profile', profile] : []), {
+    input: PASSWORD,
+  });
   expect(result.code, result.stderr).toBe(0);
   return result;
 }

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MediaView } from '@aperture/sdk';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
-import { BIN, createCliHome, requireBuild, type CliHome } from './support/cli.js';
+import { BIN, createCliHome, registerArgs, requireBuild, type CliHome } from './support/cli.js';
 
 let server: EphemeralServer;
 let home: CliHome;
@@ -22,19 +22,7 @@ beforeEach(async () => {
   home = await createCliHome();
   counter += 1;
   const username = `up_${process.pid}_${counter}`;
-  const registered = await home.run(
-    [
-      'register',
-      '--username',
-      username,
-      '--email',
-      `${username}@example.com`,
-      '--password-stdin',
-      '--server',
-      server.url,
-    ],
-    { input: 'correct horse battery staple' },
-  );
+  const registered = await home.run(registerArgs(username, server.url), { input: 'correct horse battery staple' });
   expect(registered.code).toBe(0);
 });
 afterEach(async () => {

@@ -76,3 +76,20 @@ export function runOnTerminal(args: string[], env: NodeJS.ProcessEnv): Promise<s
     child.stdin.end();
   });
 }
+
+/**
+ * The arguments of `aperture register` for `username` (email derived from it, password read from
+ * stdin), on `server` when given, plus any `extra` flags.
+ */
+export function registerArgs(username: string, server?: string, extra: string[] = []): string[] {
+  return [
+    'register',
+    '--username',
+    username,
+    '--email',
+    `${username}@example.com`,
+    '--password-stdin',
+    ...(server === undefined ? [] : ['--server', server]),
+    ...extra,
+  ];
+}

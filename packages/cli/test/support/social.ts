@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
-import { createCliHome, requireBuild, type CliHome, type CliResult } from './cli.js';
+import { createCliHome, registerArgs, requireBuild, type CliHome, type CliResult } from './cli.js';
 
 export interface Person {
   home: CliHome;
@@ -21,10 +21,7 @@ export async function person(server: string, prefix: string): Promise<Person> {
   counter += 1;
   const username = `${prefix}_${process.pid}_${counter}`;
   const home = await createCliHome();
-  const registered = await home.run(
-    ['register', '--username', username, '--email', `${username}@example.com`, '--password-stdin', '--server', server],
-    { input: 'correct horse battery staple' },
-  );
+  const registered = await home.run(registerArgs(username, server), { input: 'correct horse battery staple' });
   expect(registered.code, registered.stderr).toBe(0);
   return {
     home,
