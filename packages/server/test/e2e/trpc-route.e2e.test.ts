@@ -76,6 +76,7 @@ describe('the /trpc route: lean queries against the stock adapter', () => {
     ['invalid input', () => `feed.home?${input({ limit: 500 })}`, () => bo.token],
     ['unparseable input', () => 'feed.home?input=%7Bnope', () => bo.token],
     ['an unknown procedure', () => 'feed.nothing', () => bo.token],
+    ['a path naming an Object member', () => 'constructor', () => bo.token],
     [
       'a batch with one failing call',
       () => `accounts.me,posts.get?batch=1&${input({ 1: { id: '1' } })}`,
