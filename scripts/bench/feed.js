@@ -3,15 +3,17 @@
 // the same file (the floor). Requests are scheduled at a fixed rate and timed from their intended
 // start, so a stall shows up as latency instead of silently lowering the load (coordinated
 // omission). Then the fan-out lag of the most-followed account's new post.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import { createServer, loadConfig } from '@aperture/server';
 import { seedDataset, seededToken } from '@aperture/loadgen';
 import { measureFanoutLag } from './lib/fanout-lag.js';
 import { floorRoute } from './lib/feed-floor.js';
-import { drive, fetchOk, flag, median, saturate } from './lib/open-model.js';
+import { drive, fetchOk, flag, median, saturate, wordFlag } from './lib/open-model.js';
 
 const PAGE = 20;
 const ROUNDS = 3; // per side, alternating floor, aperture, floor, …: the median is a real middle
@@ -62,15 +64,35 @@ async function capacityRound(thread, request, users) {
   return { rps, busyUs: (1000 * busyMs) / done };
 }
 
+const PHASES = ['open', 'capacity', 'fanout'];
+
+/** How many users a dataset seeded earlier holds, or undefined when there is none to reuse. */
+function seededUsers(file) {
+  if (!existsSync(file)) return undefined;
+  const db = new Database(file, { readonly: true });
+  try {
+    return Number(db.prepare('SELECT count(*) FROM users').pluck().get());
+  } finally {
+    db.close();
+  }
+}
+
 export async function run(flags) {
-  const users = flag(flags, 'users', 20_000);
+  let users = flag(flags, 'users', 20_000);
   const postsPerUser = flag(flags, 'posts-per-user', 10);
   const seedValue = flag(flags, 'seed', 1);
   const rate = flag(flags, 'rate', 200);
   const seconds = flag(flags, 'seconds', 10);
   const followsMin = flag(flags, 'follows-min', 50);
   const followsMax = flag(flags, 'follows-max', 200);
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'aperture-bench-feed-'));
+  // --data DIR keeps the dataset (seeding the full size takes ~20 min) and reuses it next time;
+  // the fan-out phase adds one post to it.
+  const keep = wordFlag(flags, 'data', undefined);
+  const phases = wordFlag(flags, 'phases', PHASES.join(',')).split(',');
+  const unknown = phases.filter((p) => !PHASES.includes(p));
+  if (unknown.length > 0) throw new Error(`--phases: unknown ${unknown.join(', ')} (known: ${PHASES.join(', ')})`);
+  const dataDir = keep ? path.resolve(keep) : await mkdtemp(path.join(tmpdir(), 'aperture-bench-feed-'));
+  if (keep) await mkdir(dataDir, { recursive: true });
   const file = path.join(dataDir, 'aperture.db');
   const env = {
     APERTURE_DATA_DIR: dataDir,
@@ -82,16 +104,22 @@ export async function run(flags) {
   try {
     // The same dataset `aperture loadgen seed` builds (power-law follows, celebrities unpushed,
     // timelines capped at 800), so these numbers can be reproduced against any deployment.
-    const summary = await seedDataset({
-      databaseUrl: `sqlite:${file}`,
-      users,
-      postsPerUser,
-      followDistribution: 'powerlaw',
-      followsMin,
-      followsMax,
-      seed: seedValue,
-    });
-    console.log(`seeded in ${summary.seconds.toFixed(1)} s:`, summary);
+    const reused = seededUsers(file);
+    if (reused === undefined) {
+      const summary = await seedDataset({
+        databaseUrl: `sqlite:${file}`,
+        users,
+        postsPerUser,
+        followDistribution: 'powerlaw',
+        followsMin,
+        followsMax,
+        seed: seedValue,
+      });
+      console.log(`seeded in ${summary.seconds.toFixed(1)} s:`, summary);
+    } else {
+      users = reused; // its tokens come from --seed, which must be the one it was seeded with
+      console.log(`reusing the dataset in ${dataDir}: ${users} users`);
+    }
     const tokens = Array.from({ length: users + 1 }, (_, id) => seededToken(seedValue, id));
 
     const thread = serverThread(env);
@@ -107,7 +135,7 @@ export async function run(flags) {
       };
       await checkSamePages(sides, users);
       for (const name of ['floor', 'aperture']) await drive(sides[name], Math.min(rate, 200), 2, users); // warm-up
-      for (let round = 0; round < ROUNDS; round++) {
+      for (let round = 0; phases.includes('open') && round < ROUNDS; round++) {
         for (const name of ['floor', 'aperture']) {
           const r = await drive(sides[name], rate, seconds, users);
           results[name].push(r);
@@ -116,26 +144,32 @@ export async function run(flags) {
           );
         }
       }
-      for (let round = 0; round < ROUNDS; round++) {
+      for (let round = 0; phases.includes('capacity') && round < ROUNDS; round++) {
         for (const name of ['floor', 'aperture']) capacity[name].push(await capacityRound(thread, sides[name], users));
       }
       // Fan-out needs the background work: a worker-role server in a thread of its own (as a
       // separate `APERTURE_ROLE=worker` process would be) on the same file, with no celebrity
       // cut-off so that the most-followed account is pushed. Uploads and reads go to the API.
-      const workerThread = serverThread({ ...env, APERTURE_ROLE: 'worker', APERTURE_CELEBRITY_FOLLOWERS: '100000000' });
-      try {
-        await workerThread.call('start-worker');
-        const activeSince = new Date(Date.now() - 30 * 86_400_000).toISOString();
-        fanout = await measureFanoutLag({ url: mediaUrl, readUrl: url, file, tokens, activeSince });
-      } finally {
-        await workerThread.stop();
+      if (phases.includes('fanout')) {
+        const workerThread = serverThread({
+          ...env,
+          APERTURE_ROLE: 'worker',
+          APERTURE_CELEBRITY_FOLLOWERS: '100000000',
+        });
+        try {
+          await workerThread.call('start-worker');
+          const activeSince = new Date(Date.now() - 30 * 86_400_000).toISOString();
+          fanout = await measureFanoutLag({ url: mediaUrl, readUrl: url, file, tokens, activeSince });
+        } finally {
+          await workerThread.stop();
+        }
       }
     } finally {
       await thread.stop();
     }
     report({ rate, seconds, results, capacity, fanout });
   } finally {
-    await rm(dataDir, { recursive: true, force: true });
+    if (!keep) await rm(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -147,35 +181,39 @@ function report({ rate, seconds, results, capacity, fanout }) {
     late: results[name].reduce((s, r) => s + r.late, 0),
     errors: results[name].reduce((s, r) => s + r.errors, 0),
   });
-  const a = summary('aperture');
-  const f = summary('floor');
-  const fixed = (n, d = 2, w = 8) => n.toFixed(d).padStart(w);
-  console.log(`open model at ${rate} req/s for ${seconds} s, ${ROUNDS} alternating rounds each, medians`);
-  console.log(`                       req/s    p50 ms   p99 ms  late  errors`);
-  for (const [label, s] of [
-    ['floor (raw sqlite)  ', f],
-    ['aperture feed.home  ', a],
-  ]) {
+  if (results.aperture.length > 0) {
+    const a = summary('aperture');
+    const f = summary('floor');
+    const fixed = (n, d = 2, w = 8) => n.toFixed(d).padStart(w);
+    console.log(`open model at ${rate} req/s for ${seconds} s, ${ROUNDS} alternating rounds each, medians`);
+    console.log(`                       req/s    p50 ms   p99 ms  late  errors`);
+    for (const [label, s] of [
+      ['floor (raw sqlite)  ', f],
+      ['aperture feed.home  ', a],
+    ]) {
+      console.log(
+        `${label} ${fixed(s.rps, 0, 7)} ${fixed(s.p50)} ${fixed(s.p99)} ${String(s.late).padStart(5)} ${String(s.errors).padStart(7)}`,
+      );
+    }
     console.log(
-      `${label} ${fixed(s.rps, 0, 7)} ${fixed(s.p50)} ${fixed(s.p99)} ${String(s.late).padStart(5)} ${String(s.errors).padStart(7)}`,
+      `ratio aperture/floor: throughput ${(a.rps / f.rps).toFixed(2)}x, p50 ${(a.p50 / f.p50).toFixed(2)}x, p99 ${(a.p99 / f.p99).toFixed(2)}x`,
     );
+    if (rate >= 2000) {
+      console.log(`target p99 < 25 ms at ${rate} req/s: ${a.p99 < 25 ? 'met' : `MISSED (${a.p99.toFixed(1)} ms)`}`);
+    }
   }
-  console.log(
-    `ratio aperture/floor: throughput ${(a.rps / f.rps).toFixed(2)}x, p50 ${(a.p50 / f.p50).toFixed(2)}x, p99 ${(a.p99 / f.p99).toFixed(2)}x`,
-  );
-  const maxA = median(capacity.aperture.map((c) => c.rps));
-  const maxF = median(capacity.floor.map((c) => c.rps));
-  const costA = median(capacity.aperture.map((c) => c.busyUs));
-  const costF = median(capacity.floor.map((c) => c.busyUs));
-  console.log(
-    `max throughput (closed loop, 32 in flight): floor ${maxF.toFixed(0)} req/s, aperture ${maxA.toFixed(0)} req/s = ${((100 * maxA) / maxF).toFixed(0)}% of floor`,
-  );
-  console.log(
-    `server thread busy per request: floor ${costF.toFixed(0)} µs, aperture ${costA.toFixed(0)} µs = floor at ${((100 * costF) / costA).toFixed(0)}% of aperture's cost`,
-  );
-  console.log(`target throughput >= 60% of floor: ${maxA >= 0.6 * maxF ? 'met' : 'MISSED'}`);
-  if (rate >= 2000) {
-    console.log(`target p99 < 25 ms at ${rate} req/s: ${a.p99 < 25 ? 'met' : `MISSED (${a.p99.toFixed(1)} ms)`}`);
+  if (capacity.aperture.length > 0) {
+    const maxA = median(capacity.aperture.map((c) => c.rps));
+    const maxF = median(capacity.floor.map((c) => c.rps));
+    const costA = median(capacity.aperture.map((c) => c.busyUs));
+    const costF = median(capacity.floor.map((c) => c.busyUs));
+    console.log(
+      `max throughput (closed loop, 32 in flight): floor ${maxF.toFixed(0)} req/s, aperture ${maxA.toFixed(0)} req/s = ${((100 * maxA) / maxF).toFixed(0)}% of floor`,
+    );
+    console.log(
+      `server thread busy per request: floor ${costF.toFixed(0)} µs, aperture ${costA.toFixed(0)} µs = floor at ${((100 * costF) / costA).toFixed(0)}% of aperture's cost`,
+    );
+    console.log(`target throughput >= 60% of floor: ${maxA >= 0.6 * maxF ? 'met' : 'MISSED'}`);
   }
   if (fanout) {
     console.log(

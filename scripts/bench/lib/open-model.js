@@ -3,12 +3,20 @@
 
 export function flag(flags, name, fallback) {
   // `--name=value` or `--name value`.
-  const at = flags.findIndex((f) => f === `--${name}` || f.startsWith(`--${name}=`));
-  if (at === -1) return fallback;
-  const raw = flags[at] === `--${name}` ? flags[at + 1] : flags[at].slice(name.length + 3);
+  const raw = wordFlag(flags, name, undefined);
+  if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n)) throw new Error(`--${name} needs a number`);
   return n;
+}
+
+/** A flag whose value is a word, not a number: `--name=value` or `--name value`. */
+export function wordFlag(flags, name, fallback) {
+  const at = flags.findIndex((f) => f === `--${name}` || f.startsWith(`--${name}=`));
+  if (at === -1) return fallback;
+  const raw = flags[at] === `--${name}` ? flags[at + 1] : flags[at].slice(name.length + 3);
+  if (!raw || raw.startsWith('--')) throw new Error(`--${name} needs a value`);
+  return raw;
 }
 
 /** One open-model round: request i is due at t0 + i/rate; latency counts from when it was due. */

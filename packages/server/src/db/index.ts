@@ -9,3 +9,5 @@ export type { MigrationFactory } from './migrations/index.js';
 export { DatabaseConnectError, redactDatabaseUrl } from './postgres.js';
 export { UnsafeIntegerError } from './result-plugin.js';
 export type * from './schema.js';
+export { MAX_ID, preparedQuery } from './prepared-query.js';
+export type { ParamRefs, PreparedQuery } from './prepared-query.js';

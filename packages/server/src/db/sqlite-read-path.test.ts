@@ -70,13 +70,13 @@ describe('withStatementCache', () => {
 describe('the home feed read path on SQLite', () => {
   it('pulls unpushed posts through the partial index posts_unpushed_idx', async () => {
     // Capture the SQL the skeleton really runs, then ask SQLite how it would run each posts query.
-    const statements: string[] = [];
+    const statements: { sql: string; parameters: readonly unknown[] }[] = [];
     const raw = new BetterSqlite3(file);
     raw.defaultSafeIntegers(true);
     const kysely = new Kysely<Database>({
       dialect: new SqliteDialect({ database: withStatementCache(raw) }),
       log: (event) => {
-        statements.push(event.query.sql);
+        statements.push({ sql: event.query.sql, parameters: event.query.parameters });
       },
     });
     const fresh = new Date().toISOString();
@@ -100,11 +100,11 @@ describe('the home feed read path on SQLite', () => {
       .execute();
     statements.length = 0;
     await homeSkeleton(kysely, { now: () => new Date() }, DEFAULT_FEED_SETTINGS, '1', undefined, 21);
-    const unpushed = statements.filter((s) => s.includes('"pushed" = 0'));
+    const unpushed = statements.filter((s) => s.sql.includes('"pushed" = 0'));
     expect(unpushed).toHaveLength(1);
     const plan = raw
-      .prepare(`explain query plan ${unpushed[0]!}`)
-      .all('1', 'active', 21)
+      .prepare(`explain query plan ${unpushed[0]!.sql}`)
+      .all(...unpushed[0]!.parameters)
       .map((row) => (row as { detail: string }).detail)
       .join('\n');
     expect(plan).toContain('posts_unpushed_idx');

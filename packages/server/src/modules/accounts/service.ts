@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect.js';
+import { preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
 import type { UserRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
@@ -24,6 +25,14 @@ export interface AccountsServiceDeps {
 
 /** How often a session's last-used time is noted: at most once a minute, not on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
+
+/** Every authenticated request runs this: compiled once. */
+const sessionByTokenHash = preparedQuery((db, p: ParamRefs<{ tokenHash: string }>) =>
+  db
+    .selectFrom('sessions')
+    .select(['id', 'user_id', 'last_used_at', 'expires_at', 'revoked_at'])
+    .where('token_hash', '=', p.value('tokenHash')),
+);
 
 export class AccountsService {
   private readonly throttle: LoginThrottle;
@@ -91,11 +100,7 @@ export class AccountsService {
     if (!looksLikeSessionToken(token)) return null;
     const { db, clock } = this.deps;
     const now = clock.now();
-    const session = await db.kysely
-      .selectFrom('sessions')
-      .select(['id', 'user_id', 'last_used_at', 'expires_at', 'revoked_at'])
-      .where('token_hash', '=', hashToken(token))
-      .executeTakeFirst();
+    const session = await sessionByTokenHash.executeTakeFirst(db.kysely, { tokenHash: hashToken(token) });
     if (!session || session.revoked_at !== null || session.expires_at <= now.toISOString()) return null;
     if (now.getTime() - Date.parse(session.last_used_at) > TOUCH_INTERVAL_MS) {
       this.deps.activity.note(session.id, session.user_id, now.toISOString());

@@ -1,6 +1,15 @@
 import type { Kysely } from 'kysely';
+import { preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
 import type { Database } from '../../db/schema.js';
 import type { Reaction } from './reactions.js';
+
+const reactionsQuery = preparedQuery((db, p: ParamRefs<{ viewerId: string; postIds: string[] }>) =>
+  db
+    .selectFrom('likes')
+    .select(['post_id', 'reaction'])
+    .where('user_id', '=', p.id('viewerId'))
+    .where('post_id', 'in', p.ids('postIds')),
+);
 
 /**
  * The viewer's reaction to each of `postIds` they liked, in one query: hydration of every post
@@ -12,11 +21,6 @@ export async function viewerReactions(
   postIds: readonly string[],
 ): Promise<Map<string, Reaction>> {
   if (viewerId === null || postIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('likes')
-    .select(['post_id', 'reaction'])
-    .where('user_id', '=', viewerId)
-    .where('post_id', 'in', [...new Set(postIds)])
-    .execute();
+  const rows = await reactionsQuery.execute(db, { viewerId, postIds: [...new Set(postIds)] });
   return new Map(rows.map((row) => [row.post_id, row.reaction as Reaction]));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/connect.js';
+import { preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
 import type { PostRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
@@ -35,6 +36,10 @@ interface RuledPosts {
   rows: PostRow[];
   access: PostAccess;
 }
+
+const postsByIds = preparedQuery((db, p: ParamRefs<{ ids: string[] }>) =>
+  db.selectFrom('posts').selectAll().where('id', 'in', p.ids('ids')),
+);
 
 /** Candidates considered by the ranked feed: the newest this many of the skeleton. */
 const RANKED_WINDOW = 300;
@@ -147,13 +152,7 @@ export class FeedService {
     const { db } = this.deps;
     const ids = candidates.map((c) => c.id);
     if (ids.length === 0) return { rows: [], access: await PostAccess.load(db.kysely, viewer?.userId ?? null, []) };
-    const [rows, muted] = await Promise.all([
-      db.kysely.selectFrom('posts').selectAll().where('id', 'in', ids).execute(),
-      viewer
-        ? db.kysely.selectFrom('mutes').select('muted_id').where('muter_id', '=', viewer.userId).execute()
-        : Promise.resolve([]),
-    ]);
-    const mutedIds = new Set(muted.map((m) => m.muted_id));
+    const rows = await postsByIds.execute(db.kysely, { ids });
     const access = await PostAccess.load(
       db.kysely,
       viewer?.userId ?? null,
@@ -162,7 +161,7 @@ export class FeedService {
     const byId = new Map(rows.map((r) => [r.id, r]));
     const kept = ids.flatMap((id) => {
       const row = byId.get(id);
-      return row && access.canView(row) && !mutedIds.has(row.author_id) ? [row] : [];
+      return row && access.canView(row) && !access.isMuted(row.author_id) ? [row] : [];
     });
     return { rows: kept, access };
   }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { MAX_ID, preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import type { FeedSettings } from './settings.js';
@@ -31,65 +32,91 @@ export async function homeSkeleton(
   before: string | undefined,
   want: number,
 ): Promise<HomeSkeletonResult> {
-  const viewer = await db
-    .selectFrom('users')
-    .select('timeline_rebuilt_at')
-    .where('id', '=', viewerId)
-    .executeTakeFirst();
+  const viewer = await rebuiltAtQuery.executeTakeFirst(db, { viewerId });
   const freshSince = new Date(clock.now().getTime() - settings.activeDays * 86_400_000).toISOString();
   const stale = !viewer?.timeline_rebuilt_at || viewer.timeline_rebuilt_at < freshSince;
-  // The followed accounts stay in SQL (a subquery) rather than travelling to JS and back as a list
-  // of hundreds of parameters: one statement shape, and no per-id binding.
-  const followed = db
-    .selectFrom('follows')
-    .select('follows.followee_id')
-    .where('follows.follower_id', '=', viewerId)
-    .where('follows.state', '=', 'active');
+  const below = before ?? MAX_ID;
+  const page = { viewerId, below, limit: want };
 
-  const postsBy = (authors: 'own' | 'followed', below: string | undefined, unpushedOnly = false) =>
-    db
-      .selectFrom('posts')
-      .select(['id', 'author_id'])
-      .$if(authors === 'own', (qb) => qb.where('author_id', '=', viewerId))
-      .$if(authors === 'followed', (qb) => qb.where('author_id', 'in', followed))
-      .where('deleted_at', 'is', null)
-      // A literal, not a parameter: that is what lets the planner use posts_unpushed_idx.
-      .$if(unpushedOnly, (qb) => qb.where('pushed', '=', sql.lit(0)))
-      .$if(below !== undefined, (qb) => qb.where('id', '<', below!))
-      .orderBy('id', 'desc')
-      .limit(want)
-      .execute();
-
-  const sources: Promise<Candidate[]>[] = [postsBy('own', before)];
+  const sources: Promise<Candidate[]>[] = [ownPostsQuery.execute(db, page)];
   if (stale) {
-    sources.push(postsBy('followed', before));
+    sources.push(followedPostsQuery.execute(db, page));
   } else {
-    sources.push(postsBy('followed', before, true));
-    const timeline = await db
-      .selectFrom('timeline')
-      .select(['post_id as id', 'author_id'])
-      .where('user_id', '=', viewerId)
-      .$if(before !== undefined, (qb) => qb.where('post_id', '<', before!))
-      .orderBy('post_id', 'desc')
-      .limit(want)
-      .execute();
+    sources.push(unpushedPostsQuery.execute(db, page));
+    const timeline = await timelineQuery.execute(db, page);
     sources.push(Promise.resolve(timeline));
     // The timeline ran out below `before`. Above its oldest row it holds every pushed post; below
     // it rows were trimmed (the cap) or never written: pull there rather than end the feed.
     if (timeline.length < want) {
-      const oldest = await db
-        .selectFrom('timeline')
-        .select((eb) => eb.fn.min('post_id').as('id'))
-        .where('user_id', '=', viewerId)
-        .executeTakeFirst();
-      const floor = oldest?.id ?? undefined;
-      const below =
-        floor === undefined ? before : before === undefined || BigInt(floor) < BigInt(before) ? floor : before;
-      sources.push(postsBy('followed', below));
+      const oldest = (await oldestTimelineQuery.executeTakeFirst(db, { viewerId }))?.id ?? null;
+      const pullBelow = oldest !== null && BigInt(oldest) < BigInt(below) ? oldest : below;
+      sources.push(followedPostsQuery.execute(db, { ...page, below: pullBelow }));
     }
   }
   return { candidates: mergeNewestFirst(await Promise.all(sources), want), stale };
 }
+
+// The feed's hot statements, compiled once (db/prepared-query.ts). Each pages below an id: the
+// first page passes MAX_ID.
+type PageParams = ParamRefs<{ viewerId: string; below: string; limit: number }>;
+
+const rebuiltAtQuery = preparedQuery((db, p: ParamRefs<{ viewerId: string }>) =>
+  db.selectFrom('users').select('timeline_rebuilt_at').where('id', '=', p.id('viewerId')),
+);
+
+const ownPostsQuery = preparedQuery((db, p: PageParams) =>
+  db
+    .selectFrom('posts')
+    .select(['id', 'author_id'])
+    .where('author_id', '=', p.id('viewerId'))
+    .where('deleted_at', 'is', null)
+    .where('id', '<', p.id('below'))
+    .orderBy('id', 'desc')
+    .limit(p.value('limit')),
+);
+
+/**
+ * Posts of the accounts the viewer follows. The followed accounts stay in SQL (a subquery) rather
+ * than travelling to JS and back as a list of hundreds of ids.
+ */
+function followedPosts(db: Kysely<Database>, p: PageParams) {
+  return db
+    .selectFrom('posts')
+    .select(['id', 'author_id'])
+    .where('author_id', 'in', (eb) =>
+      eb
+        .selectFrom('follows')
+        .select('follows.followee_id')
+        .where('follows.follower_id', '=', p.id('viewerId'))
+        .where('follows.state', '=', 'active'),
+    )
+    .where('deleted_at', 'is', null)
+    .where('id', '<', p.id('below'))
+    .orderBy('id', 'desc')
+    .limit(p.value('limit'));
+}
+
+const followedPostsQuery = preparedQuery(followedPosts);
+
+/** Only those fan-out has not pushed. A literal, not a parameter: that lets the planner use posts_unpushed_idx. */
+const unpushedPostsQuery = preparedQuery((db, p: PageParams) => followedPosts(db, p).where('pushed', '=', sql.lit(0)));
+
+const timelineQuery = preparedQuery((db, p: PageParams) =>
+  db
+    .selectFrom('timeline')
+    .select(['post_id as id', 'author_id'])
+    .where('user_id', '=', p.id('viewerId'))
+    .where('post_id', '<', p.id('below'))
+    .orderBy('post_id', 'desc')
+    .limit(p.value('limit')),
+);
+
+const oldestTimelineQuery = preparedQuery((db, p: ParamRefs<{ viewerId: string }>) =>
+  db
+    .selectFrom('timeline')
+    .select((eb) => eb.fn.min('post_id').as('id'))
+    .where('user_id', '=', p.id('viewerId')),
+);
 
 /** Merge id-descending lists into one, without duplicates, keeping the first `limit`. */
 export function mergeNewestFirst(lists: Candidate[][], limit: number): Candidate[] {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
 import type { Database, PostRow } from '../../db/schema.js';
 import { loadUsers } from '../accounts/load-users.js';
 import { presentPublicUser, type AvatarUrls } from '../accounts/presenters.js';
@@ -8,6 +9,16 @@ import type { PostAccess } from '../visibility/post-access.js';
 import { isPubliclyVisible } from '../visibility/post-policy.js';
 import type { PostView } from './types.js';
 import { viewerReactions } from '../engagement/viewer-reactions.js';
+
+const mediaOfPosts = preparedQuery((db, p: ParamRefs<{ postIds: string[] }>) =>
+  db
+    .selectFrom('post_media')
+    .innerJoin('media', 'media.id', 'post_media.media_id')
+    .selectAll('media')
+    .select(['post_media.post_id', 'post_media.position'])
+    .where('post_media.post_id', 'in', p.ids('postIds'))
+    .orderBy('post_media.position', 'asc'),
+);
 
 export interface HydrateDeps {
   db: Kysely<Database>;
@@ -34,14 +45,7 @@ export async function hydratePosts(
   const missing = authorIds.filter((id) => access.author(id) === undefined);
   const [loadedById, media, reactionByPost] = await Promise.all([
     loadUsers(db, missing),
-    db
-      .selectFrom('post_media')
-      .innerJoin('media', 'media.id', 'post_media.media_id')
-      .selectAll('media')
-      .select(['post_media.post_id', 'post_media.position'])
-      .where('post_media.post_id', 'in', postIds)
-      .orderBy('post_media.position', 'asc')
-      .execute(),
+    mediaOfPosts.execute(db, { postIds }),
     viewerReactions(db, viewerId, postIds),
   ]);
 
