@@ -60,10 +60,16 @@ function columnName(node: OperationNode): string | undefined {
   return undefined;
 }
 
+/** The largest id: `id < MAX_ID` puts no upper bound on a query that pages below an id. */
+export const MAX_ID = MAX_INT64.toString();
+
+/** Is this string exactly an id as SQLite stores it (so binding it as an integer is lossless)? */
+export function isCanonicalId(value: unknown): value is string {
+  return typeof value === 'string' && CANONICAL_ID.test(value) && BigInt(value) <= MAX_INT64;
+}
+
 function toId(value: unknown): unknown {
-  if (typeof value !== 'string' || !CANONICAL_ID.test(value)) return value;
-  const id = BigInt(value);
-  return id <= MAX_INT64 ? id : value;
+  return isCanonicalId(value) ? BigInt(value) : value;
 }
 
 /** The same operand with id strings as BigInts; the very same node when nothing changed. */

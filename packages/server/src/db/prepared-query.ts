@@ -1,14 +1,10 @@
 import { PostgresAdapter, sql } from 'kysely';
 import type { Compilable, CompiledQuery, DialectAdapter, Expression, Kysely } from 'kysely';
 
+import { isCanonicalId } from './id-params-plugin.js';
 import type { Database } from './schema.js';
 
-/** A decimal that is exactly an SQLite INTEGER: no sign, no leading zeros, at most 2^63 − 1. */
-const CANONICAL_ID = /^(0|[1-9][0-9]{0,18})$/;
-const MAX_INT64 = 9_223_372_036_854_775_807n;
-
-/** The largest id: `id < MAX_ID` is "no upper bound" for queries that page below an id. */
-export const MAX_ID = MAX_INT64.toString();
+export { MAX_ID } from './id-params-plugin.js';
 
 type Dialect = 'sqlite' | 'postgres';
 type ParamKind = 'value' | 'id' | 'ids';
@@ -30,10 +26,6 @@ class ParamRef {
     if (this.kind === 'id' && dialect === 'sqlite' && isCanonicalId(value)) return BigInt(value);
     return value;
   }
-}
-
-function isCanonicalId(value: unknown): value is string {
-  return typeof value === 'string' && CANONICAL_ID.test(value) && BigInt(value) <= MAX_INT64;
 }
 
 type IdListKeys<P> = { [K in keyof P]: P[K] extends readonly string[] ? K : never }[keyof P] & string;
