@@ -96,7 +96,7 @@ export function createServices(deps: ServiceDeps): Services {
   const avatarUrlsOf = (mediaId: string) => avatarUrls(reader, mediaId);
   const textIndex = createTextIndex(db.caps);
   const tagCounter = new TagCounter(db.kysely, log);
-  const sessionActivity = new SessionActivity(db.kysely, log);
+  const sessionActivity = new SessionActivity(db, log);
   const viewCounter = new ViewCounter({ db: db.kysely, caps: db.caps, log, flushIntervalMs: deps.viewFlushMs });
   const services: Omit<Services, 'dispatcher'> = {
     accounts: new AccountsService({

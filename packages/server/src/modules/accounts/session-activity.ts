@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { sql } from 'kysely';
+import type { Db } from '../../db/connect.js';
 import { SerialFlush, type FlushLog } from '../../lib/serial-flush.js';
 
 /**
@@ -7,14 +7,16 @@ import { SerialFlush, type FlushLog } from '../../lib/serial-flush.js';
  * memory and one transaction a moment later writes every noted session and user. Writing it in
  * the request made a plain read (a feed page) wait for a durable commit (two, with fsync) whenever
  * a session was due for a touch. A crash loses at most one interval of these times; nothing a
- * user was told had been saved.
+ * user was told had been saved. A flush is two statements whatever the number of sessions (each
+ * reads the batch from one JSON parameter): on SQLite the transaction holds the one connection, and
+ * an update per session kept feed reads waiting for hundreds of statements every flush.
  */
 export class SessionActivity {
   private pending = new Map<string, { userId: string; at: string }>();
   private readonly flusher: SerialFlush;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Db,
     log: FlushLog,
     delayMs = 2_000,
   ) {
@@ -40,18 +42,28 @@ export class SessionActivity {
       if ((users.get(userId) ?? '') < at) users.set(userId, at);
     }
     try {
-      await this.db.transaction().execute(async (trx) => {
-        for (const [sessionId, { at }] of batch) {
-          await trx.updateTable('sessions').set({ last_used_at: at }).where('id', '=', sessionId).execute();
-        }
-        for (const [userId, at] of users) {
+      // [[id, at], …]: ids written as JSON numbers, which both databases read as exact 64-bit integers.
+      const json = (entries: Iterable<[string, string]>) =>
+        `[${Array.from(entries, ([id, at]) => `[${id},${JSON.stringify(at)}]`).join(',')}]`;
+      const sessions = json(Array.from(batch, ([sessionId, { at }]) => [sessionId, at]));
+      const byUser = json(users);
+      await this.db.kysely.transaction().execute(async (trx) => {
+        if (this.db.caps.dialect === 'sqlite') {
+          await sql`update sessions set last_used_at = j.value ->> 1
+            from json_each(${sessions}) as j where sessions.id = j.value ->> 0`.execute(trx);
           // Never move it back: a later sign-in may have written a newer time meanwhile.
-          await trx
-            .updateTable('users')
-            .set({ last_active_at: at })
-            .where('id', '=', userId)
-            .where('last_active_at', '<', at)
-            .execute();
+          await sql`update users set last_active_at = j.value ->> 1
+            from json_each(${byUser}) as j
+            where users.id = j.value ->> 0 and users.last_active_at < j.value ->> 1`.execute(trx);
+        } else {
+          await sql`update sessions set last_used_at = v.at
+            from (select (e ->> 0)::bigint as id, (e ->> 1)::timestamptz as at
+                  from jsonb_array_elements(${sessions}::jsonb) as e) as v
+            where sessions.id = v.id`.execute(trx);
+          await sql`update users set last_active_at = v.at
+            from (select (e ->> 0)::bigint as id, (e ->> 1)::timestamptz as at
+                  from jsonb_array_elements(${byUser}::jsonb) as e) as v
+            where users.id = v.id and users.last_active_at < v.at`.execute(trx);
         }
       });
     } catch (err) {
