@@ -22,6 +22,14 @@ const userBelow = preparedQuery((db, p: ParamRefs<{ below: string; name: string;
     .limit(p.value('limit')),
 );
 
+const usersJoinedToIds = preparedQuery((db, p: ParamRefs<{ ids: string[] }>) =>
+  db
+    .selectFrom(p.idTable('ids', 'wanted'))
+    .innerJoin('users', 'users.id', 'wanted.value')
+    .select(['users.id', 'users.username'])
+    .orderBy('users.id'),
+);
+
 describe.each(DIALECTS)('preparedQuery on $name', (dialect) => {
   let t: TestDatabase;
   let db: Db;
@@ -62,6 +70,14 @@ describe.each(DIALECTS)('preparedQuery on $name', (dialect) => {
     expect(await below({ below: MAX_ID, name: 'nobody', limit: 10 })).toEqual([ABOVE_2_53, '2', '1']);
     expect(await below({ below: ABOVE_2_53, name: 'bob', limit: 10 })).toEqual(['1']);
     expect(await below({ below: MAX_ID, name: 'cy', limit: 1 })).toEqual(['2']);
+  });
+
+  it('joins a list of ids as a table', async () => {
+    expect(await usersJoinedToIds.execute(db.kysely, { ids: [ABOVE_2_53, '1', '404'] })).toEqual([
+      { id: '1', username: 'ann' },
+      { id: ABOVE_2_53, username: 'cy' },
+    ]);
+    expect(await usersJoinedToIds.execute(db.kysely, { ids: [] })).toEqual([]);
   });
 
   it('names no row with an id that is not a canonical decimal', async () => {

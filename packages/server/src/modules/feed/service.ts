@@ -151,13 +151,9 @@ export class FeedService {
   async applyRules(viewer: Viewer | null, candidates: Pick<Candidate, 'id'>[]): Promise<RuledPosts> {
     const { db } = this.deps;
     const ids = candidates.map((c) => c.id);
-    if (ids.length === 0) return { rows: [], access: await PostAccess.load(db.kysely, viewer?.userId ?? null, []) };
+    if (ids.length === 0) return { rows: [], access: await PostAccess.forPosts(db.kysely, viewer?.userId ?? null, []) };
     const rows = await postsByIds.execute(db.kysely, { ids });
-    const access = await PostAccess.load(
-      db.kysely,
-      viewer?.userId ?? null,
-      rows.map((r) => r.author_id),
-    );
+    const access = await PostAccess.forPosts(db.kysely, viewer?.userId ?? null, rows);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const kept = ids.flatMap((id) => {
       const row = byId.get(id);
