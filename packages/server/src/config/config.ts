@@ -66,6 +66,7 @@ const envSchema = z.object({
   APERTURE_CELEBRITY_FOLLOWERS: z.coerce.number().int().min(1).default(DEFAULT_FEED_SETTINGS.celebrityFollowers),
   APERTURE_ACTIVE_DAYS: z.coerce.number().int().min(1).max(365).default(DEFAULT_FEED_SETTINGS.activeDays),
   APERTURE_TIMELINE_CAP: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_FEED_SETTINGS.timelineCap),
+  APERTURE_TIMELINE_TRIM_EVERY: z.coerce.number().int().min(1).max(1000).default(DEFAULT_FEED_SETTINGS.trimEvery),
   APERTURE_VIEW_FLUSH_SECONDS: z.coerce.number().positive().max(3600).default(5),
   AWS_REGION: z.string().optional(),
 });
@@ -181,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       celebrityFollowers: e.APERTURE_CELEBRITY_FOLLOWERS,
       activeDays: e.APERTURE_ACTIVE_DAYS,
       timelineCap: e.APERTURE_TIMELINE_CAP,
+      trimEvery: e.APERTURE_TIMELINE_TRIM_EVERY,
     },
     viewFlushMs: Math.round(e.APERTURE_VIEW_FLUSH_SECONDS * 1000),
   };

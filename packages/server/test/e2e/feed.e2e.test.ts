@@ -14,7 +14,11 @@ describe.each(DIALECTS)('home feed on $name', (dialect) => {
   let n = 0;
 
   beforeAll(async () => {
-    t = await startTestServer({ dialect, env: { APERTURE_CELEBRITY_FOLLOWERS: '3', APERTURE_TIMELINE_CAP: '3' } });
+    t = await startTestServer({
+      dialect,
+      // Trimmed on every push, so the cap is exact here (feed-trim.e2e.test.ts covers the default).
+      env: { APERTURE_CELEBRITY_FOLLOWERS: '3', APERTURE_TIMELINE_CAP: '3', APERTURE_TIMELINE_TRIM_EVERY: '1' },
+    });
   });
   afterAll(async () => {
     await t?.stop();

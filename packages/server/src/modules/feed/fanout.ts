@@ -2,7 +2,7 @@ import type { Db } from '../../db/connect.js';
 import type { Clock } from '../../clock.js';
 import type { HandlerMap, StoredEvent } from '../../events/types.js';
 import type { FeedSettings } from './settings.js';
-import { TimelineStore } from './timeline-store.js';
+import { TimelineStore, trimDue } from './timeline-store.js';
 
 /**
  * Hybrid fan-out (seed 002 "hybrid approach", seed 003 §6): a new post is pushed into the
@@ -69,7 +69,8 @@ export class FanoutHandlers {
       const userIds = batch.map((b) => b.follower_id);
       await db.kysely.transaction().execute(async (trx) => {
         await this.timelines.push(trx, userIds, { id: post.id, authorId: post.author_id });
-        await this.timelines.trim(trx, userIds, settings.timelineCap);
+        const due = userIds.filter((userId) => trimDue(userId, post.id, settings.trimEvery));
+        await this.timelines.trim(trx, due, settings.timelineCap);
       });
       after = userIds.at(-1)!;
       if (batch.length < settings.fanoutBatch) break;

@@ -1,6 +1,23 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
+/**
+ * Whether pushing `postId` trims `userId`'s timeline, when timelines are trimmed on one push in
+ * `every`: a hash of the pair, so a replayed event makes the same choice and each timeline is
+ * trimmed about every `every` pushes, not all of them on the same post.
+ */
+export function trimDue(userId: string, postId: string, every: number): boolean {
+  if (every <= 1) return true;
+  // FNV-1a over the two ids.
+  let hash = 0x811c9dc5;
+  const key = `${userId}:${postId}`;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % every === 0;
+}
+
 /** Writes to the materialised timelines. Every operation is idempotent (events replay). */
 export class TimelineStore {
   constructor(private readonly db: Kysely<Database>) {}
