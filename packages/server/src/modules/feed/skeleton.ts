@@ -20,8 +20,9 @@ export interface HomeSkeletonResult {
 /**
  * Skeleton of the home feed — post ids only, newest first, below `before`: the viewer's
  * materialised timeline + posts of followed accounts that fan-out has not pushed (celebrities'
- * posts never are; others not yet — so a new post is visible at once) + the viewer's own posts. Where the timeline cannot be trusted it pulls from the followed accounts instead:
- * below its oldest row (rows past the cap are trimmed: no cliff) and for a viewer back from a long
+ * posts never are; others not yet — so a new post is visible at once) + the viewer's own posts.
+ * Where the timeline cannot be trusted it pulls from the followed accounts instead: below its
+ * oldest row (rows past the cap are trimmed: no cliff) and for a viewer back from a long
  * inactivity (no pushes reached them).
  */
 export async function homeSkeleton(

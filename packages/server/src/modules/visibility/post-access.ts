@@ -8,8 +8,9 @@ import { mayViewPost, type PostFacts, type RelationFacts } from './post-policy.j
 type PostLike = Pick<PostRow, 'id' | 'author_id' | 'visibility' | 'deleted_at' | 'hidden_at'>;
 
 /**
- * The viewer's relations to some users, in one statement: whom of them the viewer follows
- * (actively), blocks, is blocked by, and mutes. One indexed probe per user and kind.
+ * The viewer's relations to some users, in one statement: which of `followIds` the viewer follows
+ * (actively), and which of `userIds` the viewer blocks, is blocked by, or mutes. One indexed probe
+ * per user and kind.
  */
 const relationsQuery = preparedQuery(
   (db, p: ParamRefs<{ viewerId: string; userIds: string[]; followIds: string[] }>) => {
@@ -46,8 +47,6 @@ const relationsQuery = preparedQuery(
   },
 );
 
-type PostForAccess = PostLike & Pick<PostRow, 'visibility'>;
-
 /**
  * Loads, in two queries whatever the number of posts, the facts `mayViewPost` needs for one viewer
  * and many posts (the authors' rows for their privacy; the viewer's active follows and blocks
@@ -78,7 +77,7 @@ export class PostAccess {
   }
 
   /** Enough to answer `canView` for these posts: follows only of authors whose posts need them. */
-  static async forPosts(db: Kysely<Database>, viewerId: string | null, posts: PostForAccess[]): Promise<PostAccess> {
+  static async forPosts(db: Kysely<Database>, viewerId: string | null, posts: PostLike[]): Promise<PostAccess> {
     const authors = [...new Set(posts.map((p) => p.author_id))];
     const rows = await loadUsers(db, authors);
     const needFollows = new Set(
