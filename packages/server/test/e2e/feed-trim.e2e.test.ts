@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { insertReadyMedia } from '../support/media.js';
+import { readHomeFeed, timelineRows } from '../support/feed.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 import { signUp, type SignedUp } from '../support/users.js';
 
@@ -33,32 +34,14 @@ describe.each(DIALECTS)('timeline trimming on $name', (dialect) => {
       await t.server.services.dispatcher.drain();
     }
     const newestFirst = [...posts].reverse();
-    const rows = (
-      await t.server.db.kysely
-        .selectFrom('timeline')
-        .select('post_id')
-        .where('user_id', '=', reader.id)
-        .orderBy('post_id', 'desc')
-        .execute()
-    ).map((r) => r.post_id);
+    const rows = await timelineRows(t.server.db.kysely, reader.id);
     // A newest-first prefix of the posts, at least the cap long; trimmed at least once in 60
     // pushes (the odds of no trim at one in four are (3/4)^57, about 1 in 13 million).
     expect(rows).toEqual(newestFirst.slice(0, rows.length));
     expect(rows.length).toBeGreaterThanOrEqual(3);
     expect(rows.length).toBeLessThan(60);
 
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    for (let i = 0; i < 40; i++) {
-      const page = await callTrpc<{ items: { id: string }[]; nextCursor: string | null }>(t.url, 'feed.home', {
-        type: 'query',
-        token: reader.token,
-        input: { limit: 7, ...(cursor ? { cursor } : {}) },
-      });
-      seen.push(...page.body.result!.data.items.map((p) => p.id));
-      cursor = page.body.result!.data.nextCursor ?? undefined;
-      if (!cursor) break;
-    }
+    const seen = await readHomeFeed(t.url, reader.token, { limit: 7 });
     expect(seen).toEqual(newestFirst);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { insertReadyMedia } from '../support/media.js';
+import { readHomeFeed, timelineRows } from '../support/feed.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 import { signUp, type SignedUp } from '../support/users.js';
 
@@ -39,31 +40,9 @@ describe.each(DIALECTS)('home feed on $name', (dialect) => {
     });
     return made.body.result!.data.id;
   };
-  const timeline = async (u: SignedUp) =>
-    (
-      await t.server.db.kysely
-        .selectFrom('timeline')
-        .select('post_id')
-        .where('user_id', '=', u.id)
-        .orderBy('post_id', 'desc')
-        .execute()
-    ).map((r) => r.post_id);
-  async function readAll(u: SignedUp, order: 'latest' | 'ranked' = 'latest', limit = 2): Promise<string[]> {
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    for (let i = 0; i < 50; i++) {
-      const page = await callTrpc<Page>(t.url, 'feed.home', {
-        type: 'query',
-        token: u.token,
-        input: { limit, order, ...(cursor ? { cursor } : {}) },
-      });
-      expect(page.status).toBe(200);
-      ids.push(...page.body.result!.data.items.map((p) => p.id));
-      cursor = page.body.result!.data.nextCursor ?? undefined;
-      if (!cursor) return ids;
-    }
-    throw new Error('feed never ended');
-  }
+  const timeline = (u: SignedUp) => timelineRows(t.server.db.kysely, u.id);
+  const readAll = (u: SignedUp, order: 'latest' | 'ranked' = 'latest', limit = 2) =>
+    readHomeFeed(t.url, u.token, { order, limit, maxPages: 50 });
 
   it('pushes to active followers only, caps timelines, and pages past the cap without a cliff', async () => {
     const author = await user();

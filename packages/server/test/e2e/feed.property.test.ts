@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { insertReadyMedia } from '../support/media.js';
+import { readHomeFeed } from '../support/feed.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 import { signUp, type SignedUp } from '../support/users.js';
 
@@ -149,22 +150,7 @@ describe.each(DIALECTS)('home feed property on $name', (dialect) => {
               )
               .map((p) => p.id)
               .sort((x, y) => (BigInt(y) > BigInt(x) ? 1 : -1));
-            const seen: string[] = [];
-            let cursor: string | undefined;
-            for (let page = 0; page < 60; page++) {
-              const response = await callTrpc<{ items: { id: string }[]; nextCursor: string | null }>(
-                t.url,
-                'feed.home',
-                {
-                  type: 'query',
-                  token: viewer.token,
-                  input: { limit: 1, ...(cursor ? { cursor } : {}) },
-                },
-              );
-              seen.push(...response.body.result!.data.items.map((i) => i.id));
-              cursor = response.body.result!.data.nextCursor ?? undefined;
-              if (!cursor) break;
-            }
+            const seen = await readHomeFeed(t.url, viewer.token, { limit: 1 });
             expect(new Set(seen).size, `duplicates in ${v}'s feed`).toBe(seen.length);
             expect(seen, `feed of ${v} after ${JSON.stringify({ privacy, initial, ops })}`).toEqual(expected);
           }
