@@ -32,7 +32,10 @@ export function floorRoute(file, { publicUrl, page: PAGE }) {
       `SELECT post_id, reaction FROM likes WHERE user_id = ? AND post_id IN (SELECT value FROM json_each(?))`,
     ),
     posts: db.prepare(`SELECT * FROM posts WHERE id IN (SELECT value FROM json_each(?))`),
-    authors: db.prepare(`SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))`),
+    authors: db.prepare(
+      `SELECT id, username, display_name, bio, is_private, avatar_media_id, created_at FROM users
+        WHERE id IN (SELECT value FROM json_each(?))`,
+    ),
     media: db.prepare(
       `SELECT media.*, post_media.post_id, post_media.position FROM post_media
         JOIN media ON media.id = post_media.media_id

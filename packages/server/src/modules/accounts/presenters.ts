@@ -1,10 +1,11 @@
 import type { SessionRow, UserRow } from '../../db/schema.js';
 import type { PrivateUser, PublicUser, SessionInfo } from './types.js';
+import type { PublicUserRow } from './load-users.js';
 
 /** Builds the public avatar URLs of a media id. */
 export type AvatarUrls = (mediaId: string) => { webp: string; jpg: string };
 
-export function presentPublicUser(row: UserRow, avatarUrls: AvatarUrls): PublicUser {
+export function presentPublicUser(row: PublicUserRow, avatarUrls: AvatarUrls): PublicUser {
   return {
     id: row.id,
     username: row.username,

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
-import type { Database, PostRow, UserRow } from '../../db/schema.js';
-import { loadUsers } from '../accounts/load-users.js';
+import type { Database, PostRow } from '../../db/schema.js';
+import { loadUsers, type PublicUserRow } from '../accounts/load-users.js';
 import { mayViewPost, type PostFacts, type RelationFacts } from './post-policy.js';
 
 type PostLike = Pick<PostRow, 'id' | 'author_id' | 'visibility' | 'deleted_at' | 'hidden_at'>;
@@ -62,7 +62,7 @@ const relationsQuery = preparedQuery(
 export class PostAccess {
   private constructor(
     private readonly viewerId: string | null,
-    private readonly authors: ReadonlyMap<string, UserRow>,
+    private readonly authors: ReadonlyMap<string, PublicUserRow>,
     private readonly followed: Set<string>,
     private readonly blocked: Set<string>,
     private readonly muted: Set<string>,
@@ -90,7 +90,7 @@ export class PostAccess {
     db: Kysely<Database>,
     viewerId: string | null,
     authors: string[],
-    authorRows: Map<string, UserRow>,
+    authorRows: Map<string, PublicUserRow>,
     followsKnown: 'all' | ReadonlySet<string>,
   ): Promise<PostAccess> {
     const followed = new Set<string>();
@@ -126,7 +126,7 @@ export class PostAccess {
   }
 
   /** The row of a user this was loaded for (the authors, or any user the caller named). */
-  author(userId: string): UserRow | undefined {
+  author(userId: string): PublicUserRow | undefined {
     return this.authors.get(userId);
   }
 
