@@ -42,10 +42,11 @@ export async function migrateToLatest(
     ...(db.schema === undefined ? {} : { migrationTableSchema: db.schema }),
   });
   let { error, results = [] } = await migrator.migrateToLatest();
-  // Kysely checks for its bookkeeping tables by listing every table of the database; a schema that
-  // another tenant (or a parallel test) drops during that scan fails it with "schema … does not
-  // exist" although nothing is wrong with ours. Nothing was applied then: try again.
-  for (let attempt = 1; attempt < 4 && isOtherSchemaVanished(error, db.schema); attempt++) {
+  // Kysely checks for its bookkeeping tables by listing every table of the database (and each
+  // column's sequence); a schema, table or column that another tenant (or a parallel test) drops or
+  // rolls back during that scan fails it although nothing is wrong with ours. No migration ran
+  // then: try again.
+  for (let attempt = 1; attempt < 4 && isCatalogScanRace(error, results, db.schema); attempt++) {
     ({ error, results = [] } = await migrator.migrateToLatest());
   }
   if (error !== undefined) {
@@ -54,8 +55,20 @@ export async function migrateToLatest(
   return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }
 
-function isOtherSchemaVanished(error: unknown, ours: string | undefined): boolean {
+/**
+ * Did the run fail while Kysely scanned the catalog, because something outside our schema changed
+ * under it? Only when no migration ran: a migration's own failure is never retried.
+ */
+export function isCatalogScanRace(
+  error: unknown,
+  results: readonly { status: string }[],
+  ours: string | undefined,
+): boolean {
+  if (results.some((r) => r.status === 'Error')) return false;
   const e = error as { code?: unknown; message?: unknown } | undefined;
-  if (e?.code !== '3F000' || typeof e.message !== 'string') return false;
-  return ours === undefined || !e.message.includes(`"${ours}"`);
+  if (typeof e?.message !== 'string') return false;
+  // invalid_schema_name: "schema … does not exist" — unless it is ours that is missing.
+  if (e.code === '3F000') return ours === undefined || !e.message.includes(`"${ours}"`);
+  // undefined_table, undefined_column: a table or column listed a moment before is gone.
+  return e.code === '42P01' || e.code === '42703';
 }
