@@ -68,6 +68,11 @@ export function isCanonicalId(value: unknown): value is string {
   return typeof value === 'string' && CANONICAL_ID.test(value) && BigInt(value) <= MAX_INT64;
 }
 
+/** Ids as the one JSON array parameter `json_each` reads; only canonical ids (others name no row). */
+export function jsonIdList(ids: readonly unknown[]): string {
+  return `[${ids.filter(isCanonicalId).join(',')}]`;
+}
+
 function toId(value: unknown): unknown {
   return isCanonicalId(value) ? BigInt(value) : value;
 }
@@ -92,9 +97,8 @@ function convertOperand(node: OperationNode): OperationNode {
 /** `(select value from json_each('[1,2,3]'))` for a list of ids, if every value is one. */
 function asJsonList(node: OperationNode): OperationNode | undefined {
   if (!PrimitiveValueListNode.is(node) || node.values.length === 0) return undefined;
-  const ids = node.values.map(toId);
-  if (!ids.every((id) => typeof id === 'bigint')) return undefined;
-  return sql`(select value from json_each(${`[${ids.join(',')}]`}))`.toOperationNode();
+  if (!node.values.every(isCanonicalId)) return undefined;
+  return sql`(select value from json_each(${jsonIdList(node.values)}))`.toOperationNode();
 }
 
 class IdParamsTransformer extends OperationNodeTransformer {

@@ -1,7 +1,7 @@
 import { PostgresAdapter, sql } from 'kysely';
 import type { AliasedRawBuilder, Compilable, CompiledQuery, DialectAdapter, Expression, Kysely } from 'kysely';
 
-import { isCanonicalId } from './id-params-plugin.js';
+import { isCanonicalId, jsonIdList } from './id-params-plugin.js';
 import type { Database } from './schema.js';
 
 export { MAX_ID } from './id-params-plugin.js';
@@ -20,7 +20,7 @@ class ParamRef {
     if (this.kind === 'ids') {
       if (!Array.isArray(value)) throw new TypeError(`prepared query parameter "${this.name}" must be a list of ids`);
       // SQLite reads the list with json_each; ids that are not canonical decimals name no row.
-      if (dialect === 'sqlite') return `[${(value as unknown[]).filter(isCanonicalId).join(',')}]`;
+      if (dialect === 'sqlite') return jsonIdList(value as unknown[]);
       return (value as unknown[]).filter(isCanonicalId);
     }
     if (this.kind === 'id' && dialect === 'sqlite' && isCanonicalId(value)) return BigInt(value);
