@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCanonicalId } from '../../db/id-params-plugin.js';
 import { AppError } from '../../errors/app-error.js';
 
 /** A page of a list: `nextCursor` is null on the last page. */
@@ -29,7 +30,9 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = /^v1:(\d{1,20})$/.exec(text);
-  if (!match) throw new AppError('VALIDATION_FAILED', 'That cursor is not valid here.');
+  // Only an id as the server writes it: a forged `v1:007` or one past 2^63 − 1 is refused here,
+  // not compared loosely (SQLite) or rejected by Postgres as out of range (a 500).
+  if (!match || !isCanonicalId(match[1])) throw new AppError('VALIDATION_FAILED', 'That cursor is not valid here.');
   return match[1];
 }
 
