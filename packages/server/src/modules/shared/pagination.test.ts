@@ -26,6 +26,7 @@ describe('cursors', () => {
         } catch (e) {
           return e;
         }
+        return undefined;
       })();
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('VALIDATION_FAILED');
