@@ -10,6 +10,8 @@ import { MediaServing } from './modules/media/serving.js';
 import type { MediaSettings } from './modules/media/settings.js';
 import { MediaSweeper } from './modules/media/sweeper.js';
 import { UploadService } from './modules/media/upload-service.js';
+import { WidthRenderer } from './modules/media/width-renderer.js';
+import { WorkLimiter } from './lib/work-limiter.js';
 import { EventDispatcher } from './events/dispatcher.js';
 import { FanoutHandlers } from './modules/feed/fanout.js';
 import { FeedService } from './modules/feed/service.js';
@@ -57,6 +59,8 @@ export interface Services {
   mediaProcessor: MediaProcessor;
   mediaSweeper: MediaSweeper;
   mediaServing: MediaServing;
+  /** The one limiter for image decoding in this process: processing and `?w=` renders share it. */
+  imageWork: WorkLimiter;
   posts: PostsService;
   graph: GraphService;
   postCleanup: PostCleanup;
@@ -91,7 +95,10 @@ export function createServices(deps: ServiceDeps): Services {
   // handlers use the services.
   const dispatcherRef: { current?: EventDispatcher } = {};
   const onEvent = (): void => dispatcherRef.current?.kick();
-  const mediaProcessor = new MediaProcessor({ db, blobs, ids, clock, settings, log, onEvent });
+  // One budget of CPU and memory for sharp: uploads being processed and on-demand widths take
+  // their turns from the same slots, so neither can multiply the other's peak.
+  const imageWork = new WorkLimiter({ concurrency: settings.concurrency, maxQueued: settings.renderQueue });
+  const mediaProcessor = new MediaProcessor({ db, blobs, ids, clock, settings, log, onEvent, imageWork });
   const postCleanup = new PostCleanup({ db, clock, log });
   const avatarUrlsOf = (mediaId: string) => avatarUrls(reader, mediaId);
   const textIndex = createTextIndex(db.caps);
@@ -113,7 +120,8 @@ export function createServices(deps: ServiceDeps): Services {
     uploads: new UploadService({ db, blobs, ids, clock, settings, reader, onMediaQueued: () => mediaProcessor.kick() }),
     mediaProcessor,
     mediaSweeper: new MediaSweeper({ db, blobs, clock, settings, log }),
-    mediaServing: new MediaServing({ db, blobs, clock, settings, reader }),
+    mediaServing: new MediaServing({ db, reader, widths: new WidthRenderer({ db, blobs, settings, imageWork }) }),
+    imageWork,
     posts: new PostsService({
       db,
       ids,

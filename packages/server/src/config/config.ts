@@ -62,6 +62,7 @@ const envSchema = z.object({
   APERTURE_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(25),
   APERTURE_MAX_IMAGE_MEGAPIXELS: z.coerce.number().positive().max(500).default(50),
   APERTURE_MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  APERTURE_MEDIA_RENDER_QUEUE: z.coerce.number().int().min(0).max(1000).default(DEFAULT_MEDIA_SETTINGS.renderQueue),
   APERTURE_UNATTACHED_MEDIA_HOURS: z.coerce.number().positive().default(24),
   APERTURE_CELEBRITY_FOLLOWERS: z.coerce.number().int().min(1).default(DEFAULT_FEED_SETTINGS.celebrityFollowers),
   APERTURE_ACTIVE_DAYS: z.coerce.number().int().min(1).max(365).default(DEFAULT_FEED_SETTINGS.activeDays),
@@ -175,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: Math.floor(e.APERTURE_MAX_UPLOAD_MB * 1024 * 1024),
       maxPixels: Math.floor(e.APERTURE_MAX_IMAGE_MEGAPIXELS * 1_000_000),
       concurrency: e.APERTURE_MEDIA_CONCURRENCY,
+      renderQueue: e.APERTURE_MEDIA_RENDER_QUEUE,
       unattachedMediaHours: e.APERTURE_UNATTACHED_MEDIA_HOURS,
     },
     feedSettings: {

@@ -8,6 +8,8 @@ export interface DerivativeInfo {
   height: number;
   size: number;
   etag: string;
+  /** On-demand widths only: the file it was scaled from (`original`, `w1080.webp`). */
+  from?: string;
 }
 
 export type DerivativeMap = Record<string, DerivativeInfo>;

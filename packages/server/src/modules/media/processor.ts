@@ -12,6 +12,7 @@ import { ImageRejectedError, processImage } from './pipeline/index.js';
 import type { DerivativeMap } from './presenters.js';
 import type { MediaSettings } from './settings.js';
 import { WakeableSleep } from '../../lib/wakeable-sleep.js';
+import type { WorkLimiter } from '../../lib/work-limiter.js';
 
 /** A worker owns a claimed item this long; if it dies, the lease lapses and another retries. */
 const LEASE_MS = 5 * 60_000;
@@ -32,6 +33,8 @@ export interface MediaProcessorDeps {
   log: ProcessorLog;
   /** Called after a committed write appended outbox events, so they are delivered soon. */
   onEvent: () => void;
+  /** Shared with on-demand width renders: decoding an upload waits for a slot like they do. */
+  imageWork: WorkLimiter;
 }
 
 /** Queued uploads, and ready media an operator asked to rebuild (which keep serving meanwhile). */
@@ -130,11 +133,13 @@ export class MediaProcessor {
     const { db, blobs, ids, clock, settings, log } = this.deps;
     try {
       const original = await buffer((await blobs.get(row.original_key)).body);
-      const image = await processImage(original, {
-        keepLocation: row.keep_location === 1,
-        maxPixels: settings.maxPixels,
-        maxBytes: settings.maxBytes,
-      });
+      const image = await this.deps.imageWork.run(() =>
+        processImage(original, {
+          keepLocation: row.keep_location === 1,
+          maxPixels: settings.maxPixels,
+          maxBytes: settings.maxBytes,
+        }),
+      );
       const derivatives: DerivativeMap = {};
       await Promise.all(
         image.derivatives.map(async (d) => {

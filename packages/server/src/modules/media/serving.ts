@@ -1,17 +1,18 @@
 import type { Db } from '../../db/connect.js';
-import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
-import type { BlobStore } from '../../storage/blob-store.js';
 import { derivativeKey } from './keys.js';
 import type { MediaReader } from './media-reader.js';
-import { ALLOWED_WIDTHS, renderVariantWidth, snapWidth } from './pipeline/index.js';
+import { ALLOWED_WIDTHS, snapWidth } from './pipeline/index.js';
 import { parseDerivatives, type DerivativeInfo } from './presenters.js';
-import { contentEtag } from './processor.js';
-import type { MediaSettings } from './settings.js';
 import { VARIANTS } from './types.js';
 import { canView } from './visibility.js';
+import type { WidthRenderer } from './width-renderer.js';
 
-const FILE_PATTERN = /^(thumb|w\d{1,4})\.(webp|jpg)$/;
+/**
+ * Widths are written one way only (`w64`, never `w064`): every other spelling of the same number
+ * would be another file to render, store and cache.
+ */
+const FILE_PATTERN = /^(thumb|w[1-9]\d{0,3})\.(webp|jpg)$/;
 
 export interface ServableFile {
   key: string;
@@ -35,12 +36,7 @@ export interface MediaRequest {
  * dynamic width once on first request. Anything else is NOT_FOUND, so probing reveals nothing.
  */
 export class MediaServing {
-  /** One generation per missing variant in this process, however many requests wait for it. */
-  private readonly inFlight = new Map<string, Promise<DerivativeInfo>>();
-
-  constructor(
-    private readonly deps: { db: Db; blobs: BlobStore; clock: Clock; settings: MediaSettings; reader: MediaReader },
-  ) {}
+  constructor(private readonly deps: { db: Db; reader: MediaReader; widths: WidthRenderer }) {}
 
   /** The canonical file for `?w=N`: the snapped width, in the same format. */
   canonicalWidthFile(file: string, requestedWidth: number): string {
@@ -62,9 +58,9 @@ export class MediaServing {
     if (!access.visible && !reader.urls.verify(row.id, request.exp, request.sig)) throw notFound();
 
     const name = `${variant}.${ext}`;
-    const info =
+    const info: DerivativeInfo | undefined =
       parseDerivatives(row)[name] ??
-      (isFixed ? undefined : await this.generate(row.id, row.original_key, variant, ext));
+      (isFixed ? undefined : await this.deps.widths.render(row, Number(variant.slice(1)), ext as 'webp' | 'jpg'));
     if (!info) throw notFound();
     return {
       key: derivativeKey(row.id, variant, ext as 'webp' | 'jpg'),
@@ -72,54 +68,6 @@ export class MediaServing {
       info,
       isPublic: access.public,
     };
-  }
-
-  private generate(mediaId: string, originalKey: string, variant: string, ext: string): Promise<DerivativeInfo> {
-    const name = `${mediaId}/${variant}.${ext}`;
-    let pending = this.inFlight.get(name);
-    if (!pending) {
-      pending = this.render(mediaId, originalKey, variant, ext).finally(() => this.inFlight.delete(name));
-      this.inFlight.set(name, pending);
-    }
-    return pending;
-  }
-
-  private async render(mediaId: string, originalKey: string, variant: string, ext: string): Promise<DerivativeInfo> {
-    const { db, blobs, settings } = this.deps;
-    const format = ext as 'webp' | 'jpg';
-    const { body } = await blobs.get(originalKey);
-    const chunks: Buffer[] = [];
-    for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
-    const rendered = await renderVariantWidth(Buffer.concat(chunks), Number(variant.slice(1)), format, {
-      maxPixels: settings.maxPixels,
-    });
-    await blobs.put(derivativeKey(mediaId, variant, format), rendered.data, {
-      contentType: format === 'jpg' ? 'image/jpeg' : 'image/webp',
-    });
-    const info: DerivativeInfo = {
-      width: rendered.width,
-      height: rendered.height,
-      size: rendered.data.length,
-      etag: contentEtag(rendered.data),
-    };
-    // Merge under a row lock (Postgres) / the single writer (SQLite): two widths generated at once
-    // by two processes must not overwrite each other's entry.
-    await db.kysely.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('media')
-        .select('derivatives')
-        .where('id', '=', mediaId)
-        .$if(db.caps.supportsRowLocks, (qb) => qb.forUpdate())
-        .executeTakeFirst();
-      if (!current) return;
-      const merged = { ...parseDerivatives(current), [`${variant}.${format}`]: info };
-      await trx
-        .updateTable('media')
-        .set({ derivatives: JSON.stringify(merged) })
-        .where('id', '=', mediaId)
-        .execute();
-    });
-    return info;
   }
 }
 

@@ -13,8 +13,13 @@ export interface MediaSettings {
   abandonedUploadHours: number;
   /** Ready media no post or avatar uses is collected after this long (24 h). */
   unattachedMediaHours: number;
-  /** Images processed at once by this process (1: a 2-core box keeps a core for reads). */
+  /**
+   * Image work (processing uploads and on-demand `?w=` widths together) at once in this process
+   * (1: a 2-core box keeps a core for reads).
+   */
   concurrency: number;
+  /** On-demand widths that may wait for a free slot; more are answered UNAVAILABLE with Retry-After. */
+  renderQueue: number;
   /** Processing attempts before a media item is marked failed. */
   maxAttempts: number;
 }
@@ -28,5 +33,6 @@ export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
   abandonedUploadHours: 24,
   unattachedMediaHours: 24,
   concurrency: 1,
+  renderQueue: 16,
   maxAttempts: 3,
 };

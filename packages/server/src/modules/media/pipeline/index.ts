@@ -18,7 +18,13 @@ export {
   type ProcessedImage,
   type ProcessImageOptions,
 } from './process.js';
-export { renderVariantWidth, type RenderedVariant } from './render.js';
+export {
+  renderFromDerivative,
+  renderVariantWidth,
+  widthTarget,
+  type ImageSize,
+  type RenderedVariant,
+} from './render.js';
 export {
   ACCEPTED_FORMATS,
   FORMAT_CONTENT_TYPES,
