@@ -1,7 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { rawExifBlock, withApp1 } from '../../../../test/fixtures/exif-block.js';
 import { photo } from '../../../../test/fixtures/images.js';
 import { readExif } from './exif.js';
+import { processImage } from './process.js';
 
 const exifOf = async (image: Buffer) => (await sharp(image).metadata()).exif;
 
@@ -94,5 +96,65 @@ describe('readExif', () => {
       .jpeg()
       .toBuffer();
     expect(readExif(await exifOf(image)).gps).toBeNull();
+  });
+
+  it('ends every string at its first NUL, as EXIF defines, whatever bytes follow it', async () => {
+    const ascii = (text: string) => ({ ascii: Buffer.from(text, 'latin1') });
+    for (const byteOrder of ['II', 'MM'] as const) {
+      const block = rawExifBlock(
+        {
+          // As a real Nokia writes it: the terminator, then leftovers of a longer string.
+          ifd0: { 0x010f: ascii('Nokia\0\x32\0'), 0x0110: ascii('N95\0 8GB\0') },
+          exif: {
+            0x9003: ascii('2009:06:21 18:30:05\0\xff\xfe\0'),
+            0x9011: ascii('+03:00\0junk\0'),
+            0xa434: ascii('Carl Zeiss Tessar\0\u00e9t\u00e9\0'),
+          },
+          // Short values live inside the entry itself: `S\0N\0` must still read as south.
+          gps: {
+            0x0001: ascii('S\0N\0'),
+            0x0002: {
+              rationals: [
+                [33, 1],
+                [51, 1],
+                [0, 1],
+              ],
+            },
+            0x0003: ascii('E\0'),
+            0x0004: {
+              rationals: [
+                [151, 1],
+                [12, 1],
+                [0, 1],
+              ],
+            },
+          },
+        },
+        byteOrder,
+      );
+      const jpeg = withApp1(await photo(), block);
+      const exif = await exifOf(jpeg);
+      expect(exif?.equals(block), byteOrder).toBe(true);
+      const { facts, gps } = readExif(exif);
+      expect(facts, byteOrder).toMatchObject({
+        make: 'Nokia',
+        model: 'N95',
+        lens: 'Carl Zeiss Tessar',
+        takenAt: '2009-06-21T18:30:05+03:00',
+      });
+      expect(gps?.lat, byteOrder).toBeCloseTo(-33.85, 5);
+      expect(gps?.lng, byteOrder).toBeCloseTo(151.2, 5);
+
+      const processed = await processImage(jpeg, { keepLocation: true });
+      expect(processed.exif?.make, byteOrder).toBe('Nokia');
+      expect(processed.gps?.lat, byteOrder).toBeLessThan(0);
+    }
+  });
+
+  it('leaves a block it cannot follow as it is', () => {
+    const looping = rawExifBlock({ ifd0: { 0x010f: { ascii: Buffer.from('Canon\0', 'latin1') } } });
+    // IFD0's next-IFD pointer aimed back at IFD0 itself: followed once, not forever.
+    looping.writeUInt32LE(8, 6 + 8 + 2 + 12);
+    expect(readExif(looping).facts?.make).toBe('Canon');
   });
 });

@@ -1,5 +1,6 @@
 import exifReader from 'exif-reader';
 import type { ExifFacts, GeoPoint } from '../types.js';
+import { clipAsciiAtNul } from './exif-ascii.js';
 
 export interface ExifReading {
   /** Null when the file records none of the facts. */
@@ -20,7 +21,7 @@ export function readExif(block: Buffer | undefined): ExifReading {
   if (!block || block.length === 0) return NONE;
   let tags: exifReader.Exif;
   try {
-    tags = exifReader(block);
+    tags = exifReader(clipAsciiAtNul(block));
   } catch {
     return NONE;
   }
@@ -68,9 +69,12 @@ function takenAt(date: unknown, offset: unknown): string | null {
 }
 
 function text(value: unknown): string | null {
-  const raw = Buffer.isBuffer(value) ? value.toString('utf8') : value;
-  if (typeof raw !== 'string') return null;
-  // Drop NULs and control characters some firmwares pad with; keep it short enough for a database column.
+  const decoded = Buffer.isBuffer(value) ? value.toString('utf8') : value;
+  if (typeof decoded !== 'string') return null;
+  // An EXIF string ends at its first NUL; what follows is not part of it (clipAsciiAtNul already cut
+  // the counts; this covers a value it could not reach).
+  const [raw = ''] = decoded.split('\0', 1);
+  // Drop control characters some firmwares pad with; keep it short enough for a database column.
   const clean = Array.from(raw)
     .filter((char) => {
       const code = char.codePointAt(0) ?? 0;
