@@ -19,7 +19,10 @@ export const CONTENT_TYPES = { webp: 'image/webp', jpg: 'image/jpeg' } as const 
 
 /**
  * Decodes once: auto-orient, convert to sRGB (embedded ICC profiles, CMYK, greyscale, 16-bit) and
- * shrink to `width` on the way in, so JPEG and WebP decode at a fraction of full size.
+ * shrink to `width` on the way in, so JPEG and WebP decode at a fraction of full size. A CMYK JPEG
+ * without a profile goes through libvips' built-in press CMYK profile (sharp does this for every
+ * CMYK input), its samples read as Adobe-inverted ink with or without the APP14 segment, as browsers
+ * read them. Only the first frame of an animation is decoded.
  */
 export async function decodeUpright(
   input: Buffer,

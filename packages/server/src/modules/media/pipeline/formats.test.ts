@@ -37,19 +37,21 @@ describe('processImage: accepted input formats', () => {
     }
   });
 
-  it('uses the first frame of an animated GIF and outputs a still image', async () => {
+  it('uses the first frame of an animated GIF or WebP and outputs a still image', async () => {
     const frames = await Promise.all(['#ff0000', '#0000ff', '#00ff00'].map((c) => solid(c).png().toBuffer()));
-    const gif = await sharp(frames, { join: { animated: true } })
-      .gif()
-      .toBuffer();
-    expect((await sharp(gif).metadata()).pages).toBe(3);
-    const image = await processImage(gif, { keepLocation: false });
-    expect([image.width, image.height]).toEqual([200, 100]);
-    for (const d of image.derivatives) {
-      expect((await sharp(d.data).metadata()).pages ?? 1).toBe(1);
-      const [r = 0, g = 0, b = 0] = await pixelAt(d.data, 0.5, 0.5);
-      expect(r).toBeGreaterThan(200);
-      expect(g + b).toBeLessThan(60);
+    for (const format of ['gif', 'webp'] as const) {
+      const animated = await sharp(frames, { join: { animated: true } })
+        .toFormat(format)
+        .toBuffer();
+      expect((await sharp(animated).metadata()).pages).toBe(3);
+      const image = await processImage(animated, { keepLocation: false });
+      expect([image.width, image.height]).toEqual([200, 100]);
+      for (const d of image.derivatives) {
+        expect((await sharp(d.data).metadata()).pages ?? 1, format).toBe(1);
+        const [r = 0, g = 0, b = 0] = await pixelAt(d.data, 0.5, 0.5);
+        expect(r, format).toBeGreaterThan(200);
+        expect(g + b, format).toBeLessThan(60);
+      }
     }
   });
 
