@@ -119,3 +119,14 @@ describe('ensureSecret', () => {
     expect(ensureSecret('y'.repeat(32), dir)).toBe('y'.repeat(32));
   });
 });
+
+describe('image work settings', () => {
+  it('shares APERTURE_MEDIA_CONCURRENCY between processing and renders, with a render queue of 16 by default', () => {
+    expect(loadConfig({}, '/').mediaSettings).toMatchObject({ concurrency: 1, renderQueue: 16 });
+    const set = loadConfig({ APERTURE_MEDIA_CONCURRENCY: '3', APERTURE_MEDIA_RENDER_QUEUE: '0' }, '/');
+    expect(set.mediaSettings).toMatchObject({ concurrency: 3, renderQueue: 0 });
+    for (const bad of ['-1', '2.5', 'many', '1001']) {
+      expect(() => loadConfig({ APERTURE_MEDIA_RENDER_QUEUE: bad }, '/'), bad).toThrow(/APERTURE_MEDIA_RENDER_QUEUE/);
+    }
+  });
+});
