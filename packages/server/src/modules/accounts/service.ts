@@ -21,6 +21,11 @@ export interface AccountsServiceDeps {
   avatarUrls: AvatarUrls;
   /** Where `authenticate` notes session use (written behind, not in the request). */
   activity: SessionActivity;
+  /**
+   * Called once a session's revocation has committed (logout, revokeSession), before the call
+   * returns: whatever this process keeps open for the session (live streams) ends at once.
+   */
+  onSessionEnded?: (sessionId: string) => void;
 }
 
 /** How often a session's last-used time is noted: at most once a minute, not on every request. */
@@ -32,6 +37,16 @@ const sessionByTokenHash = preparedQuery((db, p: ParamRefs<{ tokenHash: string }
     .selectFrom('sessions')
     .select(['id', 'user_id', 'last_used_at', 'expires_at', 'revoked_at'])
     .where('token_hash', '=', p.value('tokenHash')),
+);
+
+/** Of some sessions, those neither revoked nor expired: live streams ask every few seconds. */
+const activeSessionsQuery = preparedQuery((db, p: ParamRefs<{ ids: string[]; now: string }>) =>
+  db
+    .selectFrom('sessions')
+    .select('id')
+    .where('id', 'in', p.ids('ids'))
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', p.value('now')),
 );
 
 export class AccountsService {
@@ -155,6 +170,20 @@ export class AccountsService {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new AppError('NOT_FOUND', 'No such session.');
+    this.deps.onSessionEnded?.(sessionId);
+  }
+
+  /**
+   * Which of these sessions are still signed in (not revoked, not expired by the clock). Read from
+   * the database, so a revocation by another process counts as soon as it committed.
+   */
+  async activeSessions(sessionIds: readonly string[]): Promise<Set<string>> {
+    if (sessionIds.length === 0) return new Set();
+    const rows = await activeSessionsQuery.execute(this.deps.db.kysely, {
+      ids: [...sessionIds],
+      now: this.deps.clock.now().toISOString(),
+    });
+    return new Set(rows.map((row) => row.id));
   }
 
   private async assertAvailable(usernameKey: string, emailKey: string): Promise<void> {
