@@ -118,6 +118,7 @@ export function createServices(deps: ServiceDeps): Services {
     avatarUrls: avatarUrlsOf,
     activity: sessionActivity,
     onSessionEnded: (sessionId) => notifications.sessionEnded(sessionId),
+    onEvent,
   });
   const services: Omit<Services, 'dispatcher'> = {
     accounts,
