@@ -22,7 +22,10 @@ import { followsActively, noBlockBetween } from '../visibility/post-visibility-s
  *   unless their author went private, was blocked or the post was hidden since, so normally nearly
  *   all of them count; when more than `PUBLIC_SCAN − POST_COUNT_CAP` of a tag's newest public rows
  *   are hidden from this viewer, the count (and a hashtag feed) may stop short. It errs towards
- *   showing less, never more.
+ *   showing less, never more;
+ * - a hashtag page sorts the followed accounts' uses below the cursor: work in proportion to posts
+ *   the viewer may see, not to the tag's hidden ones. (Postgres chooses that join's order from its
+ *   statistics; SQLite is held to it, see `followedRows`.)
  */
 
 /** Counting stops here; a tag with more says "at least this many". */
