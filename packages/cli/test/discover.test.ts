@@ -37,7 +37,7 @@ describe('aperture tag, trending and search', () => {
     expect(tagged.posts.map((p) => p.caption)).toEqual(['Gulls over the pier #Pier']);
     const tag = await ada.run(['tag', 'PIER']);
     expect(tag.code, tag.stderr).toBe(0);
-    expect(tag.stdout).toContain('#pier · 1 public post');
+    expect(tag.stdout).toContain('#pier · 1 post · since');
     expect(tag.stdout).toContain('Gulls over the pier');
     const missing = await ada.run(['tag', 'nothing_here']);
     expect(missing.code).not.toBe(0);

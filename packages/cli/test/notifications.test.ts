@@ -67,4 +67,33 @@ describe('aperture notifications', () => {
     const first = JSON.parse(stdout.trim().split('\n')[0]!) as NotificationView;
     expect(first).toMatchObject({ kind: 'like', actor: { username: bob.username }, post: { id: post.id } });
   });
+
+  it('--follow exits 4 with the sign-in hint when its session ends (logged out elsewhere)', async () => {
+    const ada = await someone('ends');
+    const child = spawn(process.execPath, [BIN, 'notifications', '--follow'], { env: ada.home.env, stdio: 'pipe' });
+    let stderr = '';
+    const waiting = new Promise<void>((resolve) =>
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        if (stderr.includes('Waiting for new notifications')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await waiting;
+    // Signed out from another terminal: the server ends the stream of that session.
+    expect((await ada.run(['logout'])).code).toBe(0);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('still following 15 s after the logout'), 15_000);
+      }),
+    ]).finally(() => {
+      clearTimeout(timer);
+      child.kill('SIGINT');
+    });
+    expect(code, stderr).toBe(4);
+    expect(stderr).toContain('session');
+    expect(stderr).toContain(`Sign in again with: aperture login --username ${ada.username}`);
+  });
 });

@@ -108,7 +108,7 @@ describe('output of the read commands', { timeout: 120_000 }, () => {
 
     // tag: the card, a blank line, then the posts in the columns of feed.
     const card = (await bob.run(['tag', tag])).stdout.split('\n');
-    expect(card[0]).toMatch(new RegExp(`^#${tag} · 1 public post · since \\d{4}-\\d\\d-\\d\\dT`));
+    expect(card[0]).toMatch(new RegExp(`^#${tag} · 1 post · since \\d{4}-\\d\\d-\\d\\dT`));
     expect(card[1]).toBe('');
     expect(card[2]?.split('\t')[0]).toBe(post.id);
 

@@ -105,16 +105,30 @@ export function createServices(deps: ServiceDeps): Services {
   const tagCounter = new TagCounter(db.kysely, log);
   const sessionActivity = new SessionActivity(db, log);
   const viewCounter = new ViewCounter({ db: db.kysely, caps: db.caps, log, flushIntervalMs: deps.viewFlushMs });
+  // Live notification streams end with their session: accounts says at once when this process
+  // ends one, and answers the streams' periodic look at the database (revocations elsewhere, expiry).
+  const notifications: NotificationsService = new NotificationsService({
+    db,
+    ids,
+    clock,
+    urls: reader.urls,
+    avatarUrls: avatarUrlsOf,
+    sessions: { active: (sessionIds) => accounts.activeSessions(sessionIds) },
+    log,
+  });
+  const accounts = new AccountsService({
+    db,
+    ids,
+    clock,
+    passwords: deps.passwords ?? createArgon2Hasher(),
+    sessionTtlDays: deps.sessionTtlDays,
+    avatarUrls: avatarUrlsOf,
+    activity: sessionActivity,
+    onSessionEnded: (sessionId) => notifications.sessionEnded(sessionId),
+    onEvent,
+  });
   const services: Omit<Services, 'dispatcher'> = {
-    accounts: new AccountsService({
-      db,
-      ids,
-      clock,
-      passwords: deps.passwords ?? createArgon2Hasher(),
-      sessionTtlDays: deps.sessionTtlDays,
-      avatarUrls: avatarUrlsOf,
-      activity: sessionActivity,
-    }),
+    accounts,
     sessionActivity,
     media: new MediaService({ db, clock, reader }),
     uploads: new UploadService({ db, blobs, ids, clock, settings, reader, onMediaQueued: () => mediaProcessor.kick() }),
@@ -146,7 +160,7 @@ export function createServices(deps: ServiceDeps): Services {
     tags: new TagsService({ db: db.kysely, clock }),
     search: new SearchService({ db: db.kysely, caps: db.caps, textIndex, urls: reader.urls, avatarUrls: avatarUrlsOf }),
     tagCounter,
-    notifications: new NotificationsService({ db, ids, clock, urls: reader.urls, avatarUrls: avatarUrlsOf }),
+    notifications,
     tagHandlers: createTagHandlers({ db, ids, clock, textIndex, counter: tagCounter }),
     viewCounter,
     views: new ViewsService({ db: db.kysely, counter: viewCounter, now: () => clock.now().getTime() }),

@@ -45,7 +45,9 @@ async function showTag(ctx: CliContext, name: string, options: LimitOptions): Pr
     ctx.out.data('', { ...tag, posts });
     return;
   }
-  const card = `${ctx.out.bold(`#${tag.name}`)} · ${count(tag.postCount, 'public post')} · since ${when(ctx, tag.createdAt)}`;
+  // Counted among the posts you may see (the server stops at 1,000), since the oldest of them.
+  const counted = tag.postCountCapped ? `${tag.postCount}+ posts` : count(tag.postCount, 'post');
+  const card = `${ctx.out.bold(`#${tag.name}`)} · ${counted} · since ${when(ctx, tag.createdAt)}`;
   // The card, a blank line, then one post a line (piped: the columns of `feed`).
   ctx.out.data(posts.length > 0 ? `${card}\n\n${postTable(ctx, posts, { author: true })}` : card, null);
 }

@@ -37,7 +37,9 @@ export interface NotificationsApi {
   unreadCount(): Promise<{ count: number }>;
   /**
    * New notifications as they happen, over Server-Sent Events; reconnects by itself and resumes
-   * where it left off. Works on Node 20 (EventSource from the `eventsource` package).
+   * where it left off. Works on Node 20 (EventSource from the `eventsource` package). When the
+   * session ends (logged out, revoked from another device, expired), the iterator throws an
+   * `AuthenticationError` with code `UNAUTHENTICATED` and does not reconnect.
    *
    * @example
    * ```ts

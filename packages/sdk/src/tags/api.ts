@@ -2,14 +2,18 @@ import type { TRPCClient } from '@trpc/client';
 import type { AppRouter } from '@aperture/server';
 import type { RouterOutputs } from '../types.js';
 
-/** A hashtag: its normalised name, how many public posts use it (may lag a few seconds), since when. */
+/**
+ * A hashtag as you see it: its normalised name, how many posts carrying it you may see (up to
+ * 1,000; `postCountCapped` when there are more), and when the oldest of them was made.
+ */
 export type TagView = RouterOutputs['tags']['get'];
 /** A trending hashtag with its score, distinct recent authors and the baseline it beat. */
 export type TrendingTag = RouterOutputs['tags']['trending'][number];
 
 export interface TagsApi {
   /**
-   * A hashtag by name; `#Sea`, `sea` and `ＳＥＡ` are the same tag.
+   * A hashtag by name; `#Sea`, `sea` and `ＳＥＡ` are the same tag. A `NotFoundError` unless you
+   * may see at least one post carrying it.
    *
    * @example
    * ```ts

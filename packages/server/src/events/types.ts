@@ -15,7 +15,8 @@ export type DomainEvent =
   | { type: 'mute.removed'; muterId: string; mutedId: string }
   | { type: 'like.created'; postId: string; userId: string; reaction: string }
   | { type: 'comment.created'; commentId: string; postId: string; authorId: string; parentId: string | null }
-  | { type: 'media.ready'; mediaId: string; ownerId: string };
+  | { type: 'media.ready'; mediaId: string; ownerId: string }
+  | { type: 'account.privacy_changed'; userId: string };
 
 export type EventType = DomainEvent['type'];
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { photo } from '../fixtures/images.js';
 import { DIALECTS } from '../support/databases.js';
-import { uploadReady } from '../support/media.js';
+import { insertReadyMedia, uploadReady } from '../support/media.js';
 import { callTrpc, manualClock, startTestServer, type TestServer } from '../support/server.js';
 import { settleEvents } from '../support/tags.js';
 import { signUp, type SignedUp } from '../support/users.js';
@@ -108,5 +108,37 @@ describe.each(DIALECTS)('trending hashtags on $name', (dialect) => {
       input: { id: post.id, visibility: 'followers' },
     });
     expect((await trending()).map((tag) => tag.name)).not.toContain('turned');
+  });
+
+  it('does not count in the baseline the uses of accounts that went private since', async () => {
+    const newcomer = async (name: string) => {
+      const user = await signUp(t.url, name);
+      return { ...user, mediaId: await insertReadyMedia(t.server.db.kysely, user.id) };
+    };
+    const regulars = [await newcomer('regular0'), await newcomer('regular1')];
+    const crowd: Awaited<ReturnType<typeof newcomer>>[] = [];
+    for (let i = 0; i < 5; i++) crowd.push(await newcomer(`crowd${i}`));
+    const postAs = async (who: (typeof crowd)[number], caption: string) => {
+      const res = await callTrpc(t.url, 'posts.create', {
+        token: who.token,
+        input: { mediaIds: [who.mediaId], caption },
+      });
+      expect(res.status).toBe(200);
+    };
+    // Two regulars used #ebb at this time of day on each of the three baseline days…
+    clock.advance(24 * HOUR);
+    for (let day = 0; day < 3; day++) {
+      for (const regular of regulars) await postAs(regular, 'daily #ebb');
+      clock.advance(24 * HOUR);
+    }
+    // …then made their accounts private: those posts are no longer anyone's to count.
+    for (const regular of regulars) {
+      await callTrpc(t.url, 'accounts.update', { token: regular.token, input: { isPrivate: true } });
+    }
+    for (const member of crowd) await postAs(member, 'all at once #ebb');
+    const ebb = (await trending()).find((tag) => tag.name === 'ebb');
+    // Counted, the regulars would make two expected authors: (5 − 2)² / 2.
+    expect(ebb).toMatchObject({ authors: 5, expected: 1 });
+    expect(ebb!.score).toBeCloseTo(16, 5);
   });
 });

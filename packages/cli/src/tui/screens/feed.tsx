@@ -19,7 +19,9 @@ export function FeedScreen(props: ScreenProps) {
 export function HashtagScreen({ tag, ...props }: ScreenProps & { tag: string }) {
   const { client, pageSize } = useTui();
   const info = useRequest(() => client.tags.get(tag));
-  const count = info.state.data ? ` · ${plural(info.state.data.postCount, 'public post')}` : '';
+  // The posts you may see carrying it; the server stops counting at 1,000.
+  const seen = info.state.data;
+  const count = seen ? ` · ${seen.postCountCapped ? `${seen.postCount}+ posts` : plural(seen.postCount, 'post')}` : '';
   return (
     <PostBrowser
       screen="hashtag"

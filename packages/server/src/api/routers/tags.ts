@@ -6,8 +6,13 @@ type Procedures = ReturnType<typeof createProcedures>;
 
 export function tagsRouter(tags: TagsService, { publicProcedure }: Procedures) {
   return router({
-    /** A hashtag by name (`#Sea` and `sea` are the same tag). */
-    get: publicProcedure.input(tagNameInput).query(({ input }) => tags.get(input.name)),
+    /**
+     * A hashtag by name (`#Sea` and `sea` are the same tag), as the caller sees it: NOT_FOUND
+     * unless they may see a post carrying it.
+     */
+    get: publicProcedure
+      .input(tagNameInput)
+      .query(({ ctx, input }) => tags.get(ctx.viewer?.userId ?? null, input.name)),
     /** Hashtags used by many accounts recently, more than usual; public posts only. */
     trending: publicProcedure.input(trendingInput).query(({ input }) => tags.trending(input.limit ?? 10)),
   });

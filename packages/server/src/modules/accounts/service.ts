@@ -4,6 +4,7 @@ import type { UserRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import { AppError } from '../../errors/app-error.js';
+import { appendEvent } from '../../events/outbox.js';
 import type { PasswordHasher } from './passwords.js';
 import { presentPrivateUser, presentSession, type AvatarUrls } from './presenters.js';
 import type { LoginInput, RegisterInput, UpdateProfileInput } from './schemas.js';
@@ -21,6 +22,13 @@ export interface AccountsServiceDeps {
   avatarUrls: AvatarUrls;
   /** Where `authenticate` notes session use (written behind, not in the request). */
   activity: SessionActivity;
+  /**
+   * Called once a session's revocation has committed (logout, revokeSession), before the call
+   * returns: whatever this process keeps open for the session (live streams) ends at once.
+   */
+  onSessionEnded?: (sessionId: string) => void;
+  /** Called after a write that appended outbox events committed (kicks the dispatcher). */
+  onEvent?: () => void;
 }
 
 /** How often a session's last-used time is noted: at most once a minute, not on every request. */
@@ -32,6 +40,16 @@ const sessionByTokenHash = preparedQuery((db, p: ParamRefs<{ tokenHash: string }
     .selectFrom('sessions')
     .select(['id', 'user_id', 'last_used_at', 'expires_at', 'revoked_at'])
     .where('token_hash', '=', p.value('tokenHash')),
+);
+
+/** Of some sessions, those neither revoked nor expired: live streams ask every few seconds. */
+const activeSessionsQuery = preparedQuery((db, p: ParamRefs<{ ids: string[]; now: string }>) =>
+  db
+    .selectFrom('sessions')
+    .select('id')
+    .where('id', 'in', p.ids('ids'))
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', p.value('now')),
 );
 
 export class AccountsService {
@@ -117,18 +135,33 @@ export class AccountsService {
   }
 
   async updateProfile(viewer: Viewer, input: UpdateProfileInput): Promise<PrivateUser> {
-    const { db, clock } = this.deps;
-    await db.kysely
-      .updateTable('users')
-      .set({
-        ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
-        ...(input.bio !== undefined ? { bio: input.bio } : {}),
-        // Going public approves nothing: pending requests stay pending until their owner decides.
-        ...(input.isPrivate !== undefined ? { is_private: input.isPrivate ? 1 : 0 } : {}),
-        updated_at: clock.now().toISOString(),
-      })
-      .where('id', '=', viewer.userId)
-      .execute();
+    const { db, ids, clock } = this.deps;
+    let privacyChanged = false;
+    await db.kysely.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({
+          ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+          ...(input.bio !== undefined ? { bio: input.bio } : {}),
+          updated_at: clock.now().toISOString(),
+        })
+        .where('id', '=', viewer.userId)
+        .execute();
+      if (input.isPrivate === undefined) return;
+      const isPrivate = input.isPrivate ? 1 : 0;
+      // Going public approves nothing: pending requests stay pending until their owner decides.
+      const changed = await trx
+        .updateTable('users')
+        .set({ is_private: isPrivate })
+        .where('id', '=', viewer.userId)
+        .where('is_private', '<>', isPrivate)
+        .executeTakeFirst();
+      if (changed.numUpdatedRows === 0n) return;
+      // What was derived from the account being public (hashtag rows' public flag) follows.
+      await appendEvent(trx, ids, clock, { type: 'account.privacy_changed', userId: viewer.userId });
+      privacyChanged = true;
+    });
+    if (privacyChanged) this.deps.onEvent?.();
     return this.me(viewer);
   }
 
@@ -155,6 +188,20 @@ export class AccountsService {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new AppError('NOT_FOUND', 'No such session.');
+    this.deps.onSessionEnded?.(sessionId);
+  }
+
+  /**
+   * Which of these sessions are still signed in (not revoked, not expired by the clock). Read from
+   * the database, so a revocation by another process counts as soon as it committed.
+   */
+  async activeSessions(sessionIds: readonly string[]): Promise<Set<string>> {
+    if (sessionIds.length === 0) return new Set();
+    const rows = await activeSessionsQuery.execute(this.deps.db.kysely, {
+      ids: [...sessionIds],
+      now: this.deps.clock.now().toISOString(),
+    });
+    return new Set(rows.map((row) => row.id));
   }
 
   private async assertAvailable(usernameKey: string, emailKey: string): Promise<void> {

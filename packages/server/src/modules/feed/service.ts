@@ -11,7 +11,7 @@ import type { PostView } from '../posts/types.js';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.js';
 import { PostAccess } from '../visibility/post-access.js';
 import { loadSignals, score } from './ranking.js';
-import { postIdsForTag } from '../tags/service.js';
+import { visiblePostIdsForHashtag } from '../tags/service.js';
 import { homeSkeleton, type Candidate } from './skeleton.js';
 import type { FeedSettings } from './settings.js';
 import { TimelineStore } from './timeline-store.js';
@@ -24,7 +24,7 @@ export const feedHomeInput = z.object({
 export type FeedHomeInput = z.infer<typeof feedHomeInput>;
 
 export const feedHashtagInput = z.object({
-  // With or without the `#`, any case: `postIdsForTag` normalises it as tags are stored.
+  // With or without the `#`, any case: the tag lookup normalises it as tags are stored.
   tag: z.string().trim().min(1).max(101),
   cursor: z.string().max(300).optional(),
   limit: z.number().int().min(1).max(50).optional(),
@@ -128,7 +128,15 @@ export class FeedService {
   /** A hashtag's posts, newest first, through the same rules: only what the viewer may see. */
   async hashtag(viewer: Viewer | null, input: FeedHashtagInput): Promise<Page<PostView>> {
     const limit = input.limit ?? DEFAULT_LIMIT;
-    const ids = await postIdsForTag(this.deps.db.kysely, input.tag, decodeCursor(input.cursor), limit + 1);
+    // Only posts the viewer may see, so the cursor (the last id of the page) names one of them:
+    // a page of hidden posts would otherwise hand out their ids, and their existence.
+    const ids = await visiblePostIdsForHashtag(
+      this.deps.db.kysely,
+      viewer?.userId ?? null,
+      input.tag,
+      decodeCursor(input.cursor),
+      limit + 1,
+    );
     const more = ids.length > limit;
     const pageIds = ids.slice(0, limit);
     const last = pageIds.at(-1);

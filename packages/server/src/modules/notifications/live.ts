@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { AppError } from '../../errors/app-error.js';
 import type { NotificationBus } from './bus.js';
+import type { SessionWatch } from './session-watch.js';
 import { presentNotifications, type PresentDeps } from './presenter.js';
 import type { NotificationView } from './types.js';
 
@@ -8,7 +10,14 @@ export interface LiveDeps {
   db: Kysely<Database>;
   bus: NotificationBus;
   present: PresentDeps;
+  sessions: SessionWatch;
   pollMs: number;
+}
+
+/** Whose stream: the recipient, and the session that opened it (the stream lives no longer). */
+export interface LiveViewer {
+  userId: string;
+  sessionId: string;
 }
 
 /** A notification and its position in the recipient's stream (the SSE event id). */
@@ -23,17 +32,31 @@ const BATCH = 100;
  * Reads the recipient's rows past a cursor whenever the in-process bus says something was written,
  * and at least every `pollMs` (rows written by another process only show up that way). The table
  * is the only source, so a replay after reconnecting and a live delivery are the same code path.
+ *
+ * The stream belongs to its session: when the session is logged out, revoked or expires, the
+ * stream fails with UNAUTHENTICATED (see `SessionWatch` for how that is noticed), and it asks the
+ * database whether the session still holds before every delivery, so nothing is delivered after
+ * it ended.
  */
 export async function* liveNotifications(
   deps: LiveDeps,
-  viewerId: string,
+  viewer: LiveViewer,
   lastEventId: string | null,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<LiveNotification> {
+  const viewerId = viewer.userId;
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
+  let sessionEnded = false;
+  const endSession = (): void => {
+    sessionEnded = true;
+    stop.abort();
+  };
   signal?.addEventListener('abort', onAbort, { once: true });
   const offClose = deps.bus.onClose(onAbort);
+  // Watching before the first look: a revocation between authentication and here is caught by
+  // the look, one after it by the watch.
+  const offSession = deps.sessions.watch(viewer.sessionId, endSession);
   let dirty = lastEventId !== null;
   let wake: (() => void) | undefined;
   const offBus = deps.bus.subscribe(viewerId, () => {
@@ -41,6 +64,7 @@ export async function* liveNotifications(
     wake?.();
   });
   try {
+    if (!(await deps.sessions.isActive(viewer.sessionId))) endSession();
     let cursor = lastEventId ?? (await latestSeq(deps.db, viewerId));
     while (!stop.signal.aborted) {
       if (dirty) {
@@ -56,7 +80,12 @@ export async function* liveNotifications(
         const views = new Map(
           (await presentNotifications(deps.present, viewerId, rows)).map((view) => [view.id, view]),
         );
+        if (views.size > 0 && !stop.signal.aborted && !(await deps.sessions.isActive(viewer.sessionId))) {
+          endSession();
+        }
         for (const row of rows) {
+          // Ended while an earlier notification of this batch was being written out.
+          if (stop.signal.aborted) break;
           cursor = row.seq_id;
           const notification = views.get(row.id);
           if (notification) yield { seq: row.seq_id, notification };
@@ -78,7 +107,13 @@ export async function* liveNotifications(
       // A timeout is a poll: look at the table even without a wake-up.
       dirty = true;
     }
+    // A client that left needs no reason; a session that ended does, so clients stop rather
+    // than reconnect (UNAUTHENTICATED is not a code tRPC's client retries).
+    if (sessionEnded && !signal?.aborted) {
+      throw new AppError('UNAUTHENTICATED', 'This session has ended (signed out, revoked or expired). Sign in again.');
+    }
   } finally {
+    offSession();
     offBus();
     offClose();
     signal?.removeEventListener('abort', onAbort);

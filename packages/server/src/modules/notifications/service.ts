@@ -9,7 +9,8 @@ import { NotificationBus } from './bus.js';
 import { createNotificationHandlers } from './handlers.js';
 import { presentNotifications, type PresentDeps } from './presenter.js';
 import type { ListNotificationsInput, MarkReadInput } from './schemas.js';
-import { liveNotifications, type LiveNotification } from './live.js';
+import { liveNotifications, type LiveNotification, type LiveViewer } from './live.js';
+import { SessionWatch, type SessionCheck, type SessionWatchLog } from './session-watch.js';
 import type { NotificationView } from './types.js';
 import { NotificationWriter } from './writer.js';
 
@@ -19,8 +20,16 @@ export interface NotificationsServiceDeps {
   clock: Clock;
   urls: MediaUrlSigner;
   avatarUrls: AvatarUrls;
+  /** Which sessions are still signed in: live streams end with theirs. */
+  sessions: SessionCheck;
+  log: SessionWatchLog;
   /** How often live streams re-read the table, for rows written by other processes. */
   pollMs?: number;
+  /**
+   * How often the sessions of open streams are looked up all at once, for revocations by other
+   * processes and expiry (default 2 s).
+   */
+  sessionCheckMs?: number;
 }
 
 /** Unread rows re-checked for the badge; beyond this the count says "at least". */
@@ -28,10 +37,16 @@ const UNREAD_SCAN_LIMIT = 1_000;
 
 export class NotificationsService {
   readonly bus = new NotificationBus();
+  readonly sessionWatch: SessionWatch;
   private readonly writer: NotificationWriter;
   private readonly present: PresentDeps;
 
   constructor(private readonly deps: NotificationsServiceDeps) {
+    this.sessionWatch = new SessionWatch({
+      sessions: deps.sessions,
+      intervalMs: deps.sessionCheckMs ?? 2_000,
+      log: deps.log,
+    });
     this.writer = new NotificationWriter({ db: deps.db.kysely, ids: deps.ids, clock: deps.clock, bus: this.bus });
     this.present = { db: deps.db.kysely, urls: deps.urls, avatarUrls: deps.avatarUrls };
   }
@@ -88,23 +103,36 @@ export class NotificationsService {
 
   /**
    * New notifications for the viewer as they happen; with `lastEventId`, first those written
-   * after it (a reconnecting client misses nothing).
+   * after it (a reconnecting client misses nothing). Fails with UNAUTHENTICATED when the viewer's
+   * session ends.
    */
   live(
-    viewerId: string,
+    viewer: LiveViewer,
     lastEventId: string | null,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<LiveNotification> {
     return liveNotifications(
-      { db: this.deps.db.kysely, bus: this.bus, present: this.present, pollMs: this.deps.pollMs ?? 2_000 },
-      viewerId,
+      {
+        db: this.deps.db.kysely,
+        bus: this.bus,
+        present: this.present,
+        sessions: this.sessionWatch,
+        pollMs: this.deps.pollMs ?? 2_000,
+      },
+      viewer,
       lastEventId,
       signal,
     );
   }
 
+  /** A session was logged out or revoked in this process: its live streams end now. */
+  sessionEnded(sessionId: string): void {
+    this.sessionWatch.end(sessionId);
+  }
+
   /** Ends every live stream (on shutdown, before the HTTP server closes). */
   close(): void {
     this.bus.close();
+    this.sessionWatch.stop();
   }
 }

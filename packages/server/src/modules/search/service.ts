@@ -9,6 +9,7 @@ import type { PostView } from '../posts/types.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../shared/pagination.js';
 import { tagQuery } from '../tags/extract.js';
 import { PostAccess } from '../visibility/post-access.js';
+import { noBlockBetween } from '../visibility/post-visibility-sql.js';
 import { queryTerms, type TextIndex } from './text-index.js';
 
 /** Users and hashtags shown (first page only): the best few, not a list to page through. */
@@ -48,7 +49,7 @@ export class SearchService {
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
     const [users, tags, posts] = await Promise.all([
       offset === 0 ? this.users(viewerId, input.q) : [],
-      offset === 0 ? this.tags(input.q) : [],
+      offset === 0 ? this.tags(viewerId, input.q) : [],
       this.posts(viewerId, input.q, offset, limit),
     ]);
     return { users, tags, posts };
@@ -78,21 +79,30 @@ export class SearchService {
     return rows.map((row) => presentPublicUser(row, this.deps.avatarUrls));
   }
 
-  private async tags(q: string): Promise<{ name: string; postCount: number }[]> {
+  private async tags(viewerId: string | null, q: string): Promise<{ name: string; postCount: number }[]> {
     const prefix = tagQuery(q);
     if (prefix === null) return [];
     const rows = await this.deps.db
       .selectFrom('tags')
       .select(['name', 'post_count'])
       .where(sql<boolean>`name like ${`${escapeLike(prefix)}%`} escape '\\'`)
-      // A tag only private posts use is not shown: its name alone could reveal them.
+      // Only tags some post visible to everyone uses, by an author not blocked either way with the
+      // viewer: a name alone could reveal a hidden post. The public flag was right when the row
+      // was written; the post and its author are checked as they are now.
       .where((eb) =>
         eb.exists(
           eb
             .selectFrom('post_tags')
+            .innerJoin('posts', 'posts.id', 'post_tags.post_id')
+            .innerJoin('users as author', 'author.id', 'post_tags.author_id')
             .select(sql`1`.as('one'))
             .whereRef('post_tags.tag_id', '=', 'tags.id')
-            .where('post_tags.is_public', '=', 1),
+            .where('post_tags.is_public', '=', 1)
+            .where('posts.deleted_at', 'is', null)
+            .where('posts.hidden_at', 'is', null)
+            .where('posts.visibility', '=', 'public')
+            .where('author.is_private', '=', 0)
+            .$if(viewerId !== null, (qb) => qb.where(noBlockBetween(viewerId!, 'post_tags.author_id'))),
         ),
       )
       .orderBy('post_count', 'desc')
@@ -153,13 +163,6 @@ export class SearchService {
     const items = await hydratePosts({ ...this.deps, db }, viewerId, visible, access);
     return { items, nextCursor: more ? encodeOffset(offset + limit) : null };
   }
-}
-
-/** Neither of the two blocked the other. */
-function noBlockBetween(viewerId: string, other: 'users.id' | 'posts.author_id') {
-  return sql<boolean>`not exists (select 1 from blocks where
-    (blocks.blocker_id = ${viewerId} and blocks.blocked_id = ${sql.ref(other)})
-    or (blocks.blocked_id = ${viewerId} and blocks.blocker_id = ${sql.ref(other)}))`;
 }
 
 function escapeLike(text: string): string {

@@ -1,5 +1,5 @@
 import type { HandlerMap } from '../../events/types.js';
-import { syncPostTags, type TagSyncDeps } from './sync.js';
+import { syncAuthorPrivacy, syncPostTags, type TagSyncDeps } from './sync.js';
 
 /**
  * Keeps hashtags, trending rows and the caption search index in step with posts. Every handler
@@ -14,5 +14,6 @@ export function createTagHandlers(deps: TagSyncDeps): HandlerMap {
       },
     ],
     'post.deleted': [(event) => syncPostTags(deps, event.postId)],
+    'account.privacy_changed': [(event) => syncAuthorPrivacy(deps, event.userId)],
   };
 }

@@ -76,6 +76,46 @@ export async function syncPostTags(deps: TagSyncDeps, postId: string): Promise<v
   for (const [tagId, delta] of deltas) deps.counter.add(tagId, delta);
 }
 
+/**
+ * Re-derives the public flag of every tag row of an author's posts after the account went private
+ * or public: the flag is what `post_tags_public_idx` and the public post counts go by. Reads
+ * never trust it alone (they re-check the post and its author as they are), so until this runs a
+ * newly private account's posts are hidden anyway; a newly public account's posts join hashtag
+ * pages once it has. Idempotent: rows already right are not touched, and the counts move by the
+ * rows actually changed.
+ */
+export async function syncAuthorPrivacy(deps: TagSyncDeps, userId: string): Promise<void> {
+  const changed = await deps.db.kysely.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom('users').select('is_private').where('id', '=', userId).executeTakeFirst();
+    if (!user) return [];
+    const postsOf = (visibility: 'public' | 'any') =>
+      trx
+        .selectFrom('posts')
+        .select('id')
+        .where('author_id', '=', userId)
+        .$if(visibility === 'public', (qb) => qb.where('visibility', '=', 'public'));
+    if (user.is_private === 1) {
+      const rows = await trx
+        .updateTable('post_tags')
+        .set({ is_public: 0 })
+        .where('post_id', 'in', postsOf('any'))
+        .where('is_public', '=', 1)
+        .returning('tag_id')
+        .execute();
+      return rows.map((row) => ({ tagId: row.tag_id, delta: -1 }));
+    }
+    const rows = await trx
+      .updateTable('post_tags')
+      .set({ is_public: 1 })
+      .where('post_id', 'in', postsOf('public'))
+      .where('is_public', '=', 0)
+      .returning('tag_id')
+      .execute();
+    return rows.map((row) => ({ tagId: row.tag_id, delta: 1 }));
+  });
+  for (const { tagId, delta } of changed) deps.counter.add(tagId, delta);
+}
+
 /** Ids of the named tags, creating the missing ones in one batched insert. */
 async function ensureTags(db: Kysely<Database>, deps: TagSyncDeps, names: string[]): Promise<string[]> {
   if (names.length === 0) return [];

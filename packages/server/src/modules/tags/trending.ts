@@ -70,13 +70,22 @@ export async function trendingTags(
   if (candidates.length === 0) return [];
 
   const baselineStart = nowMs - settings.baselineDays * DAY_MS - windowMs;
+  // The baseline counts like the window: only posts public now. `expected` is in the answer, and
+  // counting uses the author has hidden since (went private, made followers-only, deleted) would
+  // tell how many there were.
   const past = await db
     .selectFrom('post_tags')
-    .select(['tag_id', 'author_id', 'created_at'])
-    .where('is_public', '=', 1)
-    .where('tag_id', 'in', candidates)
-    .where('created_at', '>', new Date(baselineStart).toISOString())
-    .where('created_at', '<=', new Date(nowMs - DAY_MS).toISOString())
+    .innerJoin('posts', 'posts.id', 'post_tags.post_id')
+    .innerJoin('users', 'users.id', 'post_tags.author_id')
+    .select(['post_tags.tag_id', 'post_tags.author_id', 'post_tags.created_at'])
+    .where('post_tags.is_public', '=', 1)
+    .where('post_tags.tag_id', 'in', candidates)
+    .where('post_tags.created_at', '>', new Date(baselineStart).toISOString())
+    .where('post_tags.created_at', '<=', new Date(nowMs - DAY_MS).toISOString())
+    .where('posts.deleted_at', 'is', null)
+    .where('posts.hidden_at', 'is', null)
+    .where('posts.visibility', '=', 'public')
+    .where('users.is_private', '=', 0)
     .execute();
   // Distinct authors per (tag, day back) whose use falls in that day's copy of the window.
   const pastAuthors = new Map<string, Set<string>>();
