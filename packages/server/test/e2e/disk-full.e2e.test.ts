@@ -189,13 +189,13 @@ describe.each(DIALECTS)('a full disk under the media ($name)', (dialect) => {
       second: `GET /healthz HTTP/1.1\r\nHost: ${target.host}\r\n\r\n`,
       waitMs: 5_000,
     });
-    // The failure is answered (unless the close overtook the answer on the wire)...
+    // The connection is closed rather than left waiting for the rest of a refused body...
+    expect(exchange.second).not.toBe('hung');
+    // ...after the failure is answered (unless the close overtook the answer on the wire).
     if (exchange.first !== undefined) {
       expect(exchange.first.status).toBe(507);
       expect(exchange.first.headers['connection']).toBe('close');
     }
-    // ...and the connection is closed rather than left waiting for the rest of a refused body.
-    expect(exchange.second).not.toBe('hung');
     expect(await tempFiles()).toBe(0);
     expect(await server!.blobs.head(stagingKey(created.uploadId))).toBeNull();
   });
