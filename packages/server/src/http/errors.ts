@@ -31,7 +31,9 @@ export function handleHttpError(error: FastifyError, request: FastifyRequest, re
  * a timeout. Reading the rest instead could mean megabytes the answer has already refused.
  */
 export async function closeIfBodyUnread(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
-  if (!request.raw.complete) void reply.header('connection', 'close');
+  // A request without a body may not be marked complete yet when answered at once (a 404).
+  const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length']) > 0;
+  if (hasBody && !request.raw.complete) void reply.header('connection', 'close');
   return payload;
 }
 

@@ -200,6 +200,16 @@ describe.each(DIALECTS)('a full disk under the media ($name)', (dialect) => {
     expect(await server!.blobs.head(stagingKey(created.uploadId))).toBeNull();
   });
 
+  it('answers given with the body read, or with no body at all, keep the connection open', async () => {
+    const exchange = await keepAliveExchange(url, {
+      first: 'GET /no-such-route HTTP/1.1\r\nHost: test\r\n\r\n',
+      second: 'GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n',
+      waitMs: 5_000,
+    });
+    expect(exchange.first).toMatchObject({ status: 404, headers: { connection: 'keep-alive' } });
+    expect(exchange.second).toBe('answered');
+  });
+
   // Only SQLite shares the volume; Postgres keeps its data elsewhere.
   if (dialect.name !== 'sqlite') return;
 
