@@ -4,6 +4,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toAppError } from '../../src/errors/map-error.js';
 import { postgresDialect, postgresTestUrl } from '../support/databases.js';
+import { photo } from '../fixtures/images.js';
+import { putTo, sha256, waitForMedia, type Target } from '../support/media.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 import { registerUser } from '../support/users.js';
 
@@ -102,5 +104,37 @@ describe.runIf(url !== undefined)('Postgres drops the connections of a running s
     const me = await callTrpc<{ bio: string }>(t.url, 'accounts.me', { type: 'query', token });
     expect(me.body.result?.data.bio).toBe('after the drop');
     expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+  });
+
+  it('an upload whose completion was cut after its copy can be completed again', async () => {
+    const image = await photo({ width: 640, height: 480 });
+    const created = (
+      await callTrpc<{ uploadId: string; mediaId: string; target: Target }>(t.url, 'media.createUpload', {
+        token,
+        input: { size: image.length, contentType: 'image/jpeg', sha256: sha256(image) },
+      })
+    ).body.result!.data;
+    await putTo(created.target, image);
+    const complete = () =>
+      callTrpc<{ status: string }>(t.url, 'media.completeUpload', { token, input: { uploadId: created.uploadId } });
+
+    // Reads of `uploads` pass, its update waits: the copy is done when the connection is cut.
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query(`lock table "${t.server.db.schema}".uploads in exclusive mode`);
+      const answer = complete();
+      await until('the completion waits on the lock', async () => (await backends(`wait_event_type = 'Lock'`)) > 0);
+      await dropConnections();
+      expect((await answer).status).toBe(503);
+    } finally {
+      await locker.query('rollback').catch(() => undefined);
+      await locker.end();
+    }
+
+    const again = await complete();
+    expect(again.status).toBe(200);
+    expect((await waitForMedia(t.url, token, created.mediaId)).status).toBe('ready');
   });
 });
