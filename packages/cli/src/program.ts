@@ -114,9 +114,22 @@ function report(error: unknown, io: Io): number {
       write(`  - ${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
     }
     if (error instanceof NetworkError) write('Is the server running? Start one with: aperture serve');
+    const hint = retryHint(error);
+    if (hint) write(hint);
   } else {
     write(`error: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (debug && error instanceof Error && error.stack) write(error.stack);
   return error instanceof CliError ? error.exitCode : EXIT.ERROR;
+}
+
+/** What a person can do about the server's failures that pass by themselves (or by its operator). */
+function retryHint(error: ApertureError): string | undefined {
+  const when = error.retryAfter === undefined ? 'later' : `in ${error.retryAfter} s`;
+  if (error.code === 'STORAGE_FULL') {
+    return `The server has no disk space for new uploads right now. Try again ${when}, or once its operator has freed some.`;
+  }
+  if (error.code === 'UNAVAILABLE')
+    return `The server's database or storage is unreachable for now. Try again ${when}.`;
+  return undefined;
 }

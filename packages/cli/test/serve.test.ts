@@ -60,6 +60,35 @@ describe('aperture serve', () => {
     expect(output.stderr).toContain('Stopped.');
   });
 
+  it('logs a promise rejection nobody handled and keeps serving', async () => {
+    home = await createCliHome();
+    const output = { stdout: '', stderr: '' };
+    // Stands in for a bug in some request's I/O: on SIGUSR2, a rejection nobody listens to.
+    const plant = 'data:text/javascript,process.on("SIGUSR2",()=>{Promise.reject(new Error("planted rejection"))})';
+    child = spawn(process.execPath, ['--import', plant, BIN, 'serve', '--port', '0', '--data-dir', home.dir], {
+      env: { ...home.env, APERTURE_LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+    const url = await printedUrl(child, output);
+
+    child.kill('SIGUSR2');
+    for (let i = 0; i < 100 && !output.stdout.includes('planted rejection') && child.exitCode === null; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(child.exitCode).toBeNull();
+    const logged = output.stdout.split('\n').find((line) => line.includes('planted rejection'));
+    expect(JSON.parse(logged ?? '{}')).toMatchObject({
+      level: 50,
+      msg: expect.stringContaining('unhandled promise rejection'),
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    child.kill('SIGTERM');
+    expect(await exited(child)).toEqual({ code: 0, signal: null });
+  });
+
   it('exits 2 on a port that is not a number', async () => {
     home = await createCliHome();
     const result = await home.run(['serve', '--port', 'eighty']);

@@ -168,3 +168,30 @@ describe('aperture admin recount', () => {
     expect(repaired.stdout).toMatch(/Fixed \d+ × users\.post_count/);
   });
 });
+
+describe('aperture upload on a server out of disk space', () => {
+  let full: EphemeralServer | undefined;
+  afterAll(async () => {
+    await full?.stop();
+  });
+
+  it('stops at the first file, says STORAGE_FULL and when to try again, and exits 1', async () => {
+    // A free-space floor no disk reaches: the server refuses uploads as when its disk is full.
+    full = await startEphemeralServer({ APERTURE_MIN_FREE_MB: '1000000000' });
+    const registered = await home.run(registerArgs(`full_${process.pid}`, full.url), {
+      input: 'correct horse battery staple',
+    });
+    expect(registered.code).toBe(0);
+    const first = await photo('first.jpg', 31);
+    const second = await photo('second.jpg', 32);
+
+    const result = await home.run(['upload', first, second]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: The server is out of storage space; try again later. (STORAGE_FULL)');
+    expect(result.stderr).toContain('Try again in 60 s, or once its operator has freed some.');
+    // One refusal, not one per file.
+    expect(result.stderr.match(/STORAGE_FULL/g)).toHaveLength(1);
+    expect(result.stdout).toBe('');
+  });
+});

@@ -42,7 +42,9 @@ export const ERROR_FAMILIES = {
   UPLOAD_EXPIRED: 'not-found',
   RATE_LIMITED: 'rate-limit',
   INTERNAL: 'server',
+  // Retryable later (the answer says when, in `retryAfter`), not by sending again at once.
   UNAVAILABLE: 'server',
+  STORAGE_FULL: 'server',
 } as const satisfies Record<ErrorCode, Family>;
 
 /** A code the Aperture server can send. */
@@ -70,6 +72,7 @@ export function codeForStatus(status: number): ServerErrorCode {
   if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
   if (status === 429) return 'RATE_LIMITED';
   if (status === 502 || status === 503 || status === 504) return 'UNAVAILABLE';
+  if (status === 507) return 'STORAGE_FULL';
   if (status >= 500 || status < 400) return 'INTERNAL';
   return 'VALIDATION_FAILED';
 }

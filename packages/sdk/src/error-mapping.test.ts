@@ -42,6 +42,7 @@ const EXPECTED: Record<ServerErrorCode, typeof ApertureError> = {
   RATE_LIMITED: RateLimitError,
   INTERNAL: ServerError,
   UNAVAILABLE: ServerError,
+  STORAGE_FULL: ServerError,
 };
 
 describe('error classes', () => {

@@ -104,7 +104,10 @@ export class MediaRejectedError extends ApertureError {
   override name = 'MediaRejectedError';
 }
 
-/** The server failed: `INTERNAL`, `UNAVAILABLE`. */
+/**
+ * The server failed: `INTERNAL`, or, retryable after `retryAfter` seconds, `UNAVAILABLE` (its
+ * database or object store is unreachable) and `STORAGE_FULL` (it has no room for uploads now).
+ */
 export class ServerError extends ApertureError {
   override name = 'ServerError';
 }

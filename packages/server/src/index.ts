@@ -7,6 +7,7 @@ export {
   type CreateServerOptions,
 } from './server.js';
 export { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
+export { logUnhandledRejections } from './process-safety-net.js';
 export { loadConfig, ConfigError, type Config, type Role } from './config/config.js';
 export type { AppRouter } from './api/router.js';
 export type { ApertureErrorData } from './api/trpc.js';

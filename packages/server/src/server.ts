@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { ensureSecret } from './config/secret.js';
@@ -10,6 +11,7 @@ import { createIdGenerator } from './ids/snowflake.js';
 import { createServices, type Services } from './services.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { createBlobStore } from './storage/index.js';
+import { FreeSpaceGuard, type FreeBytesProbe } from './storage/free-space.js';
 import { configureSharp } from './modules/media/pipeline/index.js';
 import { recountCounters, type RecountResult } from './modules/admin/recount.js';
 
@@ -43,6 +45,20 @@ export interface CreateServerOptions {
   backgroundWork?: boolean;
   /** Where log lines go (default stdout). */
   logStream?: NodeJS.WritableStream;
+  /** A blob store to use instead of the configured one (tests that simulate a failing disk). */
+  blobs?: BlobStore;
+  /** How free space is read instead of `statfs` (tests that simulate a small volume). */
+  freeBytes?: FreeBytesProbe;
+}
+
+/** The local folders whose volumes must keep room: the disk store's, and SQLite's (a full disk stops it too). */
+function watchedFolders(config: Config): string[] {
+  const folders: string[] = [];
+  if (config.media.kind === 'disk') folders.push(config.media.root);
+  if (config.database.kind === 'sqlite' && config.database.path !== ':memory:') {
+    folders.push(path.dirname(config.database.path));
+  }
+  return folders;
 }
 
 /**
@@ -70,7 +86,12 @@ export async function createServer(config: Config, options: CreateServerOptions 
     await db.close();
     throw error;
   }
-  const blobs = createBlobStore(config.media, { secret, publicUrl });
+  const blobs = options.blobs ?? createBlobStore(config.media, { secret, publicUrl });
+  const space = new FreeSpaceGuard({
+    paths: watchedFolders(config),
+    minFreeBytes: config.minFreeBytes,
+    ...(options.freeBytes ? { probe: options.freeBytes } : {}),
+  });
   const metrics = createMetrics();
   const ids = createIdGenerator({ nodeId: config.nodeId, clock: () => clock.now().getTime() });
   // Services log through the app's logger, which exists only once the app is built.
@@ -83,6 +104,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const services = createServices({
     db,
     blobs,
+    space,
     ids,
     clock,
     secret,
@@ -97,6 +119,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     config,
     db,
     blobs,
+    space,
     services,
     metrics,
     logStream: options.logStream,

@@ -34,10 +34,13 @@ import { SessionActivity } from './modules/accounts/session-activity.js';
 import { ViewsService } from './modules/views/service.js';
 import type { HandlerMap } from './events/types.js';
 import type { BlobStore } from './storage/blob-store.js';
+import type { FreeSpaceGuard } from './storage/free-space.js';
 
 export interface ServiceDeps {
   db: Db;
   blobs: BlobStore;
+  /** Free space on the volumes the media and SQLite live on; uploads are refused while low. */
+  space: FreeSpaceGuard;
   ids: IdGenerator;
   clock: Clock;
   secret: string;
@@ -131,7 +134,16 @@ export function createServices(deps: ServiceDeps): Services {
     accounts,
     sessionActivity,
     media: new MediaService({ db, clock, reader }),
-    uploads: new UploadService({ db, blobs, ids, clock, settings, reader, onMediaQueued: () => mediaProcessor.kick() }),
+    uploads: new UploadService({
+      db,
+      blobs,
+      ids,
+      clock,
+      settings,
+      reader,
+      space: deps.space,
+      onMediaQueued: () => mediaProcessor.kick(),
+    }),
     mediaProcessor,
     mediaSweeper: new MediaSweeper({ db, blobs, clock, settings, log }),
     mediaServing: new MediaServing({ db, reader, widths: new WidthRenderer({ db, blobs, settings, imageWork }) }),

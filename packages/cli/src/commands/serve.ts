@@ -20,9 +20,12 @@ export function serveCommand(program: Command, action: ActionFactory): void {
     .action(
       action<ServerFlags>(async (ctx, flags) => {
         // Only `serve` and `migrate` load the server, so the account commands start fast.
-        const { createServer, loadConfig } = await import('@aperture/server');
+        const { createServer, loadConfig, logUnhandledRejections } = await import('@aperture/server');
         const config = loadConfig(serverEnv(ctx.io.env, flags));
         const server = await createServer(config);
+        // This process is the server's: a rejection nobody handled is logged, not fatal to every
+        // request in flight. (createServer leaves process-wide policy to whoever owns the process.)
+        logUnhandledRejections(server.app.log);
         let url: string;
         try {
           url = await server.start();

@@ -64,6 +64,8 @@ async function uploadOne(
     view.end();
     // A session that ended fails every file alike: let `authed` say so once.
     if (error instanceof AuthenticationError && error.code === 'UNAUTHENTICATED') throw error;
+    // So does a server out of disk space: stop, and say once what to do about it.
+    if (error instanceof ApertureError && error.code === 'STORAGE_FULL') throw error;
     ctx.out.error(`error: ${file}: ${describeError(error)}`);
     return undefined;
   }

@@ -1,7 +1,7 @@
 import { codeForStatus, isServerErrorCode } from '../error-codes.js';
 import { createApertureError } from '../error-mapping.js';
 import { NetworkError, type ApertureError } from '../errors.js';
-import type { FetchFunction } from '../http.js';
+import { parseRetryAfter, type FetchFunction } from '../http.js';
 
 /** Where one PUT goes, as the server signed it. */
 export interface PutTarget {
@@ -62,7 +62,7 @@ export async function putBytes(
     });
   }
   const text = await response.text().catch(() => '');
-  if (!response.ok) throw putError(response.status, text);
+  if (!response.ok) throw putError(response.status, text, parseRetryAfter(response.headers.get('retry-after')));
   return response.headers.get('etag')?.replaceAll('"', '') ?? undefined;
 }
 
@@ -74,13 +74,16 @@ export function needsFreshTarget(error: ApertureError): boolean {
   return error.status === 403;
 }
 
-function putError(status: number, text: string): ApertureError {
+function putError(status: number, text: string, retryAfter: number | undefined): ApertureError {
   const own = ownError(text);
-  if (own) return createApertureError(own.code, own.message, { status });
+  if (own) return createApertureError(own.code, own.message, { status, retryAfter });
   // S3 answers in XML: `<Code>AccessDenied</Code><Message>Request has expired</Message>`.
   const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
   const code = status === 403 && /expired/i.test(message ?? '') ? 'SIGNATURE_EXPIRED' : codeForStatus(status);
-  return createApertureError(code, message ?? `The upload target answered with HTTP ${status}.`, { status });
+  return createApertureError(code, message ?? `The upload target answered with HTTP ${status}.`, {
+    status,
+    retryAfter,
+  });
 }
 
 /** The body of the server's own `/uploads` errors: `{ error: { code, message } }`. */

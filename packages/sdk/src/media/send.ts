@@ -32,7 +32,8 @@ export interface SendOptions {
   refresh: (partNumber: number) => Promise<Refreshed>;
 }
 
-// 4 tries in all. Short waits: a part's failure is a connection problem, not a server's `Retry-After`.
+// 4 tries in all, with short waits: a part's failure is mostly a connection problem. When the
+// target says how long to wait (`Retry-After`, e.g. STORAGE_FULL) and that is longer, the error is thrown.
 const PART_RETRIES = resolveRetryPolicy({ retries: 3, baseDelayMs: 250, maxDelayMs: 4_000 });
 
 /**
@@ -95,7 +96,7 @@ async function sendPart(plan: PartPlan, options: SendOptions & { signal: AbortSi
         continue;
       }
       retry += 1;
-      const delay = isRetryable(error) ? retryDelay(retry, PART_RETRIES, undefined) : undefined;
+      const delay = isRetryable(error) ? retryDelay(retry, PART_RETRIES, error.retryAfter) : undefined;
       if (delay === undefined) throw error;
       await sleep(delay, signal);
     }

@@ -77,6 +77,13 @@ describe('loadConfig', () => {
     expect((caught as ConfigError).message).toMatch(/^Invalid configuration:\n {2}- /);
   });
 
+  it('keeps 256 MiB free by default; APERTURE_MIN_FREE_MB moves the floor, 0 turns it off', () => {
+    expect(loadConfig({}, '/a').minFreeBytes).toBe(256 * 1024 * 1024);
+    expect(loadConfig({ APERTURE_MIN_FREE_MB: '1.5' }, '/a').minFreeBytes).toBe(1.5 * 1024 * 1024);
+    expect(loadConfig({ APERTURE_MIN_FREE_MB: '0' }, '/a').minFreeBytes).toBe(0);
+    expect(() => loadConfig({ APERTURE_MIN_FREE_MB: '-1' }, '/a')).toThrow(/APERTURE_MIN_FREE_MB/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ APERTURE_PORT: '', APERTURE_DATABASE_URL: '' }, '/a')).toMatchObject({
       port: 4000,

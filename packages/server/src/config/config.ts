@@ -30,6 +30,8 @@ export interface Config {
   feedSettings: FeedSettings;
   /** How often each process writes the post views it counted. */
   viewFlushMs: number;
+  /** Below this much free space on the media or SQLite volume, uploads are refused and /readyz fails. */
+  minFreeBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +71,7 @@ const envSchema = z.object({
   APERTURE_TIMELINE_CAP: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_FEED_SETTINGS.timelineCap),
   APERTURE_TIMELINE_TRIM_EVERY: z.coerce.number().int().min(1).max(1000).default(DEFAULT_FEED_SETTINGS.trimEvery),
   APERTURE_VIEW_FLUSH_SECONDS: z.coerce.number().positive().max(3600).default(5),
+  APERTURE_MIN_FREE_MB: z.coerce.number().min(0).default(256),
   AWS_REGION: z.string().optional(),
 });
 
@@ -187,5 +190,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trimEvery: e.APERTURE_TIMELINE_TRIM_EVERY,
     },
     viewFlushMs: Math.round(e.APERTURE_VIEW_FLUSH_SECONDS * 1000),
+    minFreeBytes: Math.floor(e.APERTURE_MIN_FREE_MB * 1024 * 1024),
   };
 }

@@ -49,6 +49,12 @@ export async function openPostgres(url: string, schema: string | undefined): Pro
   // An idle connection the server drops emits 'error' on the pool, which would crash the process
   // if unhandled. The pool has already discarded that client; the next query opens a fresh one.
   pool.on('error', () => {});
+  // The pool listens for that only while a client is idle. A client checked out between two
+  // queries (a transaction awaiting other work) whose connection drops — Postgres restarting, an
+  // admin terminating backends — emits 'error' with no listener, which kills the process. The
+  // client is unusable then: its next query fails (UNAVAILABLE to the caller) and the pool
+  // discards it on release, so the next request gets a fresh connection.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   const setup = [
     // Parsers above expect ISO output; UTC keeps `::text` casts and logs unambiguous too.

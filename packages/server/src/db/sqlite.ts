@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteAdapter, SqliteDialect } from 'kysely';
-import type { SqliteDatabase } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, SqliteDriver } from 'kysely';
+import type { DatabaseConnection, Driver, SqliteDatabase, SqliteDialectConfig } from 'kysely';
 
 import { IdParamsPlugin } from './id-params-plugin.js';
 import { ResultNormaliserPlugin } from './result-plugin.js';
@@ -24,9 +24,38 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/**
+ * When a commit fails with SQLITE_FULL (or an I/O error), SQLite may already have rolled the
+ * transaction back; Kysely's ROLLBACK then fails with "no transaction is active", and that error
+ * would replace the one that says the disk is full. Roll back only what is still open.
+ */
+class RollbackIfOpenSqliteDriver extends SqliteDriver {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly sqlite: BetterSqlite3.Database,
+  ) {
+    super(config);
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.sqlite.inTransaction) await super.rollbackTransaction(connection);
+  }
+}
+
 class AtomicMigrationsSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly options: SqliteDialectConfig,
+    private readonly sqlite: BetterSqlite3.Database,
+  ) {
+    super(options);
+  }
+
   override createAdapter(): SqliteAdapter {
     return new TransactionalDdlSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new RollbackIfOpenSqliteDriver(this.options, this.sqlite);
   }
 }
 
@@ -55,7 +84,7 @@ export function openSqlite(path: string): Kysely<Database> {
     throw err;
   }
   return new Kysely<Database>({
-    dialect: new AtomicMigrationsSqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new AtomicMigrationsSqliteDialect({ database: withStatementCache(sqlite) }, sqlite),
     plugins: [new IdParamsPlugin(), new ResultNormaliserPlugin()],
   });
 }

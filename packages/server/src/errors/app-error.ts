@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from './codes.js';
+import { ERROR_CODES, RETRY_AFTER_SECONDS, type ErrorCode } from './codes.js';
 
 /** A validation problem in the wire shape clients receive (a subset of zod's issue). */
 export interface ValidationIssue {
@@ -15,7 +15,7 @@ export class AppError extends Error {
   override readonly name = 'AppError';
   readonly code: ErrorCode;
   readonly issues: ValidationIssue[] | undefined;
-  /** Seconds the caller should wait before retrying (RATE_LIMITED). */
+  /** Seconds the caller should wait before retrying (RATE_LIMITED, UNAVAILABLE, STORAGE_FULL). */
   readonly retryAfter: number | undefined;
 
   constructor(
@@ -26,7 +26,7 @@ export class AppError extends Error {
     super(message ?? ERROR_CODES[code].message, { cause: options.cause });
     this.code = code;
     this.issues = options.issues;
-    this.retryAfter = options.retryAfter;
+    this.retryAfter = options.retryAfter ?? RETRY_AFTER_SECONDS[code];
   }
 
   get status(): number {

@@ -44,7 +44,23 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, trpc: 'TOO_MANY_REQUESTS', message: 'Too many attempts; wait and try again.' },
   INTERNAL: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' },
   UNAVAILABLE: { status: 503, trpc: 'INTERNAL_SERVER_ERROR', message: 'A backing service is unavailable.' },
+  STORAGE_FULL: {
+    status: 507,
+    trpc: 'SERVICE_UNAVAILABLE',
+    message: 'The server is out of storage space; try again later.',
+  },
 } as const;
+
+/**
+ * Seconds a client should wait before retrying, for the codes that are retryable by nature; an
+ * AppError of these codes carries it as `retryAfter` (and `Retry-After`) unless it names its own.
+ * A dropped database connection is reopened by the next request, so UNAVAILABLE is short; free
+ * space comes back only when an operator or the collector frees some.
+ */
+export const RETRY_AFTER_SECONDS: Partial<Record<keyof typeof ERROR_CODES, number>> = {
+  UNAVAILABLE: 2,
+  STORAGE_FULL: 60,
+};
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 export type TrpcErrorCode = (typeof ERROR_CODES)[ErrorCode]['trpc'];

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError, type ValidationIssue } from './app-error.js';
 import { ERROR_CODES, type ErrorCode } from './codes.js';
+import { infrastructureFault } from './infrastructure-faults.js';
 import { ImageRejectedError } from '../modules/media/pipeline/errors.js';
 import {
   BlobNotFoundError,
@@ -58,6 +59,10 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof SignatureExpiredError) return new AppError('SIGNATURE_EXPIRED', undefined, { cause: error });
   if (error instanceof SignatureInvalidError) return new AppError('SIGNATURE_INVALID', undefined, { cause: error });
   if (error instanceof PayloadTooLargeError) return new AppError('PAYLOAD_TOO_LARGE', undefined, { cause: error });
+  // A full disk or a dropped connection is the deployment's state, not a bug: say so, retryably.
+  const fault = infrastructureFault(error);
+  if (fault === 'storage-full') return new AppError('STORAGE_FULL', undefined, { cause: error });
+  if (fault === 'unavailable') return new AppError('UNAVAILABLE', undefined, { cause: error });
   return new AppError('INTERNAL', undefined, { cause: error });
 }
 

@@ -4,11 +4,12 @@ import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/connect.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import type { FreeSpaceGuard } from '../storage/free-space.js';
 import type { Services } from '../services.js';
 import { createAppRouter, type AppRouter } from '../api/router.js';
 import type { RequestContext } from '../api/context.js';
 import { toAppError } from '../errors/map-error.js';
-import { handleHttpError, handleNotFound } from './errors.js';
+import { closeIfBodyUnread, handleHttpError, handleNotFound } from './errors.js';
 import { registerOpsRoutes } from './health.js';
 import type { Metrics } from './metrics.js';
 import { registerUploadRoutes } from './uploads.js';
@@ -20,6 +21,7 @@ export interface AppDeps {
   config: Config;
   db: Db;
   blobs: BlobStore;
+  space: FreeSpaceGuard;
   services: Services;
   metrics: Metrics;
   logStream?: NodeJS.WritableStream | undefined;
@@ -27,7 +29,16 @@ export interface AppDeps {
   leanQueries?: boolean | undefined;
 }
 
-export function buildApp({ config, db, blobs, services, metrics, logStream, leanQueries }: AppDeps): FastifyInstance {
+export function buildApp({
+  config,
+  db,
+  blobs,
+  space,
+  services,
+  metrics,
+  logStream,
+  leanQueries,
+}: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -58,6 +69,7 @@ export function buildApp({ config, db, blobs, services, metrics, logStream, lean
 
   app.setErrorHandler(handleHttpError);
   app.setNotFoundHandler(handleNotFound);
+  app.addHook('onSend', closeIfBodyUnread);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     metrics.recordHttp(
@@ -80,7 +92,7 @@ export function buildApp({ config, db, blobs, services, metrics, logStream, lean
     },
     onError({ error, path, req }) {
       const app = toAppError(error);
-      if (app.code === 'INTERNAL' || app.code === 'UNAVAILABLE') {
+      if (app.code === 'INTERNAL' || app.code === 'UNAVAILABLE' || app.code === 'STORAGE_FULL') {
         req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
       }
     },
@@ -89,12 +101,12 @@ export function buildApp({ config, db, blobs, services, metrics, logStream, lean
       return retryAfter !== undefined ? { headers: { 'retry-after': String(retryAfter) } } : {};
     },
   };
-  registerOpsRoutes(app, { db, blobs, metrics });
+  registerOpsRoutes(app, { db, blobs, space, metrics });
   // A `worker` process does background work only: it answers health and metrics, not the API, so
   // a load balancer that probes /readyz cannot route user traffic to it by mistake.
   if (config.role !== 'worker') {
     registerTrpcRoutes(app, trpcOptions, { lean: leanQueries ?? true });
-    registerUploadRoutes(app, blobs, config.mediaSettings.maxBytes);
+    registerUploadRoutes(app, { blobs, space, maxBytes: config.mediaSettings.maxBytes });
     registerMediaRoutes(app, { serving: services.mediaServing, blobs, accounts: services.accounts });
   }
   return app;

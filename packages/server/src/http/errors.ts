@@ -18,10 +18,23 @@ function fromFastify(error: FastifyError): AppError | undefined {
 export function handleHttpError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const app = fromFastify(error) ?? toAppError(error);
   if (app.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
+  if (app.code === 'UNAVAILABLE' || app.code === 'STORAGE_FULL') request.log.error({ err: error }, app.message);
   if (app.retryAfter !== undefined) void reply.header('retry-after', String(app.retryAfter));
-  // The rest of an oversized body is still on the wire: close rather than read it.
-  if (app.code === 'PAYLOAD_TOO_LARGE') void reply.header('connection', 'close');
   void reply.status(app.status).send(restErrorBody(app));
+}
+
+/**
+ * An `onSend` hook for every route: an answer given before the request body was read to its end
+ * (an error mid-upload, a refusal up front, a body over the limit) closes the connection. Node
+ * discards an unread body only when the handler never started reading it; otherwise the rest
+ * stays on the wire, and the next request on the same keep-alive connection waits behind it until
+ * a timeout. Reading the rest instead could mean megabytes the answer has already refused.
+ */
+export async function closeIfBodyUnread(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  // A request without a body may not be marked complete yet when answered at once (a 404).
+  const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length']) > 0;
+  if (hasBody && !request.raw.complete) void reply.header('connection', 'close');
+  return payload;
 }
 
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): void {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/connect.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import type { FreeSpaceGuard } from '../storage/free-space.js';
 import type { Metrics } from './metrics.js';
 
 const READY_TIMEOUT_MS = 2_000;
@@ -22,13 +23,18 @@ async function check(name: string, probe: () => Promise<void>): Promise<{ name: 
 }
 
 /** Liveness, readiness and Prometheus metrics. */
-export function registerOpsRoutes(app: FastifyInstance, deps: { db: Db; blobs: BlobStore; metrics: Metrics }): void {
+export function registerOpsRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; blobs: BlobStore; space: Pick<FreeSpaceGuard, 'check'>; metrics: Metrics },
+): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
     const checks = await Promise.all([
       check('database', () => deps.db.ping()),
       check(`media (${deps.blobs.kind})`, () => deps.blobs.ping()),
+      // Below APERTURE_MIN_FREE_MB uploads are refused: send traffic elsewhere until space is freed.
+      check('free space', () => deps.space.check()),
     ]);
     const ready = checks.every((c) => c.ok);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });

@@ -73,3 +73,26 @@ export class PayloadTooLargeError extends Error {
     super(`Upload exceeds ${maxBytes} bytes`);
   }
 }
+
+/**
+ * The store has no room for a write: the volume under the disk store is below its free-space floor
+ * (refused before anything was written), or an S3-compatible store answered that it is full or over
+ * quota. Retryable once space is freed.
+ */
+export class StorageFullError extends Error {
+  override readonly name = 'StorageFullError';
+  constructor(message = 'storage is full', options: { cause?: unknown } = {}) {
+    super(message, options);
+  }
+}
+
+/**
+ * The object store could not be reached or failed (a dropped connection, a 5xx, a write cut short).
+ * Nothing was stored; trying again later may succeed.
+ */
+export class BlobStoreUnavailableError extends Error {
+  override readonly name = 'BlobStoreUnavailableError';
+  constructor(operation: string, options: { cause?: unknown } = {}) {
+    super(`The object store failed to ${operation}`, options);
+  }
+}

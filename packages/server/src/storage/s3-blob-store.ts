@@ -27,7 +27,7 @@ import type {
 } from './blob-store.js';
 import { assertCompletableParts, assertPartNumber, assertWellFormedRange } from './checks.js';
 import { assertValidKey, BlobNotFoundError, RangeNotSatisfiableError } from './errors.js';
-import { isInvalidRange, isNoSuchUpload, isNotFound, mapS3Error, stripQuotes } from './s3-errors.js';
+import { isInvalidRange, isNoSuchUpload, isNotFound, mapS3Error, mapS3WriteError, stripQuotes } from './s3-errors.js';
 import { putStream } from './s3-put-stream.js';
 
 export interface S3BlobStoreOptions {
@@ -73,14 +73,18 @@ export class S3BlobStore implements BlobStore {
     const { contentType } = options;
     let etag: string;
     let size: number;
-    if (Buffer.isBuffer(body)) {
-      const out = await this.#client.send(
-        new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: body, ContentType: contentType }),
-      );
-      etag = stripQuotes(out.ETag);
-      size = body.length;
-    } else {
-      ({ etag, size } = await putStream({ client: this.#client, bucket: this.#bucket, key, contentType }, body));
+    try {
+      if (Buffer.isBuffer(body)) {
+        const out = await this.#client.send(
+          new PutObjectCommand({ Bucket: this.#bucket, Key: key, Body: body, ContentType: contentType }),
+        );
+        etag = stripQuotes(out.ETag);
+        size = body.length;
+      } else {
+        ({ etag, size } = await putStream({ client: this.#client, bucket: this.#bucket, key, contentType }, body));
+      }
+    } catch (error) {
+      throw mapS3WriteError(error, key);
     }
     // Not S3's exact Last-Modified (that would cost a HEAD per put), but within a request's time of it.
     return { key, size, etag, lastModified: new Date(), contentType };
@@ -132,13 +136,17 @@ export class S3BlobStore implements BlobStore {
       };
     } catch (error) {
       if (isNotFound(error)) return null;
-      throw error;
+      throw mapS3Error(error, { key });
     }
   }
 
   async delete(key: string): Promise<void> {
     assertValidKey(key);
-    await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
+    try {
+      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
+    } catch (error) {
+      throw mapS3Error(error, { key });
+    }
   }
 
   /** ListObjectsV2 gives no content type; listed entries have `contentType: undefined`. */
@@ -175,9 +183,11 @@ export class S3BlobStore implements BlobStore {
 
   async createMultipart(key: string, options: { contentType?: string } = {}): Promise<{ uploadId: string }> {
     assertValidKey(key);
-    const out = await this.#client.send(
-      new CreateMultipartUploadCommand({ Bucket: this.#bucket, Key: key, ContentType: options.contentType }),
-    );
+    const out = await this.#client
+      .send(new CreateMultipartUploadCommand({ Bucket: this.#bucket, Key: key, ContentType: options.contentType }))
+      .catch((error: unknown) => {
+        throw mapS3Error(error, { key });
+      });
     if (!out.UploadId) throw new Error('S3 returned no UploadId');
     return { uploadId: out.UploadId };
   }

@@ -1,4 +1,10 @@
-import { BlobNotFoundError, InvalidPartError, UploadNotFoundError } from './errors.js';
+import {
+  BlobNotFoundError,
+  BlobStoreUnavailableError,
+  InvalidPartError,
+  StorageFullError,
+  UploadNotFoundError,
+} from './errors.js';
 
 interface SdkError {
   name?: string;
@@ -26,11 +32,26 @@ export function isInvalidRange(error: unknown): boolean {
 }
 
 /**
- * Turns S3's answers into the store's typed errors; anything else (NoSuchBucket, AccessDenied,
- * network) is rethrown as is, since it is a configuration or availability problem, not a missing blob.
+ * S3 itself has no "full", but S3-compatible stores do: MinIO answers 507 XMinioStorageFull below
+ * its free-drive threshold, Ceph's gateway QuotaExceeded over a bucket or user quota.
+ */
+export function isStorageFull(error: unknown): boolean {
+  const e = asSdkError(error);
+  return e.name === 'XMinioStorageFull' || e.name === 'QuotaExceeded' || e.$metadata?.httpStatusCode === 507;
+}
+
+/**
+ * Turns S3's answers into the store's typed errors: a missing object or upload, a full store, a
+ * failing one (5xx). Anything else (NoSuchBucket, AccessDenied, a dropped connection, whose code
+ * the error mapping reads itself) is rethrown as is.
  */
 export function mapS3Error(error: unknown, context: { key: string; uploadId?: string }): unknown {
   if (isNotFound(error)) return new BlobNotFoundError(context.key);
+  if (isStorageFull(error))
+    return new StorageFullError(`the object store refused ${context.key}: it is full`, { cause: error });
+  if ((asSdkError(error).$metadata?.httpStatusCode ?? 0) >= 500) {
+    return new BlobStoreUnavailableError(`answer for ${context.key}`, { cause: error });
+  }
   if (context.uploadId !== undefined) {
     if (isNoSuchUpload(error)) return new UploadNotFoundError(context.uploadId);
     const { name, message } = asSdkError(error);
@@ -39,6 +60,17 @@ export function mapS3Error(error: unknown, context: { key: string; uploadId?: st
     }
   }
   return error;
+}
+
+/**
+ * A write that did not complete stored nothing (a PutObject is atomic; a streamed multipart upload
+ * is aborted): whatever the cause, the store is unavailable for writing, or full.
+ */
+export function mapS3WriteError(error: unknown, key: string): unknown {
+  if (error instanceof StorageFullError || error instanceof BlobStoreUnavailableError) return error;
+  if (isStorageFull(error))
+    return new StorageFullError(`the object store refused ${key}: it is full`, { cause: error });
+  return new BlobStoreUnavailableError(`store ${key}`, { cause: error });
 }
 
 export function stripQuotes(etag: string | undefined): string {

@@ -25,8 +25,21 @@ export interface StreamPutTarget {
  * two parts whatever the size.
  */
 export async function putStream(target: StreamPutTarget, body: Readable): Promise<{ etag: string; size: number }> {
-  const { client, bucket, key, contentType } = target;
   const parts = fixedChunks(body, STREAM_PART_SIZE)[Symbol.asyncIterator]();
+  try {
+    return await putParts(target, parts);
+  } finally {
+    // On a failure the generator is parked mid-stream: closing it ends its `for await`, which
+    // destroys the source, so a GET being copied does not hold its connection open forever.
+    await parts.return(undefined);
+  }
+}
+
+async function putParts(
+  target: StreamPutTarget,
+  parts: AsyncGenerator<Buffer>,
+): Promise<{ etag: string; size: number }> {
+  const { client, bucket, key, contentType } = target;
   const first = await parts.next();
   const firstChunk: Buffer = first.done ? Buffer.alloc(0) : first.value;
   let next = await parts.next();

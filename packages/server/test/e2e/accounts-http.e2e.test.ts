@@ -170,7 +170,7 @@ describe.each(DIALECTS)('accounts over HTTP on $name', (dialect) => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({
       status: 'ready',
-      checks: [{ name: 'database', ok: true }, { ok: true }],
+      checks: [{ name: 'database', ok: true }, { ok: true }, { name: 'free space', ok: true }],
     });
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/aperture_trpc_requests_total\{[^}]*procedure="accounts.register"[^}]*code="OK"/);

@@ -93,7 +93,7 @@ describe.each(DIALECTS)('failures on $name', (dialect) => {
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({
         status: 'unavailable',
-        checks: [{ name: 'database', ok: false }, { ok: true }],
+        checks: [{ name: 'database', ok: false }, { ok: true }, { name: 'free space', ok: true }],
       });
       const failed = await callTrpc(t.url, 'accounts.register', {
         input: { username: 'late', email: 'late@example.com', password: 'correct horse battery' },
@@ -149,7 +149,7 @@ describe('scale-out configuration from URLs (Postgres when available, s3:// medi
       const ready = await fetch(`${url}/readyz`);
       expect(await ready.json()).toMatchObject({
         status: 'ready',
-        checks: [{ ok: true }, { name: 'media (s3)', ok: true }],
+        checks: [{ ok: true }, { name: 'media (s3)', ok: true }, { name: 'free space', ok: true }],
       });
       expect(ready.status).toBe(200);
       const registered = await callTrpc(url, 'accounts.register', {

@@ -131,11 +131,14 @@ describe.each(PAIRS)('upload protocol on $name', ({ dialect, media }) => {
     const late = await complete(created.uploadId);
     expect(late.status).toBe(410);
     expect(late.body.error?.data.appCode).toBe('UPLOAD_EXPIRED');
+    // As a complete leaves it whose copy succeeded and whose database write did not.
+    await t.server.blobs.put(originalKey(created.mediaId), image);
     clock.advance(24 * 3_600_000);
     const swept = await t.server.services.mediaSweeper.sweep();
     expect(swept.abandonedUploads).toBeGreaterThanOrEqual(1);
     const gone = await callTrpc(t.url, 'media.get', { type: 'query', token, input: { id: created.mediaId } });
     expect(gone.status).toBe(404);
+    expect(await t.server.blobs.head(originalKey(created.mediaId))).toBeNull();
   });
 
   it('refuses types and sizes it will never accept before any byte is sent', async () => {

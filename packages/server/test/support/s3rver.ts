@@ -13,6 +13,22 @@ export interface S3rverHarness {
   endpoint: string;
   bucket: string;
   stop(): Promise<void>;
+  /**
+   * While set, each PUT of an object or part under `keyPrefix` (of part `partNumber`, when given)
+   * has its connection cut after `afterBytes` bytes of its body, before s3rver stores anything:
+   * the client sees a reset mid-upload, as when a store or the network fails. Undefined disarms.
+   */
+  cutPuts(fault: PutFault | undefined): void;
+  /** PUTs cut so far. */
+  readonly cuts: number;
+  /** Multipart uploads started and neither completed nor aborted. */
+  openMultipartUploads(): Promise<number>;
+}
+
+export interface PutFault {
+  keyPrefix: string;
+  afterBytes: number;
+  partNumber?: number;
 }
 
 // s3rver ships no types; these are the few members the harness touches.
@@ -25,6 +41,8 @@ interface KoaContext {
   status: number;
   type: string;
   body: unknown;
+  /** false: Koa leaves the response alone (the connection was cut). */
+  respond: boolean;
 }
 interface FilesystemStore {
   listObjects(
@@ -56,8 +74,14 @@ export async function startS3rver(): Promise<S3rverHarness> {
     directory,
     configureBuckets: [{ name: bucket }],
   });
+  const faults: FaultState = { fault: undefined, cuts: 0 };
   // Koa composes `middleware` when the server starts listening, so these run before s3rver's router.
-  server.middleware.unshift(multipartGapsMiddleware(directory), listObjectsV2Middleware(), atomicPutMiddleware());
+  server.middleware.unshift(
+    cutPutsMiddleware(faults),
+    multipartGapsMiddleware(directory),
+    listObjectsV2Middleware(),
+    atomicPutMiddleware(),
+  );
   const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -66,6 +90,52 @@ export async function startS3rver(): Promise<S3rverHarness> {
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },
+    cutPuts(fault) {
+      faults.fault = fault;
+    },
+    get cuts() {
+      return faults.cuts;
+    },
+    async openMultipartUploads() {
+      const uploads = await readdir(path.join(directory, bucket, '._S3rver_uploads')).catch(() => []);
+      return uploads.length;
+    },
+  };
+}
+
+interface FaultState {
+  fault: PutFault | undefined;
+  cuts: number;
+}
+
+/** A real fault over HTTP for tests of Aperture's S3 writes: see `S3rverHarness.cutPuts`. */
+function cutPutsMiddleware(state: FaultState): Middleware {
+  return async (ctx, next) => {
+    const { fault } = state;
+    const { key } = bucketAndKey(ctx);
+    const part = ctx.query['partNumber'];
+    if (
+      !fault ||
+      ctx.method !== 'PUT' ||
+      !key.startsWith(fault.keyPrefix) ||
+      (fault.partNumber !== undefined && part !== String(fault.partNumber))
+    ) {
+      return next();
+    }
+    const req = ctx.req as IncomingMessage;
+    await new Promise<void>((resolve) => {
+      let seen = 0;
+      const onData = (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen >= fault.afterBytes) resolve();
+      };
+      req.on('data', onData);
+      req.once('end', () => resolve());
+      req.once('error', () => resolve());
+    });
+    state.cuts += 1;
+    ctx.respond = false;
+    req.socket.destroy();
   };
 }
 

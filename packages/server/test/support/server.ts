@@ -5,12 +5,14 @@ import type { Writable } from 'node:stream';
 import { createServer, loadConfig, type ApertureServer, type Config } from '../../src/index.js';
 import type { Clock } from '../../src/clock.js';
 import type { TestDialect } from './databases.js';
-import { startS3rver } from './s3rver.js';
+import { startS3rver, type S3rverHarness } from './s3rver.js';
 
 export interface TestServer {
   server: ApertureServer;
   url: string;
   config: Config;
+  /** The s3rver behind the `s3` store, to inject faults. */
+  s3: S3rverHarness | undefined;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     server,
     url,
     config,
+    s3,
     async stop() {
       await server.stop();
       await s3?.stop();

@@ -13,11 +13,14 @@ import type { DerivativeMap } from './presenters.js';
 import type { MediaSettings } from './settings.js';
 import { WakeableSleep } from '../../lib/wakeable-sleep.js';
 import type { WorkLimiter } from '../../lib/work-limiter.js';
+import { infrastructureFault } from '../../errors/infrastructure-faults.js';
 
 /** A worker owns a claimed item this long; if it dies, the lease lapses and another retries. */
 const LEASE_MS = 5 * 60_000;
 /** How often idle workers look for work queued by other processes. */
 const POLL_MS = 2_000;
+/** How soon an item is tried again after the disk was full or a store unreachable. */
+const OUTAGE_RETRY_MS = 30_000;
 
 export interface ProcessorLog {
   info(obj: object, msg: string): void;
@@ -185,7 +188,10 @@ export class MediaProcessor {
       log.info({ mediaId: row.id }, 'media ready');
     } catch (error) {
       const rejected = error instanceof ImageRejectedError;
-      const giveUp = rejected || row.attempts >= settings.maxAttempts;
+      // A full disk or an unreachable store says nothing about the image: wait it out without
+      // spending an attempt, or every photo accepted during an outage would end up failed.
+      const outage = !rejected && infrastructureFault(error) !== undefined;
+      const giveUp = !outage && (rejected || row.attempts >= settings.maxAttempts);
       if (!rejected) log.error({ err: error, mediaId: row.id, attempt: row.attempts }, 'media processing failed');
       const now = clock.now();
       if (row.status === 'ready' && giveUp) {
@@ -208,8 +214,10 @@ export class MediaProcessor {
                 claimed_until: null,
                 updated_at: now.toISOString(),
               }
-            : // Retry later, backing off by attempt, instead of hammering a failing store.
-              { claimed_until: new Date(now.getTime() + 5_000 * 2 ** row.attempts).toISOString() },
+            : outage
+              ? { claimed_until: new Date(now.getTime() + OUTAGE_RETRY_MS).toISOString(), attempts: row.attempts - 1 }
+              : // Retry later, backing off by attempt, instead of hammering a failing store.
+                { claimed_until: new Date(now.getTime() + 5_000 * 2 ** row.attempts).toISOString() },
         )
         .where('id', '=', row.id)
         .execute();

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connect.js';
 import type { Clock } from '../../clock.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { derivativePrefix } from './keys.js';
+import { derivativePrefix, originalKey } from './keys.js';
 import type { ProcessorLog } from './processor.js';
 import type { MediaSettings } from './settings.js';
 
@@ -42,6 +42,8 @@ export class MediaSweeper {
     for (const upload of stale) {
       if (upload.blob_upload_id) await blobs.abortMultipart(upload.blob_key, upload.blob_upload_id);
       await blobs.delete(upload.blob_key);
+      // A complete whose database write failed may have copied the original already.
+      await blobs.delete(originalKey(upload.media_id));
       // The media row never became usable; dropping it drops the upload row with it (cascade).
       await db.kysely.deleteFrom('media').where('id', '=', upload.media_id).where('status', '=', 'pending').execute();
       await db.kysely.updateTable('uploads').set({ status: 'expired' }).where('id', '=', upload.id).execute();

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { BlobStore, SignedTarget, StoredPart } from '../../storage/blob-store.js';
+import type { FreeSpaceGuard } from '../../storage/free-space.js';
 import type { Viewer } from '../accounts/types.js';
 import { originalKey, stagingKey } from './keys.js';
 import type { MediaReader } from './media-reader.js';
@@ -26,6 +27,8 @@ export interface UploadServiceDeps {
   clock: Clock;
   settings: MediaSettings;
   reader: MediaReader;
+  /** Refuses new uploads while the volume they would land on is nearly full. */
+  space: Pick<FreeSpaceGuard, 'assertRoom'>;
   /** Tells the processor there is new work (it also polls, for work from other processes). */
   onMediaQueued: () => void;
 }
@@ -45,6 +48,8 @@ export class UploadService {
     if (input.size > settings.maxBytes) {
       throw new AppError('FILE_TOO_LARGE', `The file is larger than the ${settings.maxBytes / 1024 / 1024} MiB limit.`);
     }
+    // Before anything is written: a client told now need not send megabytes that cannot be kept.
+    await this.deps.space.assertRoom();
     const existing = await db.kysely
       .selectFrom('media')
       .selectAll()
@@ -185,6 +190,9 @@ export class UploadService {
         .where('status', '=', 'pending')
         .execute();
     });
+    // Only now: had the transaction failed (a dropped connection), a retry must find the bytes
+    // staged still. A delete that fails is retried by the sweeper with the finished upload.
+    await blobs.delete(upload.blob_key).catch(() => undefined);
     this.deps.onMediaQueued();
     return reader.present(await reader.row(upload.media_id), viewer.userId);
   }

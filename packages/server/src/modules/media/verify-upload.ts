@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { AppError } from '../../errors/app-error.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { ACCEPTED_FORMATS, sniffImageFormat } from './pipeline/index.js';
 
 const HEAD_BYTES = 64;
+
+/** What one pass over the staged bytes saw. */
+interface Inspection {
+  size: number;
+  hash: ReturnType<typeof createHash>;
+  head: Buffer[];
+  headLength: number;
+}
 
 /**
  * Checks what actually reached the blob store — never the client's word, and never the store's
@@ -12,7 +20,8 @@ const HEAD_BYTES = 64;
  * the stored bytes, and magic bytes of an accepted image format. The bytes are copied to
  * `finalKey` in the same pass, so the kept original is exactly what was hashed, even if the client
  * PUTs again to its still-valid URL afterwards. On any mismatch nothing is kept and the matching
- * AppError is thrown.
+ * AppError is thrown; when the store fails (full, unreachable) its error is thrown and nothing is
+ * kept either. The staged object is left in place: the caller deletes it once the outcome is recorded.
  */
 export async function verifyAndKeep(
   blobs: BlobStore,
@@ -26,37 +35,26 @@ export async function verifyAndKeep(
     throw new AppError('UPLOAD_SIZE_MISMATCH', `Expected ${expected.size} bytes, received ${head.size}.`);
   }
   const { body } = await blobs.get(stagedKey);
-  const hash = createHash('sha256');
-  const first: Buffer[] = [];
-  let firstLength = 0;
-  let size = 0;
-  const copy = new PassThrough();
-  const stored = blobs.put(finalKey, copy);
+  const seen: Inspection = { size: 0, hash: createHash('sha256'), head: [], headLength: 0 };
+  // The store pulls the copy at its own pace: no write waits for a 'drain' a failed store would
+  // never emit, and no promise is left without a listener when the store fails.
+  const copy = Readable.from(inspect(body, seen), { objectMode: false });
   try {
-    for await (const chunk of body as Readable & AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      size += chunk.length;
-      if (firstLength < HEAD_BYTES) {
-        first.push(chunk);
-        firstLength += chunk.length;
-      }
-      if (!copy.write(chunk)) await new Promise((resolve) => copy.once('drain', resolve));
-    }
-    copy.end();
-    await stored;
+    await blobs.put(finalKey, copy);
   } catch (error) {
     copy.destroy();
-    await stored.catch(() => undefined);
-    await blobs.delete(finalKey);
+    body.destroy();
+    // A failed put leaves nothing on either store; this only guards against one that would.
+    await blobs.delete(finalKey).catch(() => undefined);
     throw error;
   }
   try {
     // The object may have been replaced between HEAD and GET: judge the bytes actually read.
-    if (size !== expected.size) {
-      throw new AppError('UPLOAD_SIZE_MISMATCH', `Expected ${expected.size} bytes, received ${size}.`);
+    if (seen.size !== expected.size) {
+      throw new AppError('UPLOAD_SIZE_MISMATCH', `Expected ${expected.size} bytes, received ${seen.size}.`);
     }
-    if (hash.digest('hex') !== expected.sha256) throw new AppError('UPLOAD_HASH_MISMATCH');
-    const format = sniffImageFormat(Buffer.concat(first).subarray(0, HEAD_BYTES));
+    if (seen.hash.digest('hex') !== expected.sha256) throw new AppError('UPLOAD_HASH_MISMATCH');
+    const format = sniffImageFormat(Buffer.concat(seen.head).subarray(0, HEAD_BYTES));
     if (format === null || !(ACCEPTED_FORMATS as readonly string[]).includes(format)) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     }
@@ -64,5 +62,16 @@ export async function verifyAndKeep(
     await blobs.delete(finalKey);
     throw error;
   }
-  await blobs.delete(stagedKey);
+}
+
+async function* inspect(body: AsyncIterable<Buffer>, seen: Inspection): AsyncGenerator<Buffer> {
+  for await (const chunk of body) {
+    seen.hash.update(chunk);
+    seen.size += chunk.length;
+    if (seen.headLength < HEAD_BYTES) {
+      seen.head.push(chunk);
+      seen.headLength += chunk.length;
+    }
+    yield chunk;
+  }
 }
