@@ -150,7 +150,13 @@ export async function createServer(config: Config, options: CreateServerOptions 
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       if (metricsApp) {
-        await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
+        try {
+          await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
+        } catch (error) {
+          // A metrics port already taken must not leave the API listening without its metrics.
+          await built.close();
+          throw error;
+        }
         metricsUrl = baseUrl(config.metrics.host, metricsApp);
       }
       // Every role serves the API, so every process counts views and must write them.

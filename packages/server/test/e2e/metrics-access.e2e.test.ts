@@ -1,4 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { createServer } from '../../src/server.js';
 import { sqliteDialect } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -75,5 +81,35 @@ describe('who may read /metrics', () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${t.url}/metrics`)).status).toBe(404);
     expect((await fetch(`${t.server.metricsUrl!}/metrics`)).status).toBe(200);
+  });
+
+  it('none at all when the metrics port is taken: the server does not start, and leaves no port open', async () => {
+    const blocker = createTcpServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as AddressInfo).port;
+    const database = await sqliteDialect.create({ migrate: false });
+    const dataDir = await mkdtemp(join(tmpdir(), 'aperture-metrics-'));
+    try {
+      const config = {
+        ...loadConfig({
+          APERTURE_DATA_DIR: dataDir,
+          APERTURE_PORT: '0',
+          APERTURE_LOG_LEVEL: 'silent',
+          APERTURE_METRICS_PORT: String(taken),
+        }),
+        database: database.config,
+      };
+      const server = await createServer(config);
+      try {
+        await expect(server.start()).rejects.toThrow(/EADDRINUSE/);
+        expect(server.app.server.listening).toBe(false);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+      await database.cleanup();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
