@@ -14,6 +14,7 @@ import { seedDataset, seededToken } from '../src/seed/index.js';
 const SEED = 3;
 const USERS = 60;
 const users: UsersSpec = { kind: 'seeded', seed: SEED, users: USERS };
+const METRICS_TOKEN = 'loadgen-check-metrics-token';
 let dir: string;
 let aperture: EphemeralServer;
 let photos: PhotoSet;
@@ -32,7 +33,8 @@ beforeAll(async () => {
     followsMax: 15,
     seed: SEED,
   });
-  aperture = await startEphemeralServer({ APERTURE_DATABASE_URL: databaseUrl });
+  // /metrics is served only to the holder of the token: `check` reads the server's CPU with it.
+  aperture = await startEphemeralServer({ APERTURE_DATABASE_URL: databaseUrl, APERTURE_METRICS_TOKEN: METRICS_TOKEN });
   photos = await generatePhotos(join(dir, 'photos'), { largeShare: 0, variants: 1 });
 }, 60_000);
 
@@ -88,12 +90,13 @@ describe('scenarios on a seeded dataset', () => {
       uploadRates: { start: 0.5, max: 1 },
       refinements: 0,
       minUploadsPerStep: 1,
+      metrics: { token: METRICS_TOKEN },
     });
 
     const [verdict] = result.verdicts;
     expect(verdict!.id).toBe('seed-001');
     expect(result.steps.map((s) => `${s.kind}:${s.rate}`)).toEqual(expect.arrayContaining(['feed:5', 'upload:0.5']));
-    // The server exposes /metrics, so its CPU was measured for every step.
+    // The token opened the server's /metrics, so its CPU was measured for every step.
     expect(result.steps.every((s) => s.serverCores !== null && s.serverCores >= 0)).toBe(true);
     const feed = verdict!.feed;
     expect(feed.targetP99Ms).toBe(SCENARIOS['seed-001'].targets.feedP99Ms);

@@ -29,7 +29,15 @@ export interface ClientOptions {
   retry?: RetryOptions | undefined;
   /** Sent as `User-Agent`; the server shows it in the session list. */
   userAgent?: string | undefined;
+  /**
+   * Most calls sent in one batched request (default 10, the server's default
+   * `APERTURE_MAX_BATCH`). Set it to the server's value if that was lowered.
+   */
+  maxBatchSize?: number | undefined;
 }
+
+/** The server's default cap on calls per batch (`APERTURE_MAX_BATCH`); larger batches are refused. */
+export const DEFAULT_MAX_BATCH_SIZE = 10;
 
 export interface ApertureClient {
   /** The server's base URL, without a trailing slash. */
@@ -183,6 +191,8 @@ export function createClient(options: ClientOptions): ApertureClient {
         url: `${url}/trpc`,
         // Batched GETs carry every input in the URL; split batches before proxies refuse them.
         maxURLLength: 4_000,
+        // The server refuses a batch over its cap (BATCH_TOO_LARGE): split before sending.
+        maxItems: options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE,
         fetch: jsonOnlyFetch(fetchImpl),
         headers: () => ({
           'user-agent': userAgent,

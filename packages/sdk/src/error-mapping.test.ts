@@ -20,6 +20,7 @@ const EXPECTED: Record<ServerErrorCode, typeof ApertureError> = {
   VALIDATION_FAILED: ValidationError,
   MALFORMED_REQUEST: ValidationError,
   PAYLOAD_TOO_LARGE: ValidationError,
+  BATCH_TOO_LARGE: ValidationError,
   UNSUPPORTED_MEDIA_TYPE: MediaRejectedError,
   FILE_TOO_LARGE: MediaRejectedError,
   IMAGE_TOO_LARGE: MediaRejectedError,

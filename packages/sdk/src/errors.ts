@@ -54,7 +54,10 @@ export class ApertureError extends Error {
   }
 }
 
-/** The input was rejected: `VALIDATION_FAILED` (see `issues`), `MALFORMED_REQUEST`, `PAYLOAD_TOO_LARGE`. */
+/**
+ * The input was rejected: `VALIDATION_FAILED` (see `issues`), `MALFORMED_REQUEST`, `PAYLOAD_TOO_LARGE`,
+ * `BATCH_TOO_LARGE`.
+ */
 export class ValidationError extends ApertureError {
   override name = 'ValidationError';
 }

@@ -1,4 +1,4 @@
-export { createClient, type ApertureClient, type ClientOptions } from './client.js';
+export { createClient, DEFAULT_MAX_BATCH_SIZE, type ApertureClient, type ClientOptions } from './client.js';
 export {
   ApertureError,
   AuthenticationError,

@@ -13,8 +13,16 @@ export interface EphemeralServer {
 }
 
 /**
+ * Per-address limits of a throwaway server: off. It listens on 127.0.0.1, so every client is this
+ * machine, one address, and those limits would only throttle the tests or demo driving it (which
+ * register and sign in dozens of users in seconds). Pass the variables to test them.
+ */
+const NO_ADDRESS_LIMITS = { APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: '0', APERTURE_RATE_LIMIT_ANON_PER_MIN: '0' };
+
+/**
  * A throwaway server on a free port, with its SQLite file and media in a fresh temp folder — for
  * tests of code that embeds the SDK, and for demos. Extra `APERTURE_*` variables may be passed.
+ * Its per-address rate limits are off unless they are passed too.
  *
  * @example
  * const aperture = await startEphemeralServer();
@@ -26,7 +34,13 @@ export async function startEphemeralServer(env: Record<string, string> = {}): Pr
   const dataDir = await mkdtemp(join(tmpdir(), 'aperture-'));
   try {
     const server = await createServer(
-      loadConfig({ APERTURE_DATA_DIR: dataDir, APERTURE_PORT: '0', APERTURE_LOG_LEVEL: 'silent', ...env }),
+      loadConfig({
+        APERTURE_DATA_DIR: dataDir,
+        APERTURE_PORT: '0',
+        APERTURE_LOG_LEVEL: 'silent',
+        ...NO_ADDRESS_LIMITS,
+        ...env,
+      }),
     );
     const url = await server.start();
     return {

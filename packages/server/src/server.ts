@@ -7,6 +7,8 @@ import { openDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { buildMetricsApp } from './http/metrics-route.js';
+import type { PasswordHasher } from './modules/accounts/passwords.js';
 import { createIdGenerator } from './ids/snowflake.js';
 import { createServices, type Services } from './services.js';
 import type { BlobStore } from './storage/blob-store.js';
@@ -22,6 +24,8 @@ export interface ApertureServer {
   stop(): Promise<void>;
   /** The base URL, once started (throws before). */
   readonly url: string;
+  /** The metrics listener's base URL once started, when APERTURE_METRICS_PORT is set. */
+  readonly metricsUrl: string | undefined;
   readonly app: FastifyInstance;
   readonly services: Services;
   readonly db: Db;
@@ -45,6 +49,8 @@ export interface CreateServerOptions {
   backgroundWork?: boolean;
   /** Where log lines go (default stdout). */
   logStream?: NodeJS.WritableStream;
+  /** The password hasher under the concurrency limit (default argon2id); tests observe hashing through it. */
+  passwords?: PasswordHasher;
   /** A blob store to use instead of the configured one (tests that simulate a failing disk). */
   blobs?: BlobStore;
   /** How free space is read instead of `statfs` (tests that simulate a small volume). */
@@ -114,6 +120,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
     feedSettings: config.feedSettings,
     viewFlushMs: config.viewFlushMs,
     log,
+    passwordHashing: config.passwordHashing,
+    ...(options.passwords ? { passwords: options.passwords } : {}),
   });
   const built = buildApp({
     config,
@@ -122,10 +130,14 @@ export async function createServer(config: Config, options: CreateServerOptions 
     space,
     services,
     metrics,
+    clock,
     logStream: options.logStream,
     leanQueries: options.leanQueries,
   });
   appRef.current = built;
+  const metricsApp =
+    config.metrics.port === undefined ? undefined : buildMetricsApp(metrics, config.metrics.token, built.log);
+  let metricsUrl: string | undefined;
   const runsBackgroundWork = config.role !== 'api' && options.backgroundWork !== false;
   let sweepTimer: NodeJS.Timeout | undefined;
   const sweep = () => {
@@ -145,6 +157,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
       if (!url) throw new Error('server not started');
       return url;
     },
+    get metricsUrl() {
+      return metricsUrl;
+    },
     async settle() {
       await services.dispatcher.drain();
       await services.tagCounter.flush();
@@ -157,6 +172,16 @@ export async function createServer(config: Config, options: CreateServerOptions 
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      if (metricsApp) {
+        try {
+          await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
+        } catch (error) {
+          // A metrics port already taken must not leave the API listening without its metrics.
+          await built.close();
+          throw error;
+        }
+        metricsUrl = baseUrl(config.metrics.host, metricsApp);
+      }
       // Every role serves the API, so every process counts views and must write them.
       services.viewCounter.start();
       if (runsBackgroundWork) {
@@ -172,6 +197,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       // Live notification streams never end by themselves; close() would wait for them.
       services.notifications.close();
       await built.close();
+      await metricsApp?.close();
       // After close: no request can count a view any more.
       await services.viewCounter.stop();
       await services.sessionActivity.flush();
@@ -182,6 +208,14 @@ export async function createServer(config: Config, options: CreateServerOptions 
       await db.close();
     },
   };
+}
+
+/** `http://host:port` of the metrics listener; a wildcard host is reached through the loopback. */
+function baseUrl(host: string, app: FastifyInstance): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** Run pending migrations for the configured database, then close it (`aperture migrate`). */

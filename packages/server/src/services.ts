@@ -2,7 +2,12 @@ import type { Clock } from './clock.js';
 import type { Db } from './db/connect.js';
 import type { IdGenerator } from './ids/snowflake.js';
 import { AccountsService } from './modules/accounts/service.js';
-import { createArgon2Hasher, type PasswordHasher } from './modules/accounts/passwords.js';
+import {
+  createArgon2Hasher,
+  limitPasswordHashing,
+  type PasswordHasher,
+  type PasswordHashingLimits,
+} from './modules/accounts/passwords.js';
 import { MediaReader } from './modules/media/media-reader.js';
 import { avatarUrls, MediaService } from './modules/media/media-service.js';
 import { MediaProcessor, type ProcessorLog } from './modules/media/processor.js';
@@ -51,7 +56,10 @@ export interface ServiceDeps {
   /** How often counted post views are written (default 5 s). */
   viewFlushMs?: number;
   log: ProcessorLog;
+  /** The hasher to limit (default argon2id). */
   passwords?: PasswordHasher;
+  /** argon2 computations at once, and callers allowed to wait; the rest are refused (RATE_LIMITED). */
+  passwordHashing: PasswordHashingLimits;
 }
 
 /** Every domain service, wired once. Each service receives only what it needs. */
@@ -123,7 +131,7 @@ export function createServices(deps: ServiceDeps): Services {
     db,
     ids,
     clock,
-    passwords: deps.passwords ?? createArgon2Hasher(),
+    passwords: limitPasswordHashing(deps.passwords ?? createArgon2Hasher(), deps.passwordHashing),
     sessionTtlDays: deps.sessionTtlDays,
     avatarUrls: avatarUrlsOf,
     activity: sessionActivity,

@@ -12,6 +12,23 @@ export interface CheckCommandOptions extends LoadTargetOptions {
   uploadMax: number;
   refinements: number;
   minUploads: number;
+  metricsUrl?: string;
+  metricsToken?: string;
+}
+
+/**
+ * Where the server's CPU is read: flags first, then the environment (a token is better kept out of
+ * the shell history). The server serves /metrics only with its token or on its metrics port.
+ */
+function metricsOf(ctx: CliContext, options: CheckCommandOptions): { url?: string; token?: string } {
+  const env = (name: string) => {
+    const value = ctx.io.env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const url = options.metricsUrl ?? env('APERTURE_METRICS_URL');
+  if (url !== undefined && !/^https?:\/\//.test(url)) throw new UsageError('--metrics-url: expected an http(s) URL.');
+  const token = options.metricsToken ?? env('APERTURE_METRICS_TOKEN');
+  return { ...(url === undefined ? {} : { url }), ...(token === undefined ? {} : { token }) };
 }
 
 /** `aperture loadgen check`: sustainable feed and upload rates against the scenarios' targets. */
@@ -23,6 +40,7 @@ export async function checkCommand(ctx: CliContext, options: CheckCommandOptions
   if (!users) throw new UsageError('check needs users: --users N (and --seed N) or --tokens-file <file>.');
   const stepSeconds = usage('--step-duration', () => lg.parseDuration(options.stepDuration));
   const target = targetOf(ctx, options);
+  const metrics = metricsOf(ctx, options);
   const photos = await makePhotos(ctx, options.largeShare);
   ctx.out.info(`Checking ${target} for ${ids.join(', ')}: ${stepSeconds} s per step…`);
   let result;
@@ -38,6 +56,7 @@ export async function checkCommand(ctx: CliContext, options: CheckCommandOptions
       uploadRates: { start: options.uploadStart, max: options.uploadMax },
       refinements: options.refinements,
       minUploadsPerStep: options.minUploads,
+      metrics,
       onStep: (step) => ctx.out.info(lg.formatStep(step)),
     });
   } finally {

@@ -64,6 +64,11 @@ export function loadgenCommand(program: Command, action: ActionFactory): void {
     .option('--upload-max <n>', 'highest upload rate tried', positiveNumber, 100)
     .option('--refinements <n>', 'bisection steps after the first failing rate', nonNegativeInt, 3)
     .option('--min-uploads <n>', 'an upload step lasts until this many uploads are due', positiveInt, 10)
+    .option(
+      '--metrics-url <url>',
+      "where the server's CPU is read (default <target>/metrics; env APERTURE_METRICS_URL)",
+    )
+    .option('--metrics-token <token>', "the server's APERTURE_METRICS_TOKEN, sent to read its metrics (env too)")
     .action(action<CheckCommandOptions>((ctx, options) => checkCommand(ctx, options)));
 
   const plan = loadgen

@@ -5,7 +5,7 @@ import { plan } from '../plan/plan.js';
 import type { Scenario, ScenarioId } from '../plan/scenarios.js';
 import type { PhotoSet, UsersSpec } from '../scenarios/types.js';
 import { findSustainableRate, type StepOutcome } from './search.js';
-import { readServerCpuSeconds } from './server-cpu.js';
+import { metricsSource, readServerCpuSeconds } from './server-cpu.js';
 
 export type Saturation =
   | 'server CPU'
@@ -21,7 +21,7 @@ export interface MeasuredStep {
   errorRate: number;
   late: number;
   dropped: number;
-  /** Server CPU in cores (CPU seconds per second) during the step, null without /metrics. */
+  /** Server CPU in cores (CPU seconds per second) during the step, null when its metrics were not readable. */
   serverCores: number | null;
   /** This process's CPU in cores during the step (main thread and workers). */
   loadgenCores: number;
@@ -70,6 +70,11 @@ export interface CheckOptions {
    * share of 12 MP photos is in every step and its p99 is not a matter of one sample.
    */
   minUploadsPerStep?: number | undefined;
+  /**
+   * Where the server's CPU is read: `<target>/metrics` by default. The server serves it only with
+   * a token (its APERTURE_METRICS_TOKEN) or on a separate listener (its APERTURE_METRICS_PORT).
+   */
+  metrics?: { url?: string | undefined; token?: string | undefined } | undefined;
   onStep?: ((step: MeasuredStep) => void) | undefined;
 }
 
@@ -161,14 +166,15 @@ function passes(step: MeasuredStep, targetP99Ms: number): boolean {
 async function runStep(options: CheckOptions, kind: 'feed' | 'upload', rate: number): Promise<MeasuredStep> {
   const seconds =
     kind === 'upload' ? Math.max(options.stepSeconds, (options.minUploadsPerStep ?? 10) / rate) : options.stepSeconds;
-  const cpuBefore = await readServerCpuSeconds(options.target);
+  const metrics = metricsSource(options.target, options.metrics);
+  const cpuBefore = await readServerCpuSeconds(metrics);
   const run = await runLoad({
     scenario: kind,
     options: { target: options.target, users: options.users, photos: options.photos },
     model: { kind: 'open', stages: [{ rate, seconds }] },
     workers: options.workers,
   });
-  const cpuAfter = await readServerCpuSeconds(options.target);
+  const cpuAfter = await readServerCpuSeconds(metrics);
   const metric = run.metrics[kind];
   return {
     kind,

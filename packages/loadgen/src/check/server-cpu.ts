@@ -1,10 +1,26 @@
+/** Where the server's Prometheus metrics are read, and the token they need (if any). */
+export interface MetricsSource {
+  /** The full URL of the metrics, e.g. `http://127.0.0.1:4000/metrics` or a metrics listener's. */
+  url: string;
+  /** Sent as `Authorization: Bearer <token>` (the server's APERTURE_METRICS_TOKEN). */
+  token?: string | undefined;
+}
+
+/** The metrics of `target` unless told otherwise: `<target>/metrics`, with the token if one was given. */
+export function metricsSource(target: string, options: { url?: string | undefined; token?: string | undefined } = {}) {
+  return { url: options.url ?? `${target}/metrics`, token: options.token } satisfies MetricsSource;
+}
+
 /**
- * The server's process CPU from its Prometheus endpoint (`GET /metrics`,
- * `process_cpu_seconds_total`), or null when the target does not expose it.
+ * The server's process CPU from its Prometheus endpoint (`process_cpu_seconds_total`), or null
+ * when it is not readable there (not served, another port, a token needed or refused).
  */
-export async function readServerCpuSeconds(target: string): Promise<number | null> {
+export async function readServerCpuSeconds(source: MetricsSource): Promise<number | null> {
   try {
-    const response = await fetch(`${target}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    const response = await fetch(source.url, {
+      signal: AbortSignal.timeout(5_000),
+      ...(source.token === undefined ? {} : { headers: { authorization: `Bearer ${source.token}` } }),
+    });
     if (!response.ok) return null;
     return parseCpuSeconds(await response.text());
   } catch {

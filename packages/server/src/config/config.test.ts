@@ -51,7 +51,7 @@ describe('loadConfig', () => {
       nodeId: 42,
       logLevel: 'debug',
       sessionTtlDays: 7,
-      trustProxy: true,
+      trustProxy: 1,
     });
   });
 
@@ -82,6 +82,44 @@ describe('loadConfig', () => {
     expect(loadConfig({ APERTURE_MIN_FREE_MB: '1.5' }, '/a').minFreeBytes).toBe(1.5 * 1024 * 1024);
     expect(loadConfig({ APERTURE_MIN_FREE_MB: '0' }, '/a').minFreeBytes).toBe(0);
     expect(() => loadConfig({ APERTURE_MIN_FREE_MB: '-1' }, '/a')).toThrow(/APERTURE_MIN_FREE_MB/);
+  });
+
+  it('caps work per request and per client, and guards /metrics, by default', () => {
+    expect(loadConfig({}, '/')).toMatchObject({
+      trustProxy: 0,
+      maxBatchSize: 10,
+      passwordHashing: { concurrency: 2, maxQueue: 32 },
+      rateLimits: { passwordPerMinute: 30, anonymousPerMinute: 300 },
+      metrics: { token: undefined, port: undefined, host: '127.0.0.1' },
+    });
+    expect(
+      loadConfig(
+        {
+          APERTURE_TRUST_PROXY: '2',
+          APERTURE_MAX_BATCH: '4',
+          APERTURE_PASSWORD_HASH_CONCURRENCY: '4',
+          APERTURE_PASSWORD_HASH_QUEUE: '0',
+          APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: '0',
+          APERTURE_RATE_LIMIT_ANON_PER_MIN: '1000',
+          APERTURE_METRICS_TOKEN: 't'.repeat(16),
+          APERTURE_METRICS_PORT: '9464',
+          APERTURE_METRICS_HOST: '10.0.0.5',
+        },
+        '/',
+      ),
+    ).toMatchObject({
+      trustProxy: 2,
+      maxBatchSize: 4,
+      passwordHashing: { concurrency: 4, maxQueue: 0 },
+      rateLimits: { passwordPerMinute: 0, anonymousPerMinute: 1000 },
+      metrics: { token: 't'.repeat(16), port: 9464, host: '10.0.0.5' },
+    });
+    expect(() => loadConfig({ APERTURE_METRICS_TOKEN: 'short' }, '/')).toThrow(/APERTURE_METRICS_TOKEN/);
+    expect(() => loadConfig({ APERTURE_MAX_BATCH: '0' }, '/')).toThrow(/APERTURE_MAX_BATCH/);
+    expect(() => loadConfig({ APERTURE_TRUST_PROXY: 'maybe' }, '/')).toThrow(/APERTURE_TRUST_PROXY/);
+    expect(() => loadConfig({ APERTURE_PORT: '9464', APERTURE_METRICS_PORT: '9464' }, '/')).toThrow(
+      /APERTURE_METRICS_PORT/,
+    );
   });
 
   it('treats empty variables as unset', () => {

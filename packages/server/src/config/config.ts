@@ -5,6 +5,7 @@ import type { BlobStoreConfig } from '../storage/index.js';
 import { MAX_NODE_ID } from '../ids/snowflake.js';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from '../modules/media/settings.js';
 import { DEFAULT_FEED_SETTINGS, type FeedSettings } from '../modules/feed/settings.js';
+import type { PasswordHashingLimits } from '../modules/accounts/passwords.js';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -23,7 +24,8 @@ export interface Config {
   database: DatabaseConfig;
   media: BlobStoreConfig;
   sessionTtlDays: number;
-  trustProxy: boolean;
+  /** Reverse proxies in front of this server whose X-Forwarded-* headers are believed (0: none). */
+  trustProxy: number;
   /** Upload limits, processing concurrency, collection windows. */
   mediaSettings: MediaSettings;
   /** Fan-out threshold and windows of the home feed. */
@@ -32,6 +34,14 @@ export interface Config {
   viewFlushMs: number;
   /** Below this much free space on the media or SQLite volume, uploads are refused and /readyz fails. */
   minFreeBytes: number;
+  /** Most calls one batched tRPC request may carry. */
+  maxBatchSize: number;
+  /** argon2 computations at once in this process, and callers allowed to wait for a turn. */
+  passwordHashing: PasswordHashingLimits;
+  /** Per-address limits on calls made without a session, per minute; 0 turns one off. */
+  rateLimits: { passwordPerMinute: number; anonymousPerMinute: number };
+  /** Who may read /metrics: a bearer token on the public port, and/or a separate listener. */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
 }
 
 export class ConfigError extends Error {
@@ -60,7 +70,12 @@ const envSchema = z.object({
   APERTURE_NODE_ID: z.coerce.number().int().min(0).max(MAX_NODE_ID).optional(),
   APERTURE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   APERTURE_SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  APERTURE_TRUST_PROXY: booleanString.default(false),
+  // true means the one proxy in front; a number counts proxies (a CDN before nginx is 2).
+  APERTURE_TRUST_PROXY: z
+    .union([booleanString.transform((on) => (on ? 1 : 0)), z.coerce.number().int().min(0).max(10)], {
+      error: 'must be true, false or a number of proxies (0-10)',
+    })
+    .default(0),
   APERTURE_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(25),
   APERTURE_MAX_IMAGE_MEGAPIXELS: z.coerce.number().positive().max(500).default(50),
   APERTURE_MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
@@ -72,6 +87,14 @@ const envSchema = z.object({
   APERTURE_TIMELINE_TRIM_EVERY: z.coerce.number().int().min(1).max(1000).default(DEFAULT_FEED_SETTINGS.trimEvery),
   APERTURE_VIEW_FLUSH_SECONDS: z.coerce.number().positive().max(3600).default(5),
   APERTURE_MIN_FREE_MB: z.coerce.number().min(0).default(256),
+  APERTURE_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(10),
+  APERTURE_PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  APERTURE_PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
+  APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: z.coerce.number().int().min(0).default(30),
+  APERTURE_RATE_LIMIT_ANON_PER_MIN: z.coerce.number().int().min(0).default(300),
+  APERTURE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  APERTURE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  APERTURE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   AWS_REGION: z.string().optional(),
 });
 
@@ -158,6 +181,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(`APERTURE_MEDIA_URL: ${(error as Error).message}`);
   }
 
+  if (e?.APERTURE_METRICS_PORT && e.APERTURE_METRICS_PORT === e.APERTURE_PORT) {
+    problems.push('APERTURE_METRICS_PORT: must differ from APERTURE_PORT (metrics get a listener of their own)');
+  }
+
   if (problems.length > 0 || !e || !database || !media) throw new ConfigError(problems);
   return {
     dataDir,
@@ -191,5 +218,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     viewFlushMs: Math.round(e.APERTURE_VIEW_FLUSH_SECONDS * 1000),
     minFreeBytes: Math.floor(e.APERTURE_MIN_FREE_MB * 1024 * 1024),
+    maxBatchSize: e.APERTURE_MAX_BATCH,
+    passwordHashing: { concurrency: e.APERTURE_PASSWORD_HASH_CONCURRENCY, maxQueue: e.APERTURE_PASSWORD_HASH_QUEUE },
+    rateLimits: {
+      passwordPerMinute: e.APERTURE_RATE_LIMIT_PASSWORD_PER_MIN,
+      anonymousPerMinute: e.APERTURE_RATE_LIMIT_ANON_PER_MIN,
+    },
+    metrics: { token: e.APERTURE_METRICS_TOKEN, port: e.APERTURE_METRICS_PORT, host: e.APERTURE_METRICS_HOST },
   };
 }

@@ -16,6 +16,11 @@ export const ERROR_CODES = {
   EMAIL_TAKEN: { status: 409, trpc: 'CONFLICT', message: 'That email is already registered.' },
   CONFLICT: { status: 409, trpc: 'CONFLICT', message: 'The request conflicts with the current state.' },
   PAYLOAD_TOO_LARGE: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' },
+  BATCH_TOO_LARGE: {
+    status: 413,
+    trpc: 'PAYLOAD_TOO_LARGE',
+    message: 'The batch holds more calls than the server takes in one request; send fewer per request.',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     trpc: 'UNSUPPORTED_MEDIA_TYPE',

@@ -35,6 +35,13 @@ describe('toAppError', () => {
     expect(toAppError(new TRPCError({ code: 'PARSE_ERROR' })).code).toBe('MALFORMED_REQUEST');
     expect(toAppError(new TRPCError({ code: 'METHOD_NOT_SUPPORTED' })).code).toBe('METHOD_NOT_SUPPORTED');
     expect(toAppError(new BlobNotFoundError('a/b')).code).toBe('NOT_FOUND');
+    // maxBatchSize's refusal is a plain BAD_REQUEST that only its message tells apart.
+    expect(toAppError(new TRPCError({ code: 'BAD_REQUEST', message: 'Batch call exceeds maximum size' })).code).toBe(
+      'BATCH_TOO_LARGE',
+    );
+    expect(toAppError(new TRPCError({ code: 'BAD_REQUEST', message: 'Something else' })).code).toBe(
+      'MALFORMED_REQUEST',
+    );
   });
 
   it('maps no room to write to STORAGE_FULL, retryable after a minute', () => {

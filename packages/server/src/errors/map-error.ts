@@ -23,6 +23,9 @@ const FROM_TRPC: Partial<Record<TRPCError['code'], ErrorCode>> = {
   TOO_MANY_REQUESTS: 'RATE_LIMITED',
 };
 
+/** tRPC's message for a batch over `maxBatchSize` (the e2e tests hold it to tRPC's wording). */
+const TRPC_BATCH_TOO_LARGE = /^Batch call exceeds maximum size/;
+
 export function zodIssues(error: ZodError): ValidationIssue[] {
   return error.issues.map((issue) => ({
     path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
@@ -42,6 +45,10 @@ export function toAppError(error: unknown): AppError {
     if (error.cause instanceof ZodError) {
       return new AppError('VALIDATION_FAILED', validationMessage(error.cause), { issues: zodIssues(error.cause) });
     }
+    // tRPC refuses a batch over `maxBatchSize` with a plain BAD_REQUEST; its message is the only
+    // thing that tells it apart, and a client can act on it (split the batch), so it gets a code.
+    if (error.code === 'BAD_REQUEST' && TRPC_BATCH_TOO_LARGE.test(error.message))
+      return new AppError('BATCH_TOO_LARGE');
     const code = FROM_TRPC[error.code];
     if (code) {
       // tRPC's own messages describe the request, never server internals, so they are safe to pass on.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { Config } from '../config/config.js';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/connect.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { FreeSpaceGuard } from '../storage/free-space.js';
@@ -16,6 +17,7 @@ import { registerUploadRoutes } from './uploads.js';
 import { bearerToken, connectionParamsToken, redactUrl } from './auth.js';
 import { registerMediaRoutes } from './media.js';
 import { registerTrpcRoutes } from './trpc-route.js';
+import { ClientLimits, trustedProxies } from './client-limits.js';
 
 export interface AppDeps {
   config: Config;
@@ -24,6 +26,8 @@ export interface AppDeps {
   space: FreeSpaceGuard;
   services: Services;
   metrics: Metrics;
+  /** The time per-client rate limits refill by. */
+  clock: Clock;
   logStream?: NodeJS.WritableStream | undefined;
   /** false: every call through tRPC's stock adapter (tests compare both paths). Default true. */
   leanQueries?: boolean | undefined;
@@ -36,6 +40,7 @@ export function buildApp({
   space,
   services,
   metrics,
+  clock,
   logStream,
   leanQueries,
 }: AppDeps): FastifyInstance {
@@ -62,7 +67,7 @@ export function buildApp({
     genReqId: () => randomUUID(),
     // One line per request (the onResponse hook below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: config.trustProxy,
+    trustProxy: trustedProxies(config.trustProxy),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 5_000 },
   });
@@ -79,16 +84,30 @@ export function buildApp({
   });
 
   const router = createAppRouter(services, metrics);
+  const limits = new ClientLimits(config.rateLimits, () => clock.now().getTime());
+  // One context per request: the lean query path may hand a request on to tRPC's handler, which
+  // must neither authenticate it nor charge its client a second time.
+  const contexts = new WeakMap<object, Promise<RequestContext>>();
   const trpcOptions: FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] = {
     router,
-    async createContext({ req, info }): Promise<RequestContext> {
-      const token = bearerToken(req.headers.authorization) ?? connectionParamsToken(info.connectionParams);
-      return {
-        viewer: token ? await services.accounts.authenticate(token) : null,
-        requestId: req.id,
-        ip: req.ip ?? null,
-        userAgent: req.headers['user-agent'] ?? null,
-      };
+    maxBatchSize: config.maxBatchSize,
+    createContext({ req, info }): Promise<RequestContext> {
+      let context = contexts.get(req);
+      if (!context) {
+        context = (async () => {
+          const token = bearerToken(req.headers.authorization) ?? connectionParamsToken(info.connectionParams);
+          const viewer = token ? await services.accounts.authenticate(token) : null;
+          // Throwing here fails every call of the request with RATE_LIMITED before any runs.
+          limits.admit(
+            req.ip,
+            info.calls.map((call) => call.path),
+            viewer !== null,
+          );
+          return { viewer, requestId: req.id, ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null };
+        })();
+        contexts.set(req, context);
+      }
+      return context;
     },
     onError({ error, path, req }) {
       const app = toAppError(error);
@@ -101,7 +120,7 @@ export function buildApp({
       return retryAfter !== undefined ? { headers: { 'retry-after': String(retryAfter) } } : {};
     },
   };
-  registerOpsRoutes(app, { db, blobs, space, metrics });
+  registerOpsRoutes(app, { db, blobs, space, metrics, metricsToken: config.metrics.token });
   // A `worker` process does background work only: it answers health and metrics, not the API, so
   // a load balancer that probes /readyz cannot route user traffic to it by mistake.
   if (config.role !== 'worker') {

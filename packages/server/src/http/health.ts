@@ -3,6 +3,7 @@ import type { Db } from '../db/connect.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { FreeSpaceGuard } from '../storage/free-space.js';
 import type { Metrics } from './metrics.js';
+import { registerMetricsRoute } from './metrics-route.js';
 
 const READY_TIMEOUT_MS = 2_000;
 
@@ -22,10 +23,19 @@ async function check(name: string, probe: () => Promise<void>): Promise<{ name: 
   }
 }
 
-/** Liveness, readiness and Prometheus metrics. */
+/**
+ * Liveness, readiness and Prometheus metrics. `/metrics` is served here only behind its token:
+ * without APERTURE_METRICS_TOKEN it is not a route of the public port at all (404).
+ */
 export function registerOpsRoutes(
   app: FastifyInstance,
-  deps: { db: Db; blobs: BlobStore; space: Pick<FreeSpaceGuard, 'check'>; metrics: Metrics },
+  deps: {
+    db: Db;
+    blobs: BlobStore;
+    space: Pick<FreeSpaceGuard, 'check'>;
+    metrics: Metrics;
+    metricsToken: string | undefined;
+  },
 ): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -40,7 +50,5 @@ export function registerOpsRoutes(
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
   });
 
-  app.get('/metrics', async (_request, reply) => {
-    return reply.header('content-type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
-  });
+  if (deps.metricsToken !== undefined) registerMetricsRoute(app, deps.metrics, deps.metricsToken);
 }

@@ -44,6 +44,9 @@ async function answerQueries(
   const query = req.query as Record<string, string | undefined>;
   const batch = query['batch'] === '1';
   const paths = batch ? path.split(',') : [path];
+  // A batch over the cap is refused by tRPC's handler (BATCH_TOO_LARGE), before any context is
+  // made or procedure runs: one answer for both paths, whatever the method.
+  if (batch && trpcOptions.maxBatchSize !== undefined && paths.length > trpcOptions.maxBatchSize) return false;
   // A flat map by full path at runtime (its declared type is the nested record).
   const procedures = trpcOptions.router._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
   const calls = paths.map((p) => procedures[p]);
@@ -58,7 +61,14 @@ async function answerQueries(
       res: reply,
       info: {
         isBatchCall: batch,
-        calls: [],
+        // Who is called decides which per-client limits apply (see createContext).
+        calls: paths.map((p, i) => ({
+          path: p,
+          getRawInput: () => Promise.resolve(inputs[i]),
+          result: () => inputs[i],
+          procedure: calls[i] ?? null,
+          batchIndex: i,
+        })),
         accept: null,
         type: 'query',
         connectionParams: null,

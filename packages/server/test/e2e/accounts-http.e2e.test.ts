@@ -14,13 +14,15 @@ function expectNoInternals(body: unknown): void {
   expect(text).not.toMatch(/stack|\bat .+\.(js|ts):\d+|select |insert into|sqlite|postgres|node_modules|\/tmp\//i);
 }
 
+const METRICS_TOKEN = 'metrics-token-for-accounts-tests';
+
 describe.each(DIALECTS)('accounts over HTTP on $name', (dialect) => {
   const clock = manualClock();
   let t: TestServer;
   let url: string;
 
   beforeAll(async () => {
-    t = await startTestServer({ dialect, clock });
+    t = await startTestServer({ dialect, clock, env: { APERTURE_METRICS_TOKEN: METRICS_TOKEN } });
     url = t.url;
   });
   afterAll(async () => {
@@ -172,7 +174,11 @@ describe.each(DIALECTS)('accounts over HTTP on $name', (dialect) => {
       status: 'ready',
       checks: [{ name: 'database', ok: true }, { ok: true }, { name: 'free space', ok: true }],
     });
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    // The public port serves metrics to the holder of the metrics token only.
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    const scraped = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(scraped.status).toBe(200);
+    const metrics = await scraped.text();
     expect(metrics).toMatch(/aperture_trpc_requests_total\{[^}]*procedure="accounts.register"[^}]*code="OK"/);
     expect(metrics).toMatch(
       /aperture_trpc_requests_total\{[^}]*procedure="accounts.register"[^}]*code="USERNAME_TAKEN"/,

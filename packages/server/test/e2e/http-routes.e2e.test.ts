@@ -48,11 +48,15 @@ describe('signed uploads to the disk store (PUT /uploads/:token)', () => {
 
 describe('roles', () => {
   it('a worker process serves health and metrics but not the API', async () => {
-    const t = await startTestServer({ dialect: sqliteDialect, env: { APERTURE_ROLE: 'worker' } });
+    const token = 'metrics-token-of-the-worker';
+    const t = await startTestServer({
+      dialect: sqliteDialect,
+      env: { APERTURE_ROLE: 'worker', APERTURE_METRICS_TOKEN: token },
+    });
     try {
       expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
       expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
-      expect((await fetch(`${t.url}/metrics`)).status).toBe(200);
+      expect((await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
       const api = await callTrpc(t.url, 'accounts.register', {
         input: { username: 'worker', email: 'w@example.com', password: 'correct horse battery' },
       });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createServer, loadConfig, type ApertureServer, type Config } from '../../src/index.js';
 import type { Clock } from '../../src/clock.js';
+import type { PasswordHasher } from '../../src/modules/accounts/passwords.js';
 import type { TestDialect } from './databases.js';
 import { startS3rver, type S3rverHarness } from './s3rver.js';
 
@@ -22,7 +23,20 @@ export interface TestServerOptions {
   clock?: Clock;
   logStream?: Writable;
   env?: Record<string, string>;
+  /** The hasher under the server's concurrency limit (default argon2id). */
+  passwords?: PasswordHasher;
 }
+
+/**
+ * The per-address limits the test servers run with. Every test talks from 127.0.0.1, and many
+ * register and sign in dozens of users in a few seconds (often with a manual clock that never
+ * refills a bucket), which the production defaults rightly refuse. Tests of the limits themselves
+ * pass their own values in `env`, and one proves the defaults.
+ */
+export const TEST_RATE_LIMITS = {
+  APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: '100000',
+  APERTURE_RATE_LIMIT_ANON_PER_MIN: '1000000',
+};
 
 /**
  * The real server on a free port, over a fresh database of `dialect` and a fresh blob store:
@@ -40,6 +54,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     APERTURE_DATA_DIR: dataDir,
     APERTURE_PORT: '0',
     APERTURE_LOG_LEVEL: options.logStream ? 'info' : 'silent',
+    ...TEST_RATE_LIMITS,
     ...options.env,
   });
   const config: Config = {
@@ -52,6 +67,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
   const server = await createServer(config, {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logStream ? { logStream: options.logStream } : {}),
+    ...(options.passwords ? { passwords: options.passwords } : {}),
   });
   const url = await server.start();
   return {

@@ -1,4 +1,6 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { AppError } from '../../errors/app-error.js';
+import { BoundedSemaphore } from '../../lib/bounded-semaphore.js';
 
 // `Algorithm` is an ambient const enum, which verbatimModuleSyntax cannot inline: 2 is Argon2id.
 const ARGON2ID = 2 as Algorithm;
@@ -31,5 +33,42 @@ export function createArgon2Hasher(): PasswordHasher {
       dummy ??= hash('aperture-dummy-password-for-timing', ARGON2_OPTIONS);
       await verify(await dummy, password).catch(() => false);
     },
+  };
+}
+
+export interface PasswordHashingLimits {
+  /** Hashes or verifications running at once in this process. */
+  concurrency: number;
+  /** Callers allowed to wait for a turn; beyond that a call fails at once with RATE_LIMITED. */
+  maxQueue: number;
+}
+
+/** Seconds a refused caller is told to wait: the queue drains in well under that. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Wraps a hasher so that at most `concurrency` argon2 computations (19 MiB and tens of ms of CPU
+ * each) run at once, with a bounded queue behind them. Every method takes exactly one turn, so a
+ * sign-in of an unknown user (the dummy verification) waits and costs the same as a known one.
+ */
+export function limitPasswordHashing(inner: PasswordHasher, limits: PasswordHashingLimits): PasswordHasher {
+  const gate = new BoundedSemaphore(limits.concurrency, limits.maxQueue);
+  const inTurn = async <T>(work: () => Promise<T>): Promise<T> => {
+    const release = await gate.acquire();
+    if (!release) {
+      throw new AppError('RATE_LIMITED', 'The server is busy signing other people in; try again in a moment.', {
+        retryAfter: BUSY_RETRY_AFTER_SECONDS,
+      });
+    }
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  };
+  return {
+    hash: (password) => inTurn(() => inner.hash(password)),
+    verify: (stored, password) => inTurn(() => inner.verify(stored, password)),
+    verifyAgainstDummy: (password) => inTurn(() => inner.verifyAgainstDummy(password)),
   };
 }

@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
+import { createCliHome, requireBuild, type CliHome } from './support/cli.js';
+
+const METRICS_TOKEN = 'cli-loadgen-check-metrics-token';
+let home: CliHome;
+let server: EphemeralServer;
+
+// The server serves /metrics only behind its token or on its metrics port; `check` is told where
+// and with what, by flag or environment, and then measures the server's CPU in every step.
+beforeAll(async () => {
+  requireBuild();
+  home = await createCliHome();
+  const databaseUrl = `sqlite:${join(home.dir, 'aperture.db')}`;
+  const seeded = await home.run([
+    'loadgen',
+    'seed',
+    '--database',
+    databaseUrl,
+    '--users',
+    '20',
+    '--posts-per-user',
+    '2',
+    '--follows-min',
+    '2',
+    '--follows-max',
+    '5',
+    '--seed',
+    '7',
+  ]);
+  expect(seeded.code, seeded.stderr).toBe(0);
+  server = await startEphemeralServer({
+    APERTURE_DATABASE_URL: databaseUrl,
+    APERTURE_METRICS_TOKEN: METRICS_TOKEN,
+    APERTURE_METRICS_PORT: '0',
+  });
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+  await home?.cleanup();
+});
+
+const checkArgs = () => [
+  '--json',
+  'loadgen',
+  'check',
+  '--scenario',
+  'seed-001',
+  '--target',
+  server.url,
+  '--users',
+  '20',
+  '--seed',
+  '7',
+  '--workers',
+  '1',
+  '--large-share',
+  '0',
+  '--step-duration',
+  '1s',
+  '--feed-start',
+  '5',
+  '--feed-max',
+  '5',
+  '--upload-start',
+  '0.5',
+  '--upload-max',
+  '0.5',
+  '--refinements',
+  '0',
+  '--min-uploads',
+  '1',
+];
+
+describe('aperture loadgen check', () => {
+  it("reads the server's CPU from --metrics-url with the token from APERTURE_METRICS_TOKEN", async () => {
+    const result = await home.run([...checkArgs(), '--metrics-url', `${server.server.metricsUrl!}/metrics`], {
+      env: { APERTURE_METRICS_TOKEN: METRICS_TOKEN },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const check = JSON.parse(result.stdout) as { steps: { kind: string; serverCores: number | null }[] };
+    expect(check.steps.map((s) => s.kind)).toEqual(expect.arrayContaining(['feed', 'upload']));
+    for (const step of check.steps) expect(step.serverCores).not.toBeNull();
+  }, 120_000);
+
+  it('refuses a metrics URL that is not http(s) before sending anything (exit 2)', async () => {
+    const result = await home.run([...checkArgs(), '--metrics-url', 'ftp://127.0.0.1/metrics']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--metrics-url: expected an http\(s\) URL/);
+  });
+});
