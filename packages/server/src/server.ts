@@ -12,6 +12,7 @@ import type { BlobStore } from './storage/blob-store.js';
 import { createBlobStore } from './storage/index.js';
 import { configureSharp } from './modules/media/pipeline/index.js';
 import { recountCounters, type RecountResult } from './modules/admin/recount.js';
+import { leaseHolderName } from './lib/lease.js';
 
 export interface ApertureServer {
   /** Listen on the configured host and port (0 picks a free one); resolves to the base URL. */
@@ -92,6 +93,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     feedSettings: config.feedSettings,
     viewFlushMs: config.viewFlushMs,
     log,
+    leaseHolder: leaseHolderName(config.nodeId, config.nodeIdPinned),
   });
   const built = buildApp({
     config,
@@ -136,6 +138,13 @@ export async function createServer(config: Config, options: CreateServerOptions 
       url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       // Every role serves the API, so every process counts views and must write them.
       services.viewCounter.start();
+      if (config.nodeIdPinned) {
+        // The same pinned node id means the same process restarted: whatever it held is free now,
+        // not 30 s from now. (Whatever role it had before, so this runs in every role.)
+        const media = await services.mediaProcessor.releaseOwnLeases();
+        const events = await services.dispatcher.releaseOwnLeases();
+        if (media + events > 0) log.info({ media, events }, 'released the leases this node held before it restarted');
+      }
       if (runsBackgroundWork) {
         services.mediaProcessor.start();
         services.dispatcher.start();

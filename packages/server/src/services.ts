@@ -47,6 +47,8 @@ export interface ServiceDeps {
   viewFlushMs?: number;
   log: ProcessorLog;
   passwords?: PasswordHasher;
+  /** This process's name on the work leases it takes (`media.claimed_by`, `events.locked_by`). */
+  leaseHolder: string;
 }
 
 /** Every domain service, wired once. Each service receives only what it needs. */
@@ -91,7 +93,8 @@ export function createServices(deps: ServiceDeps): Services {
   // handlers use the services.
   const dispatcherRef: { current?: EventDispatcher } = {};
   const onEvent = (): void => dispatcherRef.current?.kick();
-  const mediaProcessor = new MediaProcessor({ db, blobs, ids, clock, settings, log, onEvent });
+  const { leaseHolder } = deps;
+  const mediaProcessor = new MediaProcessor({ db, blobs, ids, clock, settings, log, onEvent, leaseHolder });
   const postCleanup = new PostCleanup({ db, clock, log });
   const avatarUrlsOf = (mediaId: string) => avatarUrls(reader, mediaId);
   const textIndex = createTextIndex(db.caps);
@@ -143,7 +146,7 @@ export function createServices(deps: ServiceDeps): Services {
     viewCounter,
     views: new ViewsService({ db: db.kysely, counter: viewCounter, now: () => clock.now().getTime() }),
   };
-  const dispatcher = new EventDispatcher({ db, clock, log, handlers: createHandlers(services) });
+  const dispatcher = new EventDispatcher({ db, clock, log, handlers: createHandlers(services), leaseHolder });
   dispatcherRef.current = dispatcher;
   return { ...services, dispatcher };
 }

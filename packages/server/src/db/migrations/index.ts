@@ -5,6 +5,7 @@ import { eventsFeed0004 } from './0004-events-feed.js';
 import { tagsSearch0005 } from './0005-tags-search.js';
 import { views0007 } from './0007-views.js';
 import { feedReadPaths0008 } from './0008-feed-read-paths.js';
+import { leaseHolders0009 } from './0009-lease-holders.js';
 import { notifications0006 } from './0006-notifications.js';
 import type { MigrationFactory } from './migration-factory.js';
 
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.fre
   '0006_notifications': notifications0006,
   '0007_views': views0007,
   '0008_feed_read_paths': feedReadPaths0008,
+  '0009_lease_holders': leaseHolders0009,
 });
