@@ -13,6 +13,7 @@ import { createBlobStore } from './storage/index.js';
 import { configureSharp } from './modules/media/pipeline/index.js';
 import { recountCounters, type RecountResult } from './modules/admin/recount.js';
 import { leaseHolderName } from './lib/lease.js';
+import { checkStorage, type StorageReport } from './modules/media/storage-check.js';
 
 export interface ApertureServer {
   /** Listen on the configured host and port (0 picks a free one); resolves to the base URL. */
@@ -207,6 +208,39 @@ export async function recount(config: Config): Promise<RecountResult> {
     await migrateToLatest(db);
     return await recountCounters(db.kysely);
   } finally {
+    await db.close();
+  }
+}
+
+export interface VerifyStorageOptions {
+  /** Remove stale leftovers and repair rows (see StorageReport and docs/cli.md). */
+  repair?: boolean;
+  /** Leftovers younger than this are left alone (default: the sweeper's, 60). */
+  graceMinutes?: number;
+}
+
+/**
+ * Match every blob against the rows and every row against its blobs, on the configured database and
+ * blob store (`aperture admin verify`); with `repair`, remove stale leftovers and fix rows.
+ */
+export async function verifyStorage(config: Config, options: VerifyStorageOptions = {}): Promise<StorageReport> {
+  const db = await openDatabase(config.database);
+  const blobs = createBlobStore(config.media, {
+    secret: ensureSecret(config.secret, config.dataDir),
+    // Nothing is signed here.
+    publicUrl: () => config.publicUrl ?? 'http://127.0.0.1',
+  });
+  try {
+    await migrateToLatest(db);
+    return await checkStorage(
+      { db, blobs, clock: systemClock },
+      {
+        repair: options.repair ?? false,
+        graceMinutes: options.graceMinutes ?? config.mediaSettings.leftoverGraceMinutes,
+      },
+    );
+  } finally {
+    await blobs.close();
     await db.close();
   }
 }

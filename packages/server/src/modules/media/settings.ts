@@ -13,6 +13,12 @@ export interface MediaSettings {
   abandonedUploadHours: number;
   /** Ready media no post or avatar uses is collected after this long (24 h). */
   unattachedMediaHours: number;
+  /**
+   * Blobs, temp files and multipart uploads no row accounts for are removed once this old (60 min):
+   * anything younger may be a write in flight (a temp file being written, an original being copied
+   * by a completeUpload, a derivative just rendered).
+   */
+  leftoverGraceMinutes: number;
   /** Images processed at once by this process (1: a 2-core box keeps a core for reads). */
   concurrency: number;
   /** Processing attempts before a media item is marked failed. */
@@ -27,6 +33,7 @@ export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
   uploadTtlSeconds: 15 * 60,
   abandonedUploadHours: 24,
   unattachedMediaHours: 24,
+  leftoverGraceMinutes: 60,
   concurrency: 1,
   maxAttempts: 3,
 };
