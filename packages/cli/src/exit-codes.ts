@@ -7,6 +7,8 @@ export const EXIT = {
   USAGE: 2,
   /** Not signed in to this server, or the session has ended. */
   AUTH_REQUIRED: 4,
+  /** `aperture admin verify`: problems remain (leftover blobs, or rows whose blobs are missing). */
+  PROBLEMS_FOUND: 3,
   /**
    * `aperture loadgen run` finished, but a `--threshold` failed (k6 uses the same code, so CI
    * scripts written for it read ours alike).

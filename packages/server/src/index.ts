@@ -3,6 +3,8 @@ export {
   migrate,
   recount,
   requestReprocess,
+  verifyStorage,
+  type VerifyStorageOptions,
   type ApertureServer,
   type CreateServerOptions,
 } from './server.js';
@@ -16,4 +18,5 @@ export type { ValidationIssue } from './errors/app-error.js';
 export type { PrivateUser, PublicUser, SessionInfo, AuthResult } from './modules/accounts/types.js';
 export type * from './modules/media/types.js';
 export type { RecountResult } from './modules/admin/recount.js';
+export type { StorageReport, LeftoverCount, MissingBlobs, MissingRepair } from './modules/media/storage-check.js';
 export { listEvents, retryEvent, type EventSummary, type EventStatus, type ListEventsOptions } from './events/admin.js';

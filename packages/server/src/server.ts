@@ -16,6 +16,8 @@ import { createBlobStore } from './storage/index.js';
 import { FreeSpaceGuard, type FreeBytesProbe } from './storage/free-space.js';
 import { configureSharp } from './modules/media/pipeline/index.js';
 import { recountCounters, type RecountResult } from './modules/admin/recount.js';
+import { leaseHolderName } from './lib/lease.js';
+import { checkStorage, type StorageReport } from './modules/media/storage-check.js';
 
 export interface ApertureServer {
   /** Listen on the configured host and port (0 picks a free one); resolves to the base URL. */
@@ -122,6 +124,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     log,
     passwordHashing: config.passwordHashing,
     ...(options.passwords ? { passwords: options.passwords } : {}),
+    leaseHolder: leaseHolderName(config.nodeId, config.nodeIdPinned),
   });
   const built = buildApp({
     config,
@@ -184,6 +187,13 @@ export async function createServer(config: Config, options: CreateServerOptions 
       }
       // Every role serves the API, so every process counts views and must write them.
       services.viewCounter.start();
+      if (config.nodeIdPinned) {
+        // The same pinned node id means the same process restarted: whatever it held is free now,
+        // not 30 s from now. (Whatever role it had before, so this runs in every role.)
+        const media = await services.mediaProcessor.releaseOwnLeases();
+        const events = await services.dispatcher.releaseOwnLeases();
+        if (media + events > 0) log.info({ media, events }, 'released the leases this node held before it restarted');
+      }
       if (runsBackgroundWork) {
         services.mediaProcessor.start();
         services.dispatcher.start();
@@ -255,6 +265,39 @@ export async function recount(config: Config): Promise<RecountResult> {
     await migrateToLatest(db);
     return await recountCounters(db.kysely);
   } finally {
+    await db.close();
+  }
+}
+
+export interface VerifyStorageOptions {
+  /** Remove stale leftovers and repair rows (see StorageReport and docs/cli.md). */
+  repair?: boolean;
+  /** Leftovers younger than this are left alone (default: the sweeper's, 60). */
+  graceMinutes?: number;
+}
+
+/**
+ * Match every blob against the rows and every row against its blobs, on the configured database and
+ * blob store (`aperture admin verify`); with `repair`, remove stale leftovers and fix rows.
+ */
+export async function verifyStorage(config: Config, options: VerifyStorageOptions = {}): Promise<StorageReport> {
+  const db = await openDatabase(config.database);
+  // Nothing is signed here, so neither the real secret (nor creating one) is needed.
+  const blobs = createBlobStore(config.media, {
+    secret: 'admin-verify-signs-nothing',
+    publicUrl: () => config.publicUrl ?? 'http://127.0.0.1',
+  });
+  try {
+    await migrateToLatest(db);
+    return await checkStorage(
+      { db, blobs, clock: systemClock },
+      {
+        repair: options.repair ?? false,
+        graceMinutes: options.graceMinutes ?? config.mediaSettings.leftoverGraceMinutes,
+      },
+    );
+  } finally {
+    await blobs.close();
     await db.close();
   }
 }

@@ -60,6 +60,8 @@ export interface ServiceDeps {
   passwords?: PasswordHasher;
   /** argon2 computations at once, and callers allowed to wait; the rest are refused (RATE_LIMITED). */
   passwordHashing: PasswordHashingLimits;
+  /** This process's name on the work leases it takes (`media.claimed_by`, `events.locked_by`). */
+  leaseHolder: string;
 }
 
 /** Every domain service, wired once. Each service receives only what it needs. */
@@ -106,10 +108,11 @@ export function createServices(deps: ServiceDeps): Services {
   // handlers use the services.
   const dispatcherRef: { current?: EventDispatcher } = {};
   const onEvent = (): void => dispatcherRef.current?.kick();
+  const { leaseHolder } = deps;
   // One budget of CPU and memory for sharp: uploads being processed and on-demand widths take
   // their turns from the same slots, so neither can multiply the other's peak.
   const imageWork = new WorkLimiter({ concurrency: settings.concurrency, maxQueued: settings.renderQueue });
-  const mediaProcessor = new MediaProcessor({ db, blobs, ids, clock, settings, log, onEvent, imageWork });
+  const mediaProcessor = new MediaProcessor({ db, blobs, ids, clock, settings, log, onEvent, imageWork, leaseHolder });
   const postCleanup = new PostCleanup({ db, clock, log });
   const avatarUrlsOf = (mediaId: string) => avatarUrls(reader, mediaId);
   const textIndex = createTextIndex(db.caps);
@@ -185,7 +188,7 @@ export function createServices(deps: ServiceDeps): Services {
     viewCounter,
     views: new ViewsService({ db: db.kysely, counter: viewCounter, now: () => clock.now().getTime() }),
   };
-  const dispatcher = new EventDispatcher({ db, clock, log, handlers: createHandlers(services) });
+  const dispatcher = new EventDispatcher({ db, clock, log, handlers: createHandlers(services), leaseHolder });
   dispatcherRef.current = dispatcher;
   return { ...services, dispatcher };
 }

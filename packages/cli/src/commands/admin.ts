@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ActionFactory } from '../program.js';
 import { UsageError } from '../exit-codes.js';
 import { serverEnv, type ServerFlags } from './server-env.js';
+import { verifyAction } from './admin-verify.js';
 
 /** Operator commands that work on the configured database directly (run them where the server runs). */
 export function adminCommand(program: Command, action: ActionFactory): void {
@@ -39,6 +40,13 @@ export function adminCommand(program: Command, action: ActionFactory): void {
         ctx.out.data(human, { fixed });
       }),
     );
+  admin
+    .command('verify')
+    .description('match every blob against the rows and every row against its blobs; --repair fixes what it can')
+    .option('--data-dir <dir>', 'where the default SQLite database lives (default: APERTURE_DATA_DIR or ./data)')
+    .option('--repair', 'remove leftovers older than the grace period, and repair rows whose blobs are missing')
+    .option('--grace <minutes>', 'leave leftovers younger than this alone: they may be writes in flight (default 60)')
+    .action(action(verifyAction));
   admin
     .command('events')
     .description('list recent outbox events (type, status, attempts, last error), or --retry a parked one')

@@ -20,6 +20,8 @@ describe('loadConfig', () => {
     });
     expect(config.nodeId).toBeGreaterThanOrEqual(0);
     expect(config.nodeId).toBeLessThanOrEqual(8191);
+    // A random node id is nobody's identity across restarts: it releases no earlier leases.
+    expect(config.nodeIdPinned).toBe(false);
   });
 
   it('reads every variable', () => {
@@ -49,6 +51,7 @@ describe('loadConfig', () => {
       publicUrl: 'https://photos.example.com',
       role: 'worker',
       nodeId: 42,
+      nodeIdPinned: true,
       logLevel: 'debug',
       sessionTtlDays: 7,
       trustProxy: 1,

@@ -19,6 +19,11 @@ export interface Config {
   role: Role;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   nodeId: number;
+  /**
+   * True when APERTURE_NODE_ID was set. Only then is the node id this process's identity across
+   * restarts, so only then does it release, at start, the work leases it held before it died.
+   */
+  nodeIdPinned: boolean;
   /** HMAC key for signed URLs; generated and kept in `<dataDir>/secret` when unset. */
   secret: string | undefined;
   database: DatabaseConfig;
@@ -196,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Without an explicit node id, a random one makes collisions between processes that share a
     // database unlikely (1 in 8,192 per pair); set APERTURE_NODE_ID per process to rule them out.
     nodeId: e.APERTURE_NODE_ID ?? Math.floor(Math.random() * (MAX_NODE_ID + 1)),
+    nodeIdPinned: e.APERTURE_NODE_ID !== undefined,
     secret: e.APERTURE_SECRET,
     database,
     media,

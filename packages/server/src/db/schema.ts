@@ -78,8 +78,10 @@ export interface MediaTable {
   /** JSON: `{ "<variant>.<ext>": { width, height, size, etag } }` of every stored derivative. */
   derivatives: string | null;
   attempts: Generated<number>;
-  /** Processing lease: a worker owns the row until then; a crash lets the lease lapse. */
+  /** Processing lease: a worker owns the row until then, renewing it while it works; a crash lets it lapse. */
   claimed_until: string | null;
+  /** The lease holder (`node-<id>`, plus a random suffix when the node id is not pinned); null when free. */
+  claimed_by: Generated<string | null>;
   /** Set by `aperture admin reprocess`: rebuild the derivatives while the old ones keep serving. */
   reprocess_requested_at: string | null;
   created_at: string;
@@ -200,8 +202,10 @@ export interface EventsTable {
   attempts: Generated<number>;
   /** Not before: retries back off by pushing this forward. */
   available_at: string;
-  /** A dispatcher owns a claimed event until then (SQLite; Postgres uses row locks). */
+  /** A dispatcher owns a claimed event until then, renewing it while it works; a crash lets it lapse. */
   locked_until: string | null;
+  /** The lease holder, as `media.claimed_by`; null when free. */
+  locked_by: Generated<string | null>;
   last_error: string | null;
   created_at: string;
   processed_at: string | null;

@@ -1,12 +1,17 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connect.js';
 import type { ProcessorLog } from '../modules/media/processor.js';
-import { toStoredEvent } from './outbox.js';
+import { EventLeases, type Claimed } from './event-leases.js';
 import type { EventHandler, HandlerMap, StoredEvent } from './types.js';
 import { WakeableSleep } from '../lib/wakeable-sleep.js';
+import { HEARTBEAT_MS, LEASE_MS, LeaseLostError, leaseHolderName, startHeartbeat } from '../lib/lease.js';
 
-/** A dispatcher owns claimed events this long; if it dies, the lease lapses and another replays them. */
-export const EVENT_LEASE_MS = 5 * 60_000;
+/**
+ * A dispatcher owns claimed events this long unless it renews the lease (it does, every
+ * HEARTBEAT_MS, while it works through the batch); if it dies, the lease lapses and another
+ * process replays them.
+ */
+export const EVENT_LEASE_MS = LEASE_MS;
 /** How often an idle dispatcher looks for events appended by other processes. */
 const POLL_MS = 1_000;
 /** Retry delays double from this, up to the cap, with jitter so failing events do not retry in lockstep. */
@@ -30,13 +35,21 @@ export interface EventDispatcherOptions {
    * stands for a crash at the worst moment: the batch is abandoned with its lease still held.
    */
   beforeMarkDone?: (event: StoredEvent) => void | Promise<void>;
+  /** This process's name in `events.locked_by` (default: a random one, as an unpinned node has). */
+  leaseHolder?: string;
+  /** Test seams: the lease length and how often it is renewed (default EVENT_LEASE_MS, HEARTBEAT_MS). */
+  leaseMs?: number;
+  heartbeatMs?: number;
 }
 
 /**
  * Delivers outbox events to their handlers, at least once. Events are claimed in batches with a
- * lease (`locked_until`); on Postgres the claim skips rows another process is claiming
- * (`FOR UPDATE SKIP LOCKED`), so any number of workers share the outbox. Within a batch events run
- * in id order, one at a time, so one entity's events are not reordered.
+ * short lease (`locked_until`, `locked_by`) renewed while the batch runs; on Postgres the claim
+ * skips rows another process is claiming (`FOR UPDATE SKIP LOCKED`), on SQLite the UPDATE re-checks
+ * that each row is still free, so any number of workers share the outbox. Within a batch events run
+ * in id order, one at a time, so one entity's events are not reordered. A renewal that finds the
+ * batch taken over (this process stalled past its lease) aborts the running handler's signal and
+ * leaves the rest to the new holder.
  */
 export class EventDispatcher {
   private running = false;
@@ -45,12 +58,28 @@ export class EventDispatcher {
   private lastPruneAt = 0;
   /** The background loop's current claim-and-process step, so `drain` can wait for it. */
   private inFlight: Promise<number> | undefined;
-  private readonly batchSize: number;
   private readonly maxAttempts: number;
+  private readonly holder: string;
+  private readonly leases: EventLeases;
 
   constructor(private readonly options: EventDispatcherOptions) {
-    this.batchSize = options.batchSize ?? 100;
     this.maxAttempts = options.maxAttempts ?? 8;
+    this.holder = options.leaseHolder ?? leaseHolderName(0, false);
+    this.leases = new EventLeases({
+      db: options.db,
+      clock: options.clock,
+      holder: this.holder,
+      leaseMs: options.leaseMs ?? EVENT_LEASE_MS,
+      batchSize: options.batchSize ?? 100,
+    });
+  }
+
+  /**
+   * Frees the events this process's holder name still has leased: the batch it was delivering when
+   * it last died. Call before start(), and only with a pinned holder name.
+   */
+  releaseOwnLeases(): Promise<number> {
+    return this.leases.release();
   }
 
   start(): void {
@@ -81,7 +110,7 @@ export class EventDispatcher {
     let delivered = 0;
     for (;;) {
       await this.inFlight?.catch(() => undefined);
-      const batch = await this.claim();
+      const batch = await this.leases.claim();
       if (batch.length === 0) {
         if (this.inFlight) continue;
         return delivered;
@@ -118,9 +147,9 @@ export class EventDispatcher {
       let worked = false;
       try {
         await this.pruneNowAndThen();
-        const step = this.claim().then((batch) =>
-          batch.length > 0 ? this.processBatch(batch).then(() => batch.length) : 0,
-        );
+        const step = this.leases
+          .claim()
+          .then((batch) => (batch.length > 0 ? this.processBatch(batch).then(() => batch.length) : 0));
         this.inFlight = step;
         try {
           worked = (await step) > 0;
@@ -142,69 +171,61 @@ export class EventDispatcher {
     if (pruned > 0) this.options.log.info({ pruned }, 'pruned delivered events');
   }
 
-  /**
-   * Take a lease on the next due events. The UPDATE re-checks that each row is still claimable, so
-   * on SQLite (no row locks) a second process racing for the same rows updates none of them.
-   */
-  private async claim(): Promise<Claimed[]> {
-    const { db, clock } = this.options;
-    const now = clock.now();
-    const nowIso = now.toISOString();
-    const leaseEnd = new Date(now.getTime() + EVENT_LEASE_MS).toISOString();
-    const rows = await db.kysely.transaction().execute(async (trx) => {
-      const due = await trx
-        .selectFrom('events')
-        .select('id')
-        .where('status', '=', 'pending')
-        .where('available_at', '<=', nowIso)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
-        .orderBy('id', 'asc')
-        .limit(this.batchSize)
-        .$if(db.caps.supportsSkipLocked, (qb) => qb.forUpdate().skipLocked())
-        .execute();
-      if (due.length === 0) return [];
-      return trx
-        .updateTable('events')
-        .set({ locked_until: leaseEnd })
-        .where(
-          'id',
-          'in',
-          due.map((r) => r.id),
-        )
-        .where('status', '=', 'pending')
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
-        .returning(['id', 'type', 'payload', 'created_at', 'attempts'])
-        .execute();
-    });
-    // RETURNING promises no order; ids are time-sortable.
-    rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0));
-    return rows.map((row) => ({ event: toStoredEvent(row), attempts: row.attempts }));
-  }
-
   private async processBatch(batch: Claimed[]): Promise<number> {
+    // Events of the batch not finished yet: the heartbeat renews exactly these.
+    const held = new Set(batch.map((c) => c.event.id));
+    const heartbeat = startHeartbeat({
+      intervalMs: this.options.heartbeatMs ?? HEARTBEAT_MS,
+      what: `a batch of ${batch.length} events`,
+      renew: () => this.leases.renew(held),
+      onError: (error) => this.options.log.error({ err: error }, 'event dispatcher: lease renewal failed'),
+    });
     let delivered = 0;
-    for (const claimed of batch) {
-      if (await this.deliver(claimed)) delivered++;
+    try {
+      for (const claimed of batch) {
+        if (heartbeat.signal.aborted) break;
+        if (await this.deliver(claimed, held, heartbeat.signal)) delivered++;
+      }
+    } finally {
+      await heartbeat.stop();
+    }
+    if (heartbeat.signal.aborted) {
+      this.options.log.info({ left: held.size }, 'event dispatcher: batch taken over by another process');
+      await this.leases.release(held);
     }
     return delivered;
   }
 
-  private async deliver({ event, attempts }: Claimed): Promise<boolean> {
+  private async deliver({ event, attempts }: Claimed, held: Set<string>, lease: AbortSignal): Promise<boolean> {
     const { db, clock, log } = this.options;
     const handlers = (this.options.handlers[event.type] ?? []) as EventHandler[];
     try {
-      for (const handler of handlers) await handler(event);
+      for (const handler of handlers) await handler(event, { signal: lease });
     } catch (error) {
+      // Taken over mid-handler: the new holder runs it again (handlers are idempotent); not a failure.
+      if (lease.aborted || error instanceof LeaseLostError) return false;
+      held.delete(event.id);
       await this.fail(event, attempts + 1, error);
       return false;
     }
     // Outside the try: a "crash" here must not count as a handler failure.
     await this.options.beforeMarkDone?.(event);
-    await db.kysely
+    held.delete(event.id);
+    // Only while the lease is ours: a process that lost it leaves the event to the new holder.
+    const marked = await db.kysely
       .updateTable('events')
-      .set({ status: 'done', processed_at: clock.now().toISOString(), locked_until: null, last_error: null })
+      .set({
+        status: 'done',
+        processed_at: clock.now().toISOString(),
+        locked_until: null,
+        locked_by: null,
+        last_error: null,
+      })
       .where('id', '=', event.id)
-      .execute();
+      .where('locked_by', '=', this.holder)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    if (marked.numUpdatedRows !== 1n) return false;
     if (handlers.length > 0) log.info({ eventId: event.id, type: event.type }, 'event delivered');
     return true;
   }
@@ -223,8 +244,11 @@ export class EventDispatcher {
         last_error: message,
         available_at: new Date(now + (parked ? 0 : backoffMs(attempts))).toISOString(),
         locked_until: null,
+        locked_by: null,
       })
       .where('id', '=', event.id)
+      .where('locked_by', '=', this.holder)
+      .where('status', '=', 'pending')
       .execute();
   }
 }
@@ -233,10 +257,4 @@ export class EventDispatcher {
 export function backoffMs(attempts: number, random: () => number = Math.random): number {
   const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempts - 1));
   return Math.round(ceiling * (0.5 + 0.5 * random()));
-}
-
-interface Claimed {
-  event: StoredEvent;
-  /** Failed attempts before this one. */
-  attempts: number;
 }

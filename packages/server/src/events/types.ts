@@ -26,11 +26,25 @@ export type StoredEvent<T extends EventType = EventType> = Extract<DomainEvent, 
   occurredAt: string;
 };
 
+/** What a handler is told besides the event. */
+export interface HandlerContext {
+  /**
+   * Aborted when another process has taken the event over (this one stalled past its lease). A
+   * long handler checks it between steps and stops writing; the new holder runs it again.
+   */
+  signal: AbortSignal;
+}
+
 /**
  * Handlers MUST be idempotent: the dispatcher guarantees at-least-once delivery (a crash between
- * handling and marking done replays the event), never exactly-once.
+ * handling and marking done replays the event; a process that stalled past its lease may still be
+ * finishing a handler the new holder has started again), never exactly-once.
  */
-export type EventHandler<T extends EventType = EventType> = (event: StoredEvent<T>) => Promise<void>;
+export type EventHandler<T extends EventType = EventType> = (
+  event: StoredEvent<T>,
+  /** Always given by the dispatcher; optional so a test can call a handler with just an event. */
+  context?: HandlerContext,
+) => Promise<void>;
 
 /** Which handlers run for which event type; built once in `services.ts`. */
 export type HandlerMap = { [T in EventType]?: EventHandler<T>[] };

@@ -51,6 +51,21 @@ export interface StoredPart extends CompletedPart {
   size: number;
 }
 
+/** A multipart upload created and neither completed nor aborted. */
+export interface PendingMultipart {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+}
+
+/** What `sweepScratch` found: leftovers older than the cut-off (removed unless a dry run), and younger ones. */
+export interface ScratchReport {
+  stale: number;
+  removed: number;
+  /** Possibly a write in flight right now: left alone. */
+  young: number;
+}
+
 /**
  * Where media bytes live. Keys are relative (`media/ab/cd/<id>/w640.webp`), validated by every
  * implementation with `assertValidKey`. Writes are atomic: a reader sees the old content, the new
@@ -78,6 +93,18 @@ export interface BlobStore {
   completeMultipart(key: string, uploadId: string, parts: CompletedPart[]): Promise<BlobInfo>;
   /** Idempotent: aborting an unknown or finished upload succeeds. */
   abortMultipart(key: string, uploadId: string): Promise<void>;
+  /**
+   * Every multipart upload still open (neither completed nor aborted), in no set order: what a
+   * crash between creating one and recording it, or mid-way through a streamed put, leaves.
+   */
+  listMultipartUploads(): AsyncIterable<PendingMultipart>;
+  /**
+   * Leftovers of interrupted writes that are not objects and that no listing shows: on disk, temp
+   * files and multipart folders without a manifest; S3 has none (its leftovers are open multipart
+   * uploads). Those last written before `olderThan` are removed unless `dryRun`; younger ones may be
+   * a write in flight and are only counted.
+   */
+  sweepScratch(olderThan: Date, options?: { dryRun?: boolean }): Promise<ScratchReport>;
   /** Throws when the store cannot be reached (used by /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

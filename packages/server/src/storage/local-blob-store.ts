@@ -7,6 +7,8 @@ import type {
   BlobStore,
   ByteRange,
   CompletedPart,
+  PendingMultipart,
+  ScratchReport,
   SignedTarget,
   SignedUploadOptions,
   StoredPart,
@@ -18,6 +20,7 @@ import type { TempFile } from './fs-atomic.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { LocalMultipart } from './local-multipart.js';
 import { commitRecord, openRecord, statRecord } from './local-records.js';
+import { sweepLocalScratch } from './local-scratch.js';
 import type { UploadSigner } from './upload-signer.js';
 
 export interface LocalBlobStoreOptions {
@@ -40,6 +43,7 @@ export class LocalBlobStore implements BlobStore {
   readonly kind = 'disk' as const;
   readonly #root: string;
   readonly #tmpDir: string;
+  readonly #multipartDir: string;
   readonly #signer: UploadSigner;
   readonly #publicUrl: () => string;
   readonly #clock: () => number;
@@ -51,11 +55,12 @@ export class LocalBlobStore implements BlobStore {
   constructor(options: LocalBlobStoreOptions) {
     this.#root = path.resolve(options.root);
     this.#tmpDir = path.join(this.#root, TMP_DIR);
+    this.#multipartDir = path.join(this.#root, MULTIPART_DIR);
     this.#signer = options.signer;
     this.#publicUrl = options.publicUrl;
     this.#clock = options.clock ?? Date.now;
     this.#multipart = new LocalMultipart({
-      dir: path.join(this.#root, MULTIPART_DIR),
+      dir: this.#multipartDir,
       tmpDir: this.#tmpDir,
       clock: this.#clock,
       commitObject: (key, temp, contentType) => this.#commit(key, temp, contentType),
@@ -105,8 +110,10 @@ export class LocalBlobStore implements BlobStore {
     assertValidKey(key);
     const [dataPath, metaPath] = this.#paths(key);
     await this.#locks.run(key, async () => {
-      await rm(dataPath, { force: true });
+      // Sidecar first: a crash in between leaves a data file (listed, so collectable), never a
+      // sidecar no listing shows.
       await rm(metaPath, { force: true });
+      await rm(dataPath, { force: true });
     });
     await pruneEmptyDirs(path.dirname(dataPath), this.#root);
   }
@@ -149,6 +156,18 @@ export class LocalBlobStore implements BlobStore {
   async abortMultipart(key: string, uploadId: string): Promise<void> {
     assertValidKey(key);
     await this.#multipart.abort(key, uploadId);
+  }
+
+  listMultipartUploads(): AsyncIterable<PendingMultipart> {
+    return this.#multipart.listUploads();
+  }
+
+  sweepScratch(olderThan: Date, options: { dryRun?: boolean } = {}): Promise<ScratchReport> {
+    return sweepLocalScratch(
+      { tmpDir: this.#tmpDir, multipartDir: this.#multipartDir },
+      olderThan,
+      options.dryRun ?? false,
+    );
   }
 
   /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { BlobInfo, CompletedPart, StoredPart } from './blob-store.js';
+import type { BlobInfo, CompletedPart, PendingMultipart, StoredPart } from './blob-store.js';
 import { assertCompletableParts, assertPartNumber, normalizeEtag } from './checks.js';
 import { InvalidPartError, UploadNotFoundError } from './errors.js';
 import { commitFile, fsyncDir, isCode, writeTempFile } from './fs-atomic.js';
@@ -133,6 +133,29 @@ export class LocalMultipart {
       throw error;
     }
     await rm(this.#uploadDir(uploadId), { recursive: true, force: true });
+  }
+
+  /** Every upload folder with a readable manifest; a folder without one is scratch (see local-scratch.ts). */
+  async *listUploads(): AsyncGenerator<PendingMultipart> {
+    let names: string[];
+    try {
+      names = await readdir(this.#opts.dir);
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return;
+      throw error;
+    }
+    for (const uploadId of names) {
+      if (!UPLOAD_ID.test(uploadId)) continue;
+      let manifest: Manifest;
+      try {
+        manifest = JSON.parse(
+          await readFile(path.join(this.#uploadDir(uploadId), 'manifest.json'), 'utf8'),
+        ) as Manifest;
+      } catch {
+        continue; // completed or aborted meanwhile, or never finished creating
+      }
+      yield { key: manifest.key, uploadId, initiated: new Date(manifest.createdAt) };
+    }
   }
 
   async #readManifest(key: string, uploadId: string): Promise<Manifest> {

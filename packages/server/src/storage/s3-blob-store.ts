@@ -21,6 +21,8 @@ import type {
   BlobStore,
   ByteRange,
   CompletedPart,
+  PendingMultipart,
+  ScratchReport,
   SignedTarget,
   SignedUploadOptions,
   StoredPart,
@@ -29,6 +31,7 @@ import { assertCompletableParts, assertPartNumber, assertWellFormedRange } from 
 import { assertValidKey, BlobNotFoundError, RangeNotSatisfiableError } from './errors.js';
 import { isInvalidRange, isNoSuchUpload, isNotFound, mapS3Error, mapS3WriteError, stripQuotes } from './s3-errors.js';
 import { putStream } from './s3-put-stream.js';
+import { listOpenMultipartUploads } from './s3-multipart-list.js';
 
 export interface S3BlobStoreOptions {
   bucket: string;
@@ -266,6 +269,15 @@ export class S3BlobStore implements BlobStore {
       // Aborting twice, or after completion, is not an error for callers.
       if (!isNoSuchUpload(error)) throw error;
     }
+  }
+
+  listMultipartUploads(): AsyncIterable<PendingMultipart> {
+    return listOpenMultipartUploads(this.#client, this.#bucket);
+  }
+
+  /** S3 writes objects whole; what an interrupted write leaves is an open multipart upload. */
+  async sweepScratch(): Promise<ScratchReport> {
+    return { stale: 0, removed: 0, young: 0 };
   }
 
   async ping(): Promise<void> {

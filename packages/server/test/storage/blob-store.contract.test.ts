@@ -316,6 +316,35 @@ describe.each(IMPLEMENTATIONS)('BlobStore contract: $name', (implementation) => 
     await store.abortMultipart(`${key}.other`, other.uploadId);
   });
 
+  it('lists open multipart uploads until they are completed or aborted', async () => {
+    const base = prefix();
+    const before = Date.now();
+    const open = await store.createMultipart(`${base}/open.bin`);
+    const done = await store.createMultipart(`${base}/done.bin`);
+    const aborted = await store.createMultipart(`${base}/aborted.bin`);
+    const part = randomBytes(100);
+    await httpPut(await store.signedPart(`${base}/done.bin`, done.uploadId, 1, { expiresInSeconds: 300 }), part);
+    await store.completeMultipart(`${base}/done.bin`, done.uploadId, [{ partNumber: 1, etag: md5(part) }]);
+    await store.abortMultipart(`${base}/aborted.bin`, aborted.uploadId);
+
+    const listed = (await collect(store.listMultipartUploads())).filter((u) => u.key.startsWith(`${base}/`));
+    expect(listed).toEqual([{ key: `${base}/open.bin`, uploadId: open.uploadId, initiated: expect.any(Date) }]);
+    // Second precision on S3.
+    expect(listed[0]!.initiated.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    expect(listed[0]!.initiated.getTime()).toBeLessThanOrEqual(Date.now() + 1_000);
+    await store.abortMultipart(`${base}/open.bin`, open.uploadId);
+    expect((await collect(store.listMultipartUploads())).filter((u) => u.key.startsWith(`${base}/`))).toEqual([]);
+  });
+
+  it('sweeps scratch without touching objects, and finds none after clean writes', async () => {
+    const key = `${prefix()}/kept.bin`;
+    await store.put(key, randomBytes(100));
+    // Cut-off in the future: everything there is counts as old. Clean writes leave nothing behind.
+    const report = await store.sweepScratch(new Date(Date.now() + 60_000));
+    expect(report).toEqual({ stale: 0, removed: 0, young: 0 });
+    expect(await store.head(key)).not.toBeNull();
+  });
+
   it('keeps one whole version when 20 writers race on one key', async () => {
     const key = `${prefix()}/contended.bin`;
     const versions = Array.from({ length: 20 }, () => randomBytes(MiB));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -148,6 +148,32 @@ describe('LocalBlobStore', () => {
     expect(read.etag).toBe(expected);
     expect((await readAll(read.body)).toString()).toBe('new content from elsewhere');
     expect((await collect(store.list('race')))[0]?.etag).toBe(expected);
+  });
+
+  it('sweeps temp files and half-made multipart folders a crash left, once they are old', async () => {
+    await store.put('kept/photo.jpg', randomBytes(100));
+    const open = await store.createMultipart('kept/big.bin');
+    // What a kill -9 leaves: a temp file never renamed, an upload folder whose manifest never landed.
+    await mkdir(path.join(root, '~tmp'), { recursive: true });
+    const staleTemp = path.join(root, '~tmp', 'stale.tmp');
+    const freshTemp = path.join(root, '~tmp', 'fresh.tmp');
+    const halfMade = path.join(root, '~multipart', 'A'.repeat(24));
+    await writeFile(staleTemp, randomBytes(10));
+    await writeFile(freshTemp, randomBytes(10));
+    await mkdir(halfMade);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(staleTemp, hourAgo, hourAgo);
+    await utimes(halfMade, hourAgo, hourAgo);
+    const cutoff = new Date(Date.now() - 60_000);
+
+    expect(await store.sweepScratch(cutoff, { dryRun: true })).toEqual({ stale: 2, removed: 0, young: 1 });
+    expect(await readdir(path.join(root, '~tmp'))).toHaveLength(2);
+    expect(await store.sweepScratch(cutoff)).toEqual({ stale: 2, removed: 2, young: 1 });
+    expect(await readdir(path.join(root, '~tmp'))).toEqual(['fresh.tmp']);
+    // The real upload and the object are untouched.
+    expect(await readdir(path.join(root, '~multipart'))).toEqual([open.uploadId]);
+    expect((await collect(store.listMultipartUploads())).map((u) => u.uploadId)).toEqual([open.uploadId]);
+    expect(await store.head('kept/photo.jpg')).not.toBeNull();
   });
 
   it('prunes folders emptied by a delete', async () => {

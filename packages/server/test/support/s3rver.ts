@@ -79,6 +79,7 @@ export async function startS3rver(): Promise<S3rverHarness> {
   server.middleware.unshift(
     cutPutsMiddleware(faults),
     multipartGapsMiddleware(directory),
+    listMultipartUploadsMiddleware(directory),
     listObjectsV2Middleware(),
     atomicPutMiddleware(),
   );
@@ -220,6 +221,41 @@ function listObjectsV2Middleware(): Middleware {
       (typeof token === 'string' ? `<ContinuationToken>${token}</ContinuationToken>` : '') +
       (nextToken === undefined ? '' : `<NextContinuationToken>${nextToken}</NextContinuationToken>`) +
       `${contents}</ListBucketResult>`;
+  };
+}
+
+/**
+ * Fills a gap of the test double, not of Aperture: s3rver 3.7.1 answers ListMultipartUploads
+ * (GET /<bucket>?uploads) with NotImplemented. This lists the uploads still open in s3rver's own
+ * folder layout (`<dir>/<bucket>/._S3rver_uploads/<uploadId>/key`; completing or aborting one
+ * removes its folder), initiated when its `key` file was written. One page, as Aperture's few
+ * open uploads always fit in S3's 1,000.
+ */
+function listMultipartUploadsMiddleware(directory: string): Middleware {
+  return async (ctx, next) => {
+    const { bucket, key } = bucketAndKey(ctx);
+    if (ctx.method !== 'GET' || key !== '' || !('uploads' in ctx.query)) return next();
+    const uploadsDir = path.join(directory, bucket, '._S3rver_uploads');
+    const entries = await readdir(uploadsDir).catch(() => [] as string[]);
+    const uploads: string[] = [];
+    for (const uploadId of entries.sort()) {
+      const keyFile = path.join(uploadsDir, uploadId, 'key');
+      const [storedKey, info] = await Promise.all([
+        readFile(keyFile, 'utf8').catch(() => undefined),
+        stat(keyFile).catch(() => undefined),
+      ]);
+      if (storedKey === undefined || info === undefined) continue;
+      uploads.push(
+        `<Upload><Key>${escapeXml(storedKey)}</Key><UploadId>${uploadId}</UploadId>` +
+          `<Initiated>${info.mtime.toISOString()}</Initiated><StorageClass>STANDARD</StorageClass></Upload>`,
+      );
+    }
+    ctx.type = 'application/xml';
+    ctx.body =
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+      '<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+      `<Bucket>${escapeXml(bucket)}</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>` +
+      `<MaxUploads>1000</MaxUploads><IsTruncated>false</IsTruncated>${uploads.join('')}</ListMultipartUploadsResult>`;
   };
 }
 

@@ -20,7 +20,7 @@ export class FanoutHandlers {
 
   handlers(): HandlerMap {
     return {
-      'post.created': [(e) => this.onPostCreated(e)],
+      'post.created': [(e, context) => this.onPostCreated(e, context?.signal)],
       'post.updated': [(e) => this.onPostUpdated(e)],
       'post.deleted': [(e) => this.timelines.removePost(e.postId)],
       'follow.created': [(e) => (e.state === 'active' ? this.backfill(e.followerId, e.followeeId) : Promise.resolve())],
@@ -41,7 +41,12 @@ export class FanoutHandlers {
     return new Date(this.deps.clock.now().getTime() - this.deps.settings.activeDays * 86_400_000).toISOString();
   }
 
-  private async onPostCreated(event: StoredEvent<'post.created'>): Promise<void> {
+  /**
+   * Long for an author with many followers, so it stops between batches once `lease` says another
+   * process has taken the event over. Stopping anywhere is safe: pushed rows are keyed (a second
+   * push changes nothing), trimming to the cap twice trims nothing more, and `pushed` is set last.
+   */
+  private async onPostCreated(event: StoredEvent<'post.created'>, lease: AbortSignal | undefined): Promise<void> {
     const { db, settings } = this.deps;
     const post = await db.kysely
       .selectFrom('posts')
@@ -66,6 +71,7 @@ export class FanoutHandlers {
         .limit(settings.fanoutBatch)
         .execute();
       if (batch.length === 0) break;
+      lease?.throwIfAborted();
       const userIds = batch.map((b) => b.follower_id);
       await db.kysely.transaction().execute(async (trx) => {
         await this.timelines.push(trx, userIds, { id: post.id, authorId: post.author_id });
@@ -79,6 +85,7 @@ export class FanoutHandlers {
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     // Only now may readers rely on their timelines for it; until here they pulled it.
+    lease?.throwIfAborted();
     await db.kysely.updateTable('posts').set({ pushed: 1 }).where('id', '=', post.id).execute();
   }
 

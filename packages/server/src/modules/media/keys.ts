@@ -31,3 +31,27 @@ export function derivativePrefix(mediaId: string): string {
 export function stagingKey(uploadId: string): string {
   return `uploads/${shard(uploadId)}/${uploadId}`;
 }
+
+/** What a blob key is in Aperture's layout; `foreign` for anything else (never Aperture's to remove). */
+export type ParsedBlobKey =
+  | { kind: 'original'; mediaId: string }
+  | { kind: 'derivative'; mediaId: string; file: string }
+  | { kind: 'staging'; uploadId: string }
+  | { kind: 'foreign' };
+
+const ORIGINAL = /^originals\/[0-9a-f]{2}\/[0-9a-f]{2}\/(\d{1,20})$/;
+const DERIVATIVE = /^media\/[0-9a-f]{2}\/[0-9a-f]{2}\/(\d{1,20})\/([^/]+)$/;
+const STAGING = /^uploads\/[0-9a-f]{2}\/[0-9a-f]{2}\/(\d{1,20})$/;
+
+/** The inverse of the key functions above: a key counts only if its shard is the one its id hashes to. */
+export function parseBlobKey(key: string): ParsedBlobKey {
+  const original = ORIGINAL.exec(key);
+  if (original?.[1] && originalKey(original[1]) === key) return { kind: 'original', mediaId: original[1] };
+  const derivative = DERIVATIVE.exec(key);
+  if (derivative?.[1] && derivative[2] && key.startsWith(derivativePrefix(derivative[1]))) {
+    return { kind: 'derivative', mediaId: derivative[1], file: derivative[2] };
+  }
+  const staging = STAGING.exec(key);
+  if (staging?.[1] && stagingKey(staging[1]) === key) return { kind: 'staging', uploadId: staging[1] };
+  return { kind: 'foreign' };
+}

@@ -14,9 +14,7 @@ import type { MediaSettings } from './settings.js';
 import { WakeableSleep } from '../../lib/wakeable-sleep.js';
 import type { WorkLimiter } from '../../lib/work-limiter.js';
 import { infrastructureFault } from '../../errors/infrastructure-faults.js';
-
-/** A worker owns a claimed item this long; if it dies, the lease lapses and another retries. */
-const LEASE_MS = 5 * 60_000;
+import { HEARTBEAT_MS, LEASE_MS, leaseHolderName, startHeartbeat } from '../../lib/lease.js';
 /** How often idle workers look for work queued by other processes. */
 const POLL_MS = 2_000;
 /** How soon an item is tried again after the disk was full or a store unreachable. */
@@ -38,6 +36,11 @@ export interface MediaProcessorDeps {
   onEvent: () => void;
   /** Shared with on-demand width renders: decoding an upload waits for a slot like they do. */
   imageWork: WorkLimiter;
+  /** This process's name in `media.claimed_by` (default: a random one, as an unpinned node has). */
+  leaseHolder?: string;
+  /** Test seams: the lease length and how often it is renewed (default LEASE_MS, HEARTBEAT_MS). */
+  leaseMs?: number;
+  heartbeatMs?: number;
 }
 
 /** Queued uploads, and ready media an operator asked to rebuild (which keep serving meanwhile). */
@@ -54,15 +57,35 @@ export function contentEtag(data: Buffer): string {
 
 /**
  * Turns queued media (status `processing`) into derivatives, off the request path, with bounded
- * concurrency. Work is claimed from the database with a lease, so any number of processes can share
- * it and a crash mid-image only delays that image until the lease lapses.
+ * concurrency. Work is claimed from the database with a short lease naming this process, renewed
+ * while the image is processed, so any number of processes can share it and a crash mid-image
+ * delays that image by one lease at most (not at all when the process restarts with its pinned
+ * node id: it releases its own leases first).
  */
 export class MediaProcessor {
   private running = false;
   private workers: Promise<void>[] = [];
   private readonly idle = new WakeableSleep();
+  private readonly holder: string;
+  private readonly leaseMs: number;
 
-  constructor(private readonly deps: MediaProcessorDeps) {}
+  constructor(private readonly deps: MediaProcessorDeps) {
+    this.holder = deps.leaseHolder ?? leaseHolderName(0, false);
+    this.leaseMs = deps.leaseMs ?? LEASE_MS;
+  }
+
+  /**
+   * Frees every item this process's holder name still claims: what it was processing when it last
+   * died. Call before start(), and only with a pinned holder name (a random one holds nothing yet).
+   */
+  async releaseOwnLeases(): Promise<number> {
+    const result = await this.deps.db.kysely
+      .updateTable('media')
+      .set({ claimed_until: null, claimed_by: null })
+      .where('claimed_by', '=', this.holder)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
 
   start(): void {
     if (this.running) return;
@@ -86,8 +109,29 @@ export class MediaProcessor {
   async processNext(): Promise<boolean> {
     const row = await this.claim();
     if (!row) return false;
-    await this.process(row);
+    const heartbeat = startHeartbeat({
+      intervalMs: this.deps.heartbeatMs ?? HEARTBEAT_MS,
+      what: `media ${row.id}`,
+      renew: () => this.renewLease(row.id),
+      onError: (error) => this.deps.log.error({ err: error, mediaId: row.id }, 'media processor: lease renewal failed'),
+    });
+    try {
+      await this.process(row, heartbeat.signal);
+    } finally {
+      await heartbeat.stop();
+    }
     return true;
+  }
+
+  /** True while this process still holds the item; false once another process has claimed it. */
+  private async renewLease(mediaId: string): Promise<boolean> {
+    const result = await this.deps.db.kysely
+      .updateTable('media')
+      .set({ claimed_until: new Date(this.deps.clock.now().getTime() + this.leaseMs).toISOString() })
+      .where('id', '=', mediaId)
+      .where('claimed_by', '=', this.holder)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 
   private async loop(): Promise<void> {
@@ -118,7 +162,8 @@ export class MediaProcessor {
       const result = await db.kysely
         .updateTable('media')
         .set((eb) => ({
-          claimed_until: new Date(now.getTime() + LEASE_MS).toISOString(),
+          claimed_until: new Date(now.getTime() + this.leaseMs).toISOString(),
+          claimed_by: this.holder,
           attempts: eb('attempts', '+', 1),
         }))
         .where('id', '=', id)
@@ -132,7 +177,12 @@ export class MediaProcessor {
     return undefined;
   }
 
-  private async process(row: MediaRow): Promise<void> {
+  /**
+   * `lease` is aborted when a renewal finds another process holding the item (this one stalled past
+   * its lease). Derivatives are a pure function of the original, so a late duplicate write stores the
+   * same bytes; the row is written only while the lease is still this process's.
+   */
+  private async process(row: MediaRow, lease: AbortSignal): Promise<void> {
     const { db, blobs, ids, clock, settings, log } = this.deps;
     try {
       const original = await buffer((await blobs.get(row.original_key)).body);
@@ -143,6 +193,7 @@ export class MediaProcessor {
           maxBytes: settings.maxBytes,
         }),
       );
+      lease.throwIfAborted();
       const derivatives: DerivativeMap = {};
       await Promise.all(
         image.derivatives.map(async (d) => {
@@ -156,8 +207,8 @@ export class MediaProcessor {
         }),
       );
       const now = clock.now().toISOString();
-      await db.kysely.transaction().execute(async (trx) => {
-        await trx
+      const kept = await db.kysely.transaction().execute(async (trx) => {
+        const updated = await trx
           .updateTable('media')
           .set({
             status: 'ready',
@@ -171,6 +222,7 @@ export class MediaProcessor {
             gps_lng: row.keep_location === 1 ? (image.gps?.lng ?? null) : null,
             derivatives: JSON.stringify(derivatives),
             claimed_until: null,
+            claimed_by: null,
             reprocess_requested_at: null,
             failure_code: null,
             failure_reason: null,
@@ -178,15 +230,26 @@ export class MediaProcessor {
             updated_at: now,
           })
           .where('id', '=', row.id)
-          .execute();
+          .where('claimed_by', '=', this.holder)
+          .executeTakeFirst();
+        if (updated.numUpdatedRows !== 1n) return false;
         // A rebuild of ready media is not news: only the first time it becomes ready.
         if (row.status !== 'ready') {
           await appendEvent(trx, ids, clock, { type: 'media.ready', mediaId: row.id, ownerId: row.owner_id });
         }
+        return true;
       });
+      if (!kept) {
+        log.info({ mediaId: row.id }, 'media processed, but another process holds it now: its result stands');
+        return;
+      }
       if (row.status !== 'ready') this.deps.onEvent();
       log.info({ mediaId: row.id }, 'media ready');
     } catch (error) {
+      if (lease.aborted) {
+        log.info({ mediaId: row.id }, 'media processing stopped: another process took the item over');
+        return;
+      }
       const rejected = error instanceof ImageRejectedError;
       // A full disk or an unreachable store says nothing about the image: wait it out without
       // spending an attempt, or every photo accepted during an outage would end up failed.
@@ -198,8 +261,9 @@ export class MediaProcessor {
         // A rebuild failed: the derivatives it was replacing are still there and still served.
         await db.kysely
           .updateTable('media')
-          .set({ reprocess_requested_at: null, claimed_until: null })
+          .set({ reprocess_requested_at: null, claimed_until: null, claimed_by: null })
           .where('id', '=', row.id)
+          .where('claimed_by', '=', this.holder)
           .execute();
         return;
       }
@@ -212,14 +276,20 @@ export class MediaProcessor {
                 failure_code: rejected ? error.code : 'INTERNAL',
                 failure_reason: rejected ? error.message : 'Processing failed repeatedly.',
                 claimed_until: null,
+                claimed_by: null,
                 updated_at: now.toISOString(),
               }
             : outage
-              ? { claimed_until: new Date(now.getTime() + OUTAGE_RETRY_MS).toISOString(), attempts: row.attempts - 1 }
+              ? {
+                  claimed_until: new Date(now.getTime() + OUTAGE_RETRY_MS).toISOString(),
+                  attempts: row.attempts - 1,
+                  claimed_by: null,
+                }
               : // Retry later, backing off by attempt, instead of hammering a failing store.
-                { claimed_until: new Date(now.getTime() + 5_000 * 2 ** row.attempts).toISOString() },
+                { claimed_until: new Date(now.getTime() + 5_000 * 2 ** row.attempts).toISOString(), claimed_by: null },
         )
         .where('id', '=', row.id)
+        .where('claimed_by', '=', this.holder)
         .execute();
     }
   }

@@ -14,6 +14,12 @@ export interface MediaSettings {
   /** Ready media no post or avatar uses is collected after this long (24 h). */
   unattachedMediaHours: number;
   /**
+   * Blobs, temp files and multipart uploads no row accounts for are removed once this old (60 min):
+   * anything younger may be a write in flight (a temp file being written, an original being copied
+   * by a completeUpload, a derivative just rendered).
+   */
+  leftoverGraceMinutes: number;
+  /**
    * Image work (processing uploads and on-demand `?w=` widths together) at once in this process
    * (1: a 2-core box keeps a core for reads).
    */
@@ -32,6 +38,7 @@ export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
   uploadTtlSeconds: 15 * 60,
   abandonedUploadHours: 24,
   unattachedMediaHours: 24,
+  leftoverGraceMinutes: 60,
   concurrency: 1,
   renderQueue: 16,
   maxAttempts: 3,
