@@ -4,6 +4,7 @@ import { ERROR_CODES, type ErrorCode } from '../errors/codes.js';
 import { toAppError, toTRPCError } from '../errors/map-error.js';
 import type { RequestContext } from './context.js';
 import type { ProcedureMetrics } from '../http/metrics.js';
+import { refuseHostileText } from './input-text.js';
 
 /** The `data` every Aperture error carries on the wire, next to tRPC's `message`. */
 export interface ApertureErrorData {
@@ -52,7 +53,7 @@ export function createProcedures(metrics: ProcedureMetrics) {
     stop({ procedure: path, type, code: error?.code ?? 'OK' });
     if (error) throw toTRPCError(error);
     return result;
-  });
+  }).use(refuseHostileText);
 
   const authedProcedure = publicProcedure.use(({ ctx, next }) => {
     if (!ctx.viewer) throw new AppError('UNAUTHENTICATED');
