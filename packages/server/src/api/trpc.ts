@@ -46,14 +46,15 @@ export const createCallerFactory = t.createCallerFactory;
  * AppError('NOT_FOUND') becomes a 404, not a 500) and records per-procedure metrics.
  */
 export function createProcedures(metrics: ProcedureMetrics) {
-  const publicProcedure = t.procedure.use(async ({ next, path, type }) => {
+  const measuredProcedure = t.procedure.use(async ({ next, path, type }) => {
     const stop = metrics.start();
     const result = await next();
     const error = result.ok ? undefined : toAppError(result.error);
     stop({ procedure: path, type, code: error?.code ?? 'OK' });
     if (error) throw toTRPCError(error);
     return result;
-  }).use(refuseHostileText);
+  });
+  const publicProcedure = measuredProcedure.use(refuseHostileText);
 
   const authedProcedure = publicProcedure.use(({ ctx, next }) => {
     if (!ctx.viewer) throw new AppError('UNAUTHENTICATED');

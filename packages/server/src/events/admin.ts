@@ -50,7 +50,7 @@ export async function queryEvents(db: Db, options: ListEventsOptions = {}): Prom
 }
 
 export async function requeueEvent(db: Db, id: string, now: Date): Promise<EventSummary> {
-  if (!isCanonicalId(id)) throw new AppError('NOT_FOUND', `No such event: ${id}.`);
+  if (!isCanonicalId(id)) throw noSuchEvent(id);
   const row = await db.kysely
     .updateTable('events')
     .set({ status: 'pending', attempts: 0, available_at: now.toISOString(), locked_until: null })
@@ -60,8 +60,12 @@ export async function requeueEvent(db: Db, id: string, now: Date): Promise<Event
     .executeTakeFirst();
   if (row) return present(row);
   const exists = await db.kysely.selectFrom('events').select('status').where('id', '=', id).executeTakeFirst();
-  if (!exists) throw new AppError('NOT_FOUND', `No such event: ${id}.`);
+  if (!exists) throw noSuchEvent(id);
   throw new AppError('CONFLICT', `Event ${id} was already delivered.`);
+}
+
+function noSuchEvent(id: string): AppError {
+  return new AppError('NOT_FOUND', `No such event: ${id}.`);
 }
 
 function present(row: {

@@ -14,10 +14,10 @@ export interface Procedure {
 
 /** Every procedure of a router, from its own flat map: a procedure added later is listed too. */
 export function listProcedures(router: AnyRouter): Procedure[] {
-  const map = router._def.procedures as Record<string, AnyProcedure>;
+  const map: Record<string, AnyProcedure> = router._def.procedures;
   return Object.entries(map).map(([path, procedure]) => ({
     path,
-    type: procedure._def.type as Procedure['type'],
+    type: procedure._def.type,
     procedure,
   }));
 }
@@ -70,7 +70,7 @@ async function listen(url: string, headers: Record<string, string>): Promise<Ans
       const next = await Promise.race([reader.read(), quiet]);
       clearTimeout(timer);
       if (next === 'quiet' || next.done) break;
-      body += decoder.decode(next.value, { stream: true });
+      body += decoder.decode(next.value as Uint8Array, { stream: true });
       if (/event: (serialized-error|return)\n[^\n]*\n\n/.test(body)) break;
     }
   } finally {

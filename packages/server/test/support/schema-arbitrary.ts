@@ -10,6 +10,9 @@ import { HOSTILE_CURSORS, HOSTILE_IDS, HOSTILE_NUMBERS, HOSTILE_TEXT, hostileVal
 
 /** What a plausible value looks like in this world: real ids, real names, cursors that work. */
 export interface Plausible {
+  /** Real ids by the field that takes them (`postId`, `userId`, …); `id` for fields named just that. */
+  idsByField: Record<string, string[]>;
+  /** Every real id, for id fields not named above. */
   ids: string[];
   usernames: string[];
   cursors: string[];
@@ -40,21 +43,27 @@ export function inputJsonSchema(procedure: AnyProcedure): JsonSchema | undefined
   return first ? (z.toJSONSchema(first, { io: 'input', unrepresentable: 'any' }) as JsonSchema) : undefined;
 }
 
+/** How often a field gets a hostile value instead of a plausible one: never, or now and then. */
+type Mode = 'plausible' | 'hostile';
+
 /**
- * Values shaped like the schema, with real property names, where any node may be replaced by a
- * hostile value: most fields stay plausible so the hostile one reaches past validation if it can.
+ * Values shaped like the schema, with real property names: some wholly plausible (so calls get
+ * past validation and run for real), most with hostile values in some fields while the others
+ * stay plausible (so a hostile value reaches as far as it can), and some not shaped at all.
  */
 export function inputArbitrary(schema: JsonSchema | undefined, plausible: Plausible): fc.Arbitrary<unknown> {
   return fc.oneof(
-    { weight: 8, arbitrary: node(schema ?? {}, plausible, '') },
+    { weight: 3, arbitrary: shaped(schema ?? {}, plausible, '', 'plausible') },
+    { weight: 6, arbitrary: shaped(schema ?? {}, plausible, '', 'hostile') },
     { weight: 1, arbitrary: hostileValue },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
   );
 }
 
-function node(schema: JsonSchema, plausible: Plausible, key: string): fc.Arbitrary<unknown> {
+function node(schema: JsonSchema, plausible: Plausible, key: string, mode: Mode): fc.Arbitrary<unknown> {
+  if (mode === 'plausible') return shaped(schema, plausible, key, mode);
   return fc.oneof(
-    { weight: 5, arbitrary: shaped(schema, plausible, key) },
+    { weight: 6, arbitrary: shaped(schema, plausible, key, mode) },
     { weight: 3, arbitrary: hostileFor(schema, plausible, key) },
     { weight: 1, arbitrary: hostileValue },
   );
@@ -81,15 +90,15 @@ function isIdField(schema: JsonSchema, plausible: Plausible, key: string): boole
   return schema.pattern === plausible.idPattern || /(^id|Id|Ids|^ids)$/.test(key);
 }
 
-function shaped(schema: JsonSchema, plausible: Plausible, key: string): fc.Arbitrary<unknown> {
-  if (schema.anyOf) return fc.oneof(...schema.anyOf.map((option) => shaped(option, plausible, key)));
+function shaped(schema: JsonSchema, plausible: Plausible, key: string, mode: Mode): fc.Arbitrary<unknown> {
+  if (schema.anyOf) return fc.oneof(...schema.anyOf.map((option) => shaped(option, plausible, key, mode)));
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum) return fc.constantFrom(...schema.enum);
   switch (schema.type) {
     case 'object':
-      return objectOf(schema, plausible);
+      return objectOf(schema, plausible, mode);
     case 'array':
-      return fc.array(node(schema.items ?? {}, plausible, key), {
+      return fc.array(node(schema.items ?? {}, plausible, key, mode), {
         minLength: Math.min(schema.minItems ?? 0, 3),
         maxLength: Math.min(schema.maxItems ?? 3, 3),
       });
@@ -111,20 +120,28 @@ function shaped(schema: JsonSchema, plausible: Plausible, key: string): fc.Arbit
   }
 }
 
-function objectOf(schema: JsonSchema, plausible: Plausible): fc.Arbitrary<unknown> {
+const ABSENT = Symbol('absent');
+
+function objectOf(schema: JsonSchema, plausible: Plausible, mode: Mode): fc.Arbitrary<unknown> {
   const properties = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
   const entries = Object.entries(properties).map(([name, property]) => {
-    const value = node(property, plausible, name);
+    const value = node(property, plausible, name, mode);
     // Optional properties are often left out, so refinements such as "exactly one of" can pass.
-    return required.has(name)
-      ? value.map((v) => [[name, v]] as [string, unknown][])
-      : fc.option(value, { freq: 2 }).map((v) => (v === null ? [] : [[name, v]]) as [string, unknown][]);
+    return (required.has(name) ? value : fc.option(value, { freq: 2, nil: ABSENT })).map((v) =>
+      v === ABSENT ? [] : [[name, v] as [string, unknown]],
+    );
   });
-  const extraKeys = fc.array(
-    fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'extra', '\u0000'), hostileValue),
-    { maxLength: 2 },
-  );
+  const extraKeys =
+    mode === 'plausible'
+      ? fc.constant([])
+      : fc.array(
+          fc.tuple(
+            fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'extra', '\u0000'),
+            hostileValue,
+          ),
+          { maxLength: 2 },
+        );
   return fc.tuple(fc.tuple(...entries), extraKeys).map(([fields, extras]) => {
     const result: Record<string, unknown> = {};
     // defineProperty, not assignment: `__proto__` must become an own key, as JSON.parse makes it.
@@ -136,7 +153,15 @@ function objectOf(schema: JsonSchema, plausible: Plausible): fc.Arbitrary<unknow
 }
 
 function stringFor(schema: JsonSchema, plausible: Plausible, key: string): fc.Arbitrary<string> {
-  if (isIdField(schema, plausible, key)) return fc.constantFrom(...plausible.ids);
+  if (isIdField(schema, plausible, key)) {
+    const own = plausible.idsByField[key] ?? [];
+    return own.length > 0
+      ? fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...own) },
+          { weight: 1, arbitrary: fc.constantFrom(...plausible.ids) },
+        )
+      : fc.constantFrom(...plausible.ids);
+  }
   if (key === 'cursor') return fc.constantFrom(...plausible.cursors);
   if (key === 'username') return fc.constantFrom(...plausible.usernames);
   if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern));

@@ -35,6 +35,9 @@ export const usernameSchema = nameText(z.string().trim().toLowerCase())
   })
   .refine((u) => !RESERVED_USERNAMES.has(u), { message: 'That username is reserved.' });
 
+/** A username to look someone up by: no format rule (an unknown name is NOT_FOUND), but still a name. */
+export const usernameRefSchema = nameText(z.string().trim().toLowerCase()).min(1).max(30);
+
 export const emailSchema = z.string().trim().max(254).pipe(z.email('Enter a valid email address.'));
 
 export const passwordSchema = z
@@ -44,9 +47,6 @@ export const passwordSchema = z
   .max(256, 'Password must be at most 256 characters.');
 
 export const displayNameSchema = nameText(z.string().trim()).max(64, 'Display name must be at most 64 characters.');
-
-/** A username to look someone up by: no format rule (an unknown name is NOT_FOUND), but still a name. */
-export const usernameRefSchema = nameText(z.string().trim().toLowerCase()).min(1).max(30);
 export const bioSchema = z.string().trim().max(150, 'Bio must be at most 150 characters.');
 
 export const registerInput = z.object({

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { idSchema } from '../shared/ids.js';
 import { pageInput } from '../shared/pagination.js';
 
-
 export const listNotificationsInput = z.object(pageInput);
 
 export const markReadInput = z

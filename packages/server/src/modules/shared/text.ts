@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ValidationIssue } from '../../errors/app-error.js';
 
 /**
@@ -9,8 +9,14 @@ import type { ValidationIssue } from '../../errors/app-error.js';
  * breaks as CR LF and Windows clipboards carry them, so refusing CR would refuse ordinary
  * multi-line captions from those clients.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is this rule's purpose
 const REFUSED_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
-/** A surrogate that is not half of a pair (`u` makes a proper pair one code point): not Unicode text. */
+/**
+ * A surrogate that is not half of a pair (with `u` a proper pair is one code point, so only a lone
+ * half matches): the test `!String.prototype.isWellFormed()` makes, which the ES2023 lib this
+ * project compiles against does not declare. A lone half is not Unicode text; drivers would store it
+ * as U+FFFD, silently changing what was sent.
+ */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 /** Bidi embeddings, overrides and isolates: they make a name display as another name. */
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
