@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppRouter } from '../../src/api/router.js';
 import { createMetrics } from '../../src/http/metrics.js';
-import { hashToken, newSessionToken } from '../../src/modules/accounts/tokens.js';
-import { encodeCursor } from '../../src/modules/shared/pagination.js';
 import { DIALECTS } from '../support/databases.js';
 import {
   carriesRefusedText,
@@ -16,11 +13,11 @@ import {
   preview,
 } from '../support/hostile.js';
 import { photo } from '../fixtures/images.js';
-import { insertReadyMedia, uploadReady } from '../support/media.js';
+import { FuzzWorld } from '../support/fuzz-world.js';
+import { uploadReady } from '../support/media.js';
 import { listProcedures, problemWith, send, type Credentials, type Procedure } from '../support/raw-calls.js';
-import { inputArbitrary, inputJsonSchema, type Plausible } from '../support/schema-arbitrary.js';
+import { inputArbitrary, inputJsonSchema } from '../support/schema-arbitrary.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
-import { signUp, type SignedUp } from '../support/users.js';
 
 /**
  * Hostile input, as a property: every procedure of the router (enumerated from the router itself,
@@ -42,128 +39,19 @@ const replay = `seed ${SEED} (replay with APERTURE_FUZZ_SEED=${SEED})`;
 
 describe.each(DIALECTS)('hostile input on $name', (dialect) => {
   let t: TestServer;
-  let fuzzer: SignedUp;
-  let other: SignedUp;
+  let world: FuzzWorld;
   let procedures: Procedure[];
-  let sessionSeq = 0n;
-  const plausible: Plausible = { idsByField: {}, ids: [], usernames: [], cursors: [], idPattern: '' };
 
   beforeAll(async () => {
     t = await startTestServer({ dialect });
     // The router of this very server, built again only to read its procedure map and schemas.
     procedures = listProcedures(createAppRouter(t.server.services, createMetrics()));
     const postsGet = procedures.find((p) => p.path === 'posts.get')!;
-    plausible.idPattern = inputJsonSchema(postsGet.procedure)?.properties?.['id']?.pattern ?? '';
-    fuzzer = await signUp(t.url, 'fuzzer');
-    other = await signUp(t.url, 'other');
-    plausible.usernames.push(fuzzer.username, other.username, 'nobody');
-    await refreshWorld();
+    world = await FuzzWorld.create(t, inputJsonSchema(postsGet.procedure)?.properties?.['id']?.pattern ?? '');
   });
   afterAll(async () => {
     await t?.stop();
   });
-
-  /**
-   * A fresh post with a comment, a like and notifications, and a pending upload, so plausible ids
-   * name real rows however earlier runs changed things (a fuzzed block, delete or privacy switch).
-   */
-  async function refreshWorld(): Promise<string> {
-    const token = await mintToken(fuzzer.id);
-    await callTrpc(t.url, 'graph.unblock', { token, input: { userId: other.id } });
-    await callTrpc(t.url, 'accounts.update', { token, input: { isPrivate: false } });
-    await callTrpc(t.url, 'graph.follow', { token: other.token, input: { userId: fuzzer.id } });
-    const mediaId = await insertReadyMedia(t.server.db.kysely, fuzzer.id);
-    const spare = await insertReadyMedia(t.server.db.kysely, fuzzer.id);
-    const post = await callTrpc<{ id: string }>(t.url, 'posts.create', {
-      token,
-      input: { mediaIds: [mediaId], caption: 'fuzz #sea' },
-    });
-    const postId = post.body.result?.data.id;
-    if (!postId) throw new Error(`posts.create failed: ${JSON.stringify(post.body)}`);
-    const comment = await callTrpc<{ id: string }>(t.url, 'comments.create', {
-      token: other.token,
-      input: { postId, body: 'nice' },
-    });
-    const commentId = comment.body.result?.data.id;
-    if (!commentId) throw new Error(`comments.create failed: ${JSON.stringify(comment.body)}`);
-    await callTrpc(t.url, 'likes.like', { token: other.token, input: { postId } });
-    // An upload still waiting for its bytes, so upload procedures meet a real row too.
-    const upload = await callTrpc<{ uploadId: string }>(t.url, 'media.createUpload', {
-      token,
-      input: { size: 1_000, contentType: 'image/jpeg', sha256: randomBytes(32).toString('hex') },
-    });
-    const uploadId = upload.body.result?.data.uploadId ?? '1';
-    await t.server.services.dispatcher.drain();
-    const notifications = await callTrpc<{ items: { id: string }[] }>(t.url, 'notifications.list', {
-      type: 'query',
-      token,
-    });
-    const sessions = await callTrpc<{ id: string }[]>(t.url, 'accounts.sessions', { type: 'query', token });
-    const byField: Record<string, string[]> = {
-      id: [postId, mediaId],
-      postId: [postId],
-      userId: [fuzzer.id, other.id],
-      mediaId: [mediaId, spare],
-      mediaIds: [mediaId, spare],
-      commentId: [commentId],
-      parentId: [commentId],
-      uploadId: [uploadId],
-      sessionId: (sessions.body.result?.data ?? []).map((session) => session.id).slice(0, 3),
-      ids: (notifications.body.result?.data.items ?? []).map((n) => n.id),
-      lastEventId: ['0'],
-    };
-    plausible.idsByField = byField;
-    plausible.ids = [...new Set(Object.values(byField).flat())];
-    plausible.cursors = [encodeCursor(postId), encodeCursor(commentId)];
-    return postId;
-  }
-
-  /** A session written straight into the database: cheap, and immune to a fuzzed `accounts.logout`. */
-  async function mintToken(userId: string): Promise<string> {
-    sessionSeq += 1n;
-    const token = newSessionToken();
-    const now = new Date().toISOString();
-    await t.server.db.kysely
-      .insertInto('sessions')
-      .values({
-        id: String(8_900_000_000_000_000_000n + sessionSeq),
-        user_id: userId,
-        token_hash: hashToken(token),
-        user_agent: null,
-        ip: null,
-        created_at: now,
-        last_used_at: now,
-        expires_at: '2999-01-01T00:00:00.000Z',
-        revoked_at: null,
-      })
-      .execute();
-    return token;
-  }
-
-  type Caller = 'signed in' | 'signed out' | { authorization: string } | { connectionParams: string };
-  const callers: fc.Arbitrary<Caller> = fc.oneof(
-    { weight: 5, arbitrary: fc.constant<Caller>('signed in') },
-    { weight: 2, arbitrary: fc.constant<Caller>('signed out') },
-    {
-      weight: 1,
-      arbitrary: fc
-        .constantFrom('Bearer', 'Bearer apt_', `Bearer apt_${'A'.repeat(10_000)}`, 'Basic Zm9vOmJhcg==', 'Bearer a b')
-        .map((authorization) => ({ authorization })),
-    },
-    {
-      weight: 1,
-      arbitrary: fc
-        .oneof(fc.constantFrom('{', '[]', 'null', '{"token":5}', '{"token":"apt_\\u0000"}'), fc.json({ maxDepth: 2 }))
-        .map((connectionParams) => ({ connectionParams })),
-    },
-  );
-
-  async function credentialsOf(caller: Caller): Promise<Credentials> {
-    if (caller === 'signed in') return { kind: 'session', token: await mintToken(fuzzer.id) };
-    if (caller === 'signed out') return { kind: 'none' };
-    if ('authorization' in caller) return { kind: 'header', authorization: caller.authorization };
-    return { kind: 'connectionParams', raw: caller.connectionParams };
-  }
 
   it(
     'no procedure answers a 5xx, SQL or a stack trace to hostile input, whoever calls',
@@ -172,12 +60,12 @@ describe.each(DIALECTS)('hostile input on $name', (dialect) => {
       expect(procedures.some((p) => p.type === 'subscription')).toBe(true);
       const failures: string[] = [];
       for (const proc of procedures) {
-        await refreshWorld();
+        await world.refresh();
         const property = fc.asyncProperty(
-          inputArbitrary(inputJsonSchema(proc.procedure), plausible),
-          callers,
+          inputArbitrary(inputJsonSchema(proc.procedure), world.plausible),
+          world.callers,
           async (input, caller) => {
-            const answer = await send(t.url, proc, input, await credentialsOf(caller));
+            const answer = await send(t.url, proc, input, await world.credentialsOf(caller));
             const problem = problemWith(answer);
             if (problem) throw new Error(problem);
             // Text no input may hold is never accepted, whatever field (or key) carries it.
@@ -211,7 +99,7 @@ describe.each(DIALECTS)('hostile input on $name', (dialect) => {
         fc
           .constantFrom(...queries)
           .chain((proc) =>
-            inputArbitrary(inputJsonSchema(proc.procedure), plausible).map((input) => ({ proc, input })),
+            inputArbitrary(inputJsonSchema(proc.procedure), world.plausible).map((input) => ({ proc, input })),
           ),
         { minLength: 2, maxLength: 4 },
       );
@@ -221,7 +109,7 @@ describe.each(DIALECTS)('hostile input on $name', (dialect) => {
         const response = await fetch(
           `${t.url}/trpc/${path}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
           {
-            headers: signedIn ? { authorization: `Bearer ${await mintToken(fuzzer.id)}` } : {},
+            headers: signedIn ? { authorization: `Bearer ${await world.mintToken()}` } : {},
           },
         );
         const problem = problemWith({ status: response.status, body: await response.text() });
@@ -237,7 +125,7 @@ describe.each(DIALECTS)('hostile input on $name', (dialect) => {
     async () => {
       const huge = JSON.stringify({ username: 'a'.repeat(10 * 1024 * 1024), password: 'x', q: 'x', id: '1' });
       const deep = `${'['.repeat(400_000)}${']'.repeat(400_000)}`;
-      const token = await mintToken(fuzzer.id);
+      const token = await world.mintToken();
       for (const proc of procedures.filter((p) => p.type === 'mutation')) {
         const tooLarge = await fetch(`${t.url}/trpc/${proc.path}`, {
           method: 'POST',
@@ -287,12 +175,12 @@ describe.each(DIALECTS)('hostile input on $name', (dialect) => {
   it(
     'GET /media/:id/:file answers hostile ids, files and widths with a 4xx or a redirect',
     async () => {
-      const token = await mintToken(fuzzer.id);
+      const token = await world.mintToken();
       // A real photo with real derivatives, so ranges and validators reach the bytes.
       const photoId = await uploadReady(t.url, token, await photo({ width: 96, height: 64 }));
       const ids = fc.oneof(
         fc.constant(photoId),
-        fc.constantFrom(...HOSTILE_IDS, ...plausible.ids, ...HOSTILE_STRINGS.filter((s) => s.length < 1_000)),
+        fc.constantFrom(...HOSTILE_IDS, ...world.plausible.ids, ...HOSTILE_STRINGS.filter((s) => s.length < 1_000)),
       );
       const headers = fc.record(
         {
@@ -360,9 +248,9 @@ describe.each(DIALECTS)('hostile input on $name', (dialect) => {
 
   it('still answers afterwards', async () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
-    const token = await mintToken(fuzzer.id);
+    const token = await world.mintToken();
     expect((await callTrpc(t.url, 'accounts.me', { type: 'query', token })).status).toBe(200);
-    const postId = await refreshWorld();
+    const postId = await world.refresh();
     const post = await callTrpc(t.url, 'posts.get', { type: 'query', token, input: { id: postId } });
     expect(post.status).toBe(200);
   });
