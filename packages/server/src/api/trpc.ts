@@ -4,6 +4,7 @@ import { ERROR_CODES, type ErrorCode } from '../errors/codes.js';
 import { toAppError, toTRPCError } from '../errors/map-error.js';
 import type { RequestContext } from './context.js';
 import type { ProcedureMetrics } from '../http/metrics.js';
+import { refuseHostileText } from './input-text.js';
 
 /** The `data` every Aperture error carries on the wire, next to tRPC's `message`. */
 export interface ApertureErrorData {
@@ -45,7 +46,7 @@ export const createCallerFactory = t.createCallerFactory;
  * AppError('NOT_FOUND') becomes a 404, not a 500) and records per-procedure metrics.
  */
 export function createProcedures(metrics: ProcedureMetrics) {
-  const publicProcedure = t.procedure.use(async ({ next, path, type }) => {
+  const measuredProcedure = t.procedure.use(async ({ next, path, type }) => {
     const stop = metrics.start();
     const result = await next();
     const error = result.ok ? undefined : toAppError(result.error);
@@ -53,6 +54,7 @@ export function createProcedures(metrics: ProcedureMetrics) {
     if (error) throw toTRPCError(error);
     return result;
   });
+  const publicProcedure = measuredProcedure.use(refuseHostileText);
 
   const authedProcedure = publicProcedure.use(({ ctx, next }) => {
     if (!ctx.viewer) throw new AppError('UNAUTHENTICATED');

@@ -19,10 +19,7 @@ import {
   type RootOperationNode,
   type UnknownRow,
 } from 'kysely';
-
-/** A decimal that is exactly an SQLite INTEGER: no sign, no leading zeros, at most 2^63 − 1. */
-const CANONICAL_ID = /^(0|[1-9][0-9]{0,18})$/;
-const MAX_INT64 = 9_223_372_036_854_775_807n;
+import { isCanonicalId } from '../ids/canonical.js';
 
 /**
  * The way in of the id convention `ResultNormaliserPlugin` applies on the way out: ids are
@@ -58,14 +55,6 @@ function columnName(node: OperationNode): string | undefined {
   if (ColumnNode.is(node)) return node.column.name;
   if (ReferenceNode.is(node) && ColumnNode.is(node.column)) return node.column.column.name;
   return undefined;
-}
-
-/** The largest id: `id < MAX_ID` puts no upper bound on a query that pages below an id. */
-export const MAX_ID = MAX_INT64.toString();
-
-/** Is this string exactly an id as SQLite stores it (so binding it as an integer is lossless)? */
-export function isCanonicalId(value: unknown): value is string {
-  return typeof value === 'string' && CANONICAL_ID.test(value) && BigInt(value) <= MAX_INT64;
 }
 
 /** Ids as the one JSON array parameter `json_each` reads; only canonical ids (others name no row). */

@@ -1,10 +1,11 @@
 import { PostgresAdapter, sql } from 'kysely';
 import type { AliasedRawBuilder, Compilable, CompiledQuery, DialectAdapter, Expression, Kysely } from 'kysely';
 
-import { isCanonicalId, jsonIdList } from './id-params-plugin.js';
+import { isCanonicalId } from '../ids/canonical.js';
+import { jsonIdList } from './id-params-plugin.js';
 import type { Database } from './schema.js';
 
-export { MAX_ID } from './id-params-plugin.js';
+export { MAX_ID } from '../ids/canonical.js';
 
 type Dialect = 'sqlite' | 'postgres';
 type ParamKind = 'value' | 'id' | 'ids';

@@ -42,9 +42,7 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof TRPCError) {
     if (error.cause instanceof AppError) return error.cause;
-    if (error.cause instanceof ZodError) {
-      return new AppError('VALIDATION_FAILED', validationMessage(error.cause), { issues: zodIssues(error.cause) });
-    }
+    if (error.cause instanceof ZodError) return validationFailed(zodIssues(error.cause));
     // tRPC refuses a batch over `maxBatchSize` with a plain BAD_REQUEST; its message is the only
     // thing that tells it apart, and a client can act on it (split the batch), so it gets a code.
     if (error.code === 'BAD_REQUEST' && TRPC_BATCH_TOO_LARGE.test(error.message))
@@ -57,9 +55,7 @@ export function toAppError(error: unknown): AppError {
     if (error.cause !== undefined && error.cause !== error) return toAppError(error.cause);
     return new AppError('INTERNAL', undefined, { cause: error });
   }
-  if (error instanceof ZodError) {
-    return new AppError('VALIDATION_FAILED', validationMessage(error), { issues: zodIssues(error) });
-  }
+  if (error instanceof ZodError) return validationFailed(zodIssues(error));
   // The pipeline's messages are written for the uploader ("12000 × 9000 is over the 50 MP limit").
   if (error instanceof ImageRejectedError) return new AppError(error.code, error.message, { cause: error });
   if (error instanceof BlobNotFoundError) return new AppError('NOT_FOUND', undefined, { cause: error });
@@ -77,12 +73,13 @@ export function toTRPCError(error: AppError): TRPCError {
   return new TRPCError({ code: ERROR_CODES[error.code].trpc, message: error.message, cause: error });
 }
 
-function validationMessage(error: ZodError): string {
-  const first = error.issues[0];
-  if (!first) return ERROR_CODES.VALIDATION_FAILED.message;
+/** VALIDATION_FAILED for these issues, its message naming the first: a schema's and the text rule's alike. */
+export function validationFailed(issues: ValidationIssue[]): AppError {
+  const first = issues[0];
+  if (!first) return new AppError('VALIDATION_FAILED', undefined, { issues });
   const where = first.path.length > 0 ? `${first.path.join('.')}: ` : '';
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-  return `${where}${first.message}${more}`;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return new AppError('VALIDATION_FAILED', `${where}${first.message}${more}`, { issues });
 }
 
 /** The error body of non-tRPC routes (uploads, media, health): `{ error: { code, message } }`. */

@@ -3,6 +3,7 @@ import { openDatabase, type Db } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { EventsTable } from '../db/schema.js';
 import { AppError } from '../errors/app-error.js';
+import { isCanonicalId } from '../ids/canonical.js';
 
 export type EventStatus = EventsTable['status'];
 
@@ -49,7 +50,7 @@ export async function queryEvents(db: Db, options: ListEventsOptions = {}): Prom
 }
 
 export async function requeueEvent(db: Db, id: string, now: Date): Promise<EventSummary> {
-  if (!/^\d{1,20}$/.test(id)) throw new AppError('NOT_FOUND', `No such event: ${id}.`);
+  if (!isCanonicalId(id)) throw noSuchEvent(id);
   const row = await db.kysely
     .updateTable('events')
     .set({ status: 'pending', attempts: 0, available_at: now.toISOString(), locked_until: null })
@@ -59,8 +60,12 @@ export async function requeueEvent(db: Db, id: string, now: Date): Promise<Event
     .executeTakeFirst();
   if (row) return present(row);
   const exists = await db.kysely.selectFrom('events').select('status').where('id', '=', id).executeTakeFirst();
-  if (!exists) throw new AppError('NOT_FOUND', `No such event: ${id}.`);
+  if (!exists) throw noSuchEvent(id);
   throw new AppError('CONFLICT', `Event ${id} was already delivered.`);
+}
+
+function noSuchEvent(id: string): AppError {
+  return new AppError('NOT_FOUND', `No such event: ${id}.`);
 }
 
 function present(row: {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AccountsService } from '../../modules/accounts/service.js';
 import type { MediaService } from '../../modules/media/media-service.js';
+import { idSchema } from '../../modules/shared/ids.js';
 import { loginInput, registerInput, revokeSessionInput, updateProfileInput } from '../../modules/accounts/schemas.js';
 import type { RequestContext } from '../context.js';
 import { router, type createProcedures } from '../trpc.js';
@@ -39,14 +40,7 @@ export function accountsRouter(
     sessions: authedProcedure.query(({ ctx }) => accounts.listSessions(ctx.viewer)),
     /** Use one of your ready images as your avatar (`null` removes it). */
     setAvatar: authedProcedure
-      .input(
-        z.object({
-          mediaId: z
-            .string()
-            .regex(/^\d{1,20}$/, 'Not a media id.')
-            .nullable(),
-        }),
-      )
+      .input(z.object({ mediaId: idSchema.nullable() }))
       .mutation(({ input, ctx }) => media.setAvatar(ctx.viewer, input.mediaId)),
     revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ input, ctx }) => {
       await accounts.revokeSession(ctx.viewer, input.sessionId);

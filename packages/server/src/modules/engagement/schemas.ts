@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { idSchema } from '../shared/ids.js';
 import { pageInput } from '../shared/pagination.js';
 import { DEFAULT_REACTION, REACTIONS } from './reactions.js';
 
-const id = z.string().regex(/^\d{1,20}$/, 'Not an id.');
+const id = idSchema;
 
 export const likeInput = z.object({
   postId: id,

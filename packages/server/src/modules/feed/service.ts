@@ -4,10 +4,12 @@ import { preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
 import type { PostRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
+import { MAX_ID } from '../../ids/canonical.js';
 import type { Viewer } from '../accounts/types.js';
 import type { ProcessorLog } from '../media/processor.js';
 import { hydratePosts, type HydrateDeps } from '../posts/hydrate.js';
 import type { PostView } from '../posts/types.js';
+import { idSchema } from '../shared/ids.js';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.js';
 import { PostAccess } from '../visibility/post-access.js';
 import { loadSignals, score } from './ranking.js';
@@ -43,10 +45,20 @@ const postsByIds = preparedQuery((db, p: ParamRefs<{ ids: string[] }>) =>
 
 /** Candidates considered by the ranked feed: the newest this many of the skeleton. */
 const RANKED_WINDOW = 300;
+/** The last millisecond a Date can represent (ECMAScript's ±100,000,000 days). */
+const MAX_DATE_MS = 8.64e15;
 const DEFAULT_LIMIT = 20;
 
-/** Ranked pages are slices of one ranking frozen at the first page: `{ max id, now, offset }`. */
-const rankedCursor = z.object({ m: z.string().regex(/^\d{1,20}$/), t: z.number().int(), o: z.number().int().min(0) });
+/**
+ * Ranked pages are slices of one ranking frozen at the first page: `{ max id, now, offset }`. The
+ * window reads below `m + 1`, so `m` stops short of the largest id; `now` is a time a Date holds
+ * (ranking subtracts weeks from it). A forged cursor outside these is refused, not run.
+ */
+const rankedCursor = z.object({
+  m: idSchema.refine((id) => id !== MAX_ID),
+  t: z.number().int().min(0).max(MAX_DATE_MS),
+  o: z.number().int().min(0),
+});
 
 /**
  * The home feed: skeleton (ids) → hydration (one batched load) → rules (the post policy, mutes) →

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { usernameRefSchema } from '../accounts/schemas.js';
+import { idSchema } from '../shared/ids.js';
 import { pageInput } from '../shared/pagination.js';
 
-const userId = z.string().regex(/^\d{1,20}$/, 'Not a user id.');
-const username = z.string().trim().toLowerCase().min(1).max(30);
+const userId = idSchema;
+const username = usernameRefSchema;
 
 const userRef = { userId: userId.optional(), username: username.optional() };
 const exactlyOne = (v: { userId?: string | undefined; username?: string | undefined }) =>

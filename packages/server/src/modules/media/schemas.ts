@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { idSchema } from '../shared/ids.js';
 
-const id = z.string().regex(/^\d{1,20}$/, 'Not an id.');
+const id = idSchema;
 
 export const createUploadInput = z.object({
   // 0 is let through to the service, which answers UNSUPPORTED_MEDIA_TYPE: an empty file is no image.

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connect.js';
 import { AppError } from '../../errors/app-error.js';
+import { isCanonicalId } from '../../ids/canonical.js';
 import { derivativeKey } from './keys.js';
 import type { MediaReader } from './media-reader.js';
 import { ALLOWED_WIDTHS, snapWidth } from './pipeline/index.js';
@@ -46,7 +47,7 @@ export class MediaServing {
 
   async resolve(request: MediaRequest): Promise<ServableFile> {
     const match = FILE_PATTERN.exec(request.file);
-    if (!match || !/^\d{1,20}$/.test(request.mediaId)) throw notFound();
+    if (!match || !isCanonicalId(request.mediaId)) throw notFound();
     const [, variant = '', ext = ''] = match;
     const isFixed = (VARIANTS as readonly string[]).includes(variant);
     if (!isFixed && !ALLOWED_WIDTHS.includes(Number(variant.slice(1)))) throw notFound();

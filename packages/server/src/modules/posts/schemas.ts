@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { usernameRefSchema } from '../accounts/schemas.js';
+import { idSchema } from '../shared/ids.js';
 import { pageInput } from '../shared/pagination.js';
 
-const id = z.string().regex(/^\d{1,20}$/, 'Not an id.');
+const id = idSchema;
 
 export const locationInput = z.object({
   name: z.string().trim().min(1).max(100),
@@ -27,7 +29,7 @@ export const createPostInput = z.object({
 export const postIdInput = z.object({ id });
 
 export const byUserInput = z
-  .object({ userId: id.optional(), username: z.string().trim().toLowerCase().min(1).max(30).optional(), ...pageInput })
+  .object({ userId: id.optional(), username: usernameRefSchema.optional(), ...pageInput })
   .refine((v) => (v.userId === undefined) !== (v.username === undefined), {
     message: 'Give either userId or username.',
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCanonicalId } from '../../db/id-params-plugin.js';
+import { isCanonicalId } from '../../ids/canonical.js';
 import { AppError } from '../../errors/app-error.js';
 
 /** A page of a list: `nextCursor` is null on the last page. */
@@ -29,11 +29,11 @@ export function encodeCursor(lastId: string): string {
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^v1:(\d{1,20})$/.exec(text);
+  const id = text.startsWith('v1:') ? text.slice(3) : undefined;
   // Only an id as the server writes it: a forged `v1:007` or one past 2^63 − 1 is refused here,
   // not compared loosely (SQLite) or rejected by Postgres as out of range (a 500).
-  if (!match || !isCanonicalId(match[1])) throw new AppError('VALIDATION_FAILED', 'That cursor is not valid here.');
-  return match[1];
+  if (!isCanonicalId(id)) throw new AppError('VALIDATION_FAILED', 'That cursor is not valid here.');
+  return id;
 }
 
 /**
