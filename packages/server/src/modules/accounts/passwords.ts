@@ -1,6 +1,6 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { AppError } from '../../errors/app-error.js';
-import { BoundedSemaphore } from '../../lib/bounded-semaphore.js';
+import { WorkLimiter, WorkQueueFullError } from '../../lib/work-limiter.js';
 
 // `Algorithm` is an ambient const enum, which verbatimModuleSyntax cannot inline: 2 is Argon2id.
 const ARGON2ID = 2 as Algorithm;
@@ -52,18 +52,16 @@ const BUSY_RETRY_AFTER_SECONDS = 1;
  * sign-in of an unknown user (the dummy verification) waits and costs the same as a known one.
  */
 export function limitPasswordHashing(inner: PasswordHasher, limits: PasswordHashingLimits): PasswordHasher {
-  const gate = new BoundedSemaphore(limits.concurrency, limits.maxQueue);
+  const gate = new WorkLimiter({ concurrency: limits.concurrency, maxQueued: limits.maxQueue });
   const inTurn = async <T>(work: () => Promise<T>): Promise<T> => {
-    const release = await gate.acquire();
-    if (!release) {
+    try {
+      return await gate.tryRun(work);
+    } catch (error) {
+      if (!(error instanceof WorkQueueFullError)) throw error;
       throw new AppError('RATE_LIMITED', 'The server is busy signing other people in; try again in a moment.', {
         retryAfter: BUSY_RETRY_AFTER_SECONDS,
+        cause: error,
       });
-    }
-    try {
-      return await work();
-    } finally {
-      release();
     }
   };
   return {
