@@ -1,7 +1,8 @@
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { OutputFormat } from '../types.js';
 import { rejectionFromDecodeError } from './errors.js';
-import { decodeOptions, type ImageLimits } from './limits.js';
+import { decodeOptions, type ImageLimits, type InspectedImage } from './limits.js';
+import { isUntaggedCmyk, untaggedCmykToSrgb } from './untagged-cmyk.js';
 
 /** Upright sRGB pixels, 8 bits per channel, alpha not premultiplied. */
 export interface DecodedImage {
@@ -20,21 +21,22 @@ export const CONTENT_TYPES = { webp: 'image/webp', jpg: 'image/jpeg' } as const 
 /**
  * Decodes once: auto-orient, convert to sRGB (embedded ICC profiles, CMYK, greyscale, 16-bit) and
  * shrink to `width` on the way in, so JPEG and WebP decode at a fraction of full size. A CMYK JPEG
- * without a profile goes through libvips' built-in press CMYK profile (sharp does this for every
- * CMYK input), its samples read as Adobe-inverted ink with or without the APP14 segment, as browsers
- * read them. Only the first frame of an animation is decoded.
+ * with a profile goes through it; one without is converted as browsers show it (untagged-cmyk.ts).
+ * Only the first frame of an animation is decoded.
  */
 export async function decodeUpright(
   input: Buffer,
-  uprightWidth: number,
+  inspected: Pick<InspectedImage, 'width' | 'metadata'>,
   width: number,
   limits: ImageLimits,
 ): Promise<DecodedImage> {
   let pipeline = sharp(input, decodeOptions(limits)).autoOrient();
-  if (width < uprightWidth) pipeline = pipeline.resize({ width });
+  if (width < inspected.width) pipeline = pipeline.resize({ width });
   let decoded: { data: Buffer; info: OutputInfo };
   try {
-    decoded = await pipeline.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    decoded = isUntaggedCmyk(inspected.metadata)
+      ? await untaggedCmykToSrgb(pipeline)
+      : await pipeline.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw rejectionFromDecodeError(error);
   }

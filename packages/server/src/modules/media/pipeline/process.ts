@@ -53,7 +53,7 @@ export interface ProcessedImage {
 export async function processImage(input: Buffer, options: ProcessImageOptions): Promise<ProcessedImage> {
   const inspected = await inspectImage(input, options);
   const { width, height } = inspected;
-  const decoded = await decodeUpright(input, width, decodeWidth(width, height), options);
+  const decoded = await decodeUpright(input, inspected, decodeWidth(width, height), options);
 
   // Largest first: the 1080 encodes are the longest jobs, so starting them first shortens the whole.
   const order = [...VARIANTS].reverse();

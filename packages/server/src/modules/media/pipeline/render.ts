@@ -3,6 +3,7 @@ import type { OutputFormat } from '../types.js';
 import { CONTENT_TYPES, encode } from './decode.js';
 import { rejectionFromDecodeError } from './errors.js';
 import { decodeOptions, inspectImage, type ImageLimits } from './limits.js';
+import { isUntaggedCmyk, untaggedCmykToSrgb } from './untagged-cmyk.js';
 
 export interface RenderedVariant {
   data: Buffer;
@@ -43,11 +44,16 @@ export async function renderVariantWidth(
   let pipeline = sharp(original, decodeOptions(options)).autoOrient();
   if (target.width < inspected.width) pipeline = pipeline.resize(target.width, target.height, { fit: 'fill' });
   try {
-    const { data, info } = await encode(pipeline.toColourspace('srgb'), format).toBuffer({ resolveWithObject: true });
+    const srgb = isUntaggedCmyk(inspected.metadata) ? rawPipeline(await untaggedCmykToSrgb(pipeline)) : pipeline;
+    const { data, info } = await encode(srgb.toColourspace('srgb'), format).toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height, contentType: CONTENT_TYPES[format] };
   } catch (error) {
     throw rejectionFromDecodeError(error);
   }
+}
+
+function rawPipeline({ data, info }: { data: Buffer; info: { width: number; height: number; channels: number } }) {
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels as 3 } });
 }
 
 /**
