@@ -9,6 +9,9 @@ import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 const run = promisify(execFile);
 const workspace = fileURLToPath(new URL('../../..', import.meta.url));
 const tsc = join(workspace, 'node_modules', 'typescript', 'bin', 'tsc');
+// Its own output folder: `npm run example:quickstart` (run by the CLI's README test) compiles into
+// examples/dist, and two compilers writing one file while another test runs it would race.
+const outDir = join(workspace, 'examples', 'dist', 'quickstart-test');
 
 let server: EphemeralServer;
 beforeAll(async () => {
@@ -23,8 +26,10 @@ afterAll(async () => {
 
 describe('examples/quickstart.ts', () => {
   it('compiles, registers the first time and signs in the second, printing the user', async () => {
-    await run(process.execPath, [tsc, '-p', join(workspace, 'examples', 'tsconfig.json')], { cwd: workspace });
-    const script = join(workspace, 'examples', 'dist', 'quickstart.js');
+    await run(process.execPath, [tsc, '-p', join(workspace, 'examples', 'tsconfig.json'), '--outDir', outDir], {
+      cwd: workspace,
+    });
+    const script = join(outDir, 'quickstart.js');
     const env = { PATH: process.env['PATH'], APERTURE_SERVER: server.url, APERTURE_USERNAME: 'example_user' };
 
     const first = await run(process.execPath, [script], { env });
