@@ -103,6 +103,9 @@ const envSchema = z.object({
   AWS_REGION: z.string().optional(),
 });
 
+/** Every environment variable the server reads; each is documented in README and docs/configuration.md. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 /** `sqlite:<path>` or `postgres://…[?schema=name]`. */
 export function parseDatabaseUrl(url: string, baseDir: string): DatabaseConfig {
   if (url.startsWith('sqlite:')) {

@@ -32,7 +32,7 @@ export function accountsRouter(
     updateProfile: authedProcedure
       .input(updateProfileInput)
       .mutation(({ input, ctx }) => accounts.updateProfile(ctx.viewer, input)),
-    /** The same as `updateProfile`, under the name the issue uses (`accounts.update({ isPrivate })`). */
+    /** The same as `updateProfile`, under the name settings read best with (`accounts.update({ isPrivate })`). */
     update: authedProcedure
       .input(updateProfileInput)
       .mutation(({ input, ctx }) => accounts.updateProfile(ctx.viewer, input)),

@@ -5,10 +5,9 @@ import type { FeedSettings } from './settings.js';
 import { TimelineStore, trimDue } from './timeline-store.js';
 
 /**
- * Hybrid fan-out (seed 002 "hybrid approach", seed 003 §6): a new post is pushed into the
- * timelines of its author's active followers, 1,000 rows per transaction, unless the author is a
- * celebrity — then readers pull it at read time. Follows backfill, unfollows/blocks/mutes remove.
- * Every handler reads current state and is idempotent, so an event replayed after a crash changes
+ * Hybrid fan-out: a new post is pushed into the timelines of its author's active followers, 1,000
+ * rows per transaction, unless the author is a celebrity — then readers pull it at read time.
+ * Follows backfill, unfollows/blocks/mutes remove. Every handler reads current state and is idempotent, so an event replayed after a crash changes
  * nothing.
  */
 export class FanoutHandlers {
