@@ -7,8 +7,8 @@ import { TimelineStore, trimDue } from './timeline-store.js';
 /**
  * Hybrid fan-out: a new post is pushed into the timelines of its author's active followers, 1,000
  * rows per transaction, unless the author is a celebrity — then readers pull it at read time.
- * Follows backfill, unfollows/blocks/mutes remove. Every handler reads current state and is idempotent, so an event replayed after a crash changes
- * nothing.
+ * Follows backfill, unfollows/blocks/mutes remove. Every handler reads current state and is
+ * idempotent, so an event replayed after a crash changes nothing.
  */
 export class FanoutHandlers {
   private readonly timelines: TimelineStore;

@@ -14,8 +14,8 @@ export interface ViewCounterOptions {
 /**
  * Per-process view counts: a view is a map increment, and a flush adds every pending count to
  * `posts.view_count` with one UPDATE … CASE per batch, so a viral post costs one row write per
- * interval instead of one per view. Flushed on stop, so a clean
- * shutdown loses nothing; a crash loses at most one interval.
+ * interval instead of one per view. Flushed on stop, so a clean shutdown loses nothing; a crash
+ * loses at most one interval.
  */
 export class ViewCounter {
   private pending = new Map<string, number>();
