@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tuiWorld } from './support.js';
+import { eventually, tuiWorld } from './support.js';
 
 const world = tuiWorld();
 
@@ -122,6 +122,11 @@ describe('browse: lists stay fresh when you come back to them', () => {
     const bob = await world.user('tagger');
     const tag = `fresh${process.pid % 10_000}`;
     await world.post(bob, `Tagged #${tag}`, 8);
+    // Tags are attached after the post commits (an outbox handler): wait until the tag lists it.
+    await eventually(
+      async () => ada.client.feed.hashtag(tag),
+      (page) => page.items.length === 1,
+    );
 
     const app = world.mount(ada, { route: { kind: 'hashtag', tag } });
     await app.until(/› @tagger\S* ♡0 c0/);
