@@ -47,7 +47,17 @@ describe('aperture completion', () => {
     const paths = commandPaths(buildProgram());
     expect(paths.length).toBeGreaterThan(30);
     for (const path of paths) expect(text).toContain(`'${path.at(-1)}'`);
-    for (const option of ['--profile', '--color', '--json', '--quiet', '--keep-location', '--reply-to']) {
+    for (const option of [
+      '--profile',
+      '--color',
+      '--json',
+      '--quiet',
+      '--keep-location',
+      '--reply-to',
+      '--display-name',
+      '--remove',
+      '--others',
+    ]) {
       expect(text).toContain(`'${option}'`);
     }
     await exec('bash', ['-n', file]);
@@ -72,6 +82,11 @@ describe('aperture completion', () => {
     expect(await complete('serve', '--role', '')).toEqual(['all', 'api', 'worker']);
     expect(await complete('feed', '--color', 'n')).toEqual(['never']);
     expect(await complete('notifications', '--m')).toEqual(['--mark-read']);
+    expect(await complete('fo')).toEqual(['follow', 'followers', 'following']);
+    expect(await complete('sessions', '')).toEqual(['revoke']);
+    expect(await complete('sessions', 'revoke', '--o')).toEqual(['--others']);
+    expect(await complete('edit-profile', '--p')).toEqual(['--private', '--profile', '--public']);
+    expect(await complete('avatar', '--r')).toEqual(['--remove']);
   });
 
   it.skipIf(!hasZsh)('prints a zsh script that zsh accepts and that completes subcommands', async () => {

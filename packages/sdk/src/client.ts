@@ -133,6 +133,17 @@ export interface ApertureClient {
      * ```
      */
     revokeSession(sessionId: string): Promise<void>;
+    /**
+     * Makes one of your ready images your avatar (upload it first), or removes the avatar with
+     * `null`. The avatar's URLs are public and change with it, so they can be cached forever.
+     *
+     * @example
+     * ```ts
+     * const photo = await client.media.upload('me.jpg')
+     * const { avatar } = await client.accounts.setAvatar(photo.id)
+     * ```
+     */
+    setAvatar(mediaId: string | null): Promise<{ avatar: { webp: string; jpg: string } | null }>;
   };
   /** Uploads (with progress, parts in parallel, retries) and media items. */
   readonly media: MediaApi;
@@ -240,6 +251,7 @@ export function createClient(options: ClientOptions): ApertureClient {
       revokeSession: async (sessionId) => {
         await trpc.accounts.revokeSession.mutate({ sessionId });
       },
+      setAvatar: (mediaId) => trpc.accounts.setAvatar.mutate({ mediaId }),
     },
     media,
     posts: createPostsApi({ trpc, media, retry }),

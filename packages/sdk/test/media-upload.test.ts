@@ -143,3 +143,18 @@ describe('client.media.upload', () => {
     expect(recorder.requests.length).toBe(before);
   });
 });
+
+describe('client.accounts.setAvatar', () => {
+  it('makes an uploaded image the avatar everyone sees, and removes it with null', async () => {
+    const client = await signedInClient(server.url);
+    const media = await client.media.upload(await jpeg(31));
+    const { avatar } = await client.accounts.setAvatar(media.id);
+    expect(avatar?.webp).toMatch(new RegExp(`/media/${media.id}/thumb\\.webp`));
+    expect((await client.me()).avatar).toEqual(avatar);
+    // Public: fetched without a token.
+    expect((await fetch(avatar!.jpg)).status).toBe(200);
+
+    expect(await client.accounts.setAvatar(null)).toEqual({ avatar: null });
+    expect((await client.me()).avatar).toBeNull();
+  });
+});

@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { clearGraphics } from '../images/protocols.js';
+import { ChangeFeed } from './changes.js';
 import { Chrome } from './components/chrome.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { Prompt, editPrompt, type PromptState } from './components/prompt.js';
@@ -34,6 +35,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
   const [message, setMessage] = useState('');
   const handlers = useRef(new Map<ScreenKind, ActionHandler>());
   const live = useLiveNotifications(services.client);
+  const [changes] = useState(() => new ChangeFeed());
 
   const { stdout } = useStdout();
   const clear = clearGraphics(services.images.support.protocol);
@@ -69,8 +71,9 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
       unread: live.unread,
       clearUnread: live.clear,
       onLive: live.subscribe,
+      changes,
     }),
-    [services, open, ask, live.unread, live.clear, live.subscribe],
+    [services, open, ask, live.unread, live.clear, live.subscribe, changes],
   );
 
   const onPromptKey = (prompt: PromptState, input: string, key: Key) => {

@@ -1,6 +1,7 @@
 import { createContext, useContext, useRef } from 'react';
 import type { ApertureClient, LiveNotification, PrivateUser } from '@aperture/sdk';
 import type { ImageCache, TerminalImageSupport } from '../images/index.js';
+import type { ChangeFeed } from './changes.js';
 import type { ResolvedKey, ScreenKind } from './keymap.js';
 
 /** Where the app is; the app keeps a stack of them (enter pushes, esc pops). */
@@ -43,6 +44,8 @@ export interface Tui extends TuiServices {
   clearUnread: () => void;
   /** Subscribes to live notifications; returns the unsubscribe function. */
   onLive: (listener: (notification: LiveNotification) => void) => () => void;
+  /** What screens changed (a like, a comment, a new post, a follow), for the screens beneath. */
+  changes: ChangeFeed;
 }
 
 export const TuiContext = createContext<Tui | null>(null);

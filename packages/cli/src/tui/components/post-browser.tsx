@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Page, PostView } from '@aperture/sdk';
+import { useChanges, withChange } from '../changes.js';
 import { useActions, useTui } from '../context.js';
 import { oneLine, windowStart } from '../format.js';
 import { usePaged } from '../hooks/use-paged.js';
@@ -24,6 +25,7 @@ export function PostBrowser({
   height,
   emptyText,
   heading,
+  listsPublished,
 }: {
   screen: ScreenKind;
   fetchPage: (cursor: string | undefined) => PromiseLike<Page<PostView>>;
@@ -32,6 +34,8 @@ export function PostBrowser({
   height: number;
   emptyText: string;
   heading?: string;
+  /** Whether a post the viewer just published belongs first in this list (it does on Home). */
+  listsPublished?: (post: PostView) => boolean;
 }) {
   const tui = useTui();
   const list = usePaged(fetchPage);
@@ -44,6 +48,16 @@ export function PostBrowser({
   useEffect(() => {
     if (list.status === 'idle' && !list.done && selected >= list.items.length - PREFETCH) list.loadMore();
   }, [selected, list]);
+
+  useChanges(tui.changes, (change) => {
+    if (change.kind === 'post') list.update((p) => withChange(p, change.post));
+    else if (change.kind === 'published' && listsPublished?.(change.post)) {
+      if (list.items.some((p) => p.id === change.post.id)) return;
+      list.prepend(change.post);
+      // A reader at the top sees the new post; one further down keeps the post they were on.
+      if (list.items.length > 0) setSelected((s) => (s > 0 ? s + 1 : s));
+    }
+  });
 
   useActions(screen, active, ({ action, step }) => {
     // Functional updates: two quick presses move two rows even before a render in between.

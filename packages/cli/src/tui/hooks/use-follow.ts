@@ -26,6 +26,7 @@ export function useFollow(): (
     run().then(
       (next) => {
         changed?.(next);
+        tui.changes.emit({ kind: 'follow', username, state: next });
         tui.flash(
           next === 'active'
             ? `Following @${username}.`

@@ -17,7 +17,14 @@ export function usePostActions(): PostActions {
       const call = post.viewerHasLiked ? tui.client.likes.unlike(post.id) : tui.client.likes.like(post.id);
       call.then(
         (result) => {
-          changed({ ...post, likeCount: result.likeCount, viewerHasLiked: result.liked });
+          const next: PostView = {
+            ...post,
+            likeCount: result.likeCount,
+            viewerHasLiked: result.liked,
+            viewerReaction: result.liked ? result.reaction : null,
+          };
+          changed(next);
+          tui.changes.emit({ kind: 'post', post: next });
           tui.flash(result.liked ? `Liked @${post.author.username}'s post.` : 'Like taken back.');
         },
         (error: unknown) => tui.flash(`Could not like: ${describeError(error)}`),
@@ -34,7 +41,9 @@ export function usePostActions(): PostActions {
           if (body.trim() === '') return;
           tui.client.comments.create({ postId: post.id, body, ...(parentId === null ? {} : { parentId }) }).then(
             () => {
-              changed({ ...post, commentCount: post.commentCount + 1 });
+              const next: PostView = { ...post, commentCount: post.commentCount + 1 };
+              changed(next);
+              tui.changes.emit({ kind: 'post', post: next });
               tui.flash(parentId === null ? 'Comment posted.' : 'Reply posted.');
             },
             (error: unknown) => tui.flash(`Could not comment: ${describeError(error)}`),

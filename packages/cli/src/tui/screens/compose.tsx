@@ -52,6 +52,7 @@ export function ComposeScreen({ active, width, height }: ScreenProps) {
       .then(
         (post) => {
           setOutcome({ postId: post.id });
+          tui.changes.emit({ kind: 'published', post });
           tui.flash(`Posted (${post.media.length} photo${post.media.length === 1 ? '' : 's'}).`);
           tui.open({ kind: 'post', postId: post.id });
         },

@@ -11,6 +11,7 @@ export function FeedScreen(props: ScreenProps) {
       screen="feed"
       fetchPage={(cursor) => client.feed.home({ cursor, limit: pageSize ?? 10 })}
       emptyText="Your feed is empty: follow people (/ to search) or post (p)."
+      listsPublished={() => true}
       {...props}
     />
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import { CommentThread } from '../components/comment-thread.js';
+import { useChanges, withChange } from '../changes.js';
 import { ListStatus } from '../components/list-status.js';
 import { PostDetail } from '../components/post-detail.js';
 import { useActions, useTui } from '../context.js';
@@ -25,6 +26,11 @@ export function PostScreen({ postId, active, width, height }: ScreenProps & { po
   useEffect(() => {
     tui.client.posts.view(postId).catch(() => undefined);
   }, [tui.client, postId]);
+  // Liked or commented on from a screen opened above this one (its author's grid, say).
+  useChanges(tui.changes, (change) => {
+    const shown = post.state.data;
+    if (change.kind === 'post' && shown && change.post.id === postId) post.set(withChange(shown, change.post));
+  });
   useEffect(() => {
     if (comments.status === 'idle' && !comments.done && selected >= comments.items.length - 2) comments.loadMore();
   }, [selected, comments]);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Profile } from '@aperture/sdk';
+import { useChanges, withChange } from '../changes.js';
 import { ListStatus } from '../components/list-status.js';
 import { useActions, useTui } from '../context.js';
 import { plural } from '../format.js';
@@ -29,6 +30,19 @@ export function ProfileScreen({ username, active, width, height }: ScreenProps &
     if (posts.status === 'idle' && !posts.done && selected >= posts.items.length - perRow) posts.loadMore();
   }, [selected, posts, perRow]);
 
+  // The header is fetched again (its counts and relationship are the server's to say; the old one
+  // stays on screen meanwhile); the grid is changed in place, keeping its pages and selection.
+  useChanges(tui.changes, (change) => {
+    if (change.kind === 'post') posts.update((p) => withChange(p, change.post));
+    else if (change.kind === 'follow' && change.username === username) profile.reload();
+    else if (change.kind === 'published' && change.post.author.username === username) {
+      profile.reload();
+      if (posts.items.some((p) => p.id === change.post.id)) return;
+      posts.prepend(change.post);
+      if (posts.items.length > 0) setSelected((s) => (s > 0 ? s + 1 : s));
+    }
+  });
+
   useActions('profile', active, ({ action, step }) => {
     const data = profile.state.data;
     const replace = (next: typeof post & object) => posts.update((p) => (p.id === next.id ? next : p));
@@ -38,10 +52,8 @@ export function ProfileScreen({ username, active, width, height }: ScreenProps &
       profile.reload();
       posts.refresh();
     } else if (action === 'follow' && data) {
-      follow(username, data.relationship?.following ?? null, () => {
-        profile.reload();
-        posts.refresh();
-      });
+      // The header reloads on the change every screen hears; a grid may open or close.
+      follow(username, data.relationship?.following ?? null, () => posts.refresh());
     } else if (post) {
       if (action === 'open') tui.open({ kind: 'post', postId: post.id });
       else if (action === 'like') actions.toggleLike(post, replace);
