@@ -67,7 +67,10 @@ export function fillIn(line: string, known: ReadonlyMap<string, string>): string
   if (/\bnpx aperture\b.*\s(register|login)\b/.test(command) && !command.includes('--password-stdin')) {
     command = command.replace(/^(.*?\bnpx aperture\b[^#]*?)(\s*#.*)?$/, '$1 --password-stdin$2');
   }
-  return command.replace(/<(\w+)>/g, (_, name: string) => {
+  // A trailing `# comment` is for the reader: its <words> are prose, not placeholders.
+  const comment = /\s#.*$/.exec(command)?.[0] ?? '';
+  const code = command.slice(0, command.length - comment.length);
+  const filled = code.replace(/<(\w+)>/g, (_, name: string) => {
     const value = known.get(name);
     if (value === undefined) {
       throw new Error(
@@ -77,6 +80,7 @@ export function fillIn(line: string, known: ReadonlyMap<string, string>): string
     }
     return value;
   });
+  return filled + comment;
 }
 
 export interface ShellRun {
