@@ -17,7 +17,9 @@ export function explainFailure(ctx: CliContext, command: Command, error: unknown
   if (error instanceof AuthenticationError && error.code === 'UNAUTHENTICATED') {
     return withCause(ctx.notSignedIn(), error);
   }
-  if (error instanceof NetworkError) {
+  // Only a failure to reach this server itself: not an upload aborted, or storage that a PUT could
+  // not reach (the server answered; starting one would not help).
+  if (error instanceof NetworkError && error.message.includes(ctx.server)) {
     return withCause(new CliError(`${error.message} (${error.code})\n${unreachableHint(ctx, process.cwd())}`), error);
   }
   if (error instanceof ApertureError && error.code === 'VALIDATION_FAILED' && error.issues.length > 0) {
