@@ -36,6 +36,8 @@ export interface CliContext {
   profile: string;
   /** Normalised base URL of the server this command talks to. */
   server: string;
+  /** Where `server` came from, for messages: `--server`, `APERTURE_SERVER`, the profile, or the default. */
+  serverOrigin: ServerOrigin;
   /** How `browse` draws photos, as configured (`auto` unless set). */
   images: ImageMode;
   /** A client for `server`, signed in with `entry` when given. */
@@ -47,9 +49,21 @@ export interface CliContext {
    * token is no longer valid (which also forgets it), fails with exit code 4.
    */
   authed<T>(call: (client: ApertureClient, entry: ServerEntry) => Promise<T>): Promise<T>;
+  /** The exit-4 error for "this needs an account, and the profile has none on `server`". */
+  notSignedIn(): AuthRequiredError;
 }
 
-export async function createContext(io: Io, options: GlobalOptions): Promise<CliContext> {
+/** Where a command's server URL came from. */
+export type ServerOrigin =
+  | { kind: 'flag' | 'env' | 'default' }
+  /** The server stored in this profile (by a login or `config set server`). */
+  | { kind: 'profile'; profile: string };
+
+/** How commander says an option was set: `cli` (on the command line), `env` (its variable), …. */
+export type OptionSource = string | undefined;
+
+/** `serverSource`: how `options.server` was set (commander's option value source), if it was. */
+export async function createContext(io: Io, options: GlobalOptions, serverSource?: OptionSource): Promise<CliContext> {
   const store = new ConfigStore(configPath(io.env));
   // A broken config file must not stop commands that never use it (`serve`, `migrate`, `demo`,
   // `completion`): they run on the defaults; anything that needs a profile reports the file.
@@ -65,28 +79,31 @@ export async function createContext(io: Io, options: GlobalOptions): Promise<Cli
     color: options.color ?? config.color,
   });
   const { profile, server } = selectProfile(config, options);
+  const serverOrigin = originOf(config, options, profile, serverSource);
   const userAgent = `aperture-cli/${CLI_VERSION} (node ${process.version}; ${process.platform})`;
   const client = (entry?: ServerEntry) => createClient({ url: server, token: entry?.token ?? null, userAgent });
   const credentials = async () => {
     if (unreadable !== undefined) throw unreadable;
     return credentialsOf((await store.read()).profiles[profile], server);
   };
+  const notSignedIn = () =>
+    new AuthRequiredError(
+      `Not signed in to ${server}${profileNote(profile)}. Sign in with: aperture login --username <you>${loginFlags(profile, server)}`,
+    );
   return {
     io,
     out,
     store,
     profile,
     server,
+    serverOrigin,
     images: config.images ?? 'auto',
     client,
     credentials,
+    notSignedIn,
     async authed(call) {
       const entry = await credentials();
-      if (!entry) {
-        throw new AuthRequiredError(
-          `Not signed in to ${server}${profileNote(profile)}. Sign in with: aperture login --username <you>${loginFlags(profile, server)}`,
-        );
-      }
+      if (!entry) throw notSignedIn();
       try {
         return await call(client(entry), entry);
       } catch (error) {
@@ -127,6 +144,16 @@ export function selectProfile(
   }
   const profile = config.currentProfile ?? DEFAULT_PROFILE;
   return { profile, server: normalizeServerUrl(config.profiles[profile]?.server ?? DEFAULT_SERVER) };
+}
+
+function originOf(
+  config: CliConfig,
+  options: Pick<GlobalOptions, 'server'>,
+  profile: string,
+  serverSource: OptionSource,
+): ServerOrigin {
+  if (options.server !== undefined) return { kind: serverSource === 'env' ? 'env' : 'flag' };
+  return config.profiles[profile]?.server === undefined ? { kind: 'default' } : { kind: 'profile', profile };
 }
 
 function profileNote(profile: string): string {

@@ -14,7 +14,11 @@ export const EXIT = {
    * scripts written for it read ours alike).
    */
   THRESHOLD_FAILED: 99,
-  /** Interrupted at a prompt (Ctrl-C), as shells report SIGINT. */
+  /**
+   * Interrupted by Ctrl-C (SIGINT) — at a prompt, while following notifications, while serving —
+   * after cleaning up; the code shells give a process SIGINT ended, and what `npx` and `npm start`
+   * report whatever the process does.
+   */
   INTERRUPTED: 130,
 } as const;
 
@@ -42,5 +46,13 @@ export class AuthRequiredError extends CliError {
   override name = 'AuthRequiredError';
   constructor(message: string) {
     super(message, EXIT.AUTH_REQUIRED);
+  }
+}
+
+/** Ctrl-C (SIGINT) ended a command that then cleaned up: exit 130, with nothing more to say. */
+export class InterruptedError extends CliError {
+  override name = 'InterruptedError';
+  constructor() {
+    super('', EXIT.INTERRUPTED);
   }
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ApertureError, NetworkError } from '@aperture/sdk';
+import { ApertureError } from '@aperture/sdk';
 import { adminCommand } from './commands/admin.js';
 import { avatarCommand } from './commands/avatar.js';
 import { browseCommand } from './commands/browse.js';
@@ -28,6 +28,7 @@ import { whoamiCommand } from './commands/whoami.js';
 import { COLOR_MODES } from './config-file.js';
 import { CLI_VERSION, createContext, type CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { explainFailure } from './explain-failure.js';
 import { processIo, type Io } from './output.js';
 
 /** Adds a command's action: builds the context from the global options, then runs `body`. */
@@ -66,8 +67,17 @@ export function buildProgram(io: Io = processIo): Command {
     .exitOverride();
 
   const action: ActionFactory = (body) => async (options, command) => {
-    const ctx = await createContext(io, command.optsWithGlobals<GlobalOptions>());
-    await body(ctx, options);
+    const ctx = await createContext(
+      io,
+      command.optsWithGlobals<GlobalOptions>(),
+      command.getOptionValueSourceWithGlobals('server'),
+    );
+    try {
+      await body(ctx, options);
+    } catch (error) {
+      // One place for every command: sign-in, validation and unreachable-server messages alike.
+      throw explainFailure(ctx, command, error);
+    }
   };
 
   serveCommand(program, action);
@@ -114,20 +124,21 @@ function report(error: unknown, io: Io): number {
   const debug = io.env['APERTURE_DEBUG'] === '1';
   const write = (text: string) => io.stderr.write(`${text}\n`);
   if (error instanceof CliError) {
-    write(`error: ${error.message}`);
+    // An interrupted command has said what it did (`Stopped.`); an empty message is no error line.
+    if (error.message !== '') write(`error: ${error.message}`);
   } else if (error instanceof ApertureError) {
     write(`error: ${error.message} (${error.code})`);
     // The server's message already names a lone issue; list the ones it does not.
     for (const issue of error.issues.filter((i) => !error.message.includes(i.message))) {
       write(`  - ${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
     }
-    if (error instanceof NetworkError) write('Is the server running? Start one with: aperture serve');
     const hint = retryHint(error);
     if (hint) write(hint);
   } else {
     write(`error: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (debug && error instanceof Error && error.stack) write(error.stack);
+  if (debug && error instanceof Error && error.cause instanceof Error && error.cause.stack) write(error.cause.stack);
   return error instanceof CliError ? error.exitCode : EXIT.ERROR;
 }
 

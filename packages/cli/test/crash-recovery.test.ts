@@ -190,7 +190,7 @@ describe.each(PAIRS)('kill -9 and restart on $name', (pair) => {
       waitingFor = await recovered();
     }
     const recoveredAfterMs = Date.now() - restartedAt;
-    const released = /"media":(\d+),"events":(\d+).*released the leases/.exec(server.output.stdout);
+    const released = /"media":(\d+),"events":(\d+).*released the leases/.exec(server.output.stderr);
     console.log(
       `[crash test] ${pair.name}: up again in ${upAfterMs} ms, every acknowledged write ready in ` +
         `${recoveredAfterMs} ms; leases released at start: ${released ? `${released[1]} media, ${released[2]} events` : 'none'}`,

@@ -48,7 +48,7 @@ describe('aperture demo', () => {
     try {
       const result = await home.run(['demo']);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain('browse needs a terminal');
+      expect(result.stderr).toContain('demo needs a terminal');
       expect(result.stderr).not.toContain('Demo server running');
     } finally {
       await home.cleanup();

@@ -62,6 +62,34 @@ describe('aperture tag, trending and search', () => {
   });
 });
 
+describe('aperture trending, with nothing trending', () => {
+  it('explains what trending takes, in the numbers of this server', async () => {
+    // Four accounts tag and like each other's posts: lively, but one account short of trending.
+    const four = [];
+    for (const prefix of ['gull', 'tern', 'skua', 'auk']) four.push(await person(server.url, prefix));
+    people.push(...four);
+    const posts: string[] = [];
+    for (const [i, who] of four.entries()) {
+      const posted = await who.json<{ id: string }>([
+        'post',
+        await photo(who, 't.jpg', 60 + i),
+        '-c',
+        'Low tide #shore',
+      ]);
+      posts.push(posted.id);
+    }
+    for (const [i, who] of four.entries()) expect((await who.run(['like', posts[(i + 1) % 4]!])).code).toBe(0);
+    await settle();
+
+    const trending = await four[0]!.run(['trending']);
+    expect(trending.code, trending.stderr).toBe(0);
+    expect(trending.stdout).toBe('');
+    expect(trending.stderr).toContain('Nothing is trending right now.');
+    expect(trending.stderr).toContain('once 5 different accounts have used it in public posts within 6 hours');
+    expect(trending.stderr).toContain('aperture tag <name>');
+  });
+});
+
 describe('aperture feed', () => {
   it('lists your posts and those of accounts you follow, latest or ranked, as text and JSON', async () => {
     const reader = await person(server.url, 'reader');

@@ -1,8 +1,19 @@
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { NotificationView, PostView } from '@aperture/sdk';
 import { BIN } from './support/cli.js';
 import { photo, socialWorld, type Person } from './support/social.js';
+import { hasTmux, shellQuote, startTmux, type TmuxSession } from './support/tmux.js';
+
+/** The repository root: where `npx aperture` finds the workspace's binary. */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+if (!hasTmux) console.warn('notifications.test.ts: the Ctrl-C-in-a-terminal test is skipped: tmux is not installed.');
+let tmux: TmuxSession | undefined;
+afterEach(() => {
+  tmux?.kill();
+  tmux = undefined;
+});
 
 const world = socialWorld();
 const someone = (prefix: string): Promise<Person> => world.someone(prefix);
@@ -22,7 +33,9 @@ describe('aperture notifications', () => {
     expect(listed.code, listed.stderr).toBe(0);
     const lines = listed.stdout.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toContain(`@${bob.username} liked your post ${post.id}`);
+    // The post by the start of its caption, not its id (which stays in its own column when piped).
+    expect(lines[0]).toContain(`@${bob.username} liked your post “Harbour”`);
+    expect(lines[0]).toContain(`\t${post.id}\t`);
     expect(lines[1]).toContain(`@${bob.username} started following you`);
 
     const json = await ada.json<NotificationView[]>(['notifications', '--mark-read']);
@@ -33,7 +46,28 @@ describe('aperture notifications', () => {
     expect((await ada.json<NotificationView[]>(['notifications'])).every((n) => n.read)).toBe(true);
   });
 
-  it('--follow prints new notifications as they arrive and stops on Ctrl-C', async () => {
+  it('names a post by its caption, or for one without a caption by its id', async () => {
+    const ada = await someone('named');
+    const bob = await someone('reader');
+    const long = await ada.json<PostView>([
+      'post',
+      await photo(ada, 'l.jpg', 93),
+      '-c',
+      `Harbour lights over the water at dusk, ${'with gulls and the ferry coming in '.repeat(4)}`,
+    ]);
+    const bare = await ada.json<PostView>(['post', await photo(ada, 'b.jpg', 94)]);
+    expect((await bob.run(['like', long.id])).code).toBe(0);
+    expect((await bob.run(['comment', bare.id, 'Nice one'])).code).toBe(0);
+    await world.server.server.services.dispatcher.drain();
+
+    const [comment, like] = (await ada.run(['notifications'])).stdout.trim().split('\n');
+    expect(comment).toContain(`@${bob.username} commented on your post ${bare.id} (no caption)`);
+    expect(like).toMatch(
+      new RegExp(`@${bob.username} liked your post “Harbour lights over the water at dusk, with gulls[^”]*…”`),
+    );
+  });
+
+  it('--follow prints new notifications as they arrive; Ctrl-C (SIGINT) exits 130', async () => {
     const ada = await someone('live');
     const bob = await someone('liker');
     const post = await ada.json<PostView>(['post', await photo(ada, 'f.jpg', 92), '-c', 'Quay']);
@@ -63,10 +97,32 @@ describe('aperture notifications', () => {
     expect((await bob.run(['like', post.id])).code).toBe(0);
     await arrived;
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(130);
+    expect(stderr).not.toContain('error');
     const first = JSON.parse(stdout.trim().split('\n')[0]!) as NotificationView;
     expect(first).toMatchObject({ kind: 'like', actor: { username: bob.username }, post: { id: post.id } });
   });
+
+  it.skipIf(!hasTmux)(
+    '--follow: Ctrl-C in a terminal exits 130, run directly or through npx',
+    async () => {
+      const ada = await someone('ctrlc');
+      const env = Object.entries(ada.home.env)
+        .map(([key, value]) => `${key}=${shellQuote(value ?? '')}`)
+        .join(' ');
+      for (const runner of [`${process.execPath} ${BIN}`, 'npx aperture']) {
+        // The shell traps SIGINT so that it outlives the Ctrl-C and reports how its child ended.
+        const script = `trap : INT; ${runner} notifications --follow; echo "exit status: $?"`;
+        tmux = startTmux(`cd ${shellQuote(ROOT)} && env ${env} bash -c ${shellQuote(script)}`);
+        await tmux.until((screen) => screen.includes('Waiting for new notifications'), `${runner}: following`, 60_000);
+        tmux.sendKeys('C-c');
+        const screen = await tmux.until((s) => /exit status: \d+/.test(s), `${runner}: its exit`);
+        expect(screen, runner).toContain('exit status: 130');
+        tmux.kill();
+      }
+    },
+    120_000,
+  );
 
   it('--follow exits 4 with the sign-in hint when its session ends (logged out elsewhere)', async () => {
     const ada = await someone('ends');

@@ -74,11 +74,12 @@ describe('aperture serve', () => {
     const url = await printedUrl(child, output);
 
     child.kill('SIGUSR2');
-    for (let i = 0; i < 100 && !output.stdout.includes('planted rejection') && child.exitCode === null; i++) {
+    // Logged on stderr: stdout carries only the URL line (or --json's object).
+    for (let i = 0; i < 100 && !output.stderr.includes('planted rejection') && child.exitCode === null; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(child.exitCode).toBeNull();
-    const logged = output.stdout.split('\n').find((line) => line.includes('planted rejection'));
+    const logged = output.stderr.split('\n').find((line) => line.includes('planted rejection'));
     expect(JSON.parse(logged ?? '{}')).toMatchObject({
       level: 50,
       msg: expect.stringContaining('unhandled promise rejection'),

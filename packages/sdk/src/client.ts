@@ -5,6 +5,7 @@ import { AuthenticationError } from './errors.js';
 import { jsonOnlyFetch, type FetchFunction } from './http.js';
 import { createCommentsApi, createLikesApi, type CommentsApi, type LikesApi } from './engagement/api.js';
 import { createGraphApi, createUsersApi, type GraphApi, type UsersApi } from './graph/api.js';
+import { createInstanceApi, type InstanceApi } from './instance/api.js';
 import { createMediaApi, type MediaApi } from './media/api.js';
 import { createPostsApi, type PostsApi } from './posts/api.js';
 import { createSearchApi, type SearchApi } from './search/api.js';
@@ -165,6 +166,8 @@ export interface ApertureClient {
   readonly search: SearchApi;
   /** Your notifications: list, mark read, unread count, and a live stream (SSE). */
   readonly notifications: NotificationsApi;
+  /** The server's input limits (photos per post, upload size, text lengths) and trending rule. */
+  readonly instance: InstanceApi;
   /**
    * The typed tRPC proxy, for procedures the SDK does not wrap yet. Its errors are
    * {@link ApertureError}s too.
@@ -269,6 +272,7 @@ export function createClient(options: ClientOptions): ApertureClient {
       token: () => token,
       mapError: (error) => toApertureError(error, url),
     }),
+    instance: createInstanceApi(trpc),
     trpc,
   };
 }

@@ -26,6 +26,7 @@ export type {
   Relationship,
   UserRef,
 } from './graph/types.js';
+export type { InstanceApi, InstanceInfo } from './instance/api.js';
 export type { MediaApi } from './media/api.js';
 export type {
   AcceptedContentType,

@@ -33,6 +33,8 @@ import { SearchService } from './modules/search/service.js';
 import { TagCounter } from './modules/tags/counter.js';
 import { createTagHandlers } from './modules/tags/handlers.js';
 import { TagsService } from './modules/tags/service.js';
+import { DEFAULT_TRENDING } from './modules/tags/trending.js';
+import { InstanceService } from './modules/instance/service.js';
 import { NotificationsService } from './modules/notifications/service.js';
 import { ViewCounter } from './modules/views/view-counter.js';
 import { SessionActivity } from './modules/accounts/session-activity.js';
@@ -94,6 +96,8 @@ export interface Services {
   views: ViewsService;
   /** Notifications: written by event handlers, listed and streamed live. */
   notifications: NotificationsService;
+  /** The limits and rules clients may check before sending (`instance.info`). */
+  instance: InstanceService;
   /** Delivers outbox events to the handlers of `createHandlers` (started in role all|worker). */
   dispatcher: EventDispatcher;
 }
@@ -180,13 +184,14 @@ export function createServices(deps: ServiceDeps): Services {
       log,
     }),
     fanout: new FanoutHandlers({ db, clock, settings: deps.feedSettings }),
-    tags: new TagsService({ db: db.kysely, clock }),
+    tags: new TagsService({ db: db.kysely, clock, trending: DEFAULT_TRENDING }),
     search: new SearchService({ db: db.kysely, caps: db.caps, textIndex, urls: reader.urls, avatarUrls: avatarUrlsOf }),
     tagCounter,
     notifications,
     tagHandlers: createTagHandlers({ db, ids, clock, textIndex, counter: tagCounter }),
     viewCounter,
     views: new ViewsService({ db: db.kysely, counter: viewCounter, now: () => clock.now().getTime() }),
+    instance: new InstanceService({ mediaSettings: settings, trending: DEFAULT_TRENDING }),
   };
   const dispatcher = new EventDispatcher({ db, clock, log, handlers: createHandlers(services), leaseHolder });
   dispatcherRef.current = dispatcher;

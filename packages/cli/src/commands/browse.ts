@@ -5,6 +5,7 @@ import { UsageError } from '../exit-codes.js';
 // Not images/index.js: that one loads sharp, which no command should pay for before it is needed.
 import { defaultImageCacheDir } from '../images/cache.js';
 import { IMAGE_PROTOCOLS, detectImageSupport } from '../images/detect.js';
+import { aperture, serveSuggestion } from '../how-to-run.js';
 import type { ActionFactory } from '../program.js';
 
 export interface BrowseFlags {
@@ -22,19 +23,33 @@ export function browseCommand(program: Command, action: ActionFactory): void {
     )
     .action(
       action<BrowseFlags>(async (ctx, flags) => {
-        requireTerminal(ctx);
+        // Signed out, a terminal would not help: say what would first.
+        if (!(await ctx.credentials())) throw ctx.notSignedIn();
+        requireTerminal(ctx, 'browse');
         await ctx.authed((client) => openBrowser(ctx, client, flags));
         exitSoonIfStuck();
       }),
     );
 }
 
-/** Fails with exit code 2 unless stdin and stdout are a terminal (the app reads keys and draws). */
-export function requireTerminal(ctx: CliContext): void {
+/**
+ * Fails with exit code 2 unless stdin and stdout are a terminal (the app reads keys and draws),
+ * naming the command that was run and what to do instead.
+ */
+export function requireTerminal(ctx: CliContext, command: 'browse' | 'demo'): void {
   const stdout = ctx.io.stdout as Partial<NodeJS.WriteStream>;
-  if (stdout.isTTY !== true || ctx.io.stdin.isTTY !== true) {
-    throw new UsageError('browse needs a terminal (stdin and stdout must be a TTY).');
-  }
+  if (stdout.isTTY === true && ctx.io.stdin.isTTY === true) return;
+  const redirected = [ctx.io.stdin.isTTY === true ? [] : ['stdin'], stdout.isTTY === true ? [] : ['stdout']].flat();
+  const run = `${aperture(ctx.io.env)} ${command}`;
+  const instead =
+    command === 'demo'
+      ? `Nothing was started. To try Aperture without a terminal, start a server with: ${serveSuggestion(ctx.io.env, process.cwd())}`
+      : `From a script, the other commands print the same things: ${aperture(ctx.io.env)} feed, notifications, user <name>…`;
+  throw new UsageError(
+    `${command} needs a terminal: it opens a full-screen app that reads keys, but ${redirected.join(' and ')} ${
+      redirected.length === 1 ? 'is' : 'are'
+    } not a terminal.\nRun ${run} in a terminal window, without redirecting its input or output. ${instead}`,
+  );
 }
 
 /**
@@ -42,7 +57,6 @@ export function requireTerminal(ctx: CliContext): void {
  * here and only here, so that no other command pays for loading it. `aperture demo` calls this too.
  */
 export async function openBrowser(ctx: CliContext, client: ApertureClient, flags: BrowseFlags): Promise<void> {
-  requireTerminal(ctx);
   // --images, else APERTURE_IMAGES (read by detectImageSupport), else the `images` setting.
   const configured = ctx.images === 'auto' || ctx.io.env['APERTURE_IMAGES'] ? undefined : ctx.images;
   const support = detectImageSupport(ctx.io.env, flags.images ?? configured);

@@ -32,7 +32,7 @@ export function demoCommand(program: Command, action: ActionFactory): void {
 
 async function runDemo(ctx: CliContext, flags: DemoFlags): Promise<void> {
   // Before anything is started or written: without a terminal there is nothing to show.
-  requireTerminal(ctx);
+  requireTerminal(ctx, 'demo');
   const temporary = flags.dataDir === undefined;
   const dataDir =
     flags.dataDir === undefined ? await mkdtemp(join(tmpdir(), 'aperture-demo-')) : resolve(flags.dataDir);

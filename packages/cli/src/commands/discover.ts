@@ -59,7 +59,13 @@ async function showTrending(ctx: CliContext, options: LimitOptions): Promise<voi
     return;
   }
   if (tags.length === 0) {
-    ctx.out.info('Nothing is trending right now.');
+    // Tagged, liked posts may well be there: say what trending takes, in this server's numbers.
+    const { trending } = await ctx.client().instance.info();
+    ctx.out.info(
+      `Nothing is trending right now. A hashtag trends once ${trending.minAuthors} different accounts ` +
+        `have used it in public posts within ${trending.windowHours} hours, more than they usually do, ` +
+        'so on a small or new server nothing may trend for a while. A hashtag and its posts: aperture tag <name>',
+    );
     return;
   }
   ctx.out.data(

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { PostView } from '@aperture/sdk';
 import type { CliContext } from '../context.js';
 import type { ActionFactory } from '../program.js';
-import { asViewer, positiveInt, postTable } from './social-format.js';
+import { positiveInt, postTable } from './social-format.js';
 
 interface FeedOptions {
   limit: number;
@@ -19,7 +19,8 @@ export function feedCommand(program: Command, action: ActionFactory): void {
 }
 
 async function showFeed(ctx: CliContext, options: FeedOptions): Promise<void> {
-  const posts = await asViewer(ctx, (client) =>
+  // The home feed is an account's own: signed out there is none (exit 4 with the login hint).
+  const posts = await ctx.authed((client) =>
     client.feed
       .home({ limit: Math.min(50, options.limit), order: options.ranked ? 'ranked' : 'latest' })
       .toArray({ max: options.limit }),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { NotificationView } from '@aperture/sdk';
 import type { CliContext } from '../context.js';
+import { InterruptedError } from '../exit-codes.js';
 import type { ActionFactory } from '../program.js';
 import { positiveInt, table, when, who } from './social-format.js';
 
@@ -36,7 +37,11 @@ async function showNotifications(ctx: CliContext, options: NotificationsOptions)
     // From the newest listed one (or the beginning): nothing written meanwhile is missed.
     const lastEventId = items.reduce((max, n) => (BigInt(n.eventId) > BigInt(max) ? n.eventId : max), '0');
     const stop = new AbortController();
-    const onSignal = (): void => stop.abort();
+    let stoppedBy: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      stoppedBy = signal;
+      stop.abort();
+    };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
@@ -46,6 +51,8 @@ async function showNotifications(ctx: CliContext, options: NotificationsOptions)
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
+    // Ctrl-C exits 130, as for every command (and as npx reports it anyway); SIGTERM is a clean stop.
+    if (stoppedBy === 'SIGINT') throw new InterruptedError();
   });
 }
 
@@ -83,10 +90,10 @@ function row(ctx: CliContext, n: NotificationView): string[] {
   return [n.id, n.kind, n.read ? 'read' : 'unread', n.actor.username, n.post?.id ?? '', n.updatedAt, describe(n)];
 }
 
-/** One sentence per notification: `@bob and 2 others liked your post 123`. */
+/** One sentence per notification: `@bob and 2 others liked your post “Harbour at dusk”`. */
 export function describe(n: NotificationView): string {
   const actor = who(n.actor);
-  const post = n.post ? ` ${n.post.id}` : '';
+  const post = n.post ? ` ${postName(n.post)}` : '';
   switch (n.kind) {
     case 'follow':
       return `${actor} started following you`;
@@ -101,8 +108,16 @@ export function describe(n: NotificationView): string {
     case 'comment':
       return `${actor} commented on your post${post}`;
     case 'reply':
-      return `${actor} replied to your comment on post${post}`;
+      return `${actor} replied to your comment on the post${post}`;
     case 'mention':
-      return `${actor} mentioned you${n.commentId ? ' in a comment on' : ' in'} post${post}`;
+      return `${actor} mentioned you${n.commentId ? ' in a comment on the post' : ' in the post'}${post}`;
   }
+}
+
+/**
+ * A post as people recognise it: the start of its caption in quotes, or for a post without one
+ * its id (`aperture comments <id>` opens it). Ids are in their own column when piped either way.
+ */
+function postName(post: NonNullable<NotificationView['post']>): string {
+  return post.captionSnippet === '' ? `${post.id} (no caption)` : `“${post.captionSnippet}”`;
 }

@@ -1,11 +1,11 @@
-import { access } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { PostView, PublishProgress, UploadPhase } from '@aperture/sdk';
+import type { InstanceInfo, PostView, PublishProgress, UploadPhase } from '@aperture/sdk';
 import type { CliContext } from '../context.js';
 import { CliError } from '../exit-codes.js';
 import type { ActionFactory } from '../program.js';
-import { createProgressView } from '../progress.js';
+import { createProgressView, formatBytes } from '../progress.js';
 import { count, idArg } from './social-format.js';
 
 interface PostOptions {
@@ -38,29 +38,71 @@ export function postCommand(program: Command, action: ActionFactory): void {
 
 async function publish(ctx: CliContext, files: string[], options: PostOptions): Promise<void> {
   // Check every file first: a missing one would otherwise fail after the others were sent.
-  for (const file of files) {
-    try {
-      await access(file);
-    } catch {
-      throw new CliError(`${file}: no such file (nothing was posted).`);
-    }
-  }
+  const sizes = await fileSizes(files);
   const label = files.length === 1 ? basename(files[0]!) : `${files.length} photos`;
-  const progress = combinedProgress(ctx, label, files.length);
   let post: PostView;
+  const progress = combinedProgress(ctx, label, files.length);
   try {
-    post = await ctx.authed((client) =>
-      client.posts.publish(files, {
+    post = await ctx.authed(async (client) => {
+      // The server's own limits, checked before anything is sent: an 11th photo or a file too
+      // large must not cost the upload and processing of the ten others.
+      const { limits } = await client.instance.info();
+      checkAgainstLimits(files, sizes, options, limits);
+      return client.posts.publish(files, {
         ...(options.caption === undefined ? {} : { caption: options.caption }),
         visibility: options.followersOnly ? 'followers' : 'public',
+        maxBytes: limits.uploadBytes,
         onProgress: progress.update,
-      }),
-    );
+      });
+    });
   } finally {
     progress.end();
   }
   const audience = post.visibility === 'followers' ? 'followers only' : 'public';
   ctx.out.data(`Posted ${post.id} (${count(post.media.length, 'photo')}, ${audience}).`, post);
+}
+
+/** Each file's size; a missing file (or a folder) fails the command before anything is sent. */
+async function fileSizes(files: string[]): Promise<number[]> {
+  return Promise.all(
+    files.map(async (file) => {
+      const info = await stat(file).catch(() => undefined);
+      if (!info) throw new CliError(`${file}: no such file (nothing was posted).`);
+      if (!info.isFile()) throw new CliError(`${file}: not a file (nothing was posted).`);
+      return info.size;
+    }),
+  );
+}
+
+/** Fails, naming what the user typed, when the post would break one of the server's limits. */
+function checkAgainstLimits(files: string[], sizes: number[], options: PostOptions, limits: InstanceInfo['limits']) {
+  const problems: string[] = [];
+  if (files.length > limits.photosPerPost) {
+    problems.push(`<file...>: a post has at most ${limits.photosPerPost} photos, and ${files.length} were given.`);
+  }
+  files.forEach((file, i) => {
+    const size = sizes[i] ?? 0;
+    if (size > limits.uploadBytes) {
+      problems.push(
+        `${file}: ${formatBytes(size)}, more than this server takes (${sizeLimit(limits.uploadBytes)} a photo).`,
+      );
+    }
+  });
+  // The server counts the caption as it stores it: trimmed, in UTF-16 units (JavaScript's length).
+  const caption = options.caption?.trim() ?? '';
+  if (caption.length > limits.captionLength) {
+    problems.push(
+      `--caption: ${caption.length.toLocaleString('en')} characters, more than the ${limits.captionLength.toLocaleString('en')} a caption may have.`,
+    );
+  }
+  if (problems.length === 0) return;
+  throw new CliError([...problems, 'Nothing was sent.'].join('\n'));
+}
+
+/** `25 MiB` for a whole number of MiB (as limits are set), else as progress shows sizes. */
+function sizeLimit(bytes: number): string {
+  const mib = bytes / 1024 / 1024;
+  return Number.isInteger(mib) ? `${mib} MiB` : formatBytes(bytes);
 }
 
 /** One progress line for every file together: the uploads run a few at a time. */

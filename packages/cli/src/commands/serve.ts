@@ -1,6 +1,9 @@
 import { Option, type Command } from 'commander';
-import { serverFlag } from '../context.js';
+import { serverFlag, type CliContext } from '../context.js';
+import { CliError, InterruptedError } from '../exit-codes.js';
+import { serveSuggestion } from '../how-to-run.js';
 import type { ActionFactory } from '../program.js';
+import { serverLogStream } from '../server-log.js';
 import { parsePort, serverEnv, type ServerFlags } from './server-env.js';
 
 export function serveCommand(program: Command, action: ActionFactory): void {
@@ -22,7 +25,8 @@ export function serveCommand(program: Command, action: ActionFactory): void {
         // Only `serve` and `migrate` load the server, so the account commands start fast.
         const { createServer, loadConfig, logUnhandledRejections } = await import('@aperture/server');
         const config = loadConfig(serverEnv(ctx.io.env, flags));
-        const server = await createServer(config);
+        // Logs go to stderr (one line per request on a terminal): stdout is for the URL, or --json's object.
+        const server = await createServer(config, { logStream: serverLogStream(ctx.io.stderr, ctx.io.env) });
         // This process is the server's: a rejection nobody handled is logged, not fatal to every
         // request in flight. (createServer leaves process-wide policy to whoever owns the process.)
         logUnhandledRejections(server.app.log);
@@ -32,7 +36,7 @@ export function serveCommand(program: Command, action: ActionFactory): void {
         } catch (error) {
           // The database is open already; close it so the process can exit (port in use, …).
           await server.stop().catch(() => undefined);
-          throw error;
+          throw portTaken(ctx, error, config) ?? error;
         }
         ctx.out.data(
           `Aperture is running at ${url} — next: npx aperture register --username you --email you@example.com${serverFlag(url)}`,
@@ -51,6 +55,32 @@ export function serveCommand(program: Command, action: ActionFactory): void {
         ctx.out.info(`${signal}: stopping…`);
         await server.stop();
         ctx.out.info('Stopped.');
+        // SIGTERM is a service manager's "stop", done: 0. Ctrl-C exits 130, as every command does.
+        if (signal === 'SIGINT') throw new InterruptedError();
       }),
     );
+}
+
+/**
+ * A port already taken, said as what to do about it: which port (the API's or the metrics one),
+ * and the command that starts on another. Undefined for any other failure.
+ */
+function portTaken(
+  ctx: CliContext,
+  error: unknown,
+  config: { host: string; port: number; metrics: { host: string; port?: number | undefined } },
+): CliError | undefined {
+  const failure = error as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (failure?.code !== 'EADDRINUSE') return undefined;
+  const port = failure.port ?? config.port;
+  if (config.metrics.port !== undefined && port === config.metrics.port && port !== config.port) {
+    return new CliError(
+      `The metrics port ${port} on ${failure.address ?? config.metrics.host} is already in use. ` +
+        'Set APERTURE_METRICS_PORT to a free one (0 picks any).',
+    );
+  }
+  return new CliError(
+    `Port ${port} on ${failure.address ?? config.host} is already in use (another Aperture, or another program, listens there).\n` +
+      `Start on another port: ${serveSuggestion(ctx.io.env, process.cwd(), '0')} takes any free one; --port <n> a given one.`,
+  );
 }

@@ -26,8 +26,10 @@ async function uploadFiles(ctx: CliContext, files: string[], options: UploadComm
   const uploaded: MediaView[] = [];
   let failed = 0;
   await ctx.authed(async (client) => {
+    // The server's size limit, so that a file too large is refused before any of it is sent.
+    const { limits } = await client.instance.info();
     for (const file of files) {
-      const media = await uploadOne(ctx, client, file, options);
+      const media = await uploadOne(ctx, client, file, { ...options, maxBytes: limits.uploadBytes });
       if (media) uploaded.push(media);
       else failed += 1;
     }
@@ -40,7 +42,7 @@ async function uploadOne(
   ctx: CliContext,
   client: ApertureClient,
   file: string,
-  options: UploadCommandOptions,
+  options: UploadCommandOptions & { maxBytes: number },
 ): Promise<MediaView | undefined> {
   const name = basename(file);
   // --quiet: no progress at all (a bar is a message, not data).
@@ -49,6 +51,7 @@ async function uploadOne(
   try {
     const media = await client.media.upload(file, {
       ...(options.keepLocation ? { keepLocation: true } : {}),
+      maxBytes: options.maxBytes,
       onProgress: (progress) => {
         sent = progress.sentBytes;
         view.update(progress);

@@ -25,7 +25,7 @@ export interface CliHome {
   dir: string;
   configDir: string;
   env: NodeJS.ProcessEnv;
-  run(args: string[], options?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
+  run(args: string[], options?: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<CliResult>;
   cleanup(): Promise<void>;
 }
 
@@ -38,18 +38,26 @@ export async function createCliHome(): Promise<CliHome> {
     dir,
     configDir,
     env,
-    run: (args, options = {}) => runCli(args, { env: { ...env, ...options.env }, input: options.input }),
+    run: (args, options = {}) =>
+      runCli(args, { env: { ...env, ...options.env }, input: options.input, cwd: options.cwd }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
 
-/** Runs the built binary with stdin a pipe (never a terminal) holding `input`. */
+/**
+ * Runs the built binary with stdin a pipe (never a terminal) holding `input`, in `cwd` (default:
+ * the test's own, the repository).
+ */
 export function runCli(
   args: string[],
-  options: { env: NodeJS.ProcessEnv; input?: string | undefined },
+  options: { env: NodeJS.ProcessEnv; input?: string | undefined; cwd?: string | undefined },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: options.env, stdio: 'pipe' });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: options.env,
+      stdio: 'pipe',
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -5,7 +5,7 @@ import { BIN } from './cli.js';
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
-  /** Everything it printed so far (its pino log lines included). */
+  /** Everything it printed so far (its pino log lines are on stderr). */
   output: { stdout: string; stderr: string };
   /** Resolves when it exits, with how. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;

@@ -42,7 +42,10 @@ export interface UploadOptions {
   contentType?: AcceptedContentType | undefined;
   /** Parts sent at once for a large file. Default 3. */
   concurrency?: number | undefined;
-  /** Refuse bigger files before sending anything (the server's limit is 25 MiB). Default 25 MiB. */
+  /**
+   * Refuse bigger files before sending anything. Default 25 MiB, the server's default; a server's
+   * own limit is `(await client.instance.info()).limits.uploadBytes`.
+   */
   maxBytes?: number | undefined;
 }
 

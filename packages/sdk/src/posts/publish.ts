@@ -52,6 +52,7 @@ async function uploadAll(media: MediaApi, files: UploadInput[], options: Publish
       results[index] = await media.upload(files[index]!, {
         signal: stop.signal,
         ...(options.keepLocation === undefined ? {} : { keepLocation: options.keepLocation }),
+        ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
         ...(options.onProgress
           ? { onProgress: (progress) => options.onProgress?.({ ...progress, file: index, files: files.length }) }
           : {}),

@@ -33,6 +33,11 @@ export interface PublishOptions {
   idempotencyKey?: string | undefined;
   /** Keep the photos' GPS positions (visible only to you). */
   keepLocation?: boolean | undefined;
+  /**
+   * Refuse a file bigger than this before sending it (default 25 MiB, the server's default). Pass
+   * the server's own limit, `(await client.instance.info()).limits.uploadBytes`, when it was changed.
+   */
+  maxBytes?: number | undefined;
   /** Aborts the uploads and the post; the promise rejects with a `NetworkError`. */
   signal?: AbortSignal | undefined;
   /** Called as each file uploads; `file` is its index in `files`. */

@@ -3,6 +3,7 @@ import type { Services } from '../services.js';
 import { accountsRouter } from './routers/accounts.js';
 import { commentsRouter, likesRouter } from './routers/engagement.js';
 import { graphRouter } from './routers/graph.js';
+import { instanceRouter } from './routers/instance.js';
 import { mediaRouter } from './routers/media.js';
 import { postsRouter } from './routers/posts.js';
 import { feedRouter } from './routers/feed.js';
@@ -29,6 +30,7 @@ export function createAppRouter(services: Services, metrics: ProcedureMetrics) {
     search: searchRouter(services.search, procedures),
     notifications: notificationsRouter(services.notifications, procedures),
     views: viewsRouter(services.views, procedures),
+    instance: instanceRouter(services.instance, procedures),
   });
 }
 

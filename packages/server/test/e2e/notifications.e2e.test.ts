@@ -10,7 +10,7 @@ interface Notification {
   kind: string;
   actor: { id: string; username: string };
   actorCount: number;
-  post: { id: string; thumbnailUrl: string | null } | null;
+  post: { id: string; thumbnailUrl: string | null; captionSnippet: string } | null;
   commentId: string | null;
   read: boolean;
 }
@@ -193,6 +193,36 @@ describe.each(DIALECTS)('notifications on $name', (dialect) => {
     expect((await list(ned)).map((i) => i.kind).sort()).toEqual(['follow', 'mention']);
     await call(max, 'posts.delete', { id: postId });
     expect((await list(ned)).map((i) => i.kind)).toEqual(['follow']);
+  });
+
+  it("carries the start of the post's caption, and never a caption the recipient may not read", async () => {
+    const tia = await user('tia');
+    const uma = await user('uma');
+    const vic = await user('vic');
+    await call(vic, 'accounts.update', { isPrivate: true });
+    await call(tia, 'graph.follow', { userId: vic.id });
+    await call(vic, 'graph.requests.approve', { userId: tia.id });
+    const long = `Harbour at dusk with @${uma.username}, ${'and the long light over the water '.repeat(5)}`;
+    const captioned = await post(tia, { caption: long });
+    const bare = await post(tia);
+    await call(uma, 'likes.like', { postId: bare });
+    // A follower of a private account mentions uma under its post: uma may not see that post.
+    const secret = await post(vic, { caption: 'vic-only sunrise' });
+    await call(tia, 'comments.create', { postId: secret, body: `look @${uma.username}` });
+    await settle();
+
+    const byPost = new Map((await list(uma)).map((i) => [i.post?.id, i]));
+    const mention = byPost.get(captioned)?.post?.captionSnippet ?? '';
+    expect(mention.startsWith(`Harbour at dusk with @${uma.username}, and the long light`)).toBe(true);
+    expect(mention.endsWith('…')).toBe(true);
+    expect(mention.length).toBeLessThan(long.length);
+    expect((await list(tia)).find((i) => i.kind === 'like')?.post).toMatchObject({ id: bare, captionSnippet: '' });
+    expect(byPost.has(secret)).toBe(false);
+
+    // Turned followers-only with a new caption: uma, no follower, reads neither, anywhere in the answer.
+    await call(tia, 'posts.update', { id: captioned, caption: 'tia-only words', visibility: 'followers' });
+    const raw = await callTrpc(t.url, 'notifications.list', { token: uma.token, input: { limit: 100 }, type: 'query' });
+    expect(JSON.stringify(raw.body)).not.toMatch(/tia-only words|Harbour at dusk|vic-only sunrise/);
   });
 
   it('marks some or all notifications read and counts the unread ones', async () => {

@@ -5,6 +5,9 @@ import { DEFAULT_REACTION, REACTIONS } from './reactions.js';
 
 const id = idSchema;
 
+/** Characters a comment holds at most, after trimming (UTF-16 units, as zod counts). */
+export const MAX_COMMENT_LENGTH = 1_000;
+
 export const likeInput = z.object({
   postId: id,
   reaction: z.enum(REACTIONS).default(DEFAULT_REACTION),
@@ -16,7 +19,11 @@ export const likersInput = z.object({ postId: id, ...pageInput });
 
 export const createCommentInput = z.object({
   postId: id,
-  body: z.string().trim().min(1, 'A comment cannot be empty.').max(1_000, 'Comments are at most 1,000 characters.'),
+  body: z
+    .string()
+    .trim()
+    .min(1, 'A comment cannot be empty.')
+    .max(MAX_COMMENT_LENGTH, `Comments are at most ${MAX_COMMENT_LENGTH.toLocaleString('en')} characters.`),
   /** Reply to this comment. A reply to a reply joins the thread of its top-level comment. */
   parentId: id.optional(),
 });

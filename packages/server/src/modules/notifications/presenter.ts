@@ -5,6 +5,7 @@ import { presentMedia } from '../media/presenters.js';
 import type { MediaUrlSigner } from '../media/urls.js';
 import { PostAccess } from '../visibility/post-access.js';
 import { isPubliclyVisible } from '../visibility/post-policy.js';
+import { captionSnippet } from './snippet.js';
 import type { NotificationKind, NotificationView } from './types.js';
 
 export type NotificationRow = Selectable<NotificationsTable>;
@@ -67,7 +68,12 @@ export async function presentNotifications(
             urls: deps.urls,
           })
         : undefined;
-      post = { id: postRow.id, thumbnailUrl: view?.urls.thumb?.jpg ?? null };
+      // The recipient may see this post (checked just above), so its caption is theirs to read.
+      post = {
+        id: postRow.id,
+        thumbnailUrl: view?.urls.thumb?.jpg ?? null,
+        captionSnippet: captionSnippet(postRow.caption),
+      };
     }
     return [
       {

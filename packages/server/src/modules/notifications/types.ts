@@ -25,7 +25,11 @@ export interface NotificationView {
   actor: PublicUser;
   /** For likes: how many people liked the post (the actor included); otherwise 1. */
   actorCount: number;
-  post: { id: string; thumbnailUrl: string | null } | null;
+  /**
+   * The post it is about, if any: always one the recipient may see (rows about others are left
+   * out). `captionSnippet` is the caption's start (see `captionSnippet`), `''` without a caption.
+   */
+  post: { id: string; thumbnailUrl: string | null; captionSnippet: string } | null;
   commentId: string | null;
   read: boolean;
   /** When the row last changed (a new like moves it up). */

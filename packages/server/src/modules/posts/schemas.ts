@@ -13,13 +13,22 @@ export const locationInput = z.object({
 
 export const visibilityInput = z.enum(['public', 'followers']);
 
+/** Photos one post carries at most (a carousel). */
+export const MAX_POST_PHOTOS = 10;
+/** Characters a caption holds at most, after trimming (as JavaScript counts them: UTF-16 units). */
+export const MAX_CAPTION_LENGTH = 2_200;
+
 export const createPostInput = z.object({
   mediaIds: z
     .array(id)
     .min(1, 'A post needs at least one photo.')
-    .max(10, 'A post has at most 10 photos.')
+    .max(MAX_POST_PHOTOS, `A post has at most ${MAX_POST_PHOTOS} photos.`)
     .refine((ids) => new Set(ids).size === ids.length, { message: 'A photo appears twice.' }),
-  caption: z.string().trim().max(2_200, 'Captions are at most 2,200 characters.').default(''),
+  caption: z
+    .string()
+    .trim()
+    .max(MAX_CAPTION_LENGTH, `Captions are at most ${MAX_CAPTION_LENGTH.toLocaleString('en')} characters.`)
+    .default(''),
   location: locationInput.optional(),
   visibility: visibilityInput.default('public'),
   /** Retrying with the same key within 24 h returns the first post instead of making another. */
@@ -37,7 +46,11 @@ export const byUserInput = z
 export const updatePostInput = z
   .object({
     id,
-    caption: z.string().trim().max(2_200, 'Captions are at most 2,200 characters.').optional(),
+    caption: z
+      .string()
+      .trim()
+      .max(MAX_CAPTION_LENGTH, `Captions are at most ${MAX_CAPTION_LENGTH.toLocaleString('en')} characters.`)
+      .optional(),
     location: locationInput.nullable().optional(),
     visibility: visibilityInput.optional(),
     commentsEnabled: z.boolean().optional(),
