@@ -253,7 +253,7 @@ describe('README "Use it"', () => {
  * what ben did before, print a comment ben makes while it waits, and stop on Ctrl-C (SIGINT to its
  * process group, as a terminal sends it). Through `npx` and a shell the end is reported as 0, 130
  * (128 + SIGINT, npm's wrapper) or death by SIGINT (the shell): all mean it stopped because it was
- * asked to. That `aperture` itself exits 0 on SIGINT is notifications.test.ts's to check.
+ * asked to. What `aperture` itself exits with on SIGINT is notifications.test.ts's to check.
  */
 async function followUntilLive(command: string, known: ReadonlyMap<string, string>) {
   await ben.auth.login({ username: 'ben', password: PASSWORD });
@@ -269,9 +269,9 @@ async function followUntilLive(command: string, known: ReadonlyMap<string, strin
     });
     if (postId !== undefined) {
       await ben.comments.create({ postId, body: 'Lovely light' });
-      await waitFor('the live comment', 30_000, () =>
-        follow.output().stdout.includes(`@ben commented on your post ${postId}`) ? true : undefined,
-      );
+      // A post is named by the start of its caption (or by its id when it has none).
+      const named = new RegExp(`@ben commented on your post (“[^”]+”|${postId})`);
+      await waitFor('the live comment', 30_000, () => (named.test(follow.output().stdout) ? true : undefined));
     }
     expect(follow.output().stdout).toContain('@ben started following you');
     follow.signal('SIGINT');
