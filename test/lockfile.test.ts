@@ -84,6 +84,18 @@ describe('package-lock.json', () => {
     expect(missing).toEqual([]);
   });
 
+  /**
+   * npm 10, the npm of Node 20 and 22, does not know the `libc` field and drops it when it writes
+   * the lockfile, so a lockfile with it changes on their first install; npm 11 and later keep a
+   * lockfile without it as it is (and install both the glibc and musl builds on Linux).
+   */
+  it('records no libc field, so npm 10, 11 and 12 all leave it as it is', () => {
+    const withLibc = Object.entries(lock)
+      .filter(([, entry]) => entry.libc !== undefined)
+      .map(([location]) => location);
+    expect(withLibc, 'rewrite the lockfile with npm 10: npx npm@10 install').toEqual([]);
+  });
+
   it('matches the root and every workspace package.json', () => {
     const fields = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'engines'] as const;
     for (const location of ['', ...workspaces]) {
