@@ -68,7 +68,10 @@ describe('a project that installs only the SDK', () => {
     );
     await npm(['pack', '--workspace', '@aperture/sdk', '--pack-destination', consumer], { cwd: workspace });
     // The SDK's dependencies are in npm's cache since the workspace's own install.
-    await npm(['install', `./${tarball}`, '--prefer-offline', '--no-audit', '--no-fund'], { cwd: consumer });
+    const output = await npm(['install', `./${tarball}`, '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: consumer,
+    });
+    expect(output).not.toContain('EBADENGINE');
     for (const name of ['good', 'bad']) {
       await writeFile(
         join(consumer, `tsconfig.${name}.json`),
