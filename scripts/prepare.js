@@ -43,11 +43,11 @@ function bundleInputsDigest() {
     ...['rollup', 'rollup-plugin-dts', 'typescript'].map((tool) => join(root, 'node_modules', tool, 'package.json')),
   ].sort();
   const hash = createHash('sha256');
-  for (const file of files)
-    hash
-      .update(`${relative(root, file)}\0`)
-      .update(readFileSync(file))
-      .update('\0');
+  for (const file of files) {
+    hash.update(`${relative(root, file)}\0`);
+    hash.update(readFileSync(file));
+    hash.update('\0');
+  }
   return hash.digest('hex');
 }
 
