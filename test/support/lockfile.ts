@@ -36,8 +36,8 @@ export function readLockfile(): Record<string, LockEntry> {
 }
 
 /**
- * npm's own range logic (the `semver` package, which npm and fastify use), loaded from the
- * workspace's node_modules; typed here for the two calls these tests make.
+ * npm's own range logic (the `semver` package npm uses, a devDependency here, loaded from the
+ * workspace's node_modules); typed here for the two calls these tests make.
  */
 export const semver = createRequire(join(root, 'package.json'))('semver') as {
   subset(sub: string, dom: string): boolean;
