@@ -3,7 +3,7 @@ import SummaryLineReporter from './scripts/summary-reporter.js';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*'],
+    projects: ['packages/*', 'test'],
     reporters: ['default', new SummaryLineReporter()],
     // Tests that start servers and databases share 2 cores: keep the pool modest.
     maxWorkers: 2,

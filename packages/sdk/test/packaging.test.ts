@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { npm } from '../../../test/support/npm.js';
 
 const run = promisify(execFile);
 const sdkDir = fileURLToPath(new URL('..', import.meta.url));
@@ -46,29 +47,31 @@ describe('the built SDK', () => {
 
 /**
  * A project outside the workspace (so nothing resolves by walking up to its node_modules) that
- * has only what `npm install @aperture/sdk` would give it: the SDK's package.json and dist, and
- * its dependencies — not @aperture/server.
+ * installs the SDK the way its README says: `npm pack` in the clone, `npm install` of the tarball.
  */
 describe('a project that installs only the SDK', () => {
   let consumer: string;
 
   beforeAll(async () => {
     requireBuild();
+    const readme = await readFile(join(sdkDir, 'README.md'), 'utf8');
+    const { version } = JSON.parse(await readFile(join(sdkDir, 'package.json'), 'utf8')) as { version: string };
+    const tarball = `aperture-sdk-${version}.tgz`;
+    expect(readme).toContain('npm pack --workspace @aperture/sdk --pack-destination ');
+    expect(readme).toContain(`npm install ./${tarball}`);
+
     consumer = await mkdtemp(join(tmpdir(), 'aperture-sdk-consumer-'));
     expect(relative(workspace, consumer).startsWith('..')).toBe(true);
-    const installed = join(consumer, 'node_modules', '@aperture', 'sdk');
-    await mkdir(installed, { recursive: true });
-    await cp(join(sdkDir, 'package.json'), join(installed, 'package.json'));
-    await cp(distDir, join(installed, 'dist'), { recursive: true });
-    const { dependencies } = JSON.parse(await readFile(join(sdkDir, 'package.json'), 'utf8')) as {
-      dependencies: Record<string, string>;
-    };
-    for (const name of Object.keys(dependencies)) {
-      const link = join(consumer, 'node_modules', name);
-      await mkdir(dirname(link), { recursive: true });
-      await symlink(join(workspace, 'node_modules', name), link, 'dir');
-    }
-    await writeFile(join(consumer, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+    await writeFile(
+      join(consumer, 'package.json'),
+      JSON.stringify({ name: 'consumer', type: 'module', private: true }),
+    );
+    await npm(['pack', '--workspace', '@aperture/sdk', '--pack-destination', consumer], { cwd: workspace });
+    // The SDK's dependencies are in npm's cache since the workspace's own install.
+    const output = await npm(['install', `./${tarball}`, '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: consumer,
+    });
+    expect(output).not.toContain('EBADENGINE');
     for (const name of ['good', 'bad']) {
       await writeFile(
         join(consumer, `tsconfig.${name}.json`),
@@ -133,6 +136,14 @@ describe('a project that installs only the SDK', () => {
 
   it('does not have the server', () => {
     expect(existsSync(join(consumer, 'node_modules', '@aperture', 'server'))).toBe(false);
+  });
+
+  it('has the built client and its types, without the build info tsc keeps', () => {
+    const installed = join(consumer, 'node_modules', '@aperture', 'sdk');
+    for (const file of ['package.json', 'dist/index.js', 'dist/bundle.d.ts']) {
+      expect(existsSync(join(installed, file)), file).toBe(true);
+    }
+    expect(existsSync(join(installed, 'dist', '.tsbuildinfo'))).toBe(false);
   });
 
   it('type-checks code that uses what me() returns', async () => {
