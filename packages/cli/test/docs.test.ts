@@ -19,7 +19,8 @@ function commands(parent: Command, path: string[] = []): { path: string[]; optio
 
 describe('docs/cli.md', () => {
   const cli = doc('cli.md');
-  const synopsis = /^```sh\n([\s\S]*?)^```$/m.exec(cli)?.[1] ?? '';
+  // The synopsis is the first shell block under `## Commands` (Installation's come before it).
+  const synopsis = /^```sh\n([\s\S]*?)^```$/m.exec(cli.slice(cli.indexOf('\n## Commands\n')))?.[1] ?? '';
   const all = commands(buildProgram());
 
   it('has every command in its synopsis', () => {
