@@ -9,7 +9,8 @@ import { openDatabase, type DatabaseConfig, type Db } from '../../server/src/db/
 import { postgresDialect, postgresTestUrl, type TestDatabase } from '../../server/test/support/databases.js';
 import { S3RVER_CREDENTIALS, startS3rver, type S3rverHarness } from '../../server/test/support/s3rver.js';
 import { createCliHome, requireBuild, type CliHome } from './support/cli.js';
-import { seededRandom, startServe, type ServeProcess } from './support/serve-process.js';
+import { mulberry32 } from '@aperture/loadgen/random';
+import { startServe, type ServeProcess } from './support/serve-process.js';
 
 // The real `aperture serve` is killed with SIGKILL at a seeded random moment of mixed uploads and
 // posts, then restarted with the same pinned node id. Replay a run with APERTURE_CRASH_SEED=<seed>.
@@ -64,7 +65,7 @@ async function image(random: () => number): Promise<Buffer> {
 
 describe.each(PAIRS)('kill -9 and restart on $name', (pair) => {
   it('loses no acknowledged write, resumes leased work at once, and leaves rows and blobs matching', async () => {
-    const random = seededRandom(SEED + (pair.media === 's3' ? 1 : 0));
+    const random = mulberry32(SEED + (pair.media === 's3' ? 1 : 0));
     home = await createCliHome();
     const dataDir = join(home.dir, 'data');
     let database: DatabaseConfig = { kind: 'sqlite', path: join(dataDir, 'aperture.db') };

@@ -42,15 +42,3 @@ export async function startServe(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Pr
   });
   return { child, url, output, exited };
 }
-
-/** A small seeded PRNG (mulberry32): the same seed replays the same run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
