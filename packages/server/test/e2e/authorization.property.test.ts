@@ -316,5 +316,7 @@ describe.each(DIALECTS)('authorization property on $name', (dialect) => {
       }),
       { numRuns: 20 },
     );
-  });
+    // 20 worlds × every viewer × every post is a few thousand HTTP calls: ~20 s on a quiet 2-core
+    // box, past the suite's 30 s default when the box is busy.
+  }, 120_000);
 });
