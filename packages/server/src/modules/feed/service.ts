@@ -15,7 +15,7 @@ import { PostAccess } from '../visibility/post-access.js';
 import { loadSignals, score } from './ranking.js';
 import { visiblePostIdsForHashtag } from '../tags/service.js';
 import { homeSkeleton, type Candidate } from './skeleton.js';
-import type { FeedSettings } from './settings.js';
+import type { FeedSettings } from '../../config/feed-settings.js';
 import { TimelineStore } from './timeline-store.js';
 
 export const feedHomeInput = z.object({
