@@ -7,7 +7,7 @@ import type { IdGenerator } from '../../ids/snowflake.js';
 import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
 import type { PublicUser, Viewer } from '../accounts/types.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../shared/pagination.js';
-import { loadEdges } from './lists.js';
+import { loadEdges, userListPage } from './lists.js';
 import { adjustFollowCounts, loadPair, lockPair, noSuchUser, resolveUser, toRelationship } from './pair.js';
 import type { RequestsListInput, UserListInput, UserRef } from './schemas.js';
 import type { FollowRequest, FollowState, Relationship } from './types.js';
@@ -238,12 +238,12 @@ export class GraphService {
 
   /** Who follows the user (active follows), newest first. */
   followers(viewer: Viewer | null, input: UserListInput): Promise<Page<PublicUser>> {
-    return this.userList(viewer, input, 'followers');
+    return userListPage(this.deps.db, this.deps.avatarUrls, viewer, input, 'followers');
   }
 
   /** Whom the user follows (active follows), newest first. */
   following(viewer: Viewer | null, input: UserListInput): Promise<Page<PublicUser>> {
-    return this.userList(viewer, input, 'following');
+    return userListPage(this.deps.db, this.deps.avatarUrls, viewer, input, 'following');
   }
 
   /** Pending requests to the viewer, newest first. */
@@ -260,35 +260,6 @@ export class GraphService {
     return toPage(edges, limit, (rows) =>
       rows.map((e) => ({ id: e.id, user: presentPublicUser(e.user, this.deps.avatarUrls), createdAt: e.createdAt })),
     );
-  }
-
-  /**
-   * A private account's lists are its own and its active followers' to read; a blocked pair cannot
-   * read each other's lists at all. Refusals look like a missing user.
-   */
-  private async userList(
-    viewer: Viewer | null,
-    input: UserListInput,
-    direction: 'followers' | 'following',
-  ): Promise<Page<PublicUser>> {
-    const { db, avatarUrls } = this.deps;
-    const owner = await resolveUser(db.kysely, input);
-    const viewerId = viewer?.userId ?? null;
-    if (viewerId !== owner.id) {
-      const pair = viewerId === null ? null : await loadPair(db.kysely, viewerId, owner.id);
-      if (pair && (pair.blocking || pair.blockedBy)) throw noSuchUser();
-      if (owner.is_private === 1 && pair?.following !== 'active') throw noSuchUser();
-    }
-    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const edges = await loadEdges(db.kysely, {
-      ownerId: owner.id,
-      direction,
-      state: 'active',
-      viewerId,
-      after: decodeCursor(input.cursor),
-      take: limit + 1,
-    });
-    return toPage(edges, limit, (rows) => rows.map((e) => presentPublicUser(e.user, avatarUrls)));
   }
 
   /** The user named by `ref`, who must not be the viewer. */
