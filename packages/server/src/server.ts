@@ -15,9 +15,7 @@ import type { BlobStore } from './storage/blob-store.js';
 import { createBlobStore } from './storage/index.js';
 import { FreeSpaceGuard, type FreeBytesProbe } from './storage/free-space.js';
 import { configureSharp } from './modules/media/pipeline/index.js';
-import { recountCounters, type RecountResult } from './modules/admin/recount.js';
 import { leaseHolderName } from './lib/lease.js';
-import { checkStorage, type StorageReport } from './modules/media/storage-check.js';
 
 export interface ApertureServer {
   /** Listen on the configured host and port (0 picks a free one); resolves to the base URL. */
@@ -234,70 +232,6 @@ export async function migrate(config: Config): Promise<{ applied: string[] }> {
   try {
     return await migrateToLatest(db);
   } finally {
-    await db.close();
-  }
-}
-
-/**
- * Ask the workers to rebuild derivatives from the kept originals (`aperture admin reprocess`):
- * every ready media item, or the given ones. Old derivatives keep serving until the new ones land.
- */
-export async function requestReprocess(config: Config, mediaIds?: string[]): Promise<{ queued: number }> {
-  const db = await openDatabase(config.database);
-  try {
-    await migrateToLatest(db);
-    const result = await db.kysely
-      .updateTable('media')
-      .set({ reprocess_requested_at: new Date().toISOString(), attempts: 0 })
-      .where('status', '=', 'ready')
-      .$if(mediaIds !== undefined, (qb) => qb.where('id', 'in', mediaIds!))
-      .executeTakeFirst();
-    return { queued: Number(result.numUpdatedRows) };
-  } finally {
-    await db.close();
-  }
-}
-
-/** Recompute every counter from the rows and fix drift (`aperture admin recount`). */
-export async function recount(config: Config): Promise<RecountResult> {
-  const db = await openDatabase(config.database);
-  try {
-    await migrateToLatest(db);
-    return await recountCounters(db.kysely);
-  } finally {
-    await db.close();
-  }
-}
-
-export interface VerifyStorageOptions {
-  /** Remove stale leftovers and repair rows (see StorageReport and docs/cli.md). */
-  repair?: boolean;
-  /** Leftovers younger than this are left alone (default: the sweeper's, 60). */
-  graceMinutes?: number;
-}
-
-/**
- * Match every blob against the rows and every row against its blobs, on the configured database and
- * blob store (`aperture admin verify`); with `repair`, remove stale leftovers and fix rows.
- */
-export async function verifyStorage(config: Config, options: VerifyStorageOptions = {}): Promise<StorageReport> {
-  const db = await openDatabase(config.database);
-  // Nothing is signed here, so neither the real secret (nor creating one) is needed.
-  const blobs = createBlobStore(config.media, {
-    secret: 'admin-verify-signs-nothing',
-    publicUrl: () => config.publicUrl ?? 'http://127.0.0.1',
-  });
-  try {
-    await migrateToLatest(db);
-    return await checkStorage(
-      { db, blobs, clock: systemClock },
-      {
-        repair: options.repair ?? false,
-        graceMinutes: options.graceMinutes ?? config.mediaSettings.leftoverGraceMinutes,
-      },
-    );
-  } finally {
-    await blobs.close();
     await db.close();
   }
 }

@@ -2,29 +2,26 @@ import type { Clock } from './clock.js';
 import type { Db } from './db/connect.js';
 import type { IdGenerator } from './ids/snowflake.js';
 import { AccountsService } from './modules/accounts/service.js';
-import {
-  createArgon2Hasher,
-  limitPasswordHashing,
-  type PasswordHasher,
-  type PasswordHashingLimits,
-} from './modules/accounts/passwords.js';
+import type { PasswordHashingLimits } from './config/config.js';
+import { createArgon2Hasher, limitPasswordHashing, type PasswordHasher } from './modules/accounts/passwords.js';
 import { MediaReader } from './modules/media/media-reader.js';
-import { avatarUrls, MediaService } from './modules/media/media-service.js';
+import { MediaService } from './modules/media/service.js';
+import { avatarUrls } from './modules/media/presenter.js';
 import { MediaProcessor, type ProcessorLog } from './modules/media/processor.js';
 import { MediaServing } from './modules/media/serving.js';
-import type { MediaSettings } from './modules/media/settings.js';
+import type { MediaSettings } from './config/media-settings.js';
 import { MediaSweeper } from './modules/media/sweeper.js';
-import { UploadService } from './modules/media/upload-service.js';
 import { WidthRenderer } from './modules/media/width-renderer.js';
 import { WorkLimiter } from './lib/work-limiter.js';
 import { EventDispatcher } from './events/dispatcher.js';
 import { FanoutHandlers } from './modules/feed/fanout.js';
 import { FeedService } from './modules/feed/service.js';
-import type { FeedSettings } from './modules/feed/settings.js';
+import type { FeedSettings } from './config/feed-settings.js';
 import { createHandlers } from './events/handlers.js';
 import { CommentsService } from './modules/engagement/comments-service.js';
 import { LikesService } from './modules/engagement/likes-service.js';
 import { GraphService } from './modules/graph/service.js';
+import { ProfilesService } from './modules/profiles/service.js';
 import { PostCleanup } from './modules/posts/cleanup.js';
 import { PostsService } from './modules/posts/service.js';
 import { MediaUrlSigner } from './modules/media/urls.js';
@@ -69,8 +66,8 @@ export interface ServiceDeps {
 /** Every domain service, wired once. Each service receives only what it needs. */
 export interface Services {
   accounts: AccountsService;
+  /** Uploads and reading media (the `media` procedures). */
   media: MediaService;
-  uploads: UploadService;
   mediaProcessor: MediaProcessor;
   mediaSweeper: MediaSweeper;
   mediaServing: MediaServing;
@@ -78,6 +75,8 @@ export interface Services {
   imageWork: WorkLimiter;
   posts: PostsService;
   graph: GraphService;
+  /** Profile headers and editing one's own (the `users` procedures, profile edits of `accounts`). */
+  profiles: ProfilesService;
   postCleanup: PostCleanup;
   likes: LikesService;
   comments: CommentsService;
@@ -118,7 +117,7 @@ export function createServices(deps: ServiceDeps): Services {
   const imageWork = new WorkLimiter({ concurrency: settings.concurrency, maxQueued: settings.renderQueue });
   const mediaProcessor = new MediaProcessor({ db, blobs, ids, clock, settings, log, onEvent, imageWork, leaseHolder });
   const postCleanup = new PostCleanup({ db, clock, log });
-  const avatarUrlsOf = (mediaId: string) => avatarUrls(reader, mediaId);
+  const avatarUrlsOf = (mediaId: string) => avatarUrls(reader.urls, mediaId);
   const textIndex = createTextIndex(db.caps);
   const tagCounter = new TagCounter(db.kysely, log);
   const sessionActivity = new SessionActivity(db, log);
@@ -143,13 +142,11 @@ export function createServices(deps: ServiceDeps): Services {
     avatarUrls: avatarUrlsOf,
     activity: sessionActivity,
     onSessionEnded: (sessionId) => notifications.sessionEnded(sessionId),
-    onEvent,
   });
   const services: Omit<Services, 'dispatcher'> = {
     accounts,
     sessionActivity,
-    media: new MediaService({ db, clock, reader }),
-    uploads: new UploadService({
+    media: new MediaService({
       db,
       blobs,
       ids,
@@ -173,6 +170,7 @@ export function createServices(deps: ServiceDeps): Services {
       onEvent,
     }),
     graph: new GraphService({ db, ids, clock, avatarUrls: avatarUrlsOf, onEvent }),
+    profiles: new ProfilesService({ db, ids, clock, avatarUrls: avatarUrlsOf, reader, onEvent }),
     postCleanup,
     likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf, onEvent }),
     comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, onEvent }),

@@ -18,12 +18,12 @@ import { createProcedures, router } from './trpc.js';
 export function createAppRouter(services: Services, metrics: ProcedureMetrics) {
   const procedures = createProcedures(metrics);
   return router({
-    accounts: accountsRouter(services.accounts, services.media, procedures),
-    media: mediaRouter(services.uploads, services.media, procedures),
+    accounts: accountsRouter(services.accounts, services.profiles, procedures),
+    media: mediaRouter(services.media, procedures),
     posts: postsRouter(services.posts, procedures),
     feed: feedRouter(services.feed, services.posts, procedures),
     graph: graphRouter(services.graph, procedures),
-    users: usersRouter(services.graph, procedures),
+    users: usersRouter(services.profiles, procedures),
     likes: likesRouter(services.likes, procedures),
     comments: commentsRouter(services.comments, procedures),
     tags: tagsRouter(services.tags, procedures),

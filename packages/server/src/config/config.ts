@@ -3,11 +3,18 @@ import { z } from 'zod';
 import type { DatabaseConfig } from '../db/connect.js';
 import type { BlobStoreConfig } from '../storage/index.js';
 import { MAX_NODE_ID } from '../ids/snowflake.js';
-import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from '../modules/media/settings.js';
-import { DEFAULT_FEED_SETTINGS, type FeedSettings } from '../modules/feed/settings.js';
-import type { PasswordHashingLimits } from '../modules/accounts/passwords.js';
+import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from './media-settings.js';
+import { DEFAULT_FEED_SETTINGS, type FeedSettings } from './feed-settings.js';
 
 export type Role = 'api' | 'worker' | 'all';
+
+/** How much argon2 work one process does at once (read by accounts/passwords.ts). */
+export interface PasswordHashingLimits {
+  /** Hashes or verifications running at once in this process. */
+  concurrency: number;
+  /** Callers allowed to wait for a turn; beyond that a call fails at once with RATE_LIMITED. */
+  maxQueue: number;
+}
 
 /** Everything the server needs, parsed once at start. Services receive this, never `process.env`. */
 export interface Config {

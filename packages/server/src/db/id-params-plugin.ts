@@ -20,6 +20,7 @@ import {
   type UnknownRow,
 } from 'kysely';
 import { isCanonicalId } from '../ids/canonical.js';
+import { jsonIdList } from './json-params.js';
 
 /**
  * The way in of the id convention `ResultNormaliserPlugin` applies on the way out: ids are
@@ -55,11 +56,6 @@ function columnName(node: OperationNode): string | undefined {
   if (ColumnNode.is(node)) return node.column.name;
   if (ReferenceNode.is(node) && ColumnNode.is(node.column)) return node.column.column.name;
   return undefined;
-}
-
-/** Ids as the one JSON array parameter `json_each` reads; only canonical ids (others name no row). */
-export function jsonIdList(ids: readonly unknown[]): string {
-  return `[${ids.filter(isCanonicalId).join(',')}]`;
 }
 
 function toId(value: unknown): unknown {

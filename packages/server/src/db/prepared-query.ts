@@ -2,7 +2,7 @@ import { PostgresAdapter, sql } from 'kysely';
 import type { AliasedRawBuilder, Compilable, CompiledQuery, DialectAdapter, Expression, Kysely } from 'kysely';
 
 import { isCanonicalId } from '../ids/canonical.js';
-import { jsonIdList } from './id-params-plugin.js';
+import { jsonIdList } from './json-params.js';
 import type { Database } from './schema.js';
 
 export { MAX_ID } from '../ids/canonical.js';

@@ -7,7 +7,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { homeSkeleton } from '../modules/feed/skeleton.js';
-import { DEFAULT_FEED_SETTINGS } from '../modules/feed/settings.js';
+import { DEFAULT_FEED_SETTINGS } from '../config/feed-settings.js';
 import { openDatabase, type Db } from './connect.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';

@@ -2,10 +2,11 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { AppError } from './app-error.js';
+import { CodedError } from './coded-error.js';
 import { ERROR_CODES } from './codes.js';
 import { toAppError, toTRPCError } from './map-error.js';
 import { BlobNotFoundError, BlobStoreUnavailableError, StorageFullError } from '../storage/errors.js';
-import { mapS3Error, mapS3WriteError } from '../storage/s3-errors.js';
+import { mapS3Error, mapS3WriteError } from '../storage/s3/errors.js';
 
 describe('toAppError', () => {
   it('passes AppErrors through, also when wrapped by tRPC', () => {
@@ -20,6 +21,24 @@ describe('toAppError', () => {
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.issues?.map((i) => i.path)).toEqual([['a'], ['b']]);
     expect(error.message).toMatch(/^a: .* \(and 1 more\)$/);
+  });
+
+  it("passes a feature's coded error on with its code and its message, wrapped by tRPC or not", () => {
+    // A feature error the mapper has never heard of: the mapper must not need to import features.
+    class TooManyPixelsError extends CodedError {
+      constructor() {
+        super('IMAGE_TOO_LARGE', 'This picture is 12000 × 9000, over the 50 MP limit.');
+      }
+    }
+    for (const thrown of [
+      new TooManyPixelsError(),
+      new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: new TooManyPixelsError() }),
+    ]) {
+      const error = toAppError(thrown);
+      expect(error.code).toBe('IMAGE_TOO_LARGE');
+      expect(error.message).toBe('This picture is 12000 × 9000, over the 50 MP limit.');
+      expect(error.status).toBe(ERROR_CODES.IMAGE_TOO_LARGE.status);
+    }
   });
 
   it('hides the text of anything unexpected', () => {

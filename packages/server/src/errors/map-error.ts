@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { AppError, type ValidationIssue } from './app-error.js';
 import { ERROR_CODES, type ErrorCode } from './codes.js';
 import { infrastructureFault } from './infrastructure-faults.js';
-import { ImageRejectedError } from '../modules/media/pipeline/errors.js';
+import { CodedError } from './coded-error.js';
 import {
   BlobNotFoundError,
   PayloadTooLargeError,
@@ -56,8 +56,8 @@ export function toAppError(error: unknown): AppError {
     return new AppError('INTERNAL', undefined, { cause: error });
   }
   if (error instanceof ZodError) return validationFailed(zodIssues(error));
-  // The pipeline's messages are written for the uploader ("12000 × 9000 is over the 50 MP limit").
-  if (error instanceof ImageRejectedError) return new AppError(error.code, error.message, { cause: error });
+  // A feature's own error (an image the pipeline rejects, …): its message is written for the caller.
+  if (error instanceof CodedError) return new AppError(error.code, error.message, { cause: error });
   if (error instanceof BlobNotFoundError) return new AppError('NOT_FOUND', undefined, { cause: error });
   if (error instanceof SignatureExpiredError) return new AppError('SIGNATURE_EXPIRED', undefined, { cause: error });
   if (error instanceof SignatureInvalidError) return new AppError('SIGNATURE_INVALID', undefined, { cause: error });

@@ -58,6 +58,12 @@ export interface PendingMultipart {
   initiated: Date;
 }
 
+/** What a store that receives its own signed uploads stored for one PUT (a whole object or a part). */
+export interface ReceivedUpload {
+  etag: string;
+  size: number;
+}
+
 /** What `sweepScratch` found: leftovers older than the cut-off (removed unless a dry run), and younger ones. */
 export interface ScratchReport {
   stale: number;
@@ -105,6 +111,13 @@ export interface BlobStore {
    * a write in flight and are only counted.
    */
   sweepScratch(olderThan: Date, options?: { dryRun?: boolean }): Promise<ScratchReport>;
+  /**
+   * Present on stores whose signed URLs point at Aperture itself (the disk store's
+   * `PUT /uploads/<token>`): takes the bytes of one signed PUT, checking the token before reading
+   * anything. Stores whose URLs point elsewhere (S3's presigned URLs) leave it out, and the HTTP
+   * layer then mounts no upload route.
+   */
+  receiveSignedUpload?(token: string, body: Readable, options?: { maxBytes?: number }): Promise<ReceivedUpload>;
   /** Throws when the store cannot be reached (used by /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
-import { isCode } from './fs-atomic.js';
+import { isCode } from '../lib/errno.js';
 import { StorageFullError } from './errors.js';
 
 /** Bytes available to this process on the volume holding `dir`. */

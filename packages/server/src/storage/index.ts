@@ -1,18 +1,18 @@
 import type { BlobStore } from './blob-store.js';
-import { LocalBlobStore } from './local-blob-store.js';
-import { S3BlobStore } from './s3-blob-store.js';
-import { UploadSigner } from './upload-signer.js';
+import { LocalBlobStore } from './disk/local-blob-store.js';
+import { S3BlobStore } from './s3/s3-blob-store.js';
+import { UploadSigner } from './disk/upload-signer.js';
 
 export type * from './blob-store.js';
 export * from './errors.js';
-export { LocalBlobStore } from './local-blob-store.js';
-export type { LocalBlobStoreOptions } from './local-blob-store.js';
-export { MIN_PART_SIZE } from './local-multipart.js';
+export { LocalBlobStore } from './disk/local-blob-store.js';
+export type { LocalBlobStoreOptions } from './disk/local-blob-store.js';
+export { MIN_PART_SIZE } from './disk/multipart.js';
 export { MAX_PART_NUMBER } from './checks.js';
-export { S3BlobStore } from './s3-blob-store.js';
-export type { S3BlobStoreOptions } from './s3-blob-store.js';
-export { UploadSigner } from './upload-signer.js';
-export type { UploadClaims } from './upload-signer.js';
+export { S3BlobStore } from './s3/s3-blob-store.js';
+export type { S3BlobStoreOptions } from './s3/s3-blob-store.js';
+export { UploadSigner } from './disk/upload-signer.js';
+export type { UploadClaims } from './disk/upload-signer.js';
 
 export type BlobStoreConfig =
   | { kind: 'disk'; root: string }

@@ -10,6 +10,7 @@ import {
   openDatabase,
 } from '../../src/db/index.js';
 import type { Database, Db } from '../../src/db/index.js';
+import { idTimeRows } from '../../src/db/json-params.js';
 import { DIALECTS } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 import { sessionRow, thrownBy, userRow } from './fixtures.js';
@@ -236,6 +237,28 @@ describe.each(DIALECTS)('database contract on $name', (dialect) => {
     );
     expect(await countRows(db.kysely, 'users')).toBe(20);
     expect(await countRows(db.kysely, 'sessions')).toBe(20);
+  });
+
+  it('updates rows from one JSON parameter of (id, time) pairs, 64-bit ids exact', async () => {
+    await db.kysely
+      .insertInto('users')
+      .values([userRow(ABOVE_2_53, 'big'), userRow('7', 'seven'), userRow('8', 'eight')])
+      .execute();
+    const later = '2025-01-02T03:04:05.678Z';
+    const rows = idTimeRows(db.caps, [
+      [ABOVE_2_53, later],
+      ['7', '2020-01-01T00:00:00.000Z'],
+      ['not-an-id', later],
+    ]);
+    await sql`update users set last_active_at = v.at from ${rows} as v
+      where users.id = v.id and users.last_active_at < v.at`.execute(db.kysely);
+    const after = await db.kysely.selectFrom('users').select(['id', 'last_active_at']).orderBy('id').execute();
+    // 2^53 + 1 moved forward (a rounded id would have missed it), 7 was not moved back, 8 was not named.
+    expect(after).toEqual([
+      { id: '7', last_active_at: '2024-05-06T07:08:09.123Z' },
+      { id: '8', last_active_at: '2024-05-06T07:08:09.123Z' },
+      { id: ABOVE_2_53, last_active_at: later },
+    ]);
   });
 
   it('keeps committed data across close and reopen, and answers ping', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../../src/lib/lease.js';
 import { FanoutHandlers } from '../../src/modules/feed/fanout.js';
-import { DEFAULT_FEED_SETTINGS } from '../../src/modules/feed/settings.js';
+import { DEFAULT_FEED_SETTINGS } from '../../src/config/feed-settings.js';
 import { systemClock } from '../../src/clock.js';
 import type { StoredEvent } from '../../src/events/types.js';
 import { DIALECTS } from '../support/databases.js';

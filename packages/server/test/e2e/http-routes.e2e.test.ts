@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -8,6 +8,9 @@ import { createServer, loadConfig } from '../../src/index.js';
 import { DIALECTS, sqliteDialect } from '../support/databases.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 import { startS3rver } from '../support/s3rver.js';
+import type { BlobStore } from '../../src/storage/blob-store.js';
+import { LocalBlobStore } from '../../src/storage/disk/local-blob-store.js';
+import { UploadSigner } from '../../src/storage/disk/upload-signer.js';
 
 describe('signed uploads to the disk store (PUT /uploads/:token)', () => {
   let t: TestServer;
@@ -43,6 +46,55 @@ describe('signed uploads to the disk store (PUT /uploads/:token)', () => {
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ error: { code: 'SIGNATURE_INVALID', message: expect.any(String) } });
     expect(await t.server.blobs.head('uploads/e2e/other.bin')).toBeNull();
+  });
+});
+
+/** A store the HTTP layer cannot recognise by its class: every call goes to the disk store it wraps. */
+function wrapped(inner: LocalBlobStore): BlobStore {
+  const store: Record<string, unknown> = { kind: inner.kind };
+  for (const name of Object.getOwnPropertyNames(LocalBlobStore.prototype)) {
+    const member = (inner as unknown as Record<string, unknown>)[name];
+    if (name !== 'constructor' && typeof member === 'function') store[name] = member.bind(inner);
+  }
+  return store as unknown as BlobStore;
+}
+
+describe('PUT /uploads/:token is mounted for a store that receives its own signed uploads, whatever its class', () => {
+  it('accepts signed PUTs for a store that offers receiveSignedUpload', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'aperture-wrapped-'));
+    const ref: { url?: string } = {};
+    const disk = new LocalBlobStore({
+      root: join(dataDir, 'media'),
+      signer: new UploadSigner('wrapped-store-secret'),
+      publicUrl: () => ref.url!,
+    });
+    const blobs = wrapped(disk);
+    expect(blobs).not.toBeInstanceOf(LocalBlobStore);
+    const config = loadConfig({ APERTURE_DATA_DIR: dataDir, APERTURE_PORT: '0', APERTURE_LOG_LEVEL: 'silent' });
+    const server = await createServer(config, { blobs, backgroundWork: false });
+    try {
+      ref.url = await server.start();
+      const target = await blobs.signedUpload('uploads/e2e/wrapped.bin', { expiresInSeconds: 60 });
+      const response = await fetch(target.url, { method: 'PUT', headers: target.headers, body: 'through the wrapper' });
+      expect(response.status).toBe(200);
+      expect((await disk.head('uploads/e2e/wrapped.bin'))?.size).toBe('through the wrapper'.length);
+    } finally {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('mounts no upload route for the S3 store, whose signed URLs point at S3', async () => {
+    const t = await startTestServer({ dialect: sqliteDialect, media: 's3' });
+    try {
+      expect('receiveSignedUpload' in t.server.blobs).toBe(false);
+      const target = await t.server.blobs.signedUpload('uploads/e2e/s3.bin', { expiresInSeconds: 60 });
+      expect(target.url.startsWith(t.url)).toBe(false);
+      const response = await fetch(`${t.url}/uploads/anything`, { method: 'PUT', body: 'hello' });
+      expect(response.status).toBe(404);
+    } finally {
+      await t.stop();
+    }
   });
 });
 

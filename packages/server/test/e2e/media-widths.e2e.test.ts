@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DerivativeMap } from '../../src/modules/media/presenters.js';
+import type { DerivativeMap } from '../../src/modules/media/presenter.js';
 import { readQuadrants, UPRIGHT } from '../fixtures/images.js';
 import { DIALECTS } from '../support/databases.js';
 import { uploadReady } from '../support/media.js';

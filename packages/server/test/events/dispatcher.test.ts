@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { requeueEvent } from '../../src/events/admin.js';
+import { requeueEvent } from '../../src/modules/admin/events.js';
 import {
   BACKOFF_CAP_MS,
   EventDispatcher,

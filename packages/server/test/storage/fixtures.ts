@@ -12,9 +12,9 @@ import {
   SignatureInvalidError,
   UploadNotFoundError,
 } from '../../src/storage/errors.js';
-import { LocalBlobStore } from '../../src/storage/local-blob-store.js';
-import { S3BlobStore } from '../../src/storage/s3-blob-store.js';
-import { UploadSigner } from '../../src/storage/upload-signer.js';
+import { LocalBlobStore } from '../../src/storage/disk/local-blob-store.js';
+import { S3BlobStore } from '../../src/storage/s3/s3-blob-store.js';
+import { UploadSigner } from '../../src/storage/disk/upload-signer.js';
 import { S3RVER_CREDENTIALS, S3RVER_REGION, startS3rver } from '../support/s3rver.js';
 
 export interface StoreFixture {

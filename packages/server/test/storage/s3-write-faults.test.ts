@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toAppError } from '../../src/errors/map-error.js';
 import { BlobStoreUnavailableError } from '../../src/storage/errors.js';
-import { S3BlobStore } from '../../src/storage/s3-blob-store.js';
+import { S3BlobStore } from '../../src/storage/s3/s3-blob-store.js';
 import { S3RVER_CREDENTIALS, S3RVER_REGION, startS3rver, type S3rverHarness } from '../support/s3rver.js';
 
 const MiB = 1024 * 1024;

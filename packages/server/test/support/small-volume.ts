@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { CreateServerOptions } from '../../src/index.js';
 import type { BlobInfo } from '../../src/storage/blob-store.js';
-import { LocalBlobStore } from '../../src/storage/local-blob-store.js';
-import { UploadSigner } from '../../src/storage/upload-signer.js';
+import { LocalBlobStore } from '../../src/storage/disk/local-blob-store.js';
+import { UploadSigner } from '../../src/storage/disk/upload-signer.js';
 
 const run = promisify(execFile);
 const FILLER = 'filler.bin';

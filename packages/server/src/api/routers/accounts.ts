@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import type { AccountsService } from '../../modules/accounts/service.js';
-import type { MediaService } from '../../modules/media/media-service.js';
-import { idSchema } from '../../modules/shared/ids.js';
-import { loginInput, registerInput, revokeSessionInput, updateProfileInput } from '../../modules/accounts/schemas.js';
+import { loginInput, registerInput, revokeSessionInput } from '../../modules/accounts/schemas.js';
+import type { ProfilesService } from '../../modules/profiles/service.js';
+import { setAvatarInput, updateProfileInput } from '../../modules/profiles/schemas.js';
 import type { RequestContext } from '../context.js';
 import { router, type createProcedures } from '../trpc.js';
 
@@ -12,7 +11,7 @@ const clientInfo = (ctx: RequestContext) => ({ ip: ctx.ip, userAgent: ctx.userAg
 
 export function accountsRouter(
   accounts: AccountsService,
-  media: MediaService,
+  profiles: ProfilesService,
   { publicProcedure, authedProcedure }: Procedures,
 ) {
   return router({
@@ -31,17 +30,15 @@ export function accountsRouter(
     me: authedProcedure.query(({ ctx }) => accounts.me(ctx.viewer)),
     updateProfile: authedProcedure
       .input(updateProfileInput)
-      .mutation(({ input, ctx }) => accounts.updateProfile(ctx.viewer, input)),
+      .mutation(({ input, ctx }) => profiles.update(ctx.viewer, input)),
     /** The same as `updateProfile`, under the name settings read best with (`accounts.update({ isPrivate })`). */
-    update: authedProcedure
-      .input(updateProfileInput)
-      .mutation(({ input, ctx }) => accounts.updateProfile(ctx.viewer, input)),
+    update: authedProcedure.input(updateProfileInput).mutation(({ input, ctx }) => profiles.update(ctx.viewer, input)),
     /** The signed-in user's active sessions. */
     sessions: authedProcedure.query(({ ctx }) => accounts.listSessions(ctx.viewer)),
     /** Use one of your ready images as your avatar (`null` removes it). */
     setAvatar: authedProcedure
-      .input(z.object({ mediaId: idSchema.nullable() }))
-      .mutation(({ input, ctx }) => media.setAvatar(ctx.viewer, input.mediaId)),
+      .input(setAvatarInput)
+      .mutation(({ input, ctx }) => profiles.setAvatar(ctx.viewer, input.mediaId)),
     revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ input, ctx }) => {
       await accounts.revokeSession(ctx.viewer, input.sessionId);
       return { ok: true as const };

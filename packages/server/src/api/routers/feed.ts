@@ -1,4 +1,5 @@
-import { feedHashtagInput, feedHomeInput, type FeedService } from '../../modules/feed/service.js';
+import type { FeedService } from '../../modules/feed/service.js';
+import { feedHashtagInput, feedHomeInput } from '../../modules/feed/schemas.js';
 import { byUserInput } from '../../modules/posts/schemas.js';
 import type { PostsService } from '../../modules/posts/service.js';
 import { router, type createProcedures } from '../trpc.js';

@@ -1,6 +1,7 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { AppError } from '../../errors/app-error.js';
 import { WorkLimiter, WorkQueueFullError } from '../../lib/work-limiter.js';
+import type { PasswordHashingLimits } from '../../config/config.js';
 
 // `Algorithm` is an ambient const enum, which verbatimModuleSyntax cannot inline: 2 is Argon2id.
 const ARGON2ID = 2 as Algorithm;
@@ -34,13 +35,6 @@ export function createArgon2Hasher(): PasswordHasher {
       await verify(await dummy, password).catch(() => false);
     },
   };
-}
-
-export interface PasswordHashingLimits {
-  /** Hashes or verifications running at once in this process. */
-  concurrency: number;
-  /** Callers allowed to wait for a turn; beyond that a call fails at once with RATE_LIMITED. */
-  maxQueue: number;
 }
 
 /** Seconds a refused caller is told to wait: the queue drains in well under that. */

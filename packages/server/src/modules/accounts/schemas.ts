@@ -62,19 +62,7 @@ export const loginInput = z.object({
   password: z.string().min(1, 'Enter your password.').max(256),
 });
 
-export const updateProfileInput = z
-  .object({
-    displayName: displayNameSchema.optional(),
-    bio: bioSchema.optional(),
-    /** A private account's follows become requests; existing followers stay. */
-    isPrivate: z.boolean().optional(),
-  })
-  .refine((v) => v.displayName !== undefined || v.bio !== undefined || v.isPrivate !== undefined, {
-    message: 'Nothing to update.',
-  });
-
 export const revokeSessionInput = z.object({ sessionId: idSchema });
 
 export type RegisterInput = z.infer<typeof registerInput>;
 export type LoginInput = z.infer<typeof loginInput>;
-export type UpdateProfileInput = z.infer<typeof updateProfileInput>;

@@ -4,10 +4,9 @@ import type { UserRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import { AppError } from '../../errors/app-error.js';
-import { appendEvent } from '../../events/outbox.js';
 import type { PasswordHasher } from './passwords.js';
-import { presentPrivateUser, presentSession, type AvatarUrls } from './presenters.js';
-import type { LoginInput, RegisterInput, UpdateProfileInput } from './schemas.js';
+import { presentPrivateUser, presentSession, type AvatarUrls } from './presenter.js';
+import type { LoginInput, RegisterInput } from './schemas.js';
 import type { SessionActivity } from './session-activity.js';
 import { LoginThrottle } from './throttle.js';
 import { hashToken, looksLikeSessionToken, newSessionToken } from './tokens.js';
@@ -27,8 +26,6 @@ export interface AccountsServiceDeps {
    * returns: whatever this process keeps open for the session (live streams) ends at once.
    */
   onSessionEnded?: (sessionId: string) => void;
-  /** Called after a write that appended outbox events committed (kicks the dispatcher). */
-  onEvent?: () => void;
 }
 
 /** How often a session's last-used time is noted: at most once a minute, not on every request. */
@@ -132,37 +129,6 @@ export class AccountsService {
 
   async me(viewer: Viewer): Promise<PrivateUser> {
     return presentPrivateUser(await this.getUserRow(viewer.userId), this.deps.avatarUrls);
-  }
-
-  async updateProfile(viewer: Viewer, input: UpdateProfileInput): Promise<PrivateUser> {
-    const { db, ids, clock } = this.deps;
-    let privacyChanged = false;
-    await db.kysely.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('users')
-        .set({
-          ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
-          ...(input.bio !== undefined ? { bio: input.bio } : {}),
-          updated_at: clock.now().toISOString(),
-        })
-        .where('id', '=', viewer.userId)
-        .execute();
-      if (input.isPrivate === undefined) return;
-      const isPrivate = input.isPrivate ? 1 : 0;
-      // Going public approves nothing: pending requests stay pending until their owner decides.
-      const changed = await trx
-        .updateTable('users')
-        .set({ is_private: isPrivate })
-        .where('id', '=', viewer.userId)
-        .where('is_private', '<>', isPrivate)
-        .executeTakeFirst();
-      if (changed.numUpdatedRows === 0n) return;
-      // What was derived from the account being public (hashtag rows' public flag) follows.
-      await appendEvent(trx, ids, clock, { type: 'account.privacy_changed', userId: viewer.userId });
-      privacyChanged = true;
-    });
-    if (privacyChanged) this.deps.onEvent?.();
-    return this.me(viewer);
   }
 
   /** Active sessions of the viewer, newest first. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
+import { idTimeRows } from '../../db/json-params.js';
 import { SerialFlush, type FlushLog } from '../../lib/serial-flush.js';
 
 /**
@@ -8,7 +9,7 @@ import { SerialFlush, type FlushLog } from '../../lib/serial-flush.js';
  * the request made a plain read (a feed page) wait for a durable commit (two, with fsync) whenever
  * a session was due for a touch. A crash loses at most one interval of these times; nothing a
  * user was told had been saved. A flush is two statements whatever the number of sessions (each
- * reads the batch from one JSON parameter): on SQLite the transaction holds the one connection, and
+ * reads the batch from one JSON parameter, `idTimeRows`): on SQLite the transaction holds the one connection, and
  * an update per session kept feed reads waiting for hundreds of statements every flush.
  */
 export class SessionActivity {
@@ -42,29 +43,16 @@ export class SessionActivity {
       if ((users.get(userId) ?? '') < at) users.set(userId, at);
     }
     try {
-      // [[id, at], …]: ids written as JSON numbers, which both databases read as exact 64-bit integers.
-      const json = (entries: Iterable<[string, string]>) =>
-        `[${Array.from(entries, ([id, at]) => `[${id},${JSON.stringify(at)}]`).join(',')}]`;
-      const sessions = json(Array.from(batch, ([sessionId, { at }]) => [sessionId, at]));
-      const byUser = json(users);
+      const sessions = idTimeRows(
+        this.db.caps,
+        Array.from(batch, ([sessionId, { at }]) => [sessionId, at] as const),
+      );
+      const byUser = idTimeRows(this.db.caps, users);
       await this.db.kysely.transaction().execute(async (trx) => {
-        if (this.db.caps.dialect === 'sqlite') {
-          await sql`update sessions set last_used_at = j.value ->> 1
-            from json_each(${sessions}) as j where sessions.id = j.value ->> 0`.execute(trx);
-          // Never move it back: a later sign-in may have written a newer time meanwhile.
-          await sql`update users set last_active_at = j.value ->> 1
-            from json_each(${byUser}) as j
-            where users.id = j.value ->> 0 and users.last_active_at < j.value ->> 1`.execute(trx);
-        } else {
-          await sql`update sessions set last_used_at = v.at
-            from (select (e ->> 0)::bigint as id, (e ->> 1)::timestamptz as at
-                  from jsonb_array_elements(${sessions}::jsonb) as e) as v
-            where sessions.id = v.id`.execute(trx);
-          await sql`update users set last_active_at = v.at
-            from (select (e ->> 0)::bigint as id, (e ->> 1)::timestamptz as at
-                  from jsonb_array_elements(${byUser}::jsonb) as e) as v
-            where users.id = v.id and users.last_active_at < v.at`.execute(trx);
-        }
+        await sql`update sessions set last_used_at = v.at from ${sessions} as v where sessions.id = v.id`.execute(trx);
+        // Never move it back: a later sign-in may have written a newer time meanwhile.
+        await sql`update users set last_active_at = v.at from ${byUser} as v
+          where users.id = v.id and users.last_active_at < v.at`.execute(trx);
       });
     } catch (err) {
       // Keep what was not written for the next flush, unless a newer note replaced it.

@@ -1,10 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-
-export interface RecountResult {
-  /** Rows whose stored counter differed from a count of the rows it summarises, now corrected. */
-  fixed: Record<string, number>;
-}
+import type { RecountResult } from './types.js';
 
 /**
  * Recomputes every denormalised counter from the rows it summarises and fixes the ones that

@@ -6,7 +6,7 @@ import { appendEvent } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { Viewer } from '../accounts/types.js';
 import { loadUsers } from '../accounts/load-users.js';
-import { presentPublicUser, type AvatarUrls } from '../accounts/presenters.js';
+import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../shared/pagination.js';
 import {
   commentNotFound,

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import { appendEvent } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { Viewer } from '../accounts/types.js';
-import { presentPublicUser, type AvatarUrls } from '../accounts/presenters.js';
+import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../shared/pagination.js';
 import { loadUsers } from '../accounts/load-users.js';
 import { notBlockedWith, postNotFound, visiblePost } from './post-gate.js';

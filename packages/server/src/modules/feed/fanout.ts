@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connect.js';
 import type { Clock } from '../../clock.js';
 import type { HandlerMap, StoredEvent } from '../../events/types.js';
-import type { FeedSettings } from './settings.js';
+import type { FeedSettings } from '../../config/feed-settings.js';
 import { TimelineStore, trimDue } from './timeline-store.js';
 
 /**

@@ -12,26 +12,12 @@ import type { PostView } from '../posts/types.js';
 import { idSchema } from '../shared/ids.js';
 import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.js';
 import { PostAccess } from '../visibility/post-access.js';
+import type { FeedHashtagInput, FeedHomeInput } from './schemas.js';
 import { loadSignals, score } from './ranking.js';
 import { visiblePostIdsForHashtag } from '../tags/service.js';
 import { homeSkeleton, type Candidate } from './skeleton.js';
-import type { FeedSettings } from './settings.js';
+import type { FeedSettings } from '../../config/feed-settings.js';
 import { TimelineStore } from './timeline-store.js';
-
-export const feedHomeInput = z.object({
-  cursor: z.string().max(300).optional(),
-  limit: z.number().int().min(1).max(50).optional(),
-  order: z.enum(['latest', 'ranked']).default('latest'),
-});
-export type FeedHomeInput = z.infer<typeof feedHomeInput>;
-
-export const feedHashtagInput = z.object({
-  // With or without the `#`, any case: the tag lookup normalises it as tags are stored.
-  tag: z.string().trim().min(1).max(101),
-  cursor: z.string().max(300).optional(),
-  limit: z.number().int().min(1).max(50).optional(),
-});
-export type FeedHashtagInput = z.infer<typeof feedHashtagInput>;
 
 /** Posts that passed the rules, with the policy facts loaded for them. */
 interface RuledPosts {

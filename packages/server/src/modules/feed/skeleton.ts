@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { MAX_ID, preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
-import type { FeedSettings } from './settings.js';
+import type { FeedSettings } from '../../config/feed-settings.js';
 
 /** A candidate post: just enough to order, page and later hydrate. */
 export interface Candidate {

@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { Db } from '../../db/connect.js';
 import type { Database, UserRow } from '../../db/schema.js';
+import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
+import type { PublicUser, Viewer } from '../accounts/types.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../shared/pagination.js';
+import { loadPair, noSuchUser, resolveUser } from './pair.js';
+import type { UserListInput } from './schemas.js';
 import type { FollowState } from './types.js';
 
 /** A follow row joined with the user on its other end; `id` is the follow's id (the sort key). */
@@ -61,4 +67,34 @@ export async function loadEdges(db: Kysely<Database>, q: EdgeQuery): Promise<Fol
     .limit(q.take)
     .execute();
   return rows.map(({ follow_id, followed_at, ...user }) => ({ id: follow_id, createdAt: followed_at, user }));
+}
+
+/**
+ * A private account's lists are its own and its active followers' to read; a blocked pair cannot
+ * read each other's lists at all. Refusals look like a missing user.
+ */
+export async function userListPage(
+  db: Db,
+  avatarUrls: AvatarUrls,
+  viewer: Viewer | null,
+  input: UserListInput,
+  direction: 'followers' | 'following',
+): Promise<Page<PublicUser>> {
+  const owner = await resolveUser(db.kysely, input);
+  const viewerId = viewer?.userId ?? null;
+  if (viewerId !== owner.id) {
+    const pair = viewerId === null ? null : await loadPair(db.kysely, viewerId, owner.id);
+    if (pair && (pair.blocking || pair.blockedBy)) throw noSuchUser();
+    if (owner.is_private === 1 && pair?.following !== 'active') throw noSuchUser();
+  }
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const edges = await loadEdges(db.kysely, {
+    ownerId: owner.id,
+    direction,
+    state: 'active',
+    viewerId,
+    after: decodeCursor(input.cursor),
+    take: limit + 1,
+  });
+  return toPage(edges, limit, (rows) => rows.map((e) => presentPublicUser(e.user, avatarUrls)));
 }

@@ -3,7 +3,7 @@ import type { DialectCapabilities } from '../../db/capabilities.js';
 import type { Database, UserRow } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
 import type { UserRef } from './schemas.js';
-import type { FollowStatus } from './types.js';
+import type { FollowStatus, Relationship } from './types.js';
 
 export const noSuchUser = () => new AppError('NOT_FOUND', 'No such user.');
 
@@ -103,4 +103,9 @@ export async function adjustFollowCounts(
     .set((eb) => ({ follower_count: eb('follower_count', '+', delta) }))
     .where('id', '=', followeeId)
     .execute();
+}
+
+/** The facts as the viewer may hear them: being blocked is never said (see `Relationship`). */
+export function toRelationship(pair: PairFacts): Relationship {
+  return { ...pair, blockedBy: false };
 }

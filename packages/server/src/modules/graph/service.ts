@@ -4,13 +4,13 @@ import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
 import { appendEvent } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
-import { presentPublicUser, type AvatarUrls } from '../accounts/presenters.js';
+import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
 import type { PublicUser, Viewer } from '../accounts/types.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../shared/pagination.js';
-import { loadEdges } from './lists.js';
-import { adjustFollowCounts, loadPair, lockPair, noSuchUser, resolveUser, type PairFacts } from './pair.js';
+import { loadEdges, userListPage } from './lists.js';
+import { adjustFollowCounts, loadPair, lockPair, noSuchUser, resolveUser, toRelationship } from './pair.js';
 import type { RequestsListInput, UserListInput, UserRef } from './schemas.js';
-import type { FollowRequest, FollowState, Profile, Relationship } from './types.js';
+import type { FollowRequest, FollowState, Relationship } from './types.js';
 
 export interface GraphServiceDeps {
   db: Db;
@@ -24,7 +24,8 @@ export interface GraphServiceDeps {
 const ok = { ok: true } as const;
 
 /**
- * Follows, follow requests, blocks and mutes. Every write that touches a pair's follows or blocks
+ * Follows, follow requests, blocks and mutes (a user's profile header, which shows the
+ * relationship, is the profiles module's). Every write that touches a pair's follows or blocks
  * locks the pair first (`lockPair`), so the outcome and the follower counters depend only on what
  * that transaction saw and changed.
  */
@@ -235,26 +236,14 @@ export class GraphService {
     return toRelationship(pair);
   }
 
-  /** A profile header: the user, their counts, and how the viewer stands with them. */
-  async profile(viewer: Viewer | null, ref: UserRef): Promise<Profile> {
-    const user = await resolveUser(this.deps.db.kysely, ref);
-    const pair = viewer ? await loadPair(this.deps.db.kysely, viewer.userId, user.id) : null;
-    if (pair && (pair.blocking || pair.blockedBy)) throw noSuchUser();
-    return {
-      user: presentPublicUser(user, this.deps.avatarUrls),
-      counts: { followers: user.follower_count, following: user.following_count, posts: user.post_count },
-      relationship: pair ? toRelationship(pair) : null,
-    };
-  }
-
   /** Who follows the user (active follows), newest first. */
   followers(viewer: Viewer | null, input: UserListInput): Promise<Page<PublicUser>> {
-    return this.userList(viewer, input, 'followers');
+    return userListPage(this.deps.db, this.deps.avatarUrls, viewer, input, 'followers');
   }
 
   /** Whom the user follows (active follows), newest first. */
   following(viewer: Viewer | null, input: UserListInput): Promise<Page<PublicUser>> {
-    return this.userList(viewer, input, 'following');
+    return userListPage(this.deps.db, this.deps.avatarUrls, viewer, input, 'following');
   }
 
   /** Pending requests to the viewer, newest first. */
@@ -271,35 +260,6 @@ export class GraphService {
     return toPage(edges, limit, (rows) =>
       rows.map((e) => ({ id: e.id, user: presentPublicUser(e.user, this.deps.avatarUrls), createdAt: e.createdAt })),
     );
-  }
-
-  /**
-   * A private account's lists are its own and its active followers' to read; a blocked pair cannot
-   * read each other's lists at all. Refusals look like a missing user.
-   */
-  private async userList(
-    viewer: Viewer | null,
-    input: UserListInput,
-    direction: 'followers' | 'following',
-  ): Promise<Page<PublicUser>> {
-    const { db, avatarUrls } = this.deps;
-    const owner = await resolveUser(db.kysely, input);
-    const viewerId = viewer?.userId ?? null;
-    if (viewerId !== owner.id) {
-      const pair = viewerId === null ? null : await loadPair(db.kysely, viewerId, owner.id);
-      if (pair && (pair.blocking || pair.blockedBy)) throw noSuchUser();
-      if (owner.is_private === 1 && pair?.following !== 'active') throw noSuchUser();
-    }
-    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const edges = await loadEdges(db.kysely, {
-      ownerId: owner.id,
-      direction,
-      state: 'active',
-      viewerId,
-      after: decodeCursor(input.cursor),
-      take: limit + 1,
-    });
-    return toPage(edges, limit, (rows) => rows.map((e) => presentPublicUser(e.user, avatarUrls)));
   }
 
   /** The user named by `ref`, who must not be the viewer. */
@@ -328,8 +288,4 @@ export class GraphService {
     });
     if (changed) this.deps.onEvent();
   }
-}
-
-function toRelationship(pair: PairFacts): Relationship {
-  return { ...pair, blockedBy: false };
 }

@@ -29,16 +29,3 @@ export interface FollowRequest {
   user: PublicUser;
   createdAt: string;
 }
-
-export interface ProfileCounts {
-  followers: number;
-  following: number;
-  posts: number;
-}
-
-export interface Profile {
-  user: PublicUser;
-  counts: ProfileCounts;
-  /** Null when signed out. */
-  relationship: Relationship | null;
-}

@@ -1,5 +1,5 @@
 import { MAX_COMMENT_LENGTH } from '../engagement/schemas.js';
-import type { MediaSettings } from '../media/settings.js';
+import type { MediaSettings } from '../../config/media-settings.js';
 import { MAX_CAPTION_LENGTH, MAX_POST_PHOTOS } from '../posts/schemas.js';
 import type { TrendingSettings } from '../tags/trending.js';
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, MediaRow } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
-import { presentMedia } from './presenters.js';
+import { presentMedia } from './presenter.js';
 import type { MediaView } from './types.js';
 import type { MediaUrlSigner } from './urls.js';
 import { canView } from './visibility.js';

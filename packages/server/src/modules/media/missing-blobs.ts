@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { derivativeKey } from './keys.js';
 import type { BlobWalk } from './orphan-scan.js';
-import { parseDerivatives } from './presenters.js';
+import { parseDerivatives } from './presenter.js';
 import { OUTPUT_FORMATS, VARIANTS } from './types.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Db } from '../../db/connect.js';
 import type { MediaRow } from '../../db/schema.js';
 import type { BlobInfo, BlobStore } from '../../storage/blob-store.js';
 import { parseBlobKey } from './keys.js';
-import { parseDerivatives } from './presenters.js';
+import { parseDerivatives } from './presenter.js';
 
 /** Blobs no row accounts for, of one kind. */
 export interface LeftoverCount {

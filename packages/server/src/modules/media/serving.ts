@@ -4,7 +4,7 @@ import { isCanonicalId } from '../../ids/canonical.js';
 import { derivativeKey } from './keys.js';
 import type { MediaReader } from './media-reader.js';
 import { ALLOWED_WIDTHS, snapWidth } from './pipeline/index.js';
-import { parseDerivatives, type DerivativeInfo } from './presenters.js';
+import { parseDerivatives, type DerivativeInfo } from './presenter.js';
 import { VARIANTS } from './types.js';
 import { canView } from './visibility.js';
 import type { WidthRenderer } from './width-renderer.js';

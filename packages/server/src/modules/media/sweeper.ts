@@ -4,7 +4,7 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import { derivativePrefix, originalKey } from './keys.js';
 import { walkBlobs } from './orphan-scan.js';
 import type { ProcessorLog } from './processor.js';
-import type { MediaSettings } from './settings.js';
+import type { MediaSettings } from '../../config/media-settings.js';
 import { collectLeftovers } from './storage-check.js';
 
 const BATCH = 100;

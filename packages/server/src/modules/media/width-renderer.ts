@@ -13,9 +13,9 @@ import {
   type ImageSize,
   type RenderedVariant,
 } from './pipeline/index.js';
-import { parseDerivatives, type DerivativeInfo, type DerivativeMap } from './presenters.js';
+import { parseDerivatives, type DerivativeInfo, type DerivativeMap } from './presenter.js';
 import { contentEtag } from './processor.js';
-import type { MediaSettings } from './settings.js';
+import type { MediaSettings } from '../../config/media-settings.js';
 import type { OutputFormat } from './types.js';
 
 /** Seconds a client is asked to wait when too many renders are already waiting. */

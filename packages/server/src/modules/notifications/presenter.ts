@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, NotificationsTable } from '../../db/schema.js';
-import { presentPublicUser, type AvatarUrls } from '../accounts/presenters.js';
-import { presentMedia } from '../media/presenters.js';
+import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
+import { presentMedia } from '../media/presenter.js';
 import type { MediaUrlSigner } from '../media/urls.js';
 import { PostAccess } from '../visibility/post-access.js';
 import { isPubliclyVisible } from '../visibility/post-policy.js';

@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
 import type { HandlerMap } from '../../events/types.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
-import type { AvatarUrls } from '../accounts/presenters.js';
+import type { AvatarUrls } from '../accounts/presenter.js';
 import type { MediaUrlSigner } from '../media/urls.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, type Page } from '../shared/pagination.js';
 import { NotificationBus } from './bus.js';

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { DialectCapabilities } from '../../db/capabilities.js';
 import { AppError } from '../../errors/app-error.js';
-import { presentPublicUser } from '../accounts/presenters.js';
+import { presentPublicUser } from '../accounts/presenter.js';
 import type { PublicUser, Viewer } from '../accounts/types.js';
 import { hydratePosts, type HydrateDeps } from '../posts/hydrate.js';
 import type { PostView } from '../posts/types.js';

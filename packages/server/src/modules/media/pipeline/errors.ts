@@ -1,3 +1,4 @@
+import { CodedError } from '../../../errors/coded-error.js';
 import type { ErrorCode } from '../../../errors/codes.js';
 
 export type ImageRejectionCode = Extract<
@@ -6,15 +7,15 @@ export type ImageRejectionCode = Extract<
 >;
 
 /** The uploaded file cannot become media. The message is meant for the uploader; `code` is in the error table. */
-export class ImageRejectedError extends Error {
+export class ImageRejectedError extends CodedError {
   override readonly name = 'ImageRejectedError';
 
   constructor(
-    readonly code: ImageRejectionCode,
+    override readonly code: ImageRejectionCode,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { BlobInfo, CompletedPart, PendingMultipart, StoredPart } from './blob-store.js';
-import { assertCompletableParts, assertPartNumber, normalizeEtag } from './checks.js';
-import { InvalidPartError, UploadNotFoundError } from './errors.js';
-import { commitFile, fsyncDir, isCode, writeTempFile } from './fs-atomic.js';
+import type { BlobInfo, CompletedPart, PendingMultipart, StoredPart } from '../blob-store.js';
+import { assertCompletableParts, assertPartNumber, normalizeEtag } from '../checks.js';
+import { InvalidPartError, UploadNotFoundError } from '../errors.js';
+import { isCode } from '../../lib/errno.js';
+import { commitFile, fsyncDir, writeTempFile } from './fs-atomic.js';
 import type { TempFile } from './fs-atomic.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { commitRecord, openRecord, statRecord } from './local-records.js';
-import type { OpenRecord } from './local-records.js';
+import { commitRecord, openRecord, statRecord } from './records.js';
+import type { OpenRecord } from './records.js';
 
 /** S3's minimum for every part but the last; enforced on disk too so both stores accept the same plans. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;

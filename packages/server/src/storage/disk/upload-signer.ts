@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { SignatureExpiredError, SignatureInvalidError } from './errors.js';
+import { SignatureExpiredError, SignatureInvalidError } from '../errors.js';
 
 /** What an upload token allows: one PUT of `key` (or of one part of a multipart upload) until `expiresAt`. */
 export interface UploadClaims {

@@ -1,3 +1,7 @@
+/**
+ * Uploads and image processing: the contract and defaults the config parses into and the module reads. It sits in
+ * config/ because config is the lower layer: modules import it, never the other way round.
+ */
 export interface MediaSettings {
   /** Largest accepted upload (25 MiB). */
   maxBytes: number;

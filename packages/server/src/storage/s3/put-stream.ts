@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
-import { stripQuotes } from './s3-errors.js';
+import { stripQuotes } from './errors.js';
 
 /** Parts of a streamed upload; S3 wants ≥ 5 MiB for all but the last. */
 const STREAM_PART_SIZE = 8 * 1024 * 1024;

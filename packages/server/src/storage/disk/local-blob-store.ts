@@ -8,19 +8,21 @@ import type {
   ByteRange,
   CompletedPart,
   PendingMultipart,
+  ReceivedUpload,
   ScratchReport,
   SignedTarget,
   SignedUploadOptions,
   StoredPart,
-} from './blob-store.js';
-import { assertPartNumber, resolveRange } from './checks.js';
-import { assertValidKey, BlobNotFoundError } from './errors.js';
-import { isCode, pruneEmptyDirs, writeTempFile } from './fs-atomic.js';
+} from '../blob-store.js';
+import { assertPartNumber, resolveRange } from '../checks.js';
+import { assertValidKey, BlobNotFoundError } from '../errors.js';
+import { isCode } from '../../lib/errno.js';
+import { pruneEmptyDirs, writeTempFile } from './fs-atomic.js';
 import type { TempFile } from './fs-atomic.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { LocalMultipart } from './local-multipart.js';
-import { commitRecord, openRecord, statRecord } from './local-records.js';
-import { sweepLocalScratch } from './local-scratch.js';
+import { LocalMultipart } from './multipart.js';
+import { commitRecord, openRecord, statRecord } from './records.js';
+import { sweepLocalScratch } from './scratch.js';
 import type { UploadSigner } from './upload-signer.js';
 
 export interface LocalBlobStoreOptions {
@@ -179,7 +181,7 @@ export class LocalBlobStore implements BlobStore {
     token: string,
     body: Readable,
     options: { maxBytes?: number } = {},
-  ): Promise<{ etag: string; size: number }> {
+  ): Promise<ReceivedUpload> {
     const claims = this.#signer.verify(token);
     assertValidKey(claims.key);
     if (claims.uploadId !== undefined) {

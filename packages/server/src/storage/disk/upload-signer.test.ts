@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SignatureExpiredError, SignatureInvalidError } from './errors.js';
+import { SignatureExpiredError, SignatureInvalidError } from '../errors.js';
 import { UploadSigner } from './upload-signer.js';
 
 const SECRET = 'unit-test-secret-0123456789abcdef0123';

@@ -1,5 +1,5 @@
 import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { PendingMultipart } from './blob-store.js';
+import type { PendingMultipart } from '../blob-store.js';
 
 /** Every open multipart upload of the bucket, page by page (ListMultipartUploads). */
 export async function* listOpenMultipartUploads(client: S3Client, bucket: string): AsyncGenerator<PendingMultipart> {

@@ -1,7 +1,7 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ScratchReport } from './blob-store.js';
-import { isCode } from './fs-atomic.js';
+import type { ScratchReport } from '../blob-store.js';
+import { isCode } from '../../lib/errno.js';
 
 /**
  * Removes what interrupted writes leave in a disk store's private folders, when last written before

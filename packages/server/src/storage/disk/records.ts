@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { open, readFile, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { commitFile, fsyncDir, isCode, writeTempFile } from './fs-atomic.js';
+import { isCode } from '../../lib/errno.js';
+import { commitFile, fsyncDir, writeTempFile } from './fs-atomic.js';
 import type { TempFile } from './fs-atomic.js';
 
 /**

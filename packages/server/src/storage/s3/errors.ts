@@ -4,7 +4,7 @@ import {
   InvalidPartError,
   StorageFullError,
   UploadNotFoundError,
-} from './errors.js';
+} from '../errors.js';
 
 interface SdkError {
   name?: string;

@@ -9,7 +9,7 @@ import type { Viewer } from '../accounts/types.js';
 import { originalKey, stagingKey } from './keys.js';
 import type { MediaReader } from './media-reader.js';
 import type { CompleteUploadInput, CreateUploadInput } from './schemas.js';
-import type { MediaSettings } from './settings.js';
+import type { MediaSettings } from '../../config/media-settings.js';
 import {
   ACCEPTED_CONTENT_TYPES,
   type CreateUploadResult,
@@ -20,7 +20,7 @@ import {
 import { verifyAndKeep } from './verify-upload.js';
 import { isErrorCode } from '../../errors/codes.js';
 
-export interface UploadServiceDeps {
+export interface MediaServiceDeps {
   db: Db;
   blobs: BlobStore;
   ids: IdGenerator;
@@ -35,9 +35,17 @@ export interface UploadServiceDeps {
 
 const targetView = (t: SignedTarget) => ({ method: t.method, url: t.url, headers: t.headers });
 
-/** The upload protocol: create (or dedupe) → client PUTs bytes → complete (verify, queue processing). */
-export class UploadService {
-  constructor(private readonly deps: UploadServiceDeps) {}
+/**
+ * What the media procedures do: the upload protocol — create (or dedupe) → client PUTs bytes →
+ * complete (verify, queue processing) — and reading one media item.
+ */
+export class MediaService {
+  constructor(private readonly deps: MediaServiceDeps) {}
+
+  /** A media item, if the viewer may see it. */
+  get(viewer: Viewer | null, id: string): Promise<MediaView> {
+    return this.deps.reader.get(viewer?.userId ?? null, id);
+  }
 
   async createUpload(viewer: Viewer, input: CreateUploadInput): Promise<CreateUploadResult> {
     const { db, blobs, ids, clock, settings, reader } = this.deps;

@@ -1,6 +1,6 @@
 import type { MediaRow } from '../../db/schema.js';
 import type { MediaUrlSigner } from './urls.js';
-import { OUTPUT_FORMATS, VARIANTS, type ExifFacts, type MediaView } from './types.js';
+import { OUTPUT_FORMATS, VARIANTS, type ExifFacts, type MediaUrls, type MediaView } from './types.js';
 
 /** What is stored per derivative in `media.derivatives`. */
 export interface DerivativeInfo {
@@ -51,4 +51,9 @@ export function presentMedia(
     location: owner && row.gps_lat !== null && row.gps_lng !== null ? { lat: row.gps_lat, lng: row.gps_lng } : null,
     createdAt: row.created_at,
   };
+}
+
+/** The public thumbnail URLs of an avatar: they name the media id, so a new avatar is a new URL. */
+export function avatarUrls(urls: Pick<MediaUrlSigner, 'url'>, mediaId: string): MediaUrls {
+  return { webp: urls.url(mediaId, 'thumb.webp', true), jpg: urls.url(mediaId, 'thumb.jpg', true) };
 }

@@ -1,3 +1,7 @@
+/**
+ * The home feed: the contract and defaults the config parses into and the module reads. It sits in
+ * config/ because config is the lower layer: modules import it, never the other way round.
+ */
 export interface FeedSettings {
   /** Authors with at least this many followers are not pushed; their posts are pulled at read time. */
   celebrityFollowers: number;

@@ -3,7 +3,8 @@ import { mkdir, open, rename, rm, rmdir } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { PayloadTooLargeError } from './errors.js';
+import { isCode } from '../../lib/errno.js';
+import { PayloadTooLargeError } from '../errors.js';
 
 /** A fully written, fsynced file waiting in the temp folder to be renamed into place. */
 export interface TempFile {
@@ -111,8 +112,4 @@ export async function pruneEmptyDirs(dir: string, stopAt: string): Promise<void>
     }
     current = path.dirname(current);
   }
-}
-
-export function isCode(error: unknown, ...codes: string[]): boolean {
-  return typeof error === 'object' && error !== null && codes.includes((error as { code?: string }).code ?? '');
 }

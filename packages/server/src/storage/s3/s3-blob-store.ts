@@ -26,12 +26,12 @@ import type {
   SignedTarget,
   SignedUploadOptions,
   StoredPart,
-} from './blob-store.js';
-import { assertCompletableParts, assertPartNumber, assertWellFormedRange } from './checks.js';
-import { assertValidKey, BlobNotFoundError, RangeNotSatisfiableError } from './errors.js';
-import { isInvalidRange, isNoSuchUpload, isNotFound, mapS3Error, mapS3WriteError, stripQuotes } from './s3-errors.js';
-import { putStream } from './s3-put-stream.js';
-import { listOpenMultipartUploads } from './s3-multipart-list.js';
+} from '../blob-store.js';
+import { assertCompletableParts, assertPartNumber, assertWellFormedRange } from '../checks.js';
+import { assertValidKey, BlobNotFoundError, RangeNotSatisfiableError } from '../errors.js';
+import { isInvalidRange, isNoSuchUpload, isNotFound, mapS3Error, mapS3WriteError, stripQuotes } from './errors.js';
+import { putStream } from './put-stream.js';
+import { listOpenMultipartUploads } from './multipart-list.js';
 
 export interface S3BlobStoreOptions {
   bucket: string;

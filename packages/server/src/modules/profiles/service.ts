@@ -1,0 +1,119 @@
+import type { Db } from '../../db/connect.js';
+import type { UserRow } from '../../db/schema.js';
+import type { Clock } from '../../clock.js';
+import { AppError } from '../../errors/app-error.js';
+import { appendEvent } from '../../events/outbox.js';
+import type { IdGenerator } from '../../ids/snowflake.js';
+import { presentPrivateUser, type AvatarUrls } from '../accounts/presenter.js';
+import type { PrivateUser, Viewer } from '../accounts/types.js';
+import { loadPair, noSuchUser, resolveUser, toRelationship } from '../graph/pair.js';
+import type { MediaReader } from '../media/media-reader.js';
+import type { MediaUrls } from '../media/types.js';
+import { presentProfile } from './presenter.js';
+import type { ProfileInput, UpdateProfileInput } from './schemas.js';
+import type { Profile } from './types.js';
+
+export interface ProfilesServiceDeps {
+  db: Db;
+  ids: IdGenerator;
+  clock: Clock;
+  avatarUrls: AvatarUrls;
+  /** Finds the viewer's media when it becomes their avatar. */
+  reader: Pick<MediaReader, 'row'>;
+  /** Called after a committed write appended outbox events, so they are delivered soon. */
+  onEvent: () => void;
+}
+
+/**
+ * A user's public face: the profile header others read, and what its owner edits on it (name,
+ * bio, privacy, avatar). Signing in and sessions are the accounts module's; follows, blocks and
+ * mutes the graph's.
+ */
+export class ProfilesService {
+  constructor(private readonly deps: ProfilesServiceDeps) {}
+
+  /** A profile header: the user, their counts, and how the viewer stands with them. */
+  async profile(viewer: Viewer | null, ref: ProfileInput): Promise<Profile> {
+    const user = await resolveUser(this.deps.db.kysely, ref);
+    const pair = viewer ? await loadPair(this.deps.db.kysely, viewer.userId, user.id) : null;
+    if (pair && (pair.blocking || pair.blockedBy)) throw noSuchUser();
+    return presentProfile(user, pair ? toRelationship(pair) : null, this.deps.avatarUrls);
+  }
+
+  /** Change the viewer's display name, bio or privacy; answers with their account as it now is. */
+  async update(viewer: Viewer, input: UpdateProfileInput): Promise<PrivateUser> {
+    const { db, ids, clock } = this.deps;
+    let privacyChanged = false;
+    await db.kysely.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({
+          ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+          ...(input.bio !== undefined ? { bio: input.bio } : {}),
+          updated_at: clock.now().toISOString(),
+        })
+        .where('id', '=', viewer.userId)
+        .execute();
+      if (input.isPrivate === undefined) return;
+      const isPrivate = input.isPrivate ? 1 : 0;
+      // Going public approves nothing: pending requests stay pending until their owner decides.
+      const changed = await trx
+        .updateTable('users')
+        .set({ is_private: isPrivate })
+        .where('id', '=', viewer.userId)
+        .where('is_private', '<>', isPrivate)
+        .executeTakeFirst();
+      if (changed.numUpdatedRows === 0n) return;
+      // What was derived from the account being public (hashtag rows' public flag) follows.
+      await appendEvent(trx, ids, clock, { type: 'account.privacy_changed', userId: viewer.userId });
+      privacyChanged = true;
+    });
+    if (privacyChanged) this.deps.onEvent();
+    return presentPrivateUser(await this.ownRow(viewer), this.deps.avatarUrls);
+  }
+
+  /**
+   * Make a ready image of the viewer's own their avatar. The avatar URL contains the media id,
+   * so a new avatar is a new URL: caches never need purging.
+   */
+  async setAvatar(viewer: Viewer, mediaId: string | null): Promise<{ avatar: MediaUrls | null }> {
+    const { db, clock, reader } = this.deps;
+    const now = clock.now().toISOString();
+    if (mediaId === null) {
+      await db.kysely
+        .updateTable('users')
+        .set({ avatar_media_id: null, updated_at: now })
+        .where('id', '=', viewer.userId)
+        .execute();
+      return { avatar: null };
+    }
+    const media = await reader.row(mediaId).catch(() => undefined);
+    if (!media || media.owner_id !== viewer.userId) throw new AppError('NOT_FOUND', 'No such media.');
+    if (media.status !== 'ready') throw new AppError('MEDIA_NOT_READY');
+    await db.kysely.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ avatar_media_id: mediaId, updated_at: now })
+        .where('id', '=', viewer.userId)
+        .execute();
+      await trx
+        .updateTable('media')
+        .set({ attached_at: now })
+        .where('id', '=', mediaId)
+        .where('attached_at', 'is', null)
+        .execute();
+    });
+    return { avatar: this.deps.avatarUrls(mediaId) };
+  }
+
+  /** The viewer's own row; gone only if the account was deleted under a live session. */
+  private async ownRow(viewer: Viewer): Promise<UserRow> {
+    const row = await this.deps.db.kysely
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', viewer.userId)
+      .executeTakeFirst();
+    if (!row) throw new AppError('UNAUTHENTICATED', 'This account no longer exists.');
+    return row;
+  }
+}
