@@ -9,9 +9,13 @@ export interface Page<T> {
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
+/** The largest page of every list (feeds and search included), as docs/api.md and the SDK promise. */
 export const MAX_PAGE_SIZE = 100;
 
-/** Input fields every cursor-paginated procedure accepts. */
+/**
+ * Input fields every cursor-paginated procedure accepts, spread into its input object. Cursors are
+ * the server's own (the longest, a ranked feed's, is under 100 characters): 200 leaves room.
+ */
 export const pageInput = {
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
