@@ -146,4 +146,38 @@ describe.each(DIALECTS)('post lists on $name hide the same posts', (dialect) => 
     const found = await query<{ posts: Page }>('search.all', { q: WORD, limit: 100 }, 'signed out');
     expect(sorted(names(found.body.result?.data.posts))).toEqual(sorted(publicOnes));
   });
+
+  it('every list takes the same page sizes: 1 to 100', async () => {
+    const visible = posts['visible']!;
+    const comment = await callTrpc<{ id: string }>(t.url, 'comments.create', {
+      token: viewer.token,
+      input: { postId: visible.id, body: 'a thread to reply to' },
+    });
+    expect(comment.status).toBe(200);
+    const lists: [string, Record<string, unknown>][] = [
+      ['feed.home', {}],
+      ['feed.home', { order: 'ranked' }],
+      ['feed.hashtag', { tag: TAG }],
+      ['search.all', { q: WORD }],
+      ['posts.byUser', { userId: visible.author.id }],
+      ['feed.user', { userId: visible.author.id }],
+      ['likes.likers', { postId: visible.id }],
+      ['comments.list', { postId: visible.id }],
+      ['comments.replies', { commentId: comment.body.result!.data.id }],
+      ['graph.followers', { userId: viewer.id }],
+      ['graph.following', { userId: viewer.id }],
+      ['graph.requests.list', {}],
+      ['notifications.list', {}],
+    ];
+    for (const [procedure, input] of lists) {
+      const who = `${procedure} ${JSON.stringify(input)}`;
+      expect((await query(procedure, { ...input, limit: 100 })).status, who).toBe(200);
+      expect((await query(procedure, { ...input, limit: 1 })).status, who).toBe(200);
+      for (const limit of [0, 101]) {
+        const refused = await query(procedure, { ...input, limit });
+        expect(refused.status, `${who} limit ${limit}`).toBe(400);
+        expect(refused.body.error?.data).toMatchObject({ appCode: 'VALIDATION_FAILED' });
+      }
+    }
+  });
 });
