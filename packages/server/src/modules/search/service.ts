@@ -123,10 +123,7 @@ export class SearchService {
             .select(sql`1`.as('one'))
             .whereRef('post_tags.tag_id', '=', 'tags.id')
             .where('post_tags.is_public', '=', 1)
-            .where('posts.deleted_at', 'is', null)
-            .where('posts.hidden_at', 'is', null)
-            .where('posts.visibility', '=', 'public')
-            .where('author.is_private', '=', 0)
+            .where(postVisibleTo(null, { post: 'posts', author: 'author' }))
             .$if(viewerId !== null, (qb) => qb.where(noBlockBetween(viewerId!, 'post_tags.author_id'))),
         ),
       )

@@ -32,8 +32,9 @@ export interface PostTables {
 
 /**
  * `mayViewPost` whole, for a query that joins a post (`tables.post`) to its author's user row
- * (`tables.author`): true exactly for the posts the viewer (null: signed out) may see. Search
- * filters with it, so a page holds `limit` visible posts rather than fewer.
+ * (`tables.author`): true exactly for the posts the viewer may see. Search filters with it, so a
+ * page holds `limit` visible posts rather than fewer. With a null viewer it is `isPubliclyVisible`:
+ * what trending, search's tag previews and a hashtag's public rows count.
  */
 export function postVisibleTo(viewerId: string | null, tables: PostTables): RawBuilder<boolean> {
   const post = (column: string) => sql.ref(`${tables.post}.${column}`);
