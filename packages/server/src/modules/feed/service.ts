@@ -17,7 +17,7 @@ import {
 } from '../posts/pipeline.js';
 import type { PostView } from '../posts/types.js';
 import { idSchema } from '../shared/ids.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, pageInput, type Page } from '../shared/pagination.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, pageInput, toPage, type Page } from '../shared/pagination.js';
 import { loadSignals, score } from './ranking.js';
 import { visiblePostIdsForHashtag } from '../tags/service.js';
 import { homeSkeleton } from './skeleton.js';
@@ -76,7 +76,8 @@ const rankedCursor = z.object({
 /**
  * The home feed and hashtag pages: post lists of the one pipeline (`posts/pipeline.ts`) with their
  * own skeletons — the timeline merged with pulled posts, or a hashtag's visible posts — the feed's
- * prepared loaders for hydration, and muted accounts dropped.
+ * prepared loaders for hydration, and muted accounts dropped. The home feed's stages read
+ * `ctx.viewerId` as set: `home` is for a signed-in viewer only.
  */
 export class FeedService {
   private readonly timelines: TimelineStore;
@@ -137,10 +138,8 @@ export class FeedService {
       limit + 1,
     );
     this.keepFresh(viewerId, stale);
-    const more = candidates.length > limit;
-    const page = candidates.slice(0, limit);
-    const last = page.at(-1);
-    return { ids: page.map((c) => c.id), nextCursor: more && last ? encodeCursor(last.id) : null };
+    const { items, nextCursor } = toPage(candidates, limit, (page) => page.map((c) => c.id));
+    return { ids: items, nextCursor };
   }
 
   /** The newest RANKED_WINDOW candidates of the frozen window; `rankPage` orders what passes the rules. */
@@ -213,10 +212,12 @@ export class FeedService {
 async function hashtagSkeleton(ctx: PostListContext, input: FeedHashtagInput): Promise<IdSkeleton> {
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
   const ids = await visiblePostIdsForHashtag(ctx.db, ctx.viewerId, input.tag, decodeCursor(input.cursor), limit + 1);
-  const more = ids.length > limit;
-  const page = ids.slice(0, limit);
-  const last = page.at(-1);
-  return { ids: page, nextCursor: more && last ? encodeCursor(last) : null };
+  const { items, nextCursor } = toPage(
+    ids.map((id) => ({ id })),
+    limit,
+    (page) => page.map((p) => p.id),
+  );
+  return { ids: items, nextCursor };
 }
 
 /** The ranked feed's arrangement: score what passed the rules, then cut the page at the offset. */

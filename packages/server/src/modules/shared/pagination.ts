@@ -41,9 +41,10 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 }
 
 /**
- * Build a page from rows fetched with `limit + 1` (the extra row tells whether another page exists).
- * `filter` drops rows the viewer may not see *after* the page boundary is fixed, so cursors stay
- * stable; a page may then hold fewer than `limit` items while `nextCursor` is still set.
+ * Build a page from rows fetched with `limit + 1` (the extra row tells whether another page exists);
+ * `present` turns the page's rows into its items. The cursor is the last row's id: a list that
+ * drops rows the viewer may not see does it after this, so cursors stay stable and a page may hold
+ * fewer than `limit` items while `nextCursor` is still set.
  */
 export function toPage<R extends { id: string }, T>(rows: R[], limit: number, present: (rows: R[]) => T[]): Page<T> {
   const more = rows.length > limit;
