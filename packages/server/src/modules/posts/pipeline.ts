@@ -41,7 +41,7 @@ export interface ArrangedPage {
 /**
  * Whether the viewer's muted accounts disappear. The home feed and hashtag pages drop them (they
  * are streams the viewer did not pick post by post); a profile grid, search and a single post are
- * asked for by name, so they show them, as Instagram does.
+ * asked for by name, so they show them: muting quiets the streams and changes nothing else.
  */
 export type MutedAuthors = 'hide' | 'show';
 
