@@ -8,7 +8,7 @@ export interface Page<T> {
 export interface PageOptions {
   /** A `nextCursor` from an earlier page: the list starts after it. */
   cursor?: string | undefined;
-  /** Items per page, 1–100 (the feeds and search: 1–50); the server's default is 20. */
+  /** Items per page, 1–100 for every list (the feeds and search too); the server's default is 20. */
   limit?: number | undefined;
 }
 

@@ -25,7 +25,7 @@ import { ProfilesService } from './modules/profiles/service.js';
 import { PostCleanup } from './modules/posts/cleanup.js';
 import { PostsService } from './modules/posts/service.js';
 import { MediaUrlSigner } from './modules/media/urls.js';
-import { createTextIndex } from './modules/search/text-index.js';
+import { createTextIndex } from './modules/posts/text-index.js';
 import { SearchService } from './modules/search/service.js';
 import { TagCounter } from './modules/tags/counter.js';
 import { createTagHandlers } from './modules/tags/handlers.js';

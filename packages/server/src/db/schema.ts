@@ -240,7 +240,7 @@ export interface PostTagsTable {
 
 /*
  * `post_search` (caption full-text index) is dialect-specific — an FTS5 virtual table on SQLite, a
- * tsvector table on Postgres — and is only queried with raw SQL in `modules/search/text-index.ts`.
+ * tsvector table on Postgres — and is only queried with raw SQL in `modules/posts/text-index.ts`.
  */
 
 /** One row per (recipient, kind, subject); likes on a post share one row, updated per like. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { pageInput } from '../shared/pagination.js';
 
 export const feedHomeInput = z.object({
-  cursor: z.string().max(300).optional(),
-  limit: z.number().int().min(1).max(50).optional(),
+  ...pageInput,
   order: z.enum(['latest', 'ranked']).default('latest'),
 });
 export type FeedHomeInput = z.infer<typeof feedHomeInput>;
@@ -10,7 +10,6 @@ export type FeedHomeInput = z.infer<typeof feedHomeInput>;
 export const feedHashtagInput = z.object({
   // With or without the `#`, any case: the tag lookup normalises it as tags are stored.
   tag: z.string().trim().min(1).max(101),
-  cursor: z.string().max(300).optional(),
-  limit: z.number().int().min(1).max(50).optional(),
+  ...pageInput,
 });
 export type FeedHashtagInput = z.infer<typeof feedHashtagInput>;

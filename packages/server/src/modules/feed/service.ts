@@ -1,39 +1,54 @@
 import { z } from 'zod';
 import type { Db } from '../../db/connect.js';
-import { preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
-import type { PostRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
 import { MAX_ID } from '../../ids/canonical.js';
 import type { Viewer } from '../accounts/types.js';
 import type { ProcessorLog } from '../media/processor.js';
-import { hydratePosts, type HydrateDeps } from '../posts/hydrate.js';
+import type { HydrateDeps } from '../posts/hydrate.js';
+import {
+  byIds,
+  createPostList,
+  keepSkeletonOrder,
+  type ArrangedPage,
+  type LoadedPosts,
+  type PostList,
+  type PostListContext,
+} from '../posts/pipeline.js';
 import type { PostView } from '../posts/types.js';
 import { idSchema } from '../shared/ids.js';
-import { decodeCursor, encodeCursor, type Page } from '../shared/pagination.js';
-import { PostAccess } from '../visibility/post-access.js';
-import type { FeedHashtagInput, FeedHomeInput } from './schemas.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../shared/pagination.js';
 import { loadSignals, score } from './ranking.js';
 import { visiblePostIdsForHashtag } from '../tags/service.js';
-import { homeSkeleton, type Candidate } from './skeleton.js';
+import { homeSkeleton } from './skeleton.js';
 import type { FeedSettings } from '../../config/feed-settings.js';
+import type { FeedHashtagInput, FeedHomeInput } from './schemas.js';
 import { TimelineStore } from './timeline-store.js';
 
-/** Posts that passed the rules, with the policy facts loaded for them. */
-interface RuledPosts {
-  rows: PostRow[];
-  access: PostAccess;
+interface PageParams {
+  cursor: string | undefined;
+  limit: number;
 }
 
-const postsByIds = preparedQuery((db, p: ParamRefs<{ ids: string[] }>) =>
-  db.selectFrom('posts').selectAll().where('id', 'in', p.ids('ids')),
-);
+/** A page's post ids in display order, and the cursor of the next page. */
+interface IdSkeleton {
+  ids: string[];
+  nextCursor: string | null;
+}
+
+/** The ranked window's candidates and the frozen ranking's state, for `rankPage`. */
+interface RankedSkeleton {
+  ids: string[];
+  maxId: string;
+  now: number;
+  offset: number;
+  limit: number;
+}
 
 /** Candidates considered by the ranked feed: the newest this many of the skeleton. */
 const RANKED_WINDOW = 300;
 /** The last millisecond a Date can represent (ECMAScript's ±100,000,000 days). */
 const MAX_DATE_MS = 8.64e15;
-const DEFAULT_LIMIT = 20;
 
 /**
  * Ranked pages are slices of one ranking frozen at the first page: `{ max id, now, offset }`. The
@@ -47,12 +62,17 @@ const rankedCursor = z.object({
 });
 
 /**
- * The home feed: skeleton (ids) → hydration (one batched load) → rules (the post policy, mutes) →
- * presentation, as in atproto's pipeline. Every list of posts should be built this way.
+ * The home feed and hashtag pages: post lists of the one pipeline (`posts/pipeline.ts`) with their
+ * own skeletons — the timeline merged with pulled posts, or a hashtag's visible posts — the feed's
+ * prepared loaders for hydration, and muted accounts dropped. The home feed's stages read
+ * `ctx.viewerId` as set: `home` is for a signed-in viewer only.
  */
 export class FeedService {
   private readonly timelines: TimelineStore;
   private readonly rebuilding = new Set<string>();
+  private readonly latestList: PostList<PageParams>;
+  private readonly rankedList: PostList<PageParams>;
+  private readonly hashtagList: PostList<FeedHashtagInput>;
 
   constructor(
     private readonly deps: {
@@ -64,36 +84,54 @@ export class FeedService {
     },
   ) {
     this.timelines = new TimelineStore(deps.db.kysely);
+    const hydrate: HydrateDeps = { db: deps.db.kysely, ...deps.hydrate };
+    this.latestList = createPostList(hydrate, {
+      skeleton: (ctx, page) => this.latestSkeleton(ctx.viewerId!, page),
+      hydration: (ctx, skeleton) => byIds(ctx, skeleton.ids),
+      mutedAuthors: 'hide',
+      arrange: keepSkeletonOrder,
+    });
+    this.rankedList = createPostList(hydrate, {
+      skeleton: (ctx, page) => this.rankedSkeleton(ctx.viewerId!, page),
+      hydration: (ctx, skeleton) => byIds(ctx, skeleton.ids),
+      mutedAuthors: 'hide',
+      arrange: (ctx, kept, skeleton) => rankPage(ctx, kept, skeleton),
+    });
+    this.hashtagList = createPostList(hydrate, {
+      skeleton: (ctx, input) => hashtagSkeleton(ctx, input),
+      hydration: (ctx, skeleton) => byIds(ctx, skeleton.ids),
+      mutedAuthors: 'hide',
+      arrange: keepSkeletonOrder,
+    });
   }
 
-  async home(viewer: Viewer, input: FeedHomeInput): Promise<Page<PostView>> {
-    const limit = input.limit ?? DEFAULT_LIMIT;
-    return input.order === 'ranked'
-      ? this.ranked(viewer, input.cursor, limit)
-      : this.latest(viewer, input.cursor, limit);
+  home(viewer: Viewer, input: FeedHomeInput): Promise<Page<PostView>> {
+    const page = { cursor: input.cursor, limit: input.limit ?? DEFAULT_PAGE_SIZE };
+    return input.order === 'ranked' ? this.rankedList(viewer.userId, page) : this.latestList(viewer.userId, page);
   }
 
-  private async latest(viewer: Viewer, cursor: string | undefined, limit: number): Promise<Page<PostView>> {
-    const before = decodeCursor(cursor);
+  /** A hashtag's posts, newest first, through the same rules: only what the viewer may see. */
+  hashtag(viewer: Viewer | null, input: FeedHashtagInput): Promise<Page<PostView>> {
+    return this.hashtagList(viewer?.userId ?? null, input);
+  }
+
+  /** Newest first below the cursor; the cursor is the last candidate's id, visible or not. */
+  private async latestSkeleton(viewerId: string, { cursor, limit }: PageParams): Promise<IdSkeleton> {
     const { candidates, stale } = await homeSkeleton(
       this.deps.db.kysely,
       this.deps.clock,
       this.deps.settings,
-      viewer.userId,
-      before,
+      viewerId,
+      decodeCursor(cursor),
       limit + 1,
     );
-    this.keepFresh(viewer.userId, stale);
-    const more = candidates.length > limit;
-    const pageCandidates = candidates.slice(0, limit);
-    const last = pageCandidates.at(-1);
-    return {
-      items: await this.present(viewer, await this.applyRules(viewer, pageCandidates)),
-      nextCursor: more && last ? encodeCursor(last.id) : null,
-    };
+    this.keepFresh(viewerId, stale);
+    const { items, nextCursor } = toPage(candidates, limit, (page) => page.map((c) => c.id));
+    return { ids: items, nextCursor };
   }
 
-  private async ranked(viewer: Viewer, cursor: string | undefined, limit: number): Promise<Page<PostView>> {
+  /** The newest RANKED_WINDOW candidates of the frozen window; `rankPage` orders what passes the rules. */
+  private async rankedSkeleton(viewerId: string, { cursor, limit }: PageParams): Promise<RankedSkeleton> {
     const state = cursor ? decodeRanked(cursor) : { m: undefined, t: this.deps.clock.now().getTime(), o: 0 };
     // The window is frozen by its newest id: posts arriving while paging wait for a refresh, so
     // pages neither repeat nor skip because of them.
@@ -101,75 +139,18 @@ export class FeedService {
       this.deps.db.kysely,
       this.deps.clock,
       this.deps.settings,
-      viewer.userId,
+      viewerId,
       state.m === undefined ? undefined : (BigInt(state.m) + 1n).toString(),
       RANKED_WINDOW,
     );
-    this.keepFresh(viewer.userId, stale);
-    const maxId = state.m ?? candidates[0]?.id ?? '0';
-    const { rows, access } = await this.applyRules(viewer, candidates);
-    const signals = await loadSignals(
-      this.deps.db.kysely,
-      viewer.userId,
-      [...new Set(rows.map((r) => r.author_id))],
-      state.t,
-    );
-    const ordered = rows
-      .map((row) => ({ row, score: score(row, signals, state.t) }))
-      .sort((a, b) => b.score - a.score || (BigInt(b.row.id) > BigInt(a.row.id) ? 1 : -1))
-      .map((s) => s.row);
-    const slice = ordered.slice(state.o, state.o + limit);
-    const next = state.o + limit < ordered.length ? encodeRanked({ m: maxId, t: state.t, o: state.o + limit }) : null;
-    return { items: await this.present(viewer, { rows: slice, access }), nextCursor: next };
-  }
-
-  /** A hashtag's posts, newest first, through the same rules: only what the viewer may see. */
-  async hashtag(viewer: Viewer | null, input: FeedHashtagInput): Promise<Page<PostView>> {
-    const limit = input.limit ?? DEFAULT_LIMIT;
-    // Only posts the viewer may see, so the cursor (the last id of the page) names one of them:
-    // a page of hidden posts would otherwise hand out their ids, and their existence.
-    const ids = await visiblePostIdsForHashtag(
-      this.deps.db.kysely,
-      viewer?.userId ?? null,
-      input.tag,
-      decodeCursor(input.cursor),
-      limit + 1,
-    );
-    const more = ids.length > limit;
-    const pageIds = ids.slice(0, limit);
-    const last = pageIds.at(-1);
+    this.keepFresh(viewerId, stale);
     return {
-      items: await this.present(
-        viewer,
-        await this.applyRules(
-          viewer,
-          pageIds.map((id) => ({ id })),
-        ),
-      ),
-      nextCursor: more && last ? encodeCursor(last) : null,
+      ids: candidates.map((c) => c.id),
+      maxId: state.m ?? candidates[0]?.id ?? '0',
+      now: state.t,
+      offset: state.o,
+      limit,
     };
-  }
-
-  /**
-   * Rules: drop what the viewer may not see (the post policy) and what they muted. Keeps order, and
-   * hands the loaded policy facts on so presentation does not load them again.
-   */
-  async applyRules(viewer: Viewer | null, candidates: Pick<Candidate, 'id'>[]): Promise<RuledPosts> {
-    const { db } = this.deps;
-    const ids = candidates.map((c) => c.id);
-    if (ids.length === 0) return { rows: [], access: await PostAccess.forPosts(db.kysely, viewer?.userId ?? null, []) };
-    const rows = await postsByIds.execute(db.kysely, { ids });
-    const access = await PostAccess.forPosts(db.kysely, viewer?.userId ?? null, rows);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const kept = ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row && access.canView(row) && !access.isMuted(row.author_id) ? [row] : [];
-    });
-    return { rows: kept, access };
-  }
-
-  async present(viewer: Viewer | null, { rows, access }: RuledPosts): Promise<PostView[]> {
-    return hydratePosts({ db: this.deps.db.kysely, ...this.deps.hydrate }, viewer?.userId ?? null, rows, access);
   }
 
   /**
@@ -210,6 +191,37 @@ export class FeedService {
       await trx.updateTable('users').set({ timeline_rebuilt_at: now }).where('id', '=', userId).execute();
     });
   }
+}
+
+/**
+ * Ids of the hashtag's posts the viewer may see, newest first. Only those, so the cursor (the last
+ * id of the page) names one of them: a page of hidden posts would otherwise hand out their ids.
+ */
+async function hashtagSkeleton(ctx: PostListContext, input: FeedHashtagInput): Promise<IdSkeleton> {
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const ids = await visiblePostIdsForHashtag(ctx.db, ctx.viewerId, input.tag, decodeCursor(input.cursor), limit + 1);
+  const { items, nextCursor } = toPage(
+    ids.map((id) => ({ id })),
+    limit,
+    (page) => page.map((p) => p.id),
+  );
+  return { ids: items, nextCursor };
+}
+
+/** The ranked feed's arrangement: score what passed the rules, then cut the page at the offset. */
+async function rankPage(ctx: PostListContext, kept: LoadedPosts, skeleton: RankedSkeleton): Promise<ArrangedPage> {
+  const { now, offset, limit } = skeleton;
+  const authors = [...new Set(kept.rows.map((r) => r.author_id))];
+  const signals = await loadSignals(ctx.db, ctx.viewerId!, authors, now);
+  const ordered = kept.rows
+    .map((row) => ({ row, score: score(row, signals, now) }))
+    .sort((a, b) => b.score - a.score || (BigInt(b.row.id) > BigInt(a.row.id) ? 1 : -1))
+    .map((s) => s.row);
+  const more = offset + limit < ordered.length;
+  return {
+    rows: ordered.slice(offset, offset + limit),
+    nextCursor: more ? encodeRanked({ m: skeleton.maxId, t: now, o: offset + limit }) : null,
+  };
 }
 
 function encodeRanked(state: z.infer<typeof rankedCursor>): string {

@@ -28,8 +28,8 @@ export interface HydrateDeps {
 
 /**
  * Turns post rows the viewer may see into PostViews with one query per kind of thing (media, the
- * viewer's likes; authors come with `access`), whatever the number of posts: the hydration step
- * of every list.
+ * viewer's likes; authors come with `access`), whatever the number of posts: the presentation
+ * stage of the post-list pipeline (`pipeline.ts`), run only on the rows that passed its rules.
  */
 export async function hydratePosts(
   deps: HydrateDeps,

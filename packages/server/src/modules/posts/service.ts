@@ -6,9 +6,11 @@ import { AppError } from '../../errors/app-error.js';
 import { appendEvent } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { Viewer } from '../accounts/types.js';
-import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../shared/pagination.js';
+import type { Page } from '../shared/pagination.js';
 import { PostAccess } from '../visibility/post-access.js';
-import { hydratePosts, type HydrateDeps } from './hydrate.js';
+import type { HydrateDeps } from './hydrate.js';
+import { profileGrid, singlePost } from './lists.js';
+import type { PostList } from './pipeline.js';
 import type { ByUserInput, CreatePostInput, UpdatePostInput } from './schemas.js';
 import type { PostView } from './types.js';
 
@@ -26,7 +28,14 @@ export interface PostsServiceDeps extends Omit<HydrateDeps, 'db'> {
 }
 
 export class PostsService {
-  constructor(private readonly deps: PostsServiceDeps) {}
+  private readonly single: PostList<string>;
+  private readonly grid: PostList<ByUserInput>;
+
+  constructor(private readonly deps: PostsServiceDeps) {
+    const hydrate = { db: deps.db.kysely, urls: deps.urls, avatarUrls: deps.avatarUrls };
+    this.single = singlePost(hydrate);
+    this.grid = profileGrid(hydrate);
+  }
 
   /**
    * Publish a post of 1–10 of the author's ready photos. With an idempotency key, a retry (even
@@ -122,48 +131,14 @@ export class PostsService {
 
   /** A post, if the viewer may see it; NOT_FOUND otherwise, exactly like a missing one. */
   async get(viewer: Viewer | null, id: string): Promise<PostView> {
-    const post = await this.deps.db.kysely.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
-    const viewerId = viewer?.userId ?? null;
-    if (!post) throw notFound();
-    const access = await PostAccess.load(this.deps.db.kysely, viewerId, [post.author_id]);
-    if (!access.canView(post)) throw notFound();
-    const [view] = await hydratePosts(this.hydrateDeps(), viewerId, [post], access);
+    const [view] = (await this.single(viewer?.userId ?? null, id)).items;
     if (!view) throw notFound();
     return view;
   }
 
   /** A profile grid: the author's posts the viewer may see, newest first. */
-  async byUser(viewer: Viewer | null, input: ByUserInput): Promise<Page<PostView>> {
-    const { db } = this.deps;
-    const viewerId = viewer?.userId ?? null;
-    const author = await db.kysely
-      .selectFrom('users')
-      .select(['id'])
-      .$if(input.userId !== undefined, (qb) => qb.where('id', '=', input.userId!))
-      .$if(input.username !== undefined, (qb) => qb.where('username_key', '=', input.username!))
-      .executeTakeFirst();
-    if (!author) throw new AppError('NOT_FOUND', 'No such user.');
-    const access = await PostAccess.load(db.kysely, viewerId, [author.id]);
-    if (access.isBlocked(author.id)) throw new AppError('NOT_FOUND', 'No such user.');
-    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor(input.cursor);
-    const isAuthor = viewerId === author.id;
-    const rows = await db.kysely
-      .selectFrom('posts')
-      .selectAll()
-      .where('author_id', '=', author.id)
-      .where('deleted_at', 'is', null)
-      // The rules for one author are the same for every post: push what can be decided into SQL
-      // so pages stay full; the policy still has the last word on each row below.
-      .$if(!isAuthor, (qb) => qb.where('hidden_at', 'is', null))
-      .$if(!isAuthor && !access.relation(author.id).followsAuthor, (qb) => qb.where('visibility', '=', 'public'))
-      .$if(after !== undefined, (qb) => qb.where('id', '<', after!))
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
-    const page = toPage(rows, limit, (r) => r);
-    const visible = page.items.filter((post) => access.canView(post));
-    return { items: await hydratePosts(this.hydrateDeps(), viewerId, visible, access), nextCursor: page.nextCursor };
+  byUser(viewer: Viewer | null, input: ByUserInput): Promise<Page<PostView>> {
+    return this.grid(viewer?.userId ?? null, input);
   }
 
   async update(viewer: Viewer, input: UpdatePostInput): Promise<PostView> {
@@ -254,10 +229,6 @@ export class PostsService {
     const access = await PostAccess.load(this.deps.db.kysely, viewer.userId, [post.author_id]);
     if (!access.canView(post)) throw notFound();
     throw new AppError('FORBIDDEN', 'Only the author can change this post.');
-  }
-
-  private hydrateDeps(): HydrateDeps {
-    return { db: this.deps.db.kysely, urls: this.deps.urls, avatarUrls: this.deps.avatarUrls };
   }
 }
 

@@ -3,6 +3,5 @@ import { pageInput } from '../shared/pagination.js';
 
 export const searchInput = z.object({
   q: z.string().trim().min(1).max(100),
-  cursor: pageInput.cursor,
-  limit: z.number().int().min(1).max(50).optional(),
+  ...pageInput,
 });

@@ -1,16 +1,21 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { sql } from 'kysely';
 import type { DialectCapabilities } from '../../db/capabilities.js';
 import { AppError } from '../../errors/app-error.js';
 import { presentPublicUser } from '../accounts/presenter.js';
 import type { PublicUser, Viewer } from '../accounts/types.js';
-import { hydratePosts, type HydrateDeps } from '../posts/hydrate.js';
+import type { HydrateDeps } from '../posts/hydrate.js';
+import {
+  createPostList,
+  keepSkeletonOrder,
+  rowsLoaded,
+  type PostList,
+  type PostListContext,
+} from '../posts/pipeline.js';
 import type { PostView } from '../posts/types.js';
 import { DEFAULT_PAGE_SIZE, type Page } from '../shared/pagination.js';
 import { tagQuery } from '../tags/extract.js';
-import { PostAccess } from '../visibility/post-access.js';
-import { noBlockBetween } from '../visibility/post-visibility-sql.js';
-import { queryTerms, type TextIndex } from './text-index.js';
+import { noBlockBetween, postVisibleTo } from '../visibility/post-visibility-sql.js';
+import { queryTerms, type TextIndex } from '../posts/text-index.js';
 
 /** Users and hashtags shown (first page only): the best few, not a list to page through. */
 export const SEARCH_PREVIEW_SIZE = 10;
@@ -29,14 +34,28 @@ export interface SearchResults {
   posts: Page<PostView>;
 }
 
-export interface SearchServiceDeps extends Omit<HydrateDeps, 'db'> {
-  db: Kysely<Database>;
+export interface SearchServiceDeps extends HydrateDeps {
   caps: DialectCapabilities;
   textIndex: TextIndex;
 }
 
+interface PostsQuery {
+  terms: string[];
+  offset: number;
+  limit: number;
+}
+
 export class SearchService {
-  constructor(private readonly deps: SearchServiceDeps) {}
+  private readonly postList: PostList<PostsQuery>;
+
+  constructor(private readonly deps: SearchServiceDeps) {
+    this.postList = createPostList(deps, {
+      skeleton: (ctx, query) => this.postsSkeleton(ctx, query),
+      hydration: (ctx, skeleton) => rowsLoaded(ctx, skeleton.rows),
+      mutedAuthors: 'show',
+      arrange: keepSkeletonOrder,
+    });
+  }
 
   /**
    * Users by username/display-name prefix, hashtags by prefix, and posts whose caption holds every
@@ -53,6 +72,12 @@ export class SearchService {
       this.posts(viewerId, input.q, offset, limit),
     ]);
     return { users, tags, posts };
+  }
+
+  private async posts(viewerId: string | null, q: string, offset: number, limit: number): Promise<Page<PostView>> {
+    const terms = queryTerms(q);
+    if (terms.length === 0) return { items: [], nextCursor: null };
+    return this.postList(viewerId, { terms, offset, limit });
   }
 
   private async users(viewerId: string | null, q: string): Promise<PublicUser[]> {
@@ -98,10 +123,7 @@ export class SearchService {
             .select(sql`1`.as('one'))
             .whereRef('post_tags.tag_id', '=', 'tags.id')
             .where('post_tags.is_public', '=', 1)
-            .where('posts.deleted_at', 'is', null)
-            .where('posts.hidden_at', 'is', null)
-            .where('posts.visibility', '=', 'public')
-            .where('author.is_private', '=', 0)
+            .where(postVisibleTo(null, { post: 'posts', author: 'author' }))
             .$if(viewerId !== null, (qb) => qb.where(noBlockBetween(viewerId!, 'post_tags.author_id'))),
         ),
       )
@@ -112,56 +134,22 @@ export class SearchService {
     return rows.map((r) => ({ name: r.name, postCount: r.post_count }));
   }
 
-  private async posts(viewerId: string | null, q: string, offset: number, limit: number): Promise<Page<PostView>> {
-    const terms = queryTerms(q);
-    if (terms.length === 0) return { items: [], nextCursor: null };
-    const { db } = this.deps;
+  /** Posts whose caption holds every term, best match first: relevance pages are offsets. */
+  private async postsSkeleton({ db, viewerId }: PostListContext, { terms, offset, limit }: PostsQuery) {
     const rows = await db
       .selectFrom(this.deps.textIndex.match(terms, 'm'))
       .innerJoin('posts', 'posts.id', 'm.post_id')
       .innerJoin('users as author', 'author.id', 'posts.author_id')
       .selectAll('posts')
-      .where('posts.deleted_at', 'is', null)
-      // What SQL can decide, so pages stay full; PostAccess has the last word below.
-      .where((eb) => {
-        const visibleToAll = eb.and([
-          eb('posts.hidden_at', 'is', null),
-          eb('posts.visibility', '=', 'public'),
-          eb('author.is_private', '=', 0),
-        ]);
-        if (viewerId === null) return visibleToAll;
-        const follows = eb.exists(
-          eb
-            .selectFrom('follows')
-            .select(sql`1`.as('one'))
-            .where('follows.follower_id', '=', viewerId)
-            .whereRef('follows.followee_id', '=', 'posts.author_id')
-            .where('follows.state', '=', 'active'),
-        );
-        return eb.or([
-          eb('posts.author_id', '=', viewerId),
-          eb.and([
-            eb('posts.hidden_at', 'is', null),
-            noBlockBetween(viewerId, 'posts.author_id'),
-            eb.or([visibleToAll, follows]),
-          ]),
-        ]);
-      })
+      // The policy in SQL, so pages stay full; the pipeline's rules still judge every row.
+      .where(postVisibleTo(viewerId, { post: 'posts', author: 'author' }))
       .orderBy('m.rank', 'asc')
       .orderBy('posts.id', 'desc')
       .offset(offset)
       .limit(limit + 1)
       .execute();
     const more = rows.length > limit && offset + limit < MAX_OFFSET;
-    const pageRows = rows.slice(0, limit);
-    const access = await PostAccess.load(
-      db,
-      viewerId,
-      pageRows.map((p) => p.author_id),
-    );
-    const visible = pageRows.filter((post) => access.canView(post));
-    const items = await hydratePosts({ ...this.deps, db }, viewerId, visible, access);
-    return { items, nextCursor: more ? encodeOffset(offset + limit) : null };
+    return { rows: rows.slice(0, limit), nextCursor: more ? encodeOffset(offset + limit) : null };
   }
 }
 

@@ -9,9 +9,13 @@ export interface Page<T> {
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
+/** The largest page of every list (feeds and search included), as docs/api.md and the SDK promise. */
 export const MAX_PAGE_SIZE = 100;
 
-/** Input fields every cursor-paginated procedure accepts. */
+/**
+ * Input fields every cursor-paginated procedure accepts, spread into its input object. Cursors are
+ * the server's own (the longest, a ranked feed's, is under 100 characters): 200 leaves room.
+ */
 export const pageInput = {
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
@@ -37,9 +41,10 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 }
 
 /**
- * Build a page from rows fetched with `limit + 1` (the extra row tells whether another page exists).
- * `filter` drops rows the viewer may not see *after* the page boundary is fixed, so cursors stay
- * stable; a page may then hold fewer than `limit` items while `nextCursor` is still set.
+ * Build a page from rows fetched with `limit + 1` (the extra row tells whether another page exists);
+ * `present` turns the page's rows into its items. The cursor is the last row's id: a list that
+ * drops rows the viewer may not see does it after this, so cursors stay stable and a page may hold
+ * fewer than `limit` items while `nextCursor` is still set.
  */
 export function toPage<R extends { id: string }, T>(rows: R[], limit: number, present: (rows: R[]) => T[]): Page<T> {
   const more = rows.length > limit;

@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
 import type { Database } from '../../db/schema.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
-import type { TextIndex } from '../search/text-index.js';
+import type { TextIndex } from '../posts/text-index.js';
 import type { TagCounter } from './counter.js';
 import { extractHashtags } from './extract.js';
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { postVisibleTo } from '../visibility/post-visibility-sql.js';
 
 /** The knobs of `tags.trending` (see docs/api.md "Trending"). */
 export interface TrendingSettings {
@@ -51,10 +52,7 @@ export async function trendingTags(
     .where('post_tags.created_at', '>', new Date(nowMs - windowMs).toISOString())
     .where('post_tags.created_at', '<=', now.toISOString())
     // is_public was true when the row was written; the account or the post may have changed since.
-    .where('posts.deleted_at', 'is', null)
-    .where('posts.hidden_at', 'is', null)
-    .where('posts.visibility', '=', 'public')
-    .where('users.is_private', '=', 0)
+    .where(postVisibleTo(null, { post: 'posts', author: 'users' }))
     .groupBy(['post_tags.tag_id', 'post_tags.author_id'])
     .execute();
 
@@ -82,10 +80,7 @@ export async function trendingTags(
     .where('post_tags.tag_id', 'in', candidates)
     .where('post_tags.created_at', '>', new Date(baselineStart).toISOString())
     .where('post_tags.created_at', '<=', new Date(nowMs - DAY_MS).toISOString())
-    .where('posts.deleted_at', 'is', null)
-    .where('posts.hidden_at', 'is', null)
-    .where('posts.visibility', '=', 'public')
-    .where('users.is_private', '=', 0)
+    .where(postVisibleTo(null, { post: 'posts', author: 'users' }))
     .execute();
   // Distinct authors per (tag, day back) whose use falls in that day's copy of the window.
   const pastAuthors = new Map<string, Set<string>>();

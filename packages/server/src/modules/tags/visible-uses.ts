@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { followsActively, noBlockBetween } from '../visibility/post-visibility-sql.js';
+import { followsActively, noBlockBetween, postVisibleTo } from '../visibility/post-visibility-sql.js';
 
 /**
  * Which posts carrying a hashtag a viewer may see, found in the database without walking the ones
@@ -64,10 +64,7 @@ function visiblePublic(db: Db, rows: ReturnType<typeof publicRows>, viewerId: st
     .selectFrom(rows.as('pt'))
     .innerJoin('posts as p', 'p.id', 'pt.post_id')
     .innerJoin('users as u', 'u.id', 'pt.author_id')
-    .where('p.deleted_at', 'is', null)
-    .where('p.hidden_at', 'is', null)
-    .where('p.visibility', '=', 'public')
-    .where('u.is_private', '=', 0)
+    .where(postVisibleTo(null, { post: 'p', author: 'u' }))
     .$if(viewerId !== null, (qb) => qb.where(noBlockBetween(viewerId!, 'pt.author_id')))
     .$if(viewerId !== null && strangersOnly, (qb) =>
       qb.where('pt.author_id', '<>', viewerId!).where(sql<boolean>`not ${followsActively(viewerId!, 'pt.author_id')}`),

@@ -18,9 +18,10 @@ export interface RelationFacts {
 }
 
 /**
- * THE rule of who may see a post. Every surface — the post itself, profile grids, comments,
- * likers, the post's media bytes, and later feeds, search, hashtags and notifications — asks this
- * function (through `PostAccess`), and a "no" must look exactly like not-found.
+ * THE rule of who may see a post. Every surface — the post itself, profile grids, feeds, hashtags
+ * and search (all through the post-list pipeline, `posts/pipeline.ts`), comments, likers, the
+ * post's media bytes and notifications — asks this function (through `PostAccess`), and a "no"
+ * must look exactly like not-found. Its SQL restatements are in `post-visibility-sql.ts`.
  */
 export function mayViewPost(viewerId: string | null, post: PostFacts, relation: RelationFacts): boolean {
   if (post.deleted) return false;

@@ -1,10 +1,12 @@
 import { sql, type RawBuilder } from 'kysely';
 
 /**
- * Pieces of the post policy (`post-policy.ts`) as SQL conditions, for reads that must filter in
- * the database so pages stay full and hidden rows are never counted. They restate `mayViewPost`
- * and must agree with it; `PostAccess` keeps the last word where posts are shown, and the
- * authorization property test checks the surfaces that use these against an independent model.
+ * The post policy (`post-policy.ts`) as SQL conditions, for reads that must filter in the database
+ * so pages stay full and hidden rows are never counted. They restate `mayViewPost` and must agree
+ * with it: `test/visibility/post-visibility-sql.property.test.ts` holds `postVisibleTo` equal to the
+ * policy on random graphs on both dialects, and the authorization property test checks the surfaces
+ * built from these against an independent model. The post-list pipeline (`posts/pipeline.ts`)
+ * still applies the policy itself to every page it shows.
  *
  * `column` names a column of the surrounding query that holds the other user's id (the author).
  */
@@ -20,4 +22,31 @@ export function noBlockBetween(viewerId: string, column: string): RawBuilder<boo
 export function followsActively(viewerId: string, column: string): RawBuilder<boolean> {
   return sql<boolean>`exists (select 1 from follows where follows.follower_id = ${viewerId}
     and follows.followee_id = ${sql.ref(column)} and follows.state = 'active')`;
+}
+
+/** The tables (or aliases) of the surrounding query holding the post's row and its author's. */
+export interface PostTables {
+  post: string;
+  author: string;
+}
+
+/**
+ * `mayViewPost` whole, for a query that joins a post (`tables.post`) to its author's user row
+ * (`tables.author`): true exactly for the posts the viewer may see. Search filters with it, so a
+ * page holds `limit` visible posts rather than fewer. With a null viewer it is `isPubliclyVisible`:
+ * what trending, search's tag previews and a hashtag's public rows count.
+ */
+export function postVisibleTo(viewerId: string | null, tables: PostTables): RawBuilder<boolean> {
+  const post = (column: string) => sql.ref(`${tables.post}.${column}`);
+  const live = sql<boolean>`${post('deleted_at')} is null`;
+  // A post anyone may see (`isPubliclyVisible`): not hidden, public, by a public account.
+  const visibleToAll = sql<boolean>`(${post('hidden_at')} is null and ${post('visibility')} = 'public'
+    and ${sql.ref(`${tables.author}.is_private`)} = 0)`;
+  if (viewerId === null) return sql<boolean>`(${live} and ${visibleToAll})`;
+  const authorColumn = `${tables.post}.author_id`;
+  // The author sees their own live posts; anyone else needs it unhidden, no block either way, and
+  // either a post anyone may see or an active follow (followers-only posts, private accounts).
+  return sql<boolean>`(${live} and (${post('author_id')} = ${viewerId} or (${post('hidden_at')} is null
+    and ${noBlockBetween(viewerId, authorColumn)}
+    and (${visibleToAll} or ${followsActively(viewerId, authorColumn)}))))`;
 }

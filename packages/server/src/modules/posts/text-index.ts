@@ -12,7 +12,8 @@ export interface TextMatch {
  * The caption full-text index, one implementation per dialect: SQLite's FTS5 (bm25) and Postgres's
  * tsvector with a GIN index (ts_rank). `createTextIndex` is the one place that picks between them.
  * Only live posts are indexed; visibility is decided at query time, so a visibility change needs
- * no re-indexing.
+ * no re-indexing. It lives with posts, below both of its users: the tags handlers keep it in step
+ * with captions, and search reads it.
  */
 export interface TextIndex {
   /** Index (or re-index) a post's caption. Idempotent. */
