@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { Page, PostView } from '@aperture/sdk';
 import { useChanges, withChange } from '../changes.js';
 import { useTuiActions } from '../context/actions.js';
-import { useScreenKeys } from '../context/screen-keys.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { oneLine, windowStart } from '../format.js';
 import { usePaged } from '../hooks/use-paged.js';
 import { usePostActions } from '../hooks/use-post-actions.js';

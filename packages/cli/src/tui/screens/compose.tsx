@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { PostVisibility, PublishProgress } from '@aperture/sdk';
 import { useTuiState } from '../context/state.js';
 import { useTuiActions } from '../context/actions.js';
-import { useScreenKeys } from '../context/screen-keys.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { describeError } from '../describe-error.js';
 import type { ScreenProps } from './screen-props.js';
 

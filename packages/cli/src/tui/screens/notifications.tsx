@@ -3,7 +3,7 @@ import type { NotificationView } from '@aperture/sdk';
 import { SimpleList } from '../components/simple-list.js';
 import { useTuiState } from '../context/state.js';
 import { useTuiActions } from '../context/actions.js';
-import { useScreenKeys } from '../context/screen-keys.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { ago } from '../format.js';
 import { usePaged } from '../hooks/use-paged.js';
 import type { ScreenProps } from './screen-props.js';

@@ -6,7 +6,7 @@ import { ListStatus } from '../components/list-status.js';
 import { PostDetail } from '../components/post-detail.js';
 import { useTuiState } from '../context/state.js';
 import { useTuiActions } from '../context/actions.js';
-import { useScreenKeys } from '../context/screen-keys.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { windowStart } from '../format.js';
 import { useFollow } from '../hooks/use-follow.js';
 import { usePaged } from '../hooks/use-paged.js';

@@ -5,7 +5,7 @@ import { useChanges, withChange } from '../changes.js';
 import { ListStatus } from '../components/list-status.js';
 import { useTuiState } from '../context/state.js';
 import { useTuiActions } from '../context/actions.js';
-import { useScreenKeys } from '../context/screen-keys.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { plural } from '../format.js';
 import { useFollow } from '../hooks/use-follow.js';
 import { usePaged } from '../hooks/use-paged.js';

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { SimpleList } from '../components/simple-list.js';
 import { useTuiState } from '../context/state.js';
 import { useTuiActions } from '../context/actions.js';
-import { useScreenKeys } from '../context/screen-keys.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { describeError } from '../describe-error.js';
 import { ago, who } from '../format.js';
 import { usePaged } from '../hooks/use-paged.js';

@@ -3,7 +3,7 @@ import type { PostView, PublicUser, SearchResults } from '@aperture/sdk';
 import { SimpleList } from '../components/simple-list.js';
 import { useTuiState } from '../context/state.js';
 import { useTuiActions } from '../context/actions.js';
-import { useScreenKeys } from '../context/screen-keys.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import type { Route } from '../routes.js';
 import { oneLine, who } from '../format.js';
 import { usePaged } from '../hooks/use-paged.js';

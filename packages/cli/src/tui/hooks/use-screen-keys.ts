@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import type { ScreenKind } from '../keymap.js';
-import { useTuiActions, type ScreenKeyHandler } from './actions.js';
+import { useTuiActions, type ScreenKeyHandler } from '../context/actions.js';
 
 /**
  * Makes `handler` receive the screen actions (move, open, like…) while the screen is on top. The
