@@ -1,39 +1,76 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ApertureError } from '@aperture/sdk';
-import { adminCommand } from './commands/admin.js';
-import { avatarCommand } from './commands/avatar.js';
-import { browseCommand } from './commands/browse.js';
-import { completionCommand } from './commands/completion.js';
-import { configCommand } from './commands/config.js';
-import { demoCommand } from './commands/demo.js';
-import { discoverCommands } from './commands/discover.js';
-import { editProfileCommand } from './commands/edit-profile.js';
-import { feedCommand } from './commands/feed.js';
-import { engagementCommands } from './commands/engagement.js';
-import { graphCommands } from './commands/graph.js';
-import { loadgenCommand } from './commands/loadgen.js';
-import { loginCommand } from './commands/login.js';
-import { logoutCommand } from './commands/logout.js';
-import { migrateCommand } from './commands/migrate.js';
-import { notificationsCommand } from './commands/notifications.js';
-import { peopleCommands } from './commands/people.js';
-import { postCommand } from './commands/post.js';
-import { privacyCommand } from './commands/privacy.js';
-import { registerCommand } from './commands/register.js';
-import { serveCommand } from './commands/serve.js';
-import { sessionsCommand } from './commands/sessions.js';
-import { uploadCommand } from './commands/upload.js';
-import { userCommand } from './commands/user.js';
-import { whoamiCommand } from './commands/whoami.js';
+import { createActionFactory, type ActionFactory } from './command-action.js';
+import { loginCommand } from './commands/account/login.js';
+import { logoutCommand } from './commands/account/logout.js';
+import { registerCommand } from './commands/account/register.js';
+import { sessionsCommand } from './commands/account/sessions.js';
+import { whoamiCommand } from './commands/account/whoami.js';
+import { adminCommand } from './commands/admin/admin.js';
+import { searchCommand } from './commands/discover/search.js';
+import { tagCommand } from './commands/discover/tag.js';
+import { trendingCommand } from './commands/discover/trending.js';
+import { followBlockMuteCommands } from './commands/graph/follow-block-mute.js';
+import { followersCommands } from './commands/graph/followers.js';
+import { requestsCommand } from './commands/graph/requests.js';
+import { loadgenCommand } from './commands/loadgen/loadgen.js';
+import { notificationsCommand } from './commands/notifications/notifications.js';
+import { commentCommands } from './commands/posts/comments.js';
+import { feedCommand } from './commands/posts/feed.js';
+import { likeCommands } from './commands/posts/likes.js';
+import { postCommands } from './commands/posts/post.js';
+import { uploadCommand } from './commands/posts/upload.js';
+import { avatarCommand } from './commands/profiles/avatar.js';
+import { editProfileCommand } from './commands/profiles/edit-profile.js';
+import { privacyCommand } from './commands/profiles/privacy.js';
+import { userCommand } from './commands/profiles/user.js';
+import { migrateCommand } from './commands/server/migrate.js';
+import { serveCommand } from './commands/server/serve.js';
+import { completionCommand } from './commands/setup/completion.js';
+import { configCommand } from './commands/setup/config.js';
+import { browseCommand } from './commands/terminal-app/browse.js';
+import { demoCommand } from './commands/terminal-app/demo.js';
 import { COLOR_MODES } from './config-file.js';
-import { CLI_VERSION, createContext, type CliContext, type GlobalOptions } from './context.js';
+import { CLI_VERSION } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { explainFailure } from './explain-failure.js';
 import { processIo, type Io } from './output.js';
 
-/** Adds a command's action: builds the context from the global options, then runs `body`. */
-export type CommandAction<O> = (ctx: CliContext, options: O) => Promise<void>;
-export type ActionFactory = <O>(body: CommandAction<O>) => (options: O, command: Command) => Promise<void>;
+/**
+ * Every command, in the order `aperture --help` lists them (and completion offers them). Each
+ * folder under commands/ is one noun (account, posts, graph…); its files are named after the
+ * commands they add.
+ */
+const COMMANDS: ((program: Command, action: ActionFactory) => void)[] = [
+  serveCommand,
+  migrateCommand,
+  registerCommand,
+  loginCommand,
+  logoutCommand,
+  whoamiCommand,
+  adminCommand,
+  uploadCommand,
+  postCommands,
+  userCommand,
+  followBlockMuteCommands,
+  requestsCommand,
+  followersCommands,
+  privacyCommand,
+  editProfileCommand,
+  avatarCommand,
+  sessionsCommand,
+  likeCommands,
+  commentCommands,
+  feedCommand,
+  tagCommand,
+  trendingCommand,
+  searchCommand,
+  notificationsCommand,
+  loadgenCommand,
+  browseCommand,
+  demoCommand,
+  configCommand,
+  completionCommand,
+];
 
 export function buildProgram(io: Io = processIo): Command {
   const program = new Command('aperture')
@@ -66,45 +103,8 @@ export function buildProgram(io: Io = processIo): Command {
     // Usage errors become exceptions so that run() can exit with 2 instead of commander's 1.
     .exitOverride();
 
-  const action: ActionFactory = (body) => async (options, command) => {
-    const ctx = await createContext(
-      io,
-      command.optsWithGlobals<GlobalOptions>(),
-      command.getOptionValueSourceWithGlobals('server'),
-    );
-    try {
-      await body(ctx, options);
-    } catch (error) {
-      // One place for every command: sign-in, validation and unreachable-server messages alike.
-      throw explainFailure(ctx, command, error);
-    }
-  };
-
-  serveCommand(program, action);
-  migrateCommand(program, action);
-  registerCommand(program, action);
-  loginCommand(program, action);
-  logoutCommand(program, action);
-  whoamiCommand(program, action);
-  adminCommand(program, action);
-  uploadCommand(program, action);
-  postCommand(program, action);
-  userCommand(program, action);
-  graphCommands(program, action);
-  peopleCommands(program, action);
-  privacyCommand(program, action);
-  editProfileCommand(program, action);
-  avatarCommand(program, action);
-  sessionsCommand(program, action);
-  engagementCommands(program, action);
-  feedCommand(program, action);
-  discoverCommands(program, action);
-  notificationsCommand(program, action);
-  loadgenCommand(program, action);
-  browseCommand(program, action);
-  demoCommand(program, action);
-  configCommand(program, action);
-  completionCommand(program, action);
+  const action = createActionFactory(io);
+  for (const addCommand of COMMANDS) addCommand(program, action);
   return program;
 }
 

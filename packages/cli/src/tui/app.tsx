@@ -5,18 +5,13 @@ import { ChangeFeed } from './changes.js';
 import { Chrome } from './components/chrome.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { Prompt, editPrompt, type PromptState } from './components/prompt.js';
-import {
-  TuiContext,
-  type ActionHandler,
-  type PromptRequest,
-  type Route,
-  type Tui,
-  type TuiServices,
-} from './context.js';
+import { TuiActionsContext, type PromptRequest, type ScreenKeyHandler, type TuiActions } from './context/actions.js';
+import { TuiStateContext, type TuiServices, type TuiState } from './context/state.js';
 import { useLiveNotifications } from './hooks/use-live-notifications.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { resolveKey, type ScreenKind } from './keymap.js';
-import { Screen, routeKey } from './screens/screen.js';
+import { routeKey, type Route } from './routes.js';
+import { ScreenForRoute } from './screens/screen-for-route.js';
 
 interface UiState {
   stack: Route[];
@@ -33,7 +28,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
   const ui = useRef<UiState>({ stack: [initial ?? { kind: 'feed' }], help: false, prompt: null });
   const [view, setView] = useState<UiState>(ui.current);
   const [message, setMessage] = useState('');
-  const handlers = useRef(new Map<ScreenKind, ActionHandler>());
+  const handlers = useRef(new Map<ScreenKind, ScreenKeyHandler>());
   const live = useLiveNotifications(services.client);
   const [changes] = useState(() => new ChangeFeed());
 
@@ -58,22 +53,25 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
     [update],
   );
 
-  const tui = useMemo<Tui>(
+  const setKeyHandler = useCallback((screen: ScreenKind, handler: ScreenKeyHandler | null) => {
+    if (handler) handlers.current.set(screen, handler);
+    else handlers.current.delete(screen);
+  }, []);
+
+  // Two values: the state re-renders its readers when the unread count moves; the actions are all
+  // stable callbacks, made once, so the components that only call them are left alone.
+  const state = useMemo<TuiState>(() => ({ ...services, unread: live.unread }), [services, live.unread]);
+  const actions = useMemo<TuiActions>(
     () => ({
-      ...services,
       open,
       ask,
       flash: setMessage,
-      setHandler: (screen, handler) => {
-        if (handler) handlers.current.set(screen, handler);
-        else handlers.current.delete(screen);
-      },
-      unread: live.unread,
+      setKeyHandler,
       clearUnread: live.clear,
       onLive: live.subscribe,
       changes,
     }),
-    [services, open, ask, live.unread, live.clear, live.subscribe, changes],
+    [open, ask, setKeyHandler, live.clear, live.subscribe, changes],
   );
 
   const onPromptKey = (prompt: PromptState, input: string, key: Key) => {
@@ -129,31 +127,33 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
   // One row short of the terminal: a frame as tall as the terminal makes Ink clear it on every render.
   const bodyHeight = Math.max(4, height - 4);
   return (
-    <TuiContext.Provider value={tui}>
-      <Box flexDirection="column" width={width} height={height - 1}>
-        <Chrome.Header route={top} me={services.me.username} unread={live.unread} width={width} />
-        <Box height={bodyHeight} width={width} flexDirection="column" overflow="hidden">
-          {help ? <HelpOverlay screen={top.kind} width={width} height={bodyHeight} /> : null}
-          {stack.map((route, index) => (
-            <Box key={`${index}:${routeKey(route)}`} display={!help && index === stack.length - 1 ? 'flex' : 'none'}>
-              <Screen
-                route={route}
-                active={!help && prompt === null && index === stack.length - 1}
-                width={width}
-                height={bodyHeight}
-              />
-            </Box>
-          ))}
+    <TuiStateContext.Provider value={state}>
+      <TuiActionsContext.Provider value={actions}>
+        <Box flexDirection="column" width={width} height={height - 1}>
+          <Chrome.Header route={top} me={services.me.username} unread={state.unread} width={width} />
+          <Box height={bodyHeight} width={width} flexDirection="column" overflow="hidden">
+            {help ? <HelpOverlay screen={top.kind} width={width} height={bodyHeight} /> : null}
+            {stack.map((route, index) => (
+              <Box key={`${index}:${routeKey(route)}`} display={!help && index === stack.length - 1 ? 'flex' : 'none'}>
+                <ScreenForRoute
+                  route={route}
+                  active={!help && prompt === null && index === stack.length - 1}
+                  width={width}
+                  height={bodyHeight}
+                />
+              </Box>
+            ))}
+          </Box>
+          {prompt ? (
+            <Prompt state={prompt} width={width} />
+          ) : (
+            <Text wrap="truncate-end" color="yellow">
+              {message || ' '}
+            </Text>
+          )}
+          <Chrome.Footer screen={top.kind} width={width} />
         </Box>
-        {prompt ? (
-          <Prompt state={prompt} width={width} />
-        ) : (
-          <Text wrap="truncate-end" color="yellow">
-            {message || ' '}
-          </Text>
-        )}
-        <Chrome.Footer screen={top.kind} width={width} />
-      </Box>
-    </TuiContext.Provider>
+      </TuiActionsContext.Provider>
+    </TuiStateContext.Provider>
   );
 }

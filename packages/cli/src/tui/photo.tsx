@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Box, Text, Transform } from 'ink';
 import type { PostMediaView } from '@aperture/sdk';
 import { fitImage, pickDerivative, renderImage, renderPlaceholder } from '../images/index.js';
-import { useTui } from './context.js';
+import { useTuiState } from './context/state.js';
 
 interface Drawn {
   lines: string[];
@@ -20,7 +20,7 @@ const MAX_DRAWN = 200;
  * the picture when its bytes (from the disk cache or the server) are decoded. Never blocks.
  */
 export function Photo({ media, maxColumns, maxRows }: { media: PostMediaView; maxColumns: number; maxRows: number }) {
-  const { images } = useTui();
+  const { images } = useTuiState();
   const { support } = images;
   const columns = Math.max(1, Math.floor(maxColumns));
   const rows = Math.max(1, Math.floor(maxRows));

@@ -34,15 +34,18 @@ describe('browse is loaded lazily', () => {
   it('nothing the CLI loads up front imports React or Ink; browse reaches the app by import()', () => {
     requireBuild();
     const { files, packages } = staticGraph(join(DIST, 'bin.js'));
-    // The walk did reach the commands, the browse command included.
+    // The walk did reach the commands, browse and the file that opens the app included.
     expect(files).toContain(join(DIST, 'program.js'));
-    expect(files).toContain(join(DIST, 'commands/browse.js'));
+    expect(files).toContain(join(DIST, 'commands/terminal-app/browse.js'));
+    expect(files).toContain(join(DIST, 'commands/terminal-app/open-browser.js'));
     expect([...packages].filter((p) => UI_PACKAGES.test(p))).toEqual([]);
     expect([...files].filter((f) => f.includes(`${join(DIST, 'tui')}/`))).toEqual([]);
 
-    // …while the app itself does use them, behind a dynamic import in the browse command.
+    // …while the app itself does use them, behind a dynamic import where browse and demo open it.
     expect(existsSync(join(DIST, 'tui/run.js'))).toBe(true);
-    expect(readFileSync(join(DIST, 'commands/browse.js'), 'utf8')).toMatch(/import\(['"]\.\.\/tui\/run\.js['"]\)/);
+    expect(readFileSync(join(DIST, 'commands/terminal-app/open-browser.js'), 'utf8')).toMatch(
+      /import\(['"]\.\.\/\.\.\/tui\/run\.js['"]\)/,
+    );
     expect(staticGraph(join(DIST, 'tui/run.js')).packages).toContain('ink');
   });
 });

@@ -9,7 +9,8 @@ import { createClient, type ApertureClient, type PostView, type PrivateUser } fr
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 import { ImageCache, type TerminalImageSupport } from '../../src/images/index.js';
 import { App } from '../../src/tui/app.js';
-import type { Route, TuiServices } from '../../src/tui/context.js';
+import type { TuiServices } from '../../src/tui/context/state.js';
+import type { Route } from '../../src/tui/routes.js';
 
 export interface TestUser {
   username: string;

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { Route } from '../context.js';
+import type { Route } from '../routes.js';
 import { footerHints, type ScreenKind } from '../keymap.js';
 
 const TITLES: Record<Route['kind'], (route: Route) => string> = {

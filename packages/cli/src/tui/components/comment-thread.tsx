@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { CommentView } from '@aperture/sdk';
-import { useTui } from '../context.js';
+import { useTuiState } from '../context/state.js';
 import { ago } from '../format.js';
 import { useRequest } from '../hooks/use-request.js';
 
@@ -14,7 +14,7 @@ export function CommentThread({
   selected: boolean;
   width: number;
 }) {
-  const { client } = useTui();
+  const { client } = useTuiState();
   const replies = useRequest(async () =>
     comment.replyCount > 0 ? (await client.comments.replies(comment.id, { limit: 5 })).items : [],
   );

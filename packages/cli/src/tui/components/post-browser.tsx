@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { Page, PostView } from '@aperture/sdk';
 import { useChanges, withChange } from '../changes.js';
-import { useActions, useTui } from '../context.js';
+import { useTuiActions } from '../context/actions.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { oneLine, windowStart } from '../format.js';
 import { usePaged } from '../hooks/use-paged.js';
 import { usePostActions } from '../hooks/use-post-actions.js';
@@ -37,7 +38,7 @@ export function PostBrowser({
   /** Whether a post the viewer just published belongs first in this list (it does on Home). */
   listsPublished?: (post: PostView) => boolean;
 }) {
-  const tui = useTui();
+  const { changes, open } = useTuiActions();
   const list = usePaged(fetchPage);
   const actions = usePostActions();
   const [selected, setSelected] = useState(0);
@@ -49,7 +50,7 @@ export function PostBrowser({
     if (list.status === 'idle' && !list.done && selected >= list.items.length - PREFETCH) list.loadMore();
   }, [selected, list]);
 
-  useChanges(tui.changes, (change) => {
+  useChanges(changes, (change) => {
     if (change.kind === 'post') list.update((p) => withChange(p, change.post));
     else if (change.kind === 'published' && listsPublished?.(change.post)) {
       if (list.items.some((p) => p.id === change.post.id)) return;
@@ -59,7 +60,7 @@ export function PostBrowser({
     }
   });
 
-  useActions(screen, active, ({ action, step }) => {
+  useScreenKeys(screen, active, ({ action, step }) => {
     // Functional updates: two quick presses move two rows even before a render in between.
     const move = (change: (s: number) => number) => {
       setSelected((s) => Math.max(0, Math.min(change(s), list.items.length - 1)));
@@ -74,10 +75,10 @@ export function PostBrowser({
         move(() => 0);
       }
     } else if (post) {
-      if (action === 'open') tui.open({ kind: 'post', postId: post.id });
+      if (action === 'open') open({ kind: 'post', postId: post.id });
       else if (action === 'like') actions.toggleLike(post, replace);
       else if (action === 'comment') actions.comment(post, null, replace);
-      else if (action === 'author') tui.open({ kind: 'profile', username: post.author.username });
+      else if (action === 'author') open({ kind: 'profile', username: post.author.username });
     }
   });
 

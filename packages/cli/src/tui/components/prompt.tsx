@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Key } from 'ink';
-import type { PromptRequest } from '../context.js';
+import type { PromptRequest } from '../context/actions.js';
 
 export interface PromptState {
   request: PromptRequest;

@@ -1,5 +1,6 @@
 import type { FollowStatus } from '@aperture/sdk';
-import { useTui } from '../context.js';
+import { useTuiState } from '../context/state.js';
+import { useTuiActions } from '../context/actions.js';
 import { describeError } from '../describe-error.js';
 
 /**
@@ -11,23 +12,24 @@ export function useFollow(): (
   current: FollowStatus | null,
   changed?: (next: FollowStatus) => void,
 ) => void {
-  const tui = useTui();
+  const { client, me } = useTuiState();
+  const { changes, flash } = useTuiActions();
   return (username, current, changed) => {
-    if (username === tui.me.username) {
-      tui.flash('That is you.');
+    if (username === me.username) {
+      flash('That is you.');
       return;
     }
     const run = async (): Promise<FollowStatus> => {
-      const state = current ?? (await tui.client.graph.relationship({ username })).following;
-      if (state === 'none') return (await tui.client.graph.follow({ username })).state;
-      await tui.client.graph.unfollow({ username });
+      const state = current ?? (await client.graph.relationship({ username })).following;
+      if (state === 'none') return (await client.graph.follow({ username })).state;
+      await client.graph.unfollow({ username });
       return 'none';
     };
     run().then(
       (next) => {
         changed?.(next);
-        tui.changes.emit({ kind: 'follow', username, state: next });
-        tui.flash(
+        changes.emit({ kind: 'follow', username, state: next });
+        flash(
           next === 'active'
             ? `Following @${username}.`
             : next === 'pending'
@@ -35,7 +37,7 @@ export function useFollow(): (
               : `No longer following @${username}.`,
         );
       },
-      (error: unknown) => tui.flash(`Could not change the follow: ${describeError(error)}`),
+      (error: unknown) => flash(`Could not change the follow: ${describeError(error)}`),
     );
   };
 }

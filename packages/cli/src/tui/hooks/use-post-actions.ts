@@ -1,5 +1,6 @@
 import type { PostView } from '@aperture/sdk';
-import { useTui } from '../context.js';
+import { useTuiState } from '../context/state.js';
+import { useTuiActions } from '../context/actions.js';
 import { describeError } from '../describe-error.js';
 
 export interface PostActions {
@@ -11,10 +12,11 @@ export interface PostActions {
 
 /** The actions every screen that shows a post offers, with their outcome in the status line. */
 export function usePostActions(): PostActions {
-  const tui = useTui();
+  const { client } = useTuiState();
+  const { ask, changes, flash } = useTuiActions();
   return {
     toggleLike(post, changed) {
-      const call = post.viewerHasLiked ? tui.client.likes.unlike(post.id) : tui.client.likes.like(post.id);
+      const call = post.viewerHasLiked ? client.likes.unlike(post.id) : client.likes.like(post.id);
       call.then(
         (result) => {
           const next: PostView = {
@@ -24,29 +26,29 @@ export function usePostActions(): PostActions {
             viewerReaction: result.liked ? result.reaction : null,
           };
           changed(next);
-          tui.changes.emit({ kind: 'post', post: next });
-          tui.flash(result.liked ? `Liked @${post.author.username}'s post.` : 'Like taken back.');
+          changes.emit({ kind: 'post', post: next });
+          flash(result.liked ? `Liked @${post.author.username}'s post.` : 'Like taken back.');
         },
-        (error: unknown) => tui.flash(`Could not like: ${describeError(error)}`),
+        (error: unknown) => flash(`Could not like: ${describeError(error)}`),
       );
     },
     comment(post, parentId, changed) {
       if (!post.commentsEnabled) {
-        tui.flash('Comments are off for this post.');
+        flash('Comments are off for this post.');
         return;
       }
-      tui.ask({
+      ask({
         label: parentId === null ? 'Comment' : 'Reply',
         onSubmit: (body) => {
           if (body.trim() === '') return;
-          tui.client.comments.create({ postId: post.id, body, ...(parentId === null ? {} : { parentId }) }).then(
+          client.comments.create({ postId: post.id, body, ...(parentId === null ? {} : { parentId }) }).then(
             () => {
               const next: PostView = { ...post, commentCount: post.commentCount + 1 };
               changed(next);
-              tui.changes.emit({ kind: 'post', post: next });
-              tui.flash(parentId === null ? 'Comment posted.' : 'Reply posted.');
+              changes.emit({ kind: 'post', post: next });
+              flash(parentId === null ? 'Comment posted.' : 'Reply posted.');
             },
-            (error: unknown) => tui.flash(`Could not comment: ${describeError(error)}`),
+            (error: unknown) => flash(`Could not comment: ${describeError(error)}`),
           );
         },
       });

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { Box, Text } from 'ink';
 import type { PostVisibility, PublishProgress } from '@aperture/sdk';
-import { useActions, useTui } from '../context.js';
+import { useTuiState } from '../context/state.js';
+import { useTuiActions } from '../context/actions.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { describeError } from '../describe-error.js';
-import type { ScreenProps } from './screen.js';
+import type { ScreenProps } from './screen-props.js';
 
 type Field = 'files' | 'caption' | 'visibility' | 'publish';
 const FIELDS: Field[] = ['files', 'caption', 'visibility', 'publish'];
@@ -20,7 +22,8 @@ export function splitPaths(text: string): string[] {
 
 /** A new post: file paths, caption, visibility; enter on Publish uploads with progress per file. */
 export function ComposeScreen({ active, width, height }: ScreenProps) {
-  const tui = useTui();
+  const { client } = useTuiState();
+  const { ask, changes, flash, open } = useTuiActions();
   const [files, setFiles] = useState<string[]>([]);
   const [caption, setCaption] = useState('');
   const [visibility, setVisibility] = useState<PostVisibility>('public');
@@ -31,12 +34,12 @@ export function ComposeScreen({ active, width, height }: ScreenProps) {
 
   const publish = () => {
     if (files.length === 0) {
-      tui.flash('Add at least one file first (enter on Files).');
+      flash('Add at least one file first (enter on Files).');
       return;
     }
     setOutcome(null);
     setProgress(files.map(() => ({ phase: 'waiting', percent: 0 })));
-    tui.client.posts
+    client.posts
       .publish(files, {
         caption,
         visibility,
@@ -52,27 +55,27 @@ export function ComposeScreen({ active, width, height }: ScreenProps) {
       .then(
         (post) => {
           setOutcome({ postId: post.id });
-          tui.changes.emit({ kind: 'published', post });
-          tui.flash(`Posted (${post.media.length} photo${post.media.length === 1 ? '' : 's'}).`);
-          tui.open({ kind: 'post', postId: post.id });
+          changes.emit({ kind: 'published', post });
+          flash(`Posted (${post.media.length} photo${post.media.length === 1 ? '' : 's'}).`);
+          open({ kind: 'post', postId: post.id });
         },
         (error: unknown) => setOutcome({ error: describeError(error) }),
       );
   };
 
-  useActions('compose', active, ({ action, step }) => {
+  useScreenKeys('compose', active, ({ action, step }) => {
     if (busy) return;
     const field = FIELDS[selected];
     if (action === 'down' || action === 'up') setSelected((s) => Math.max(0, Math.min(s + step, FIELDS.length - 1)));
     else if (action === 'refresh' && outcome && 'error' in outcome) publish();
     else if (action === 'open' && field === 'files')
-      tui.ask({
+      ask({
         label: 'Files (paths, space-separated)',
         initial: files.join(' '),
         onSubmit: (v) => setFiles(splitPaths(v)),
       });
     else if (action === 'open' && field === 'caption')
-      tui.ask({ label: 'Caption', initial: caption, onSubmit: setCaption });
+      ask({ label: 'Caption', initial: caption, onSubmit: setCaption });
     else if (action === 'open' && field === 'visibility')
       setVisibility((v) => (v === 'public' ? 'followers' : 'public'));
     else if (action === 'open' && field === 'publish') publish();

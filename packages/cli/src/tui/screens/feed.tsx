@@ -1,11 +1,11 @@
-import { useTui } from '../context.js';
+import { useTuiState } from '../context/state.js';
 import { PostBrowser } from '../components/post-browser.js';
 import { useRequest } from '../hooks/use-request.js';
 import { plural } from '../format.js';
-import type { ScreenProps } from './screen.js';
+import type { ScreenProps } from './screen-props.js';
 
 export function FeedScreen(props: ScreenProps) {
-  const { client, pageSize } = useTui();
+  const { client, pageSize } = useTuiState();
   return (
     <PostBrowser
       screen="feed"
@@ -18,7 +18,7 @@ export function FeedScreen(props: ScreenProps) {
 }
 
 export function HashtagScreen({ tag, ...props }: ScreenProps & { tag: string }) {
-  const { client, pageSize } = useTui();
+  const { client, pageSize } = useTuiState();
   const info = useRequest(() => client.tags.get(tag));
   // The posts you may see carrying it; the server stops counting at 1,000.
   const seen = info.state.data;

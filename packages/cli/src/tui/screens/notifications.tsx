@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { NotificationView } from '@aperture/sdk';
 import { SimpleList } from '../components/simple-list.js';
-import { useActions, useTui } from '../context.js';
+import { useTuiState } from '../context/state.js';
+import { useTuiActions } from '../context/actions.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { ago } from '../format.js';
 import { usePaged } from '../hooks/use-paged.js';
-import type { ScreenProps } from './screen.js';
+import type { ScreenProps } from './screen-props.js';
 
 const VERBS: Record<NotificationView['kind'], string> = {
   follow: 'started following you',
@@ -23,11 +25,11 @@ export function describeNotification(n: NotificationView): string {
 
 /** Your notifications, newest first; new ones arrive live. Opening the screen marks them read. */
 export function NotificationsScreen({ active, width, height }: ScreenProps) {
-  const tui = useTui();
-  const list = usePaged((cursor) => tui.client.notifications.list({ cursor, limit: tui.pageSize ?? 20 }));
+  const { client, pageSize } = useTuiState();
+  const { clearUnread, onLive, open } = useTuiActions();
+  const list = usePaged((cursor) => client.notifications.list({ cursor, limit: pageSize ?? 20 }));
   const [selected, setSelected] = useState(0);
   const item = list.items[selected];
-  const { onLive, client, clearUnread } = tui;
 
   useEffect(() => onLive((n) => list.prepend(n)), [onLive, list]);
   useEffect(() => {
@@ -38,15 +40,15 @@ export function NotificationsScreen({ active, width, height }: ScreenProps) {
     if (list.status === 'idle' && !list.done && selected >= list.items.length - 3) list.loadMore();
   }, [selected, list]);
 
-  useActions('notifications', active, ({ action, step }) => {
+  useScreenKeys('notifications', active, ({ action, step }) => {
     if (action === 'down' || action === 'up')
       setSelected((s) => Math.max(0, Math.min(s + step, list.items.length - 1)));
     else if (action === 'refresh') (list.status === 'error' ? list.retry : list.refresh)();
-    else if (item && action === 'author') tui.open({ kind: 'profile', username: item.actor.username });
+    else if (item && action === 'author') open({ kind: 'profile', username: item.actor.username });
     else if (item && action === 'open') {
-      if (item.post) tui.open({ kind: 'post', postId: item.post.id });
-      else if (item.kind === 'follow_request') tui.open({ kind: 'requests' });
-      else tui.open({ kind: 'profile', username: item.actor.username });
+      if (item.post) open({ kind: 'post', postId: item.post.id });
+      else if (item.kind === 'follow_request') open({ kind: 'requests' });
+      else open({ kind: 'profile', username: item.actor.username });
     }
   });
 

@@ -4,19 +4,22 @@ import { CommentThread } from '../components/comment-thread.js';
 import { useChanges, withChange } from '../changes.js';
 import { ListStatus } from '../components/list-status.js';
 import { PostDetail } from '../components/post-detail.js';
-import { useActions, useTui } from '../context.js';
+import { useTuiState } from '../context/state.js';
+import { useTuiActions } from '../context/actions.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { windowStart } from '../format.js';
 import { useFollow } from '../hooks/use-follow.js';
 import { usePaged } from '../hooks/use-paged.js';
 import { usePostActions } from '../hooks/use-post-actions.js';
 import { useRequest } from '../hooks/use-request.js';
-import type { ScreenProps } from './screen.js';
+import type { ScreenProps } from './screen-props.js';
 
 /** A post with its photos, caption and counts, and its comments with their replies. */
 export function PostScreen({ postId, active, width, height }: ScreenProps & { postId: string }) {
-  const tui = useTui();
-  const post = useRequest(() => tui.client.posts.get(postId));
-  const comments = usePaged((cursor) => tui.client.comments.list(postId, { cursor, limit: tui.pageSize ?? 10 }));
+  const { client, pageSize } = useTuiState();
+  const { changes, open } = useTuiActions();
+  const post = useRequest(() => client.posts.get(postId));
+  const comments = usePaged((cursor) => client.comments.list(postId, { cursor, limit: pageSize ?? 10 }));
   const actions = usePostActions();
   const follow = useFollow();
   // -1 is the post itself: `c` then comments on it; on a comment, `c` replies to it.
@@ -24,10 +27,10 @@ export function PostScreen({ postId, active, width, height }: ScreenProps & { po
   const [photo, setPhoto] = useState(0);
 
   useEffect(() => {
-    tui.client.posts.view(postId).catch(() => undefined);
-  }, [tui.client, postId]);
+    client.posts.view(postId).catch(() => undefined);
+  }, [client, postId]);
   // Liked or commented on from a screen opened above this one (its author's grid, say).
-  useChanges(tui.changes, (change) => {
+  useChanges(changes, (change) => {
     const shown = post.state.data;
     if (change.kind === 'post' && shown && change.post.id === postId) post.set(withChange(shown, change.post));
   });
@@ -35,7 +38,7 @@ export function PostScreen({ postId, active, width, height }: ScreenProps & { po
     if (comments.status === 'idle' && !comments.done && selected >= comments.items.length - 2) comments.loadMore();
   }, [selected, comments]);
 
-  useActions('post', active, ({ action, step }) => {
+  useScreenKeys('post', active, ({ action, step }) => {
     const data = post.state.data;
     if (action === 'down' || action === 'up')
       setSelected((s) => Math.max(-1, Math.min(s + step, comments.items.length - 1)));
@@ -52,7 +55,7 @@ export function PostScreen({ postId, active, width, height }: ScreenProps & { po
           comments.refresh();
         });
       } else if (action === 'author' || (action === 'open' && selectedComment)) {
-        tui.open({
+        open({
           kind: 'profile',
           username: selectedComment && action === 'open' ? selectedComment.author.username : data.author.username,
         });

@@ -3,22 +3,25 @@ import { Box, Text } from 'ink';
 import type { Profile } from '@aperture/sdk';
 import { useChanges, withChange } from '../changes.js';
 import { ListStatus } from '../components/list-status.js';
-import { useActions, useTui } from '../context.js';
+import { useTuiState } from '../context/state.js';
+import { useTuiActions } from '../context/actions.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { plural } from '../format.js';
 import { useFollow } from '../hooks/use-follow.js';
 import { usePaged } from '../hooks/use-paged.js';
 import { usePostActions } from '../hooks/use-post-actions.js';
 import { useRequest } from '../hooks/use-request.js';
 import { Photo } from '../photo.js';
-import type { ScreenProps } from './screen.js';
+import type { ScreenProps } from './screen-props.js';
 
 const CELL = { columns: 16, rows: 7 } as const;
 
 /** A profile: header, counts, how you stand with them, and their photo grid. */
 export function ProfileScreen({ username, active, width, height }: ScreenProps & { username: string }) {
-  const tui = useTui();
-  const profile = useRequest(() => tui.client.users.profile({ username }));
-  const posts = usePaged((cursor) => tui.client.posts.byUser({ username, cursor, limit: tui.pageSize ?? 12 }));
+  const { client, me, pageSize } = useTuiState();
+  const { changes, open } = useTuiActions();
+  const profile = useRequest(() => client.users.profile({ username }));
+  const posts = usePaged((cursor) => client.posts.byUser({ username, cursor, limit: pageSize ?? 12 }));
   const actions = usePostActions();
   const follow = useFollow();
   const [selected, setSelected] = useState(0);
@@ -32,7 +35,7 @@ export function ProfileScreen({ username, active, width, height }: ScreenProps &
 
   // The header is fetched again (its counts and relationship are the server's to say; the old one
   // stays on screen meanwhile); the grid is changed in place, keeping its pages and selection.
-  useChanges(tui.changes, (change) => {
+  useChanges(changes, (change) => {
     if (change.kind === 'post') posts.update((p) => withChange(p, change.post));
     else if (change.kind === 'follow' && change.username === username) profile.reload();
     else if (change.kind === 'published' && change.post.author.username === username) {
@@ -43,7 +46,7 @@ export function ProfileScreen({ username, active, width, height }: ScreenProps &
     }
   });
 
-  useActions('profile', active, ({ action, step }) => {
+  useScreenKeys('profile', active, ({ action, step }) => {
     const data = profile.state.data;
     const replace = (next: typeof post & object) => posts.update((p) => (p.id === next.id ? next : p));
     if (action === 'down' || action === 'up')
@@ -55,7 +58,7 @@ export function ProfileScreen({ username, active, width, height }: ScreenProps &
       // The header reloads on the change every screen hears; a grid may open or close.
       follow(username, data.relationship?.following ?? null, () => posts.refresh());
     } else if (post) {
-      if (action === 'open') tui.open({ kind: 'post', postId: post.id });
+      if (action === 'open') open({ kind: 'post', postId: post.id });
       else if (action === 'like') actions.toggleLike(post, replace);
       else if (action === 'comment') actions.comment(post, null, replace);
     }
@@ -74,7 +77,7 @@ export function ProfileScreen({ username, active, width, height }: ScreenProps &
   const rows = Array.from({ length: Math.ceil(shown.length / perRow) }, (_, r) =>
     shown.slice(r * perRow, (r + 1) * perRow),
   );
-  const hidden = data.user.isPrivate && data.relationship?.following !== 'active' && data.user.id !== tui.me.id;
+  const hidden = data.user.isPrivate && data.relationship?.following !== 'active' && data.user.id !== me.id;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">
@@ -86,7 +89,7 @@ export function ProfileScreen({ username, active, width, height }: ScreenProps &
         {`${plural(data.counts.posts, 'post')} · ${plural(data.counts.followers, 'follower')} · ${data.counts.following} following`}
       </Text>
       <Text wrap="truncate-end" color="cyan">
-        {relationshipLine(data, tui.me.id)}
+        {relationshipLine(data, me.id)}
       </Text>
       {rows.map((row, r) => (
         <Box key={r} flexDirection="row" height={CELL.rows}>

@@ -1,10 +1,13 @@
 import { useState } from 'react';
 import type { PostView, PublicUser, SearchResults } from '@aperture/sdk';
 import { SimpleList } from '../components/simple-list.js';
-import { useActions, useTui, type Route } from '../context.js';
+import { useTuiState } from '../context/state.js';
+import { useTuiActions } from '../context/actions.js';
+import { useScreenKeys } from '../hooks/use-screen-keys.js';
+import type { Route } from '../routes.js';
 import { oneLine, who } from '../format.js';
 import { usePaged } from '../hooks/use-paged.js';
-import type { ScreenProps } from './screen.js';
+import type { ScreenProps } from './screen-props.js';
 
 type Hit =
   | { kind: 'user'; user: PublicUser }
@@ -13,9 +16,10 @@ type Hit =
 
 /** Users, hashtags and posts for a query, in one list; more posts load as you scroll. */
 export function SearchScreen({ query, active, width, height }: ScreenProps & { query: string }) {
-  const tui = useTui();
+  const { client, pageSize } = useTuiState();
+  const { open } = useTuiActions();
   const list = usePaged<Hit>(async (cursor) => {
-    const results = await tui.client.search.all(query, { cursor, limit: tui.pageSize ?? 10 });
+    const results = await client.search.all(query, { cursor, limit: pageSize ?? 10 });
     const posts = results.posts.items.map((post): Hit => ({ kind: 'post', post }));
     // Users and tags come with the first page only.
     const head: Hit[] =
@@ -30,14 +34,13 @@ export function SearchScreen({ query, active, width, height }: ScreenProps & { q
   const [selected, setSelected] = useState(0);
   const hit = list.items[selected];
 
-  useActions('search', active, ({ action, step }) => {
+  useScreenKeys('search', active, ({ action, step }) => {
     if (action === 'down' || action === 'up') {
       setSelected((s) => Math.max(0, Math.min(s + step, list.items.length - 1)));
       if (selected >= list.items.length - 3 && list.status === 'idle' && !list.done) list.loadMore();
     } else if (action === 'refresh') (list.status === 'error' ? list.retry : list.refresh)();
-    else if (hit && action === 'open') tui.open(routeOf(hit));
-    else if (hit?.kind === 'post' && action === 'author')
-      tui.open({ kind: 'profile', username: hit.post.author.username });
+    else if (hit && action === 'open') open(routeOf(hit));
+    else if (hit?.kind === 'post' && action === 'author') open({ kind: 'profile', username: hit.post.author.username });
   });
 
   return (

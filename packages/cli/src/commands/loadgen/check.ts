@@ -1,0 +1,119 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { ActionFactory } from '../../command-action.js';
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../exit-codes.js';
+import { positiveInt } from '../shared/arguments.js';
+import {
+  collect,
+  makePhotos,
+  nonNegativeInt,
+  positiveNumber,
+  targetOf,
+  targetOptions,
+  usage,
+  usersOf,
+  type LoadTargetOptions,
+} from './options.js';
+
+interface CheckCommandOptions extends LoadTargetOptions {
+  scenario: string[];
+  stepDuration: string;
+  feedStart: number;
+  feedMax: number;
+  uploadStart: number;
+  uploadMax: number;
+  refinements: number;
+  minUploads: number;
+  metricsUrl?: string;
+  metricsToken?: string;
+}
+
+/** `aperture loadgen check`: sustainable feed and upload rates against the scenarios' targets. */
+export function checkCommand(loadgen: Command, action: ActionFactory): void {
+  targetOptions(
+    loadgen
+      .command('check')
+      .description("find this deployment's sustainable feed and upload rates and compare them with the notes"),
+  )
+    .option('--scenario <id>', 'seed-001, seed-002, seed-003 or all (repeatable; default all)', collect, [])
+    .option('--step-duration <time>', 'how long each measured rate runs', '5s')
+    .option('--feed-start <n>', 'first feed rate tried, per second', positiveNumber, 10)
+    .option('--feed-max <n>', 'highest feed rate tried', positiveNumber, 5000)
+    .option('--upload-start <n>', 'first upload rate tried, per second', positiveNumber, 0.5)
+    .option('--upload-max <n>', 'highest upload rate tried', positiveNumber, 100)
+    .option('--refinements <n>', 'bisection steps after the first failing rate', nonNegativeInt, 3)
+    .option('--min-uploads <n>', 'an upload step lasts until this many uploads are due', positiveInt, 10)
+    .option(
+      '--metrics-url <url>',
+      "where the server's CPU is read (default <target>/metrics; env APERTURE_METRICS_URL)",
+    )
+    .option('--metrics-token <token>', "the server's APERTURE_METRICS_TOKEN, sent to read its metrics (env too)")
+    .action(action<CheckCommandOptions>((ctx, options) => checkDeployment(ctx, options)));
+}
+
+/**
+ * Where the server's CPU is read: flags first, then the environment (a token is better kept out of
+ * the shell history). The server serves /metrics only with its token or on its metrics port.
+ */
+function metricsOf(ctx: CliContext, options: CheckCommandOptions): { url?: string; token?: string } {
+  const env = (name: string) => {
+    const value = ctx.io.env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const url = options.metricsUrl ?? env('APERTURE_METRICS_URL');
+  if (url !== undefined && !/^https?:\/\//.test(url)) throw new UsageError('--metrics-url: expected an http(s) URL.');
+  const token = options.metricsToken ?? env('APERTURE_METRICS_TOKEN');
+  return { ...(url === undefined ? {} : { url }), ...(token === undefined ? {} : { token }) };
+}
+
+/** Finds the sustainable rates of each scenario asked for and prints them beside the notes' targets. */
+async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): Promise<void> {
+  const lg = await import('@aperture/loadgen');
+  const ids = options.scenario.length === 0 || options.scenario.includes('all') ? lg.SCENARIO_IDS : options.scenario;
+  const scenarios = ids.map((id) => usage('--scenario', () => lg.findScenario(id)));
+  const users = await usersOf(options, true);
+  if (!users) throw new UsageError('check needs users: --users N (and --seed N) or --tokens-file <file>.');
+  const stepSeconds = usage('--step-duration', () => lg.parseDuration(options.stepDuration));
+  const target = targetOf(ctx, options);
+  const metrics = metricsOf(ctx, options);
+  const photos = await makePhotos(ctx, options.largeShare);
+  ctx.out.info(`Checking ${target} for ${ids.join(', ')}: ${stepSeconds} s per step…`);
+  let result;
+  try {
+    result = await lg.checkDeployment({
+      scenarios,
+      target,
+      users,
+      photos: photos.photos,
+      workers: options.workers,
+      stepSeconds,
+      feedRates: { start: options.feedStart, max: options.feedMax },
+      uploadRates: { start: options.uploadStart, max: options.uploadMax },
+      refinements: options.refinements,
+      minUploadsPerStep: options.minUploads,
+      metrics,
+      onStep: (step) => ctx.out.info(lg.formatStep(step)),
+    });
+  } finally {
+    await photos.cleanup();
+  }
+  if (options.report !== undefined) {
+    // The highest passing step of each kind shows what "sustainable" looked like.
+    const best = (kind: 'feed' | 'upload') =>
+      result.steps
+        .filter((s) => s.kind === kind)
+        .sort((a, b) => b.rate - a.rate)
+        .find((s) => result.verdicts.some((v) => s.rate <= v[kind].sustainablePerSec));
+    const runs = [best('feed'), best('upload')].flatMap((s) => (s ? [s.run] : []));
+    const html = lg.renderReport({
+      title: `aperture loadgen check ${ids.join(', ')}`,
+      runs,
+      verdicts: lg.checkVerdicts(result),
+      notes: [result.scalingAssumption, ...result.steps.map((s) => lg.formatStep(s))],
+    });
+    await writeFile(options.report, html);
+    ctx.out.info(`Report: ${options.report}`);
+  }
+  ctx.out.data(lg.formatCheck(result), lg.checkJson(result));
+}

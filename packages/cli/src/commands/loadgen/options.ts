@@ -1,0 +1,105 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { PhotoSet, UsersSpec } from '@aperture/loadgen';
+import type { CliContext } from '../../context.js';
+import { normalizeServerUrl } from '../../context.js';
+import { UsageError } from '../../exit-codes.js';
+import { positiveInt } from '../shared/arguments.js';
+
+/** A repeatable option's values, in the order given (`--threshold a --threshold b`). */
+export const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Options `run` and `check` share: where to send load, and as whom. */
+export interface LoadTargetOptions {
+  target?: string;
+  seed: number;
+  users?: number;
+  tokensFile?: string;
+  workers?: number;
+  largeShare: number;
+  report?: string;
+}
+
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
+  return n;
+}
+
+export function share(value: string): number {
+  const n = value.endsWith('%') ? Number(value.slice(0, -1)) / 100 : Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError('expected a share between 0 and 1 (or 0%-100%)');
+  return n;
+}
+
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above zero');
+  return n;
+}
+
+/** `--target`, else the global `--server` (or the CLI's default server). */
+export function targetOf(ctx: CliContext, options: LoadTargetOptions): string {
+  return options.target === undefined ? ctx.server : normalizeServerUrl(options.target);
+}
+
+/** A seeded dataset's users (`--users`, `--seed`) or the sessions of `--tokens-file`. */
+export async function usersOf(options: LoadTargetOptions, required: boolean): Promise<UsersSpec | undefined> {
+  if (options.tokensFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(options.tokensFile, 'utf8');
+    } catch {
+      throw new UsageError(`--tokens-file: cannot read ${options.tokensFile}.`);
+    }
+    const tokens = text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    if (tokens.length === 0) throw new UsageError(`--tokens-file: ${options.tokensFile} holds no tokens.`);
+    return { kind: 'tokens', tokens };
+  }
+  if (options.users !== undefined) return { kind: 'seeded', seed: options.seed, users: options.users };
+  if (required) {
+    throw new UsageError(
+      'This scenario acts as users: pass --users N (and --seed N) for a dataset made by `aperture loadgen seed`, or --tokens-file <file>.',
+    );
+  }
+  return undefined;
+}
+
+/** The run's photos, generated once into a temp folder; `cleanup` deletes them. */
+export async function makePhotos(
+  ctx: CliContext,
+  largeShare: number,
+): Promise<{ photos: PhotoSet; cleanup: () => Promise<void> }> {
+  const { generatePhotos } = await import('@aperture/loadgen');
+  const dir = await mkdtemp(join(tmpdir(), 'aperture-loadgen-'));
+  ctx.out.info(`Generating photos (1080 px${largeShare > 0 ? ' and 12 MP' : ''})…`);
+  const photos = await generatePhotos(dir, { largeShare });
+  return { photos, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Turns the loadgen parsers' RangeErrors into usage errors (exit 2). */
+export function usage<T>(flag: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(`${flag}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Options for where load goes and as whom, shared by `run` and `check`. */
+export function targetOptions(command: Command): Command {
+  return command
+    .option('--target <url>', 'the Aperture to load (default: --server, else http://127.0.0.1:4000)')
+    .option('--users <n>', 'act as users 1..N of a dataset made by `aperture loadgen seed`', positiveInt)
+    .option('--seed <n>', 'the seed number that dataset was made with', nonNegativeInt, 1)
+    .option('--tokens-file <file>', 'act as the sessions in this file instead (one token per line)')
+    .option('--workers <n>', 'worker threads sending load (default: cores - 1, at least 1)', positiveInt)
+    .option('--large-share <share>', 'share of uploads made from 12 MP photos, the rest ~200 KB 1080 px', share, 0.1)
+    .option('--report <file.html>', 'also write a self-contained HTML report with charts');
+}

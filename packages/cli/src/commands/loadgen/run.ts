@@ -1,0 +1,168 @@
+import { writeFile } from 'node:fs/promises';
+import type * as Loadgen from '@aperture/loadgen';
+import type { LoadModel, RunProgress, ScenarioName, ScenarioOptions } from '@aperture/loadgen';
+import type { Command } from 'commander';
+import type { ActionFactory } from '../../command-action.js';
+import type { CliContext } from '../../context.js';
+import { CliError, EXIT, UsageError } from '../../exit-codes.js';
+import { positiveInt } from '../shared/arguments.js';
+import {
+  collect,
+  makePhotos,
+  positiveNumber,
+  targetOf,
+  targetOptions,
+  usage,
+  usersOf,
+  type LoadTargetOptions,
+} from './options.js';
+
+/** The package, imported on first use so that the other commands start without the engine. */
+type LoadgenModule = typeof Loadgen;
+
+interface RunCommandOptions extends LoadTargetOptions {
+  rate?: number;
+  duration: string;
+  steps?: string;
+  closed?: number;
+  path?: string;
+  pages?: number;
+  pageSize?: number;
+  readsPerWrite?: number;
+  fanoutSample?: number;
+  maxInFlight?: number;
+  threshold: string[];
+  /** The global --quiet. */
+  quiet?: boolean;
+}
+
+/** `aperture loadgen run <scenario>`: one run, its table, thresholds and report. */
+export function runCommand(loadgen: Command, action: ActionFactory): void {
+  targetOptions(
+    loadgen
+      .command('run')
+      .description('send a scenario at a fixed or stepped arrival rate and report latency percentiles')
+      .argument('<scenario>', 'feed, upload, mixed, fanout or get'),
+  )
+    .option('--rate <n>', 'requests (scenario iterations) started per second', positiveNumber)
+    .option('--duration <time>', 'how long to send at --rate (30s, 2m…)', '30s')
+    .option('--steps <list>', "stepped rates instead of --rate: 'rate:duration,…' e.g. '100:10s,200:10s'")
+    .option('--closed <users>', 'closed loop instead: N users back to back (under-reports queueing)', positiveInt)
+    .option('--path <path>', 'get: the path to request', '/healthz')
+    .option('--pages <n>', 'feed, mixed: pages per feed visit, following nextCursor', positiveInt)
+    .option('--page-size <n>', 'feed, mixed: posts per page', positiveInt)
+    .option('--reads-per-write <n>', 'mixed: feed visits per write (default 100)', positiveInt)
+    .option('--fanout-sample <n>', 'fanout: followers whose feeds are polled per post (default 5)', positiveInt)
+    .option('--max-in-flight <n>', 'requests waiting at once before starts are dropped (default 2000)', positiveInt)
+    .option('--threshold <rule>', "fail (exit 99) unless e.g. 'feed.p99<200ms', 'errors<1%' (repeatable)", collect, [])
+    .action((scenario: string, options: RunCommandOptions, command: Command) =>
+      action<RunCommandOptions>((ctx, opts) =>
+        runScenario(ctx, scenario, { ...opts, quiet: command.optsWithGlobals<{ quiet?: boolean }>().quiet === true }),
+      )(options, command),
+    );
+}
+
+/** Runs `scenario` once as the options say, prints its table, writes its report, checks its thresholds. */
+async function runScenario(ctx: CliContext, scenario: string, options: RunCommandOptions): Promise<void> {
+  const lg = await import('@aperture/loadgen');
+  if (!(lg.SCENARIO_NAMES as readonly string[]).includes(scenario)) {
+    throw new UsageError(`Unknown scenario "${scenario}": use one of ${lg.SCENARIO_NAMES.join(', ')}.`);
+  }
+  const name = scenario as ScenarioName;
+  const thresholds = options.threshold.map((text) => usage('--threshold', () => lg.parseThreshold(text)));
+  const model = loadModel(options, lg);
+  const users = await usersOf(options, name !== 'get');
+  const target = targetOf(ctx, options);
+  const photos = lg.NEEDS_PHOTOS.has(name) ? await makePhotos(ctx, options.largeShare) : undefined;
+  const scenarioOptions: ScenarioOptions = {
+    target,
+    users,
+    path: options.path,
+    feedPages: options.pages,
+    pageSize: options.pageSize,
+    photos: photos?.photos,
+    readsPerWrite: options.readsPerWrite,
+    fanoutSample: options.fanoutSample,
+  };
+  ctx.out.info(`Running ${name} against ${target}…`);
+  const progress = progressWriter(ctx, options.quiet === true, lg.progressLine);
+  let result;
+  try {
+    result = await lg.runLoad({
+      scenario: name,
+      options: scenarioOptions,
+      model,
+      workers: options.workers,
+      maxInFlight: options.maxInFlight,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.end();
+    await photos?.cleanup();
+  }
+  const verdicts = lg.evaluateThresholds(thresholds, result);
+  if (options.report !== undefined) {
+    const html = lg.renderReport({
+      title: `aperture loadgen run ${name}`,
+      runs: [result],
+      verdicts: verdicts.map((v) => ({ label: v.threshold, passed: v.passed, message: v.message })),
+    });
+    await writeFile(options.report, html);
+    ctx.out.info(`Report: ${options.report}`);
+  }
+  ctx.out.data(lg.formatResult(result, verdicts), { ...result, thresholds: verdicts });
+  const failed = verdicts.filter((v) => !v.passed);
+  if (failed.length > 0) {
+    throw new CliError(
+      `${failed.length} of ${verdicts.length} thresholds failed: ${failed.map((v) => v.threshold).join(', ')}`,
+      EXIT.THRESHOLD_FAILED,
+    );
+  }
+}
+
+function loadModel(options: RunCommandOptions, lg: LoadgenModule): LoadModel {
+  const seconds = usage('--duration', () => lg.parseDuration(options.duration));
+  if (options.closed !== undefined) {
+    if (options.rate !== undefined || options.steps !== undefined) {
+      throw new UsageError('--closed runs users back to back: it takes no --rate or --steps.');
+    }
+    return { kind: 'closed', users: options.closed, seconds };
+  }
+  if (options.steps !== undefined) {
+    if (options.rate !== undefined) throw new UsageError('Pass --rate or --steps, not both.');
+    return { kind: 'open', stages: usage('--steps', () => lg.parseSteps(options.steps!)) };
+  }
+  if (options.rate === undefined)
+    throw new UsageError('Say how much load: --rate N (per second), --steps or --closed N.');
+  return { kind: 'open', stages: [{ rate: options.rate, seconds }] };
+}
+
+/**
+ * The live line on stderr: redrawn in place on a terminal; elsewhere (CI logs) a plain line
+ * every 5 s so the log stays readable. Nothing with --quiet or --json.
+ */
+function progressWriter(
+  ctx: CliContext,
+  quiet: boolean,
+  format: (p: RunProgress) => string,
+): { update: (p: RunProgress) => void; end: () => void } {
+  const stream = ctx.io.stderr as NodeJS.WriteStream;
+  const silent = quiet || ctx.out.json;
+  let drawn = false;
+  let ticks = 0;
+  return {
+    update: (p) => {
+      if (silent) return;
+      if (stream.isTTY) {
+        stream.write(`\r\x1b[2K${format(p)}`);
+        drawn = true;
+      } else if (++ticks % 5 === 0) {
+        stream.write(`${format(p)}\n`);
+      }
+    },
+    end: () => {
+      if (drawn) stream.write('\n');
+      drawn = false;
+    },
+  };
+}
