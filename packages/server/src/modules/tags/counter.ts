@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.js';
 import { SerialFlush, type FlushLog } from '../../lib/serial-flush.js';
 
 /**
- * `tags.post_count` kept by micro-batched increments (seed 000 §11): deltas add up in memory and
+ * `tags.post_count` in micro-batches, as the Instagram case-study notes advise: deltas add up in memory and
  * one transaction applies them a few seconds later, so a popular tag costs one UPDATE per flush
  * rather than one per post. A crash loses at most one interval of deltas (the exact figure can be
  * recomputed from `post_tags`, whose rows are authoritative).
