@@ -1,4 +1,4 @@
-import type { Plan } from './plan.js';
+import type { Plan } from './types.js';
 import type { Assumptions } from './scenarios.js';
 import { formatNumber } from './units.js';
 
