@@ -103,8 +103,13 @@ const envSchema = z.object({
   AWS_REGION: z.string().optional(),
 });
 
+export type EnvVariable = keyof typeof envSchema.shape;
+
 /** Every environment variable the server reads; each is documented in README and docs/configuration.md. */
-export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as readonly EnvVariable[];
+
+/** What the schema gives each variable when it is unset (absent: no default of its own), for the docs' tables. */
+export const ENV_DEFAULTS: Readonly<Partial<Record<EnvVariable, unknown>>> = envSchema.parse({});
 
 /** `sqlite:<path>` or `postgres://…[?schema=name]`. */
 export function parseDatabaseUrl(url: string, baseDir: string): DatabaseConfig {
