@@ -14,7 +14,7 @@ export {
   type ScenarioOptions,
   type UsersSpec,
   type PhotoSet,
-} from './scenarios/types.js';
+} from './scenarios/options.js';
 export { NEEDS_PHOTOS } from './scenarios/index.js';
 export { generatePhotos } from './scenarios/photos.js';
 export { parseThreshold, ThresholdSyntaxError, type Threshold } from './thresholds/parse.js';

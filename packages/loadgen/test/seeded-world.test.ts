@@ -8,7 +8,7 @@ import { checkDeployment } from '../src/check/check.js';
 import { runLoad } from '../src/engine/run-load.js';
 import { SCENARIOS } from '../src/plan/scenarios.js';
 import { generatePhotos } from '../src/scenarios/photos.js';
-import type { PhotoSet, UsersSpec } from '../src/scenarios/types.js';
+import type { PhotoSet, UsersSpec } from '../src/scenarios/options.js';
 import { seedDataset, seededToken } from '../src/seed/index.js';
 
 const SEED = 3;

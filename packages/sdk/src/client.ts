@@ -1,8 +1,8 @@
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
-import type { AppRouter, AuthResult, PrivateUser, SessionInfo } from '@aperture/server';
+import type { AppRouter, PrivateUser } from '@aperture/server';
 import { toApertureError } from './error-mapping.js';
-import { AuthenticationError } from './errors.js';
 import { jsonOnlyFetch, type FetchFunction } from './http.js';
+import { createAccountsApi, createAuthApi, type AccountsApi, type AuthApi } from './accounts/api.js';
 import { createCommentsApi, createLikesApi, type CommentsApi, type LikesApi } from './engagement/api.js';
 import { createGraphApi, createUsersApi, type GraphApi, type UsersApi } from './graph/api.js';
 import { createInstanceApi, type InstanceApi } from './instance/api.js';
@@ -13,7 +13,6 @@ import { createTagsApi, type TagsApi } from './tags/api.js';
 import { createFeedApi, type FeedApi } from './feed/api.js';
 import { createNotificationsApi, type NotificationsApi } from './notifications/api.js';
 import { resolveRetryPolicy, retryQueriesLink, type RetryOptions } from './retry.js';
-import type { LoginInput, RegisterInput, UpdateAccountInput, UpdateProfileInput } from './types.js';
 import { withErrorMapping } from './with-error-mapping.js';
 
 export interface ClientOptions {
@@ -54,37 +53,8 @@ export interface ApertureClient {
    * ```
    */
   setToken(token: string | null): void;
-  readonly auth: {
-    /**
-     * Creates an account and signs in with it: later calls use the new token.
-     *
-     * @example
-     * ```ts
-     * const { user } = await client.auth.register({ username: 'ada', email: 'ada@example.com', password })
-     * ```
-     */
-    register(input: RegisterInput): Promise<AuthResult>;
-    /**
-     * Signs in: later calls use the returned token.
-     *
-     * @example
-     * ```ts
-     * const { token } = await client.auth.login({ username: 'ada', password })
-     * ```
-     */
-    login(input: LoginInput): Promise<AuthResult>;
-    /**
-     * Ends this session on the server and forgets the token. The token is forgotten even when
-     * the server cannot be reached (that error is still thrown); a token the server no longer
-     * knows is not an error.
-     *
-     * @example
-     * ```ts
-     * await client.auth.logout()
-     * ```
-     */
-    logout(): Promise<void>;
-  };
+  /** Registering, signing in and out: each replaces the token later calls are made with. */
+  readonly auth: AuthApi;
   /**
    * The signed-in user.
    *
@@ -95,57 +65,8 @@ export interface ApertureClient {
    * ```
    */
   me(): Promise<PrivateUser>;
-  readonly accounts: {
-    /**
-     * Changes the display name or bio; omitted fields stay as they are.
-     *
-     * @example
-     * ```ts
-     * await client.accounts.updateProfile({ bio: 'Film, mostly.' })
-     * ```
-     */
-    updateProfile(input: UpdateProfileInput): Promise<PrivateUser>;
-    /**
-     * Changes account settings and profile fields; omitted fields stay as they are. With
-     * `isPrivate: true` new follows become requests you approve (your current followers stay);
-     * going public again approves no pending request by itself.
-     *
-     * @example
-     * ```ts
-     * await client.accounts.update({ isPrivate: true })
-     * ```
-     */
-    update(input: UpdateAccountInput): Promise<PrivateUser>;
-    /**
-     * The signed-in user's sessions; `current` marks this client's.
-     *
-     * @example
-     * ```ts
-     * const others = (await client.accounts.sessions()).filter((s) => !s.current)
-     * ```
-     */
-    sessions(): Promise<SessionInfo[]>;
-    /**
-     * Signs one session out.
-     *
-     * @example
-     * ```ts
-     * await client.accounts.revokeSession(session.id)
-     * ```
-     */
-    revokeSession(sessionId: string): Promise<void>;
-    /**
-     * Makes one of your ready images your avatar (upload it first), or removes the avatar with
-     * `null`. The avatar's URLs are public and change with it, so they can be cached forever.
-     *
-     * @example
-     * ```ts
-     * const photo = await client.media.upload('me.jpg')
-     * const { avatar } = await client.accounts.setAvatar(photo.id)
-     * ```
-     */
-    setAvatar(mediaId: string | null): Promise<{ avatar: { webp: string; jpg: string } | null }>;
-  };
+  /** Your profile fields, account settings, sessions and avatar. */
+  readonly accounts: AccountsApi;
   /** Uploads (with progress, parts in parallel, retries) and media items. */
   readonly media: MediaApi;
   /** Posts: publish, read, profile grids, edit, delete. */
@@ -219,11 +140,6 @@ export function createClient(options: ClientOptions): ApertureClient {
 
   const media = createMediaApi({ trpc, fetch: fetchImpl });
 
-  const signIn = (result: AuthResult): AuthResult => {
-    token = result.token;
-    return result;
-  };
-
   return {
     url,
     get token() {
@@ -232,30 +148,17 @@ export function createClient(options: ClientOptions): ApertureClient {
     setToken(next) {
       token = next;
     },
-    auth: {
-      register: async (input) => signIn(await trpc.accounts.register.mutate(input)),
-      login: async (input) => signIn(await trpc.accounts.login.mutate(input)),
-      logout: async () => {
-        if (token === null) return;
-        try {
-          await trpc.accounts.logout.mutate();
-        } catch (error) {
-          if (!(error instanceof AuthenticationError && error.code === 'UNAUTHENTICATED')) throw error;
-        } finally {
-          token = null;
-        }
+    auth: createAuthApi({
+      trpc,
+      token: {
+        get: () => token,
+        set: (next) => {
+          token = next;
+        },
       },
-    },
+    }),
     me: () => trpc.accounts.me.query(),
-    accounts: {
-      updateProfile: (input) => trpc.accounts.updateProfile.mutate(input),
-      update: (input) => trpc.accounts.update.mutate(input),
-      sessions: () => trpc.accounts.sessions.query(),
-      revokeSession: async (sessionId) => {
-        await trpc.accounts.revokeSession.mutate({ sessionId });
-      },
-      setAvatar: (mediaId) => trpc.accounts.setAvatar.mutate({ mediaId }),
-    },
+    accounts: createAccountsApi(trpc),
     media,
     posts: createPostsApi({ trpc, media, retry }),
     graph: createGraphApi(trpc),

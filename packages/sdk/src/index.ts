@@ -14,6 +14,8 @@ export {
 } from './errors.js';
 export type { ApertureErrorCode, ServerErrorCode } from './error-codes.js';
 export type { FetchFunction } from './http.js';
+export type { AccountsApi, AuthApi } from './accounts/api.js';
+export type { LoginInput, RegisterInput, UpdateAccountInput, UpdateProfileInput } from './accounts/types.js';
 export type { CommentsApi, LikesApi } from './engagement/api.js';
 export type { CommentView, CreateCommentInput, LikeResult, Liker, Reaction, UnlikeResult } from './engagement/types.js';
 export type { GraphApi, UsersApi } from './graph/api.js';
@@ -68,18 +70,7 @@ export type {
   UpdatePostInput,
 } from './posts/types.js';
 export type { RetryOptions } from './retry.js';
-export type {
-  AuthResult,
-  LoginInput,
-  PrivateUser,
-  PublicUser,
-  RegisterInput,
-  RouterInputs,
-  RouterOutputs,
-  SessionInfo,
-  UpdateAccountInput,
-  UpdateProfileInput,
-} from './types.js';
+export type { AuthResult, PrivateUser, PublicUser, RouterInputs, RouterOutputs, SessionInfo } from './types.js';
 export type { TagsApi, TagView, TrendingTag } from './tags/api.js';
 export type { SearchApi, SearchResults } from './search/api.js';
 export type { FeedApi, HomeFeedOptions } from './feed/api.js';

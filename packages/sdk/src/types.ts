@@ -7,8 +7,3 @@ export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 export type { AuthResult, PrivateUser, PublicUser, SessionInfo } from '@aperture/server';
-
-export type RegisterInput = RouterInputs['accounts']['register'];
-export type LoginInput = RouterInputs['accounts']['login'];
-export type UpdateProfileInput = RouterInputs['accounts']['updateProfile'];
-export type UpdateAccountInput = RouterInputs['accounts']['update'];

@@ -3,7 +3,7 @@ import { runLoad } from '../engine/run-load.js';
 import type { RunResult } from '../engine/merge.js';
 import { plan } from '../plan/plan.js';
 import type { Scenario, ScenarioId } from '../plan/scenarios.js';
-import type { PhotoSet, UsersSpec } from '../scenarios/types.js';
+import type { PhotoSet, UsersSpec } from '../scenarios/options.js';
 import { findSustainableRate, type StepOutcome } from './search.js';
 import { metricsSource, readServerCpuSeconds } from './server-cpu.js';
 

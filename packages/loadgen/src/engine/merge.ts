@@ -1,6 +1,6 @@
 import { encodeHistogram, mergeEncoded, percentileCurve, summarize, type LatencySummary } from './histogram.js';
 import type { Counts, LoadModel, ShardResult } from './types.js';
-import type { ScenarioName } from '../scenarios/types.js';
+import type { ScenarioName } from '../scenarios/options.js';
 
 export interface MetricResult extends LatencySummary {
   /** Latency (ms) at the percentiles of a latency-by-percentile chart. */

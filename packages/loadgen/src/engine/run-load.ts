@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { ScenarioName, ScenarioOptions } from '../scenarios/types.js';
+import type { ScenarioName, ScenarioOptions } from '../scenarios/options.js';
 import { clock } from './clock.js';
 import { mergeShards, snapshotLatency, type RunResult } from './merge.js';
 import type { Counts, LoadModel, ShardResult, ShardSnapshot, ShardTask, StartMessage } from './types.js';

@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { ScenarioName, ScenarioOptions } from '../scenarios/types.js';
+import type { ScenarioName, ScenarioOptions } from '../scenarios/options.js';
 import type { Stage } from './schedule.js';
 
 /** Open model: arrivals follow the schedule whatever the server does. Closed: N users loop. */

@@ -1,4 +1,4 @@
-import type { Plan } from './plan.js';
+import type { Plan } from './types.js';
 import type { Assumptions } from './scenarios.js';
 import { formatNumber } from './units.js';
 
@@ -35,7 +35,7 @@ function table(rows: string[][]): string[] {
 /** The plan as text: assumptions, then one row per figure (value, derivation, the note's figure), then the notes. */
 export function formatPlan(p: Plan): string {
   const { scenario: s } = p;
-  const lines = [`${s.id}: ${s.title} (${s.source})`, ''];
+  const lines = [`${s.id}: ${s.title} (design note "${s.source}")`, ''];
   lines.push('assumptions:');
   const assumptions = ASSUMPTION_LABELS.flatMap(([key, label]) => {
     const value = p.assumptions[key];

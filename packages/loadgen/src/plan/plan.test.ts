@@ -4,10 +4,10 @@ import { SCENARIOS, type FigureKey, type ScenarioId } from './scenarios.js';
 import { toBase } from './units.js';
 
 /**
- * Every figure each note states, with its line in the note (shared/seeds/<file>), the number as a
- * value and unit, and how far the note's rounding lets the exact value stray (relative). Units
- * are the note's: file 002 writes GB/TB for binary sizes in its table section, so those rows say
- * GiB/TiB.
+ * Every figure each note states, with its line in the note (the scenario's `source` names the note),
+ * the number as a value and unit, and how far the note's rounding lets the exact value stray
+ * (relative). Units are the note's: "What is Instagram (Simplified)" writes GB/TB for binary sizes
+ * in its table section, so those rows say GiB/TiB.
  */
 interface Stated {
   key: FigureKey;
@@ -26,7 +26,7 @@ interface Discrepancy extends Stated {
 }
 
 const TABLE: Record<ScenarioId, { consistent: Stated[]; discrepancies: Discrepancy[] }> = {
-  // shared/seeds/002_288dc4dc058371ba.txt
+  // "What is Instagram (Simplified)"
   'seed-001': {
     consistent: [
       { key: 'uploadsPerDay', line: 41, value: 2e6, unit: 'uploads', tolerance: 0 },
@@ -49,7 +49,7 @@ const TABLE: Record<ScenarioId, { consistent: Stated[]; discrepancies: Discrepan
     ],
     discrepancies: [],
   },
-  // shared/seeds/003_7b868764f92a47a6.txt
+  // "Design Instagram"
   'seed-002': {
     consistent: [
       { key: 'postersPerDay', line: 27, value: 10e6, unit: 'users', tolerance: 0 },
@@ -115,7 +115,7 @@ const TABLE: Record<ScenarioId, { consistent: Stated[]; discrepancies: Discrepan
       },
     ],
   },
-  // shared/seeds/001_5ac0224a23fa9636.txt
+  // "Instagram / Photo Sharing"
   'seed-003': {
     consistent: [
       { key: 'uploadsPerDay', line: 30, value: 100e6, unit: 'uploads', tolerance: 0 },

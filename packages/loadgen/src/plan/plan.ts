@@ -1,36 +1,14 @@
 import { checkValue, OVERRIDE_FLAGS, OverrideError } from './overrides.js';
 import type { Assumptions, FigureKey, Scenario } from './scenarios.js';
+import type { Figure, Plan } from './types.js';
 import { compact, formatBytes, formatNumber, scaleBytes, type ByteSystem } from './units.js';
 
 export { formatPlan } from './format-plan.js';
+export type { Figure, Plan } from './types.js';
 export { parseOverrides, OVERRIDE_FLAGS, OverrideError } from './overrides.js';
 
 const SECONDS_PER_DAY = 86_400;
 const DAYS_PER_YEAR = 365;
-
-/** One derived number: the exact computed value, how it was derived, and what the note says. */
-export interface Figure {
-  key: FigureKey;
-  name: string;
-  value: number;
-  unit: string;
-  derivation: string;
-  /** The note's own figure, verbatim with its line, when the note states one. */
-  stated?: string;
-}
-
-export interface Plan {
-  scenario: Scenario;
-  /** The scenario's assumptions with the overrides applied. */
-  assumptions: Assumptions;
-  /** Assumptions the caller overrode (their keys), so a reader knows the notes' figures may not apply. */
-  overridden: (keyof Assumptions)[];
-  peakFeedReadsPerSec: number;
-  peakUploadsPerSec: number;
-  /** Feed reads per upload: the mix a `mixed` run should use for this scenario. */
-  readWriteRatio: number;
-  figures: Figure[];
-}
 
 /** Re-derives every figure of the scenario's note from its assumptions (with `overrides` applied). */
 export function plan(s: Scenario, overrides: Partial<Assumptions> = {}): Plan {

@@ -1,8 +1,7 @@
 /**
- * The design notes' capacity scenarios, with every assumption written out. The issue numbers them
- * differently from the files in shared/seeds/: issue "seed 001" is file 002, "seed 002" is file 003
- * and "seed 003" is file 001 (mapped by content). `stated` holds each figure exactly as its note
- * writes it, so a plan can show the derived value next to the note's.
+ * The design notes' capacity scenarios, with every assumption written out. Each scenario is one
+ * note, named by its title in `source`. `stated` holds each figure exactly as its note writes it,
+ * with the line it is on, so a plan can show the derived value next to the note's.
  */
 
 export type ScenarioId = 'seed-001' | 'seed-002' | 'seed-003';
@@ -46,7 +45,7 @@ export interface Assumptions {
 export interface Scenario {
   id: ScenarioId;
   title: string;
-  /** The note it comes from, relative to the shared folder. */
+  /** The title of the design note it comes from. */
   source: string;
   assumptions: Assumptions;
   /** p99 targets `check` measures against, in milliseconds. */
@@ -56,8 +55,9 @@ export interface Scenario {
   /** The figures the note states, in its own words, by figure key (see plan.ts). */
   stated: Partial<Record<FigureKey, string>>;
   /**
-   * Units the note's metadata and table sizes are in: file 002 writes "GB"/"TB" for powers of
-   * 1,024 there (500M × 68 B = 34.0e9 B is its "~32 GB"), file 001 for powers of 1,000.
+   * Units the note's metadata and table sizes are in: "What is Instagram (Simplified)" writes "GB"/"TB"
+   * for powers of 1,024 there (500M × 68 B = 34.0e9 B is its "~32 GB"), "Instagram / Photo Sharing"
+   * for powers of 1,000.
    */
   tableUnits: 'binary' | 'decimal';
 }
@@ -89,7 +89,7 @@ export type FigureKey =
 const SEED_001: Scenario = {
   id: 'seed-001',
   title: 'Photo sharing, 1M DAU (Instagram simplified)',
-  source: 'seeds/002_288dc4dc058371ba.txt',
+  source: 'What is Instagram (Simplified)',
   assumptions: {
     totalUsers: 500_000_000,
     dau: 1_000_000,
@@ -132,7 +132,7 @@ const SEED_001: Scenario = {
 const SEED_002: Scenario = {
   id: 'seed-002',
   title: 'Instagram, 50M DAU with photos and videos',
-  source: 'seeds/003_7b868764f92a47a6.txt',
+  source: 'Design Instagram',
   assumptions: {
     totalUsers: 100_000_000,
     dau: 50_000_000,
@@ -171,7 +171,7 @@ const SEED_002: Scenario = {
 const SEED_003: Scenario = {
   id: 'seed-003',
   title: 'Instagram at 500M DAU',
-  source: 'seeds/001_5ac0224a23fa9636.txt',
+  source: 'Instagram / Photo Sharing',
   assumptions: {
     totalUsers: 1_000_000_000,
     dau: 500_000_000,

@@ -4,7 +4,8 @@ import { getScenario } from './get.js';
 import { mixedScenario } from './mixed.js';
 import { uploadScenario } from './upload.js';
 import { userPool } from './users.js';
-import type { Scenario, ScenarioContext, ScenarioName } from './types.js';
+import type { ScenarioName } from './options.js';
+import type { Scenario, ScenarioContext } from './types.js';
 
 export function createScenario(name: ScenarioName, ctx: ScenarioContext): Scenario {
   if (name === 'get') return getScenario(ctx);

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { PhotoSet } from './types.js';
+import type { PhotoSet } from './options.js';
 
 /**
  * Photos like phones make: smooth gradients with sensor-like noise, so that JPEG sizes and the

@@ -2,48 +2,7 @@ import type { ApertureClient, FetchFunction } from '@aperture/sdk';
 import type { Dispatcher } from 'undici';
 import type { Iteration } from '../engine/loops.js';
 import type { Recorder } from '../engine/recorder.js';
-
-export const SCENARIO_NAMES = ['feed', 'upload', 'mixed', 'fanout', 'get'] as const;
-export type ScenarioName = (typeof SCENARIO_NAMES)[number];
-
-/**
- * Whose sessions the scenarios use: a seeded dataset's users (ids 1..users, tokens derived from the
- * seed number, see seed/), or tokens listed explicitly (users registered some other way).
- */
-export type UsersSpec = { kind: 'seeded'; seed: number; users: number } | { kind: 'tokens'; tokens: string[] };
-
-/** Photos made once per run (photos.ts) and shared by path with every worker. */
-export interface PhotoSet {
-  /** ~200 KB 1080 px JPEGs. */
-  small: string[];
-  /** 12 MP camera-sized JPEGs. */
-  large: string[];
-  /** Share of uploads that use a large source (0–1). */
-  largeShare: number;
-}
-
-/** Everything a scenario needs, as plain data: it crosses into worker threads. */
-export interface ScenarioOptions {
-  /** Base URL of the Aperture server (`/trpc` is below it). */
-  target: string;
-  users?: UsersSpec | undefined;
-  /** `get`: the path requested, e.g. `/healthz`. */
-  path?: string | undefined;
-  /** `feed`, `mixed`: pages read per feed visit, following `nextCursor` (default 3). */
-  feedPages?: number | undefined;
-  /** Posts per feed page (default 20). */
-  pageSize?: number | undefined;
-  /** `upload`, `mixed`, `fanout`. */
-  photos?: PhotoSet | undefined;
-  /** `mixed`: feed visits per write (default 100, the notes' 100:1). */
-  readsPerWrite?: number | undefined;
-  /** `fanout`: followers whose feeds are polled for each new post (default 5). */
-  fanoutSample?: number | undefined;
-  /** `fanout`: how long to wait for a post to appear before counting a failure, ms (default 60 s). */
-  fanoutTimeoutMs?: number | undefined;
-  /** `fanout`: the authors who post (user ids; default the seeded dataset's users 1..10). */
-  fanoutAuthors?: number[] | undefined;
-}
+import type { ScenarioOptions } from './options.js';
 
 /** What the engine hands a scenario inside its worker thread. */
 export interface ScenarioContext {

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { ApertureClient, PostView } from '@aperture/sdk';
 import { clock } from '../engine/clock.js';
 import { uniqueJpeg } from './photos.js';
-import type { PhotoSet, Scenario, ScenarioContext } from './types.js';
+import type { PhotoSet } from './options.js';
+import type { Scenario, ScenarioContext } from './types.js';
 import type { UserPool } from './users.js';
 
 /** Source photos read once per worker; each upload then sends a unique copy. */

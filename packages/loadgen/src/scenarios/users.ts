@@ -1,6 +1,6 @@
 // token.js only, not seed/index.js: the worker threads need the derivation, not the database writers.
 import { seededToken } from '../seed/token.js';
-import type { UsersSpec } from './types.js';
+import type { UsersSpec } from './options.js';
 
 /** The sessions a scenario acts with. */
 export interface UserPool {

@@ -110,8 +110,13 @@ const envSchema = z.object({
   AWS_REGION: z.string().optional(),
 });
 
-/** Every environment variable the server reads; each is documented in README and docs/configuration.md. */
-export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+export type EnvVariable = keyof typeof envSchema.shape;
+
+/** Every environment variable the server reads; each has its entry in env-docs.ts, which the docs' tables come from. */
+export const ENV_VARIABLES = Object.keys(envSchema.shape) as readonly EnvVariable[];
+
+/** What the schema gives each variable when it is unset (absent: no default of its own), for the docs' tables. */
+export const ENV_DEFAULTS: Readonly<Partial<Record<EnvVariable, string | number>>> = envSchema.parse({});
 
 /** `sqlite:<path>` or `postgres://…[?schema=name]`. */
 export function parseDatabaseUrl(url: string, baseDir: string): DatabaseConfig {

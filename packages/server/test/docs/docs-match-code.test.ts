@@ -1,5 +1,6 @@
 // The reference docs list what the code has, no more and no less: every environment variable
-// config.ts reads (README's Configuration table and docs/configuration.md), every error code of
+// config.ts reads (README's Configuration table and docs/configuration.md, both generated from the
+// schema and config/env-docs.ts by `npm run docs:env`), every error code of
 // errors/codes.ts with its HTTP status (docs/api.md and the SDK README's error classes), and every
 // procedure of the router (docs/api.md). A variable, code or procedure added without its docs, or
 // removed with its docs left behind, fails here.
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppRouter } from '../../src/api/router.js';
 import { ENV_VARIABLES } from '../../src/config/config.js';
+import { withEnvTable, type EnvTableKind } from '../../src/config/env-table.js';
 import { ERROR_CODES } from '../../src/errors/codes.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { sqliteDialect } from '../support/databases.js';
@@ -26,6 +28,17 @@ describe('docs match the code', () => {
     for (const path of ['README.md', 'docs/configuration.md']) {
       const documented = tableNames(doc(path)).filter((name) => /^(APERTURE|AWS)_[A-Z_]+$/.test(name));
       expect(new Set(documented), path).toEqual(new Set(ENV_VARIABLES));
+    }
+  });
+
+  it('the environment tables are the ones npm run docs:env generates from the config schema', () => {
+    const tables: [string, EnvTableKind][] = [
+      ['README.md', 'summary'],
+      ['docs/configuration.md', 'reference'],
+    ];
+    for (const [path, kind] of tables) {
+      const markdown = doc(path);
+      expect(markdown, `${path} has drifted from the schema: run npm run docs:env`).toBe(withEnvTable(markdown, kind));
     }
   });
 

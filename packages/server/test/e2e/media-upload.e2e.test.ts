@@ -18,7 +18,7 @@ interface CreateUploadResult {
   media?: { id: string };
 }
 
-// Both storage pairs of the issue: disk + SQLite, and S3 + Postgres (S3 + SQLite when no Postgres is configured).
+// Two pairs cover both blob stores and both dialects: disk + SQLite, and S3 + Postgres (S3 + SQLite without Postgres).
 const PAIRS = [
   { name: 'disk + sqlite', dialect: sqliteDialect, media: 'disk' as const },
   { name: `s3 + ${DIALECTS.at(-1)!.name}`, dialect: DIALECTS.at(-1)!, media: 's3' as const },

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, PostRow } from '../../db/schema.js';
 
 /**
- * The ranked home feed: over a window of recent candidates,
+ * The ranked home feed (the Instagram / Photo Sharing notes' "Feed Ranking"): over a window of recent candidates,
  *
  *   score = 0.4·interest + 0.3·recency + 0.2·relationship + 0.1·engagement
  *

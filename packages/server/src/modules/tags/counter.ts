@@ -3,9 +3,9 @@ import type { Database } from '../../db/schema.js';
 import { SerialFlush, type FlushLog } from '../../lib/serial-flush.js';
 
 /**
- * `tags.post_count` kept by micro-batched increments: deltas add up in memory and one transaction
- * applies them a few seconds later, so a popular tag costs one UPDATE per flush rather than one per
- * post. A crash loses at most one interval of deltas (the exact figure can be
+ * `tags.post_count` in micro-batches, as the Instagram case-study notes advise: deltas add up in memory and
+ * one transaction applies them a few seconds later, so a popular tag costs one UPDATE per flush
+ * rather than one per post. A crash loses at most one interval of deltas (the exact figure can be
  * recomputed from `post_tags`, whose rows are authoritative).
  */
 export class TagCounter {

@@ -1,0 +1,178 @@
+import type { EnvVariable } from './config.js';
+
+/**
+ * What each environment variable means, for people: the tables of README.md ("Configuration") and
+ * docs/configuration.md ("Variables") are generated from this with `npm run docs:env`, never edited
+ * by hand. Typed by the schema's keys, so a variable added to or removed from config.ts without its
+ * entry here does not compile. The order here is the tables' order.
+ */
+export interface VariableDoc {
+  /**
+   * The default column, when the schema's own default is not what a reader should see: a value
+   * derived at start (paths under the data dir), generated, random, or applied outside the schema.
+   * Without it the column shows the schema's default, or "unset" when it has none.
+   */
+  shownDefault?: string;
+  /** The README's one-line meaning. */
+  summary: string;
+  /** docs/configuration.md's meaning, when it says more than the summary. */
+  reference?: string;
+}
+
+export const VARIABLE_DOCS = {
+  APERTURE_DATA_DIR: {
+    summary: 'where the embedded defaults and the generated secret live',
+    reference: 'folder for the embedded defaults (SQLite file, media) and the generated secret',
+  },
+  APERTURE_DATABASE_URL: {
+    shownDefault: '`sqlite:<data dir>/aperture.db`',
+    summary: '`sqlite:<file>` or `postgres://user@host:5432/db[?schema=name]`',
+    reference: 'metadata database, see below',
+  },
+  APERTURE_MEDIA_URL: {
+    shownDefault: '`file:<data dir>/media`',
+    summary: '`file:<dir>` or `s3://<bucket>?region=<r>&endpoint=<url>&forcePathStyle=true`',
+    reference: 'blob store for photos, see below',
+  },
+  APERTURE_HOST: {
+    summary: 'interface to listen on (`0.0.0.0` for all)',
+    reference: 'interface to listen on; `0.0.0.0` (or `::`) for all',
+  },
+  APERTURE_PORT: {
+    summary: 'port (`0` picks a free one)',
+    reference: 'TCP port; `0` picks a free one (the server prints the URL)',
+  },
+  APERTURE_PUBLIC_URL: {
+    shownDefault: '`http://<host>:<port>`',
+    summary: 'base URL clients reach this server at (signed upload URLs use it)',
+    reference:
+      'the base URL clients reach this server at, e.g. `https://photos.example.com` behind a proxy. Signed upload URLs of the disk store are built from it',
+  },
+  APERTURE_SECRET: {
+    shownDefault: 'generated into `<data dir>/secret`',
+    summary: 'key for signed URLs (≥ 32 characters)',
+    reference:
+      'HMAC key for signed URLs, ≥ 32 characters. When unset, a random key is generated on first start and kept in `<data dir>/secret` (mode 0600), so restarts keep URLs valid. Processes sharing a database and disk store must share the secret',
+  },
+  APERTURE_ROLE: {
+    summary:
+      '`api` (serve the API), `worker` (background work: image processing, fan-out, notifications, sweeping; serves only health and metrics) or `all`; run at least one `worker` or `all`',
+    reference:
+      "`api` serves the API (`/trpc`, `PUT /uploads/…`, `GET /media/…`) and does no background work; `worker` does the background work — image processing, delivering outbox events (fan-out to home timelines, hashtags, notifications), cleaning up deleted posts, the media sweepers — and answers only `/healthz`, `/readyz` and `/metrics` (under the rules below), so a load balancer cannot send user traffic to it; `all` does both. Run at least one `worker` or `all` process per database: without one, uploads stay `processing` and posts reach no follower's timeline. Every role counts post views and writes them",
+  },
+  APERTURE_NODE_ID: {
+    shownDefault: 'random 0–8191',
+    summary:
+      'unique per process sharing a database (part of every id); pinned, a restart resumes the work it held at once',
+    reference:
+      'the node part of every id this process creates. Set a distinct value per process when several share one database; random values collide with probability 1/8192 per pair. Pinned, it is also the process\'s identity across restarts: a restart releases at once the work leases it held when it died, instead of waiting up to 30 s for them to lapse (see architecture.md, "Process crash and recovery")',
+  },
+  APERTURE_SESSION_TTL_DAYS: {
+    summary: 'how long a sign-in lasts',
+    reference: 'lifetime of a sign-in',
+  },
+  APERTURE_TRUST_PROXY: {
+    shownDefault: '`false`',
+    summary:
+      'trust `X-Forwarded-*` from the reverse proxy in front (`true`), or from that many proxies (`2`: a CDN before nginx); client addresses for rate limits come from it',
+    reference:
+      'believe `X-Forwarded-For`/`-Proto` from reverse proxies you run: `true` (or `1`) for the one proxy in front, `2` for two (a CDN before nginx), up to `10`. Only that many of the nearest `X-Forwarded-For` entries are believed, so a client cannot pick its own address by writing the header itself. See [Limits](#limits)',
+  },
+  APERTURE_MAX_UPLOAD_MB: {
+    summary: 'largest accepted upload',
+  },
+  APERTURE_MIN_FREE_MB: {
+    summary:
+      'below this much free space on the media or SQLite disk, uploads are refused (`STORAGE_FULL`) and `/readyz` fails; `0` turns it off',
+    reference:
+      "free-space floor of the disks Aperture writes to: the disk store's folder and the SQLite file's (S3 and Postgres have none here). Below it, `media.createUpload` and `PUT /uploads/…` answer `STORAGE_FULL` (507, `Retry-After`) before reading anything, and `/readyz` answers 503 with a failing `free space` check; reads, posts of photos already uploaded and uploads already sent go on. Read with `statfs` at most once a second. `0` turns the floor off (a full disk then fails writes half-way, still as `STORAGE_FULL`, keeping nothing half-written)",
+  },
+  APERTURE_MAX_IMAGE_MEGAPIXELS: {
+    summary: 'largest accepted image',
+    reference: 'largest accepted image, checked from the header before decoding (pixel bombs)',
+  },
+  APERTURE_MEDIA_CONCURRENCY: {
+    summary: 'images decoded at once per process (processing and `?w=` renders share it)',
+    reference:
+      "images decoded at once by this process: uploads being processed and on-demand `?w=` widths take turns in the same slots, so this one number bounds sharp's CPU and memory. 1 keeps a core free for reads on a 2-core box",
+  },
+  APERTURE_MEDIA_RENDER_QUEUE: {
+    summary: '`?w=` renders that may wait for a slot; more answer `503` with `Retry-After`',
+    reference:
+      'on-demand `?w=` widths that may wait for one of those slots; past that a request is answered `503 UNAVAILABLE` with `Retry-After: 2` instead of queueing. A waiting render holds no image in memory. Processing is never refused: its workers, one per slot, wait their turn',
+  },
+  APERTURE_UNATTACHED_MEDIA_HOURS: {
+    summary: 'unused uploads are deleted after this long',
+    reference: 'ready media no post or avatar uses is deleted after this long',
+  },
+  APERTURE_CELEBRITY_FOLLOWERS: {
+    summary: 'fan-out threshold: bigger accounts are pulled at read time',
+    reference: 'authors with at least this many followers are not fanned out; readers pull their posts',
+  },
+  APERTURE_ACTIVE_DAYS: {
+    summary: 'who counts as an active follower for fan-out',
+    reference:
+      'followers who signed in within this many days get pushes; others get a rebuilt timeline when they return',
+  },
+  APERTURE_TIMELINE_CAP: {
+    summary: 'rows kept per home timeline',
+    reference: 'rows kept per home timeline; older pages are pulled',
+  },
+  APERTURE_TIMELINE_TRIM_EVERY: {
+    summary: 'fan-out trims a timeline back to the cap on about one push in this many',
+    reference:
+      'fan-out trims a timeline back to the cap on about one push in this many (1: on every push); a timeline may hold a few dozen rows over the cap meanwhile, which makes pushing to many followers ~2× faster on a large database',
+  },
+  APERTURE_VIEW_FLUSH_SECONDS: {
+    summary: 'how often each process writes the post views it counted (also on stop)',
+    reference: 'how often each process writes the post views it counted (also written on stop)',
+  },
+  APERTURE_MAX_BATCH: {
+    summary: 'most calls in one batched API request; more is refused with `BATCH_TOO_LARGE`',
+    reference:
+      'most calls one batched API request may carry (1–1000); a larger batch is refused with `BATCH_TOO_LARGE` before any call runs. The SDK sends at most 10 per request: if you lower this, give the SDK the same `maxBatchSize`',
+  },
+  APERTURE_PASSWORD_HASH_CONCURRENCY: {
+    summary: 'password hashes (argon2id) computed at once per process',
+    reference: 'password hashes (argon2id, 19 MiB and tens of ms of CPU each) computed at once by this process (1–64)',
+  },
+  APERTURE_PASSWORD_HASH_QUEUE: {
+    summary: 'sign-ins and registrations waiting for a hash; more are refused at once with `RATE_LIMITED`',
+    reference:
+      'sign-ins and registrations allowed to wait for a hash (0–10000); the next one is refused at once with `RATE_LIMITED` (Retry-After 1)',
+  },
+  APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: {
+    summary: 'sign-ins and registrations per client address and minute (`0`: no limit)',
+    reference:
+      '`accounts.login` and `accounts.register` calls per client address and minute, also the burst; `0` turns it off',
+  },
+  APERTURE_RATE_LIMIT_ANON_PER_MIN: {
+    summary: 'other calls without a valid session per client address and minute (`0`: no limit)',
+    reference:
+      'other calls made without a valid session per client address and minute, also the burst; `0` turns it off',
+  },
+  APERTURE_METRICS_TOKEN: {
+    summary: 'serve `/metrics` on the API port to `Authorization: Bearer <token>` (≥ 16 characters)',
+    reference:
+      'serve `GET /metrics` on the API port to requests with `Authorization: Bearer <token>` (at least 16 characters; compared in constant time)',
+  },
+  APERTURE_METRICS_PORT: {
+    summary: 'serve `/metrics` on a listener of its own on this port',
+    reference:
+      'serve `GET /metrics` (and nothing else) on a listener of its own on this port; with a token set too, it asks for the token as well',
+  },
+  APERTURE_METRICS_HOST: {
+    summary: 'interface of the metrics listener',
+    reference: 'interface of the metrics listener: keep it off the public network, or set a token',
+  },
+  APERTURE_LOG_LEVEL: {
+    summary: '`fatal` … `trace`, or `silent`',
+    reference:
+      '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. The `Authorization` header is always redacted. `aperture serve` logs to stderr: JSON lines, or one line per request for people when stderr is a terminal',
+  },
+  AWS_REGION: {
+    shownDefault: '`us-east-1`',
+    summary: 'region of an `s3://` media URL without `region=`',
+    reference: 'region of an `s3://` media URL that has no `region=` (see [Media URL](#media-url))',
+  },
+} satisfies Record<EnvVariable, VariableDoc>;
