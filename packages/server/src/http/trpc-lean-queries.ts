@@ -3,8 +3,8 @@ import {
   getTRPCErrorFromUnknown,
   getTRPCErrorShape,
   transformTRPCResponse,
-  TRPCError,
   type AnyTRPCProcedure,
+  type TRPCError,
 } from '@trpc/server';
 import { getHTTPStatusCode, type TRPCRequestInfo } from '@trpc/server/http';
 import { createURL } from '@trpc/server/adapters/node-http';
@@ -12,6 +12,7 @@ import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { RequestContext } from '../api/context.js';
 import type { AppRouter } from '../api/router.js';
 import { createCallerFactory } from '../api/trpc.js';
+import { abortedWithClient, acceptHeader, isDataStream, ResponseHeaders, streamRefused } from './trpc-wire.js';
 
 export type TrpcOptions = FastifyTRPCPluginOptions<AppRouter>['trpcOptions'];
 
@@ -138,7 +139,7 @@ export class LeanQueries {
     );
     const { status, headers, body } = this.respond(request, info, ctx, outcomes, req);
     void reply.status(status);
-    for (const [name, value] of headers) void reply.header(name, value);
+    headers.writeTo(reply);
     // A Buffer, not a string: Fastify would append `; charset=utf-8` to a string's content type.
     await reply.send(Buffer.from(body));
   }
@@ -150,9 +151,10 @@ export class LeanQueries {
     ctx: RequestContext | undefined,
     outcomes: Outcome[],
     req: FastifyRequest,
-  ): { status: number; headers: Headers; body: string } {
+  ): { status: number; headers: ResponseHeaders; body: string } {
     const { config } = this;
-    const headers = new Headers([['vary', 'trpc-accept, accept']]);
+    const headers = new ResponseHeaders();
+    headers.set('vary', 'trpc-accept, accept');
     headers.set('content-type', 'application/json');
     const shape = (error: TRPCError, path: string | undefined, input: unknown) =>
       getTRPCErrorShape({ config, ctx, error, input, path, type: 'query' });
@@ -185,7 +187,7 @@ export class LeanQueries {
     ctx: RequestContext | undefined,
     data: Parameters<NonNullable<TrpcOptions['responseMeta']>>[0]['data'],
     errors: (TRPCError | undefined)[],
-    headers: Headers,
+    headers: ResponseHeaders,
   ): number | undefined {
     const meta = this.options.responseMeta?.({
       ctx,
@@ -237,48 +239,4 @@ function queryProcedures(router: AppRouter): ReadonlyMap<string, AnyTRPCProcedur
 /** `caller.feed.home`, for the path `feed.home`: the caller is a proxy over the router's shape. */
 function procedureOf(caller: object, path: string): Callable {
   return path.split('.').reduce((node: unknown, key) => (node as Record<string, unknown>)[key], caller) as Callable;
-}
-
-/** tRPC's reading: `trpc-accept` if sent, else JSON lines if `accept` lists them. */
-function acceptHeader(req: FastifyRequest): string | null {
-  const explicit = req.headers['trpc-accept'];
-  if (explicit !== undefined) return Array.isArray(explicit) ? explicit.join(', ') : explicit;
-  const accept = req.headers.accept;
-  return accept?.split(',').some((type) => type.trim() === 'application/jsonl') ? 'application/jsonl' : null;
-}
-
-/** Aborts when the client leaves before the answer is written, as tRPC's request signal does. */
-function abortedWithClient(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableEnded) controller.abort();
-  });
-  return controller.signal;
-}
-
-function streamRefused(): TRPCError {
-  return new TRPCError({
-    code: 'UNSUPPORTED_MEDIA_TYPE',
-    message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
-  });
-}
-
-/** tRPC's test for data only a streaming response can carry (its own helpers are internal). */
-function isDataStream(value: unknown): boolean {
-  if (!isPlainObject(value)) return false;
-  return isAsyncIterable(value) || Object.values(value).some((v) => isPromise(v) || isAsyncIterable(v));
-}
-
-function isPlainObject(value: unknown): value is Record<string | symbol, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isAsyncIterable(value: unknown): boolean {
-  return isPlainObject(value) && Symbol.asyncIterator in value;
-}
-
-function isPromise(value: unknown): boolean {
-  if (!isPlainObject(value) && typeof value !== 'function') return false;
-  const thenable = value as { then?: unknown; catch?: unknown };
-  return typeof thenable.then === 'function' && typeof thenable.catch === 'function';
 }
