@@ -32,7 +32,7 @@ interface QueryCall {
 }
 
 /** One call's end: its data, or the error tRPC would report for it. */
-type Outcome = { ok: true; data: unknown } | { ok: false; error: TRPCError; input: unknown };
+type Outcome = { ok: true; data: unknown } | { ok: false; error: TRPCError };
 
 type Callable = (input: unknown) => Promise<unknown>;
 
@@ -124,7 +124,7 @@ export class LeanQueries {
     const failed = (cause: unknown, call: QueryCall, input: unknown): Outcome => {
       const error = getTRPCErrorFromUnknown(cause);
       this.options.onError?.({ error, path: call.path, input, ctx, type: 'query', req });
-      return { ok: false, error, input };
+      return { ok: false, error };
     };
     const caller = refused ? undefined : this.createCaller(ctx!, { signal });
     const outcomes = await Promise.all(
@@ -162,12 +162,16 @@ export class LeanQueries {
       // Data with promises or async iterables in it needs a streaming link: tRPC's handler fails
       // a lone call's request with that, and only that call in a batch.
       if (!request.batch && outcomes[0]!.ok && isDataStream(outcomes[0]!.data)) throw streamRefused();
+      const errors = outcomes.map((outcome) =>
+        outcome.ok ? (isDataStream(outcome.data) ? streamRefused() : undefined) : outcome.error,
+      );
       const responses = outcomes.map((outcome, i) => {
-        if (!outcome.ok) return { error: shape(outcome.error, request.calls[i]!.path, outcome.input) };
-        if (isDataStream(outcome.data)) return { error: shape(streamRefused(), request.calls[i]!.path, undefined) };
-        return { result: { data: outcome.data } };
+        const error = errors[i];
+        const call = request.calls[i]!;
+        return error
+          ? { error: shape(error, call.path, call.input) }
+          : { result: { data: outcome.ok ? outcome.data : undefined } };
       });
-      const errors = outcomes.map((outcome) => (outcome.ok ? undefined : outcome.error));
       const status = this.meta(info, ctx, responses, errors, headers) ?? getHTTPStatusCode(responses, errors);
       const body = JSON.stringify(transformTRPCResponse(config, request.batch ? responses : responses[0]!));
       return { status, headers, body };
@@ -233,8 +237,18 @@ export class LeanQueries {
 function queryProcedures(router: AppRouter): ReadonlyMap<string, AnyTRPCProcedure> {
   // A flat map by full path at runtime; its declared type is the nested record.
   const procedures = Object.entries(router._def.procedures as unknown as Record<string, AnyTRPCProcedure>);
-  return new Map(procedures.filter(([, procedure]) => procedure._def.type === 'query'));
+  return new Map(
+    procedures.filter(
+      ([path, procedure]) => procedure._def.type === 'query' && !path.split('.').some((key) => PROXY_NAMES.has(key)),
+    ),
+  );
 }
+
+/**
+ * Names tRPC's caller proxy reads as JavaScript's own (a thenable's `then`, `Function.prototype.call`,
+ * a value's `toString`…): a procedure at such a path is left to tRPC's handler, which looks it up directly.
+ */
+const PROXY_NAMES: ReadonlySet<string> = new Set(['then', 'call', 'apply', 'toString', 'valueOf', 'toJSON']);
 
 /** `caller.feed.home`, for the path `feed.home`: the caller is a proxy over the router's shape. */
 function procedureOf(caller: object, path: string): Callable {
