@@ -1,4 +1,3 @@
-import type { ProcedureMetrics } from '../http/metrics.js';
 import type { Services } from '../services.js';
 import { accountsRouter } from './routers/accounts.js';
 import { commentsRouter, likesRouter } from './routers/engagement.js';
@@ -12,6 +11,7 @@ import { searchRouter } from './routers/search.js';
 import { tagsRouter } from './routers/tags.js';
 import { notificationsRouter } from './routers/notifications.js';
 import { viewsRouter } from './routers/views.js';
+import type { ProcedureMetrics } from './procedure-metrics.js';
 import { createProcedures, router } from './trpc.js';
 
 /** The whole API. Services are bound here, by closure, so the request context stays small. */

@@ -3,7 +3,7 @@ import { AppError, type ValidationIssue } from '../errors/app-error.js';
 import { ERROR_CODES, type ErrorCode } from '../errors/codes.js';
 import { toAppError, toTRPCError } from '../errors/map-error.js';
 import type { RequestContext } from './context.js';
-import type { ProcedureMetrics } from '../http/metrics.js';
+import type { ProcedureMetrics } from './procedure-metrics.js';
 import { refuseHostileText } from './input-text.js';
 
 /** The `data` every Aperture error carries on the wire, next to tRPC's `message`. */

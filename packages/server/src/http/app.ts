@@ -85,29 +85,19 @@ export function buildApp({
 
   const router = createAppRouter(services, metrics);
   const limits = new ClientLimits(config.rateLimits, () => clock.now().getTime());
-  // One context per request: the lean query path may hand a request on to tRPC's handler, which
-  // must neither authenticate it nor charge its client a second time.
-  const contexts = new WeakMap<object, Promise<RequestContext>>();
   const trpcOptions: FastifyTRPCPluginOptions<AppRouter>['trpcOptions'] = {
     router,
     maxBatchSize: config.maxBatchSize,
-    createContext({ req, info }): Promise<RequestContext> {
-      let context = contexts.get(req);
-      if (!context) {
-        context = (async () => {
-          const token = bearerToken(req.headers.authorization) ?? connectionParamsToken(info.connectionParams);
-          const viewer = token ? await services.accounts.authenticate(token) : null;
-          // Throwing here fails every call of the request with RATE_LIMITED before any runs.
-          limits.admit(
-            req.ip,
-            info.calls.map((call) => call.path),
-            viewer !== null,
-          );
-          return { viewer, requestId: req.id, ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null };
-        })();
-        contexts.set(req, context);
-      }
-      return context;
+    async createContext({ req, info }): Promise<RequestContext> {
+      const token = bearerToken(req.headers.authorization) ?? connectionParamsToken(info.connectionParams);
+      const viewer = token ? await services.accounts.authenticate(token) : null;
+      // Throwing here fails every call of the request with RATE_LIMITED before any runs.
+      limits.admit(
+        req.ip,
+        info.calls.map((call) => call.path),
+        viewer !== null,
+      );
+      return { viewer, requestId: req.id, ip: req.ip ?? null, userAgent: req.headers['user-agent'] ?? null };
     },
     onError({ error, path, req }) {
       const app = toAppError(error);

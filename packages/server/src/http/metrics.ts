@@ -1,15 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-
-export interface ProcedureLabels {
-  procedure: string;
-  type: string;
-  code: string;
-}
-
-/** What the tRPC layer needs from metrics: a timer per procedure call. */
-export interface ProcedureMetrics {
-  start(): (labels: ProcedureLabels) => void;
-}
+import type { ProcedureMetrics } from '../api/procedure-metrics.js';
 
 export interface Metrics extends ProcedureMetrics {
   registry: Registry;

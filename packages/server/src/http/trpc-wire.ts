@@ -1,0 +1,76 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TRPCError } from '@trpc/server';
+
+// What tRPC's HTTP handler does around the procedures, restated for the lean query path where
+// tRPC keeps its own helpers internal. Each follows tRPC's handler (`resolveResponse`) exactly.
+
+/** tRPC's reading: `trpc-accept` if sent, else JSON lines if `accept` lists them. */
+export function acceptHeader(req: FastifyRequest): string | null {
+  const explicit = req.headers['trpc-accept'];
+  if (explicit !== undefined) return Array.isArray(explicit) ? explicit.join(', ') : explicit;
+  const accept = req.headers.accept;
+  return accept?.split(',').some((type) => type.trim() === 'application/jsonl') ? 'application/jsonl' : null;
+}
+
+/** Aborts when the client leaves before the answer is written, as tRPC's request signal does. */
+export function abortedWithClient(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableEnded) controller.abort();
+  });
+  return controller.signal;
+}
+
+/** tRPC's answer to data that only a streaming link could carry. */
+export function streamRefused(): TRPCError {
+  return new TRPCError({
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+  });
+}
+
+/** tRPC's test for such data: an async iterable, or an object holding a promise or one. */
+export function isDataStream(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  return isAsyncIterable(value) || Object.values(value).some((member) => isPromise(member) || isAsyncIterable(member));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isAsyncIterable(value: unknown): boolean {
+  return isPlainObject(value) && Symbol.asyncIterator in value;
+}
+
+function isPromise(value: unknown): boolean {
+  if (!isPlainObject(value) && typeof value !== 'function') return false;
+  const thenable = value as { then?: unknown; catch?: unknown };
+  return typeof thenable.then === 'function' && typeof thenable.catch === 'function';
+}
+
+/**
+ * The headers of an answer with the Fetch `Headers` semantics tRPC writes them with (`set`
+ * replaces, `append` adds; names are case-insensitive), without a `Headers` object per request.
+ */
+export class ResponseHeaders {
+  private readonly values = new Map<string, string[]>();
+
+  set(name: string, value: string): void {
+    this.values.set(name.toLowerCase(), [value]);
+  }
+
+  append(name: string, value: string): void {
+    const key = name.toLowerCase();
+    const values = this.values.get(key);
+    if (values) values.push(value);
+    else this.values.set(key, [value]);
+  }
+
+  writeTo(reply: FastifyReply): void {
+    for (const [name, values] of this.values) {
+      // As `Headers` reads them: one value, joined, except cookies, which stay apart.
+      void reply.header(name, name === 'set-cookie' ? values : values.join(', '));
+    }
+  }
+}
