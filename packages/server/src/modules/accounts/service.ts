@@ -4,7 +4,7 @@ import type { UserRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import { AppError } from '../../errors/app-error.js';
-import { appendEvent } from '../../events/outbox.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { PasswordHasher } from './passwords.js';
 import { presentPrivateUser, presentSession, type AvatarUrls } from './presenters.js';
 import type { LoginInput, RegisterInput, UpdateProfileInput } from './schemas.js';
@@ -27,8 +27,8 @@ export interface AccountsServiceDeps {
    * returns: whatever this process keeps open for the session (live streams) ends at once.
    */
   onSessionEnded?: (sessionId: string) => void;
-  /** Called after a write that appended outbox events committed (kicks the dispatcher). */
-  onEvent?: () => void;
+  /** Profile changes are written through it, with the event a change of privacy causes. */
+  outbox: Outbox;
 }
 
 /** How often a session's last-used time is noted: at most once a minute, not on every request. */
@@ -135,9 +135,8 @@ export class AccountsService {
   }
 
   async updateProfile(viewer: Viewer, input: UpdateProfileInput): Promise<PrivateUser> {
-    const { db, ids, clock } = this.deps;
-    let privacyChanged = false;
-    await db.kysely.transaction().execute(async (trx) => {
+    const { clock, outbox } = this.deps;
+    await outbox.write(async (trx, emit) => {
       await trx
         .updateTable('users')
         .set({
@@ -158,10 +157,8 @@ export class AccountsService {
         .executeTakeFirst();
       if (changed.numUpdatedRows === 0n) return;
       // What was derived from the account being public (hashtag rows' public flag) follows.
-      await appendEvent(trx, ids, clock, { type: 'account.privacy_changed', userId: viewer.userId });
-      privacyChanged = true;
+      await emit({ type: 'account.privacy_changed', userId: viewer.userId });
     });
-    if (privacyChanged) this.deps.onEvent?.();
     return this.me(viewer);
   }
 

@@ -6,7 +6,7 @@ import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
 import { MAX_ID } from '../../ids/canonical.js';
 import type { Viewer } from '../accounts/types.js';
-import type { ProcessorLog } from '../media/processor.js';
+import type { Logger } from '../../lib/logger.js';
 import { hydratePosts, type HydrateDeps } from '../posts/hydrate.js';
 import type { PostView } from '../posts/types.js';
 import { idSchema } from '../shared/ids.js';
@@ -74,7 +74,7 @@ export class FeedService {
       clock: Clock;
       settings: FeedSettings;
       hydrate: Omit<HydrateDeps, 'db'>;
-      log: ProcessorLog;
+      log: Logger;
     },
   ) {
     this.timelines = new TimelineStore(deps.db.kysely);
