@@ -27,7 +27,7 @@ describe('aperture notifications', () => {
 
     expect((await bob.run(['follow', ada.username])).code).toBe(0);
     expect((await bob.run(['like', post.id])).code).toBe(0);
-    await world.server.server.services.dispatcher.drain();
+    await world.server.server.background.dispatcher.drain();
 
     const listed = await ada.run(['notifications']);
     expect(listed.code, listed.stderr).toBe(0);
@@ -58,7 +58,7 @@ describe('aperture notifications', () => {
     const bare = await ada.json<PostView>(['post', await photo(ada, 'b.jpg', 94)]);
     expect((await bob.run(['like', long.id])).code).toBe(0);
     expect((await bob.run(['comment', bare.id, 'Nice one'])).code).toBe(0);
-    await world.server.server.services.dispatcher.drain();
+    await world.server.server.background.dispatcher.drain();
 
     const [comment, like] = (await ada.run(['notifications'])).stdout.trim().split('\n');
     expect(comment).toContain(`@${bob.username} commented on your post ${bare.id} (no caption)`);

@@ -23,7 +23,7 @@ describe('client.feed against the real server', () => {
       });
       published.push(post.id);
     }
-    await server.server.services.dispatcher.drain();
+    await server.server.background.dispatcher.drain();
 
     const first = await reader.client.feed.home({ limit: 2 });
     expect(first.items).toHaveLength(2);

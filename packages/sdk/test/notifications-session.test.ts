@@ -91,7 +91,7 @@ describe.each(DIALECTS)('a live notification stream ends with its session on $na
   async function notifyAfterwards(who: Member): Promise<void> {
     const late = await member(t.url, 'late');
     await late.client.graph.follow(who.id);
-    await t.server.services.dispatcher.drain();
+    await t.server.background.dispatcher.drain();
   }
 
   it('logout in this process ends the stream at once, with UNAUTHENTICATED and no reconnect', async () => {

@@ -32,7 +32,7 @@ describe('client.notifications against the real server', () => {
     const post = await ana.client.posts.publish(await jpeg(500, { width: 120, height: 90 }), { caption: 'dock' });
     await bob.client.graph.follow(ana.id);
     await bob.client.likes.like(post.id);
-    await server.server.services.dispatcher.drain();
+    await server.server.background.dispatcher.drain();
 
     const all = await ana.client.notifications.list().toArray();
     expect(all.map((n) => n.kind).sort()).toEqual(['follow', 'like']);
@@ -64,7 +64,7 @@ describe('client.notifications against the real server', () => {
     // Missed while disconnected: delivered first on resume, in order.
     await cat.client.graph.follow(ana.id);
     await cat.client.comments.create({ postId: post.id, body: 'lovely' });
-    await server.server.services.dispatcher.drain();
+    await server.server.background.dispatcher.drain();
     const second = new AbortController();
     const resumed = iterate(ana.client.notifications.subscribe({ signal: second.signal, lastEventId: like!.eventId }));
     const missed = await take(resumed, 2);

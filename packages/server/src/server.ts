@@ -8,9 +8,10 @@ import { migrateToLatest } from './db/migrate.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { buildMetricsApp } from './http/metrics-route.js';
+import { createLogger } from './http/logger.js';
 import type { PasswordHasher } from './modules/accounts/passwords.js';
 import { createIdGenerator } from './ids/snowflake.js';
-import { createServices, type Services } from './services.js';
+import { createServices, type ApiServices, type BackgroundServices } from './services.js';
 import type { BlobStore } from './storage/blob-store.js';
 import { createBlobStore } from './storage/index.js';
 import { FreeSpaceGuard, type FreeBytesProbe } from './storage/free-space.js';
@@ -27,7 +28,10 @@ export interface ApertureServer {
   /** The metrics listener's base URL once started, when APERTURE_METRICS_PORT is set. */
   readonly metricsUrl: string | undefined;
   readonly app: FastifyInstance;
-  readonly services: Services;
+  /** What requests use (the services behind the API). */
+  readonly services: ApiServices;
+  /** What runs beside the requests: the dispatcher, the media processor, sweeps, write-behind buffers. */
+  readonly background: BackgroundServices;
   readonly db: Db;
   readonly blobs: BlobStore;
   /**
@@ -37,9 +41,6 @@ export interface ApertureServer {
    */
   settle(): Promise<void>;
 }
-
-/** How often abandoned uploads and unattached media are collected. */
-const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 export interface CreateServerOptions {
   clock?: Clock;
@@ -100,14 +101,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
   });
   const metrics = createMetrics();
   const ids = createIdGenerator({ nodeId: config.nodeId, clock: () => clock.now().getTime() });
-  // Services log through the app's logger, which exists only once the app is built.
-  const appRef: { current?: FastifyInstance } = {};
-  const log = {
-    info: (obj: object, msg: string) => appRef.current?.log.info(obj, msg),
-    error: (obj: object, msg: string) => appRef.current?.log.error(obj, msg),
-  };
+  const log = createLogger(config, options.logStream);
   configureSharp();
-  const services = createServices({
+  const { api: services, background } = createServices({
     db,
     blobs,
     space,
@@ -132,26 +128,18 @@ export async function createServer(config: Config, options: CreateServerOptions 
     services,
     metrics,
     clock,
-    logStream: options.logStream,
+    logger: log,
     leanQueries: options.leanQueries,
   });
-  appRef.current = built;
   const metricsApp =
-    config.metrics.port === undefined ? undefined : buildMetricsApp(metrics, config.metrics.token, built.log);
+    config.metrics.port === undefined ? undefined : buildMetricsApp(metrics, config.metrics.token, log);
   let metricsUrl: string | undefined;
   const runsBackgroundWork = config.role !== 'api' && options.backgroundWork !== false;
-  let sweepTimer: NodeJS.Timeout | undefined;
-  const sweep = () => {
-    // Post cleanup first: it detaches photos the media collector may then remove.
-    services.postCleanup
-      .run()
-      .then(() => services.mediaSweeper.sweep())
-      .catch((error: unknown) => log.error({ err: error }, 'sweep failed'));
-  };
 
   return {
     app: built,
     services,
+    background,
     db,
     blobs,
     get url() {
@@ -162,10 +150,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
       return metricsUrl;
     },
     async settle() {
-      await services.dispatcher.drain();
-      await services.tagCounter.flush();
-      await services.viewCounter.flush();
-      await services.sessionActivity.flush();
+      for (const task of background.tasks) await task.flush?.();
     },
     async start() {
       await built.listen({ host: config.host, port: config.port });
@@ -183,35 +168,26 @@ export async function createServer(config: Config, options: CreateServerOptions 
         }
         metricsUrl = baseUrl(config.metrics.host, metricsApp);
       }
-      // Every role serves the API, so every process counts views and must write them.
-      services.viewCounter.start();
       if (config.nodeIdPinned) {
         // The same pinned node id means the same process restarted: whatever it held is free now,
         // not 30 s from now. (Whatever role it had before, so this runs in every role.)
-        const media = await services.mediaProcessor.releaseOwnLeases();
-        const events = await services.dispatcher.releaseOwnLeases();
+        const media = await background.mediaProcessor.releaseOwnLeases();
+        const events = await background.dispatcher.releaseOwnLeases();
         if (media + events > 0) log.info({ media, events }, 'released the leases this node held before it restarted');
       }
-      if (runsBackgroundWork) {
-        services.mediaProcessor.start();
-        services.dispatcher.start();
-        sweep();
-        sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
+      for (const task of background.tasks) {
+        if (task.runsIn === 'every-role' || runsBackgroundWork) task.start();
       }
       return url;
     },
     async stop() {
-      clearInterval(sweepTimer);
       // Live notification streams never end by themselves; close() would wait for them.
       services.notifications.close();
       await built.close();
       await metricsApp?.close();
-      // After close: no request can count a view any more.
-      await services.viewCounter.stop();
-      await services.sessionActivity.flush();
-      await services.mediaProcessor.stop();
-      await services.dispatcher.stop();
-      await services.tagCounter.flush();
+      // After close: no request can count a view or note activity any more, so what the tasks
+      // write on stopping is the last of it.
+      for (const task of background.tasks) await task.stop();
       await blobs.close();
       await db.close();
     },

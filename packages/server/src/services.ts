@@ -7,17 +7,19 @@ import { createArgon2Hasher, limitPasswordHashing, type PasswordHasher } from '.
 import { MediaReader } from './modules/media/media-reader.js';
 import { MediaService } from './modules/media/service.js';
 import { avatarUrls } from './modules/media/presenter.js';
-import { MediaProcessor, type ProcessorLog } from './modules/media/processor.js';
+import { MediaProcessor } from './modules/media/processor.js';
 import { MediaServing } from './modules/media/serving.js';
 import type { MediaSettings } from './config/media-settings.js';
 import { MediaSweeper } from './modules/media/sweeper.js';
 import { WidthRenderer } from './modules/media/width-renderer.js';
 import { WorkLimiter } from './lib/work-limiter.js';
+import type { Logger } from './lib/logger.js';
+import type { BackgroundTask } from './lib/background-task.js';
 import { EventDispatcher } from './events/dispatcher.js';
-import { FanoutHandlers } from './modules/feed/fanout.js';
+import { Outbox } from './events/outbox.js';
+import { createFeedHandlers } from './modules/feed/handlers.js';
 import { FeedService } from './modules/feed/service.js';
 import type { FeedSettings } from './config/feed-settings.js';
-import { createHandlers } from './events/handlers.js';
 import { CommentsService } from './modules/engagement/comments-service.js';
 import { LikesService } from './modules/engagement/likes-service.js';
 import { GraphService } from './modules/graph/service.js';
@@ -32,13 +34,14 @@ import { createTagHandlers } from './modules/tags/handlers.js';
 import { TagsService } from './modules/tags/service.js';
 import { DEFAULT_TRENDING } from './modules/tags/trending.js';
 import { InstanceService } from './modules/instance/service.js';
+import { createNotificationHandlers } from './modules/notifications/handlers.js';
 import { NotificationsService } from './modules/notifications/service.js';
 import { ViewCounter } from './modules/views/view-counter.js';
 import { SessionActivity } from './modules/accounts/session-activity.js';
 import { ViewsService } from './modules/views/service.js';
-import type { HandlerMap } from './events/types.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { FreeSpaceGuard } from './storage/free-space.js';
+import { backgroundTasks, type BackgroundWorkers } from './background-tasks.js';
 
 export interface ServiceDeps {
   db: Db;
@@ -54,7 +57,7 @@ export interface ServiceDeps {
   feedSettings: FeedSettings;
   /** How often counted post views are written (default 5 s). */
   viewFlushMs?: number;
-  log: ProcessorLog;
+  log: Logger;
   /** The hasher to limit (default argon2id). */
   passwords?: PasswordHasher;
   /** argon2 computations at once, and callers allowed to wait; the rest are refused (RATE_LIMITED). */
@@ -63,13 +66,11 @@ export interface ServiceDeps {
   leaseHolder: string;
 }
 
-/** Every domain service, wired once. Each service receives only what it needs. */
-export interface Services {
+/** What requests use: the services behind the tRPC routers and the upload and media routes. */
+export interface ApiServices {
   accounts: AccountsService;
   /** Uploads and reading media (the `media` procedures). */
   media: MediaService;
-  mediaProcessor: MediaProcessor;
-  mediaSweeper: MediaSweeper;
   mediaServing: MediaServing;
   /** The one limiter for image decoding in this process: processing and `?w=` renders share it. */
   imageWork: WorkLimiter;
@@ -77,45 +78,44 @@ export interface Services {
   graph: GraphService;
   /** Profile headers and editing one's own (the `users` procedures, profile edits of `accounts`). */
   profiles: ProfilesService;
-  postCleanup: PostCleanup;
   likes: LikesService;
   comments: CommentsService;
   feed: FeedService;
-  fanout: FanoutHandlers;
   tags: TagsService;
   search: SearchService;
-  /** `tags.post_count` increments, flushed every few seconds and on stop. */
-  tagCounter: TagCounter;
-  /** Session last-used and user last-active times, written a moment after the request; flushed on stop. */
-  sessionActivity: SessionActivity;
-  /** Hashtag rows and the caption search index follow post events. */
-  tagHandlers: HandlerMap;
-  /** Post views counted in memory; flushed every few seconds and on stop. */
-  viewCounter: ViewCounter;
-  views: ViewsService;
   /** Notifications: written by event handlers, listed and streamed live. */
   notifications: NotificationsService;
+  views: ViewsService;
   /** The limits and rules clients may check before sending (`instance.info`). */
   instance: InstanceService;
-  /** Delivers outbox events to the handlers of `createHandlers` (started in role all|worker). */
-  dispatcher: EventDispatcher;
 }
 
+export interface BackgroundServices extends BackgroundWorkers {
+  /** The workers with their lifecycle, in the order the server starts, flushes and stops them. */
+  tasks: BackgroundTask[];
+}
+
+/** The two roles a process plays: serving requests (`api`) and the work beside them (`background`). */
+export interface Services {
+  api: ApiServices;
+  background: BackgroundServices;
+}
+
+/** Every service, wired once. Each receives only what it needs. */
 export function createServices(deps: ServiceDeps): Services {
-  const { db, blobs, ids, clock, mediaSettings: settings, log } = deps;
+  const { db, blobs, ids, clock, mediaSettings: settings, log, leaseHolder } = deps;
+  // The dispatcher comes first, without handlers: the outbox wakes it after every commit that
+  // emitted events, and the handlers, which use the services below, subscribe once those exist.
+  const dispatcher = new EventDispatcher({ db, clock, log, leaseHolder });
+  const outbox = new Outbox({ db, ids, clock, onCommitted: () => dispatcher.kick() });
   const reader = new MediaReader(
     db.kysely,
     new MediaUrlSigner(deps.secret, deps.publicUrl, () => clock.now().getTime()),
   );
-  // Called after a write that appended events committed. The dispatcher is built last: its
-  // handlers use the services.
-  const dispatcherRef: { current?: EventDispatcher } = {};
-  const onEvent = (): void => dispatcherRef.current?.kick();
-  const { leaseHolder } = deps;
   // One budget of CPU and memory for sharp: uploads being processed and on-demand widths take
   // their turns from the same slots, so neither can multiply the other's peak.
   const imageWork = new WorkLimiter({ concurrency: settings.concurrency, maxQueued: settings.renderQueue });
-  const mediaProcessor = new MediaProcessor({ db, blobs, ids, clock, settings, log, onEvent, imageWork, leaseHolder });
+  const mediaProcessor = new MediaProcessor({ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder });
   const postCleanup = new PostCleanup({ db, clock, log });
   const avatarUrlsOf = (mediaId: string) => avatarUrls(reader.urls, mediaId);
   const textIndex = createTextIndex(db.caps);
@@ -143,9 +143,8 @@ export function createServices(deps: ServiceDeps): Services {
     activity: sessionActivity,
     onSessionEnded: (sessionId) => notifications.sessionEnded(sessionId),
   });
-  const services: Omit<Services, 'dispatcher'> = {
+  const api: ApiServices = {
     accounts,
-    sessionActivity,
     media: new MediaService({
       db,
       blobs,
@@ -156,8 +155,6 @@ export function createServices(deps: ServiceDeps): Services {
       space: deps.space,
       onMediaQueued: () => mediaProcessor.kick(),
     }),
-    mediaProcessor,
-    mediaSweeper: new MediaSweeper({ db, blobs, clock, settings, log }),
     mediaServing: new MediaServing({ db, reader, widths: new WidthRenderer({ db, blobs, settings, imageWork }) }),
     imageWork,
     posts: new PostsService({
@@ -167,13 +164,12 @@ export function createServices(deps: ServiceDeps): Services {
       urls: reader.urls,
       avatarUrls: avatarUrlsOf,
       onPostDeleted: () => postCleanup.kick(),
-      onEvent,
+      outbox,
     }),
-    graph: new GraphService({ db, ids, clock, avatarUrls: avatarUrlsOf, onEvent }),
-    profiles: new ProfilesService({ db, ids, clock, avatarUrls: avatarUrlsOf, reader, onEvent }),
-    postCleanup,
-    likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf, onEvent }),
-    comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, onEvent }),
+    graph: new GraphService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
+    profiles: new ProfilesService({ db, clock, avatarUrls: avatarUrlsOf, reader, outbox }),
+    likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
+    comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
     feed: new FeedService({
       db,
       clock,
@@ -181,17 +177,26 @@ export function createServices(deps: ServiceDeps): Services {
       hydrate: { urls: reader.urls, avatarUrls: avatarUrlsOf },
       log,
     }),
-    fanout: new FanoutHandlers({ db, clock, settings: deps.feedSettings }),
     tags: new TagsService({ db: db.kysely, clock, trending: DEFAULT_TRENDING }),
     search: new SearchService({ db: db.kysely, caps: db.caps, textIndex, urls: reader.urls, avatarUrls: avatarUrlsOf }),
-    tagCounter,
     notifications,
-    tagHandlers: createTagHandlers({ db, ids, clock, textIndex, counter: tagCounter }),
-    viewCounter,
     views: new ViewsService({ db: db.kysely, counter: viewCounter, now: () => clock.now().getTime() }),
     instance: new InstanceService({ mediaSettings: settings, trending: DEFAULT_TRENDING }),
   };
-  const dispatcher = new EventDispatcher({ db, clock, log, handlers: createHandlers(services), leaseHolder });
-  dispatcherRef.current = dispatcher;
-  return { ...services, dispatcher };
+  // Handlers of one event type run in this order: timelines, then hashtags, then notifications.
+  dispatcher.subscribe(
+    createFeedHandlers({ db, clock, settings: deps.feedSettings }),
+    createTagHandlers({ db, ids, clock, textIndex, counter: tagCounter }),
+    createNotificationHandlers({ db: db.kysely, writer: notifications.writer }),
+  );
+  const workers: BackgroundWorkers = {
+    dispatcher,
+    mediaProcessor,
+    mediaSweeper: new MediaSweeper({ db, blobs, clock, settings, log }),
+    postCleanup,
+    tagCounter,
+    viewCounter,
+    sessionActivity,
+  };
+  return { api, background: { ...workers, tasks: backgroundTasks(workers, log) } };
 }

@@ -1,4 +1,4 @@
-import type { Services } from '../services.js';
+import type { ApiServices } from '../services.js';
 import { accountsRouter } from './routers/accounts.js';
 import { commentsRouter, likesRouter } from './routers/engagement.js';
 import { graphRouter } from './routers/graph.js';
@@ -15,7 +15,7 @@ import type { ProcedureMetrics } from './procedure-metrics.js';
 import { createProcedures, router } from './trpc.js';
 
 /** The whole API. Services are bound here, by closure, so the request context stays small. */
-export function createAppRouter(services: Services, metrics: ProcedureMetrics) {
+export function createAppRouter(services: ApiServices, metrics: ProcedureMetrics) {
   const procedures = createProcedures(metrics);
   return router({
     accounts: accountsRouter(services.accounts, services.profiles, procedures),

@@ -1,10 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connect.js';
-import type { ProcessorLog } from '../modules/media/processor.js';
+import type { Logger } from '../lib/logger.js';
 import { EventLeases, type Claimed } from './event-leases.js';
-import type { EventHandler, HandlerMap, StoredEvent } from './types.js';
-import { WakeableSleep } from '../lib/wakeable-sleep.js';
-import { HEARTBEAT_MS, LEASE_MS, LeaseLostError, leaseHolderName, startHeartbeat } from '../lib/lease.js';
+import type { EventHandler, EventType, HandlerMap, StoredEvent } from './types.js';
+import { LeasedWorker, type LeasedWork } from '../lib/leased-worker.js';
+import { LEASE_MS, LeaseLostError, leaseHolderName } from '../lib/lease.js';
 
 /**
  * A dispatcher owns claimed events this long unless it renews the lease (it does, every
@@ -19,14 +19,14 @@ const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 60 * 60_000;
 /** Delivered events are kept this long for `aperture admin events`, then pruned. */
 const KEEP_DONE_MS = 7 * 24 * 3_600_000;
-const PRUNE_EVERY_MS = 3_600_000;
+/** How often a running dispatcher prunes delivered events (see `prune`). */
+export const PRUNE_EVERY_MS = 3_600_000;
 const PRUNE_BATCH = 1_000;
 
 export interface EventDispatcherOptions {
   db: Db;
   clock: Clock;
-  log: ProcessorLog;
-  handlers: HandlerMap;
+  log: Logger;
   batchSize?: number;
   /** Failed attempts after which an event is parked (kept, not retried) until an operator retries it. */
   maxAttempts?: number;
@@ -40,6 +40,17 @@ export interface EventDispatcherOptions {
   /** Test seams: the lease length and how often it is renewed (default EVENT_LEASE_MS, HEARTBEAT_MS). */
   leaseMs?: number;
   heartbeatMs?: number;
+  /** Test seam: how long an idle dispatcher waits before looking again (default 1 s). */
+  pollMs?: number;
+}
+
+/** A claimed batch as the dispatcher works through it. */
+interface Batch {
+  claimed: Claimed[];
+  /** Events of the batch not finished yet: the heartbeat renews exactly these. */
+  held: Set<string>;
+  /** Events marked done by this process. */
+  delivered: number;
 }
 
 /**
@@ -52,15 +63,11 @@ export interface EventDispatcherOptions {
  * leaves the rest to the new holder.
  */
 export class EventDispatcher {
-  private running = false;
-  private loopDone: Promise<void> = Promise.resolve();
-  private readonly idle = new WakeableSleep();
-  private lastPruneAt = 0;
-  /** The background loop's current claim-and-process step, so `drain` can wait for it. */
-  private inFlight: Promise<number> | undefined;
+  private readonly handlers: { [T in EventType]?: EventHandler[] } = {};
   private readonly maxAttempts: number;
   private readonly holder: string;
   private readonly leases: EventLeases;
+  private readonly worker: LeasedWorker<Batch>;
 
   constructor(private readonly options: EventDispatcherOptions) {
     this.maxAttempts = options.maxAttempts ?? 8;
@@ -72,6 +79,27 @@ export class EventDispatcher {
       leaseMs: options.leaseMs ?? EVENT_LEASE_MS,
       batchSize: options.batchSize ?? 100,
     });
+    this.worker = new LeasedWorker({
+      name: 'event dispatcher',
+      work: this.batches(),
+      log: options.log,
+      pollMs: options.pollMs ?? POLL_MS,
+      ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+      stepFailedMessage: 'event dispatcher: batch failed',
+    });
+  }
+
+  /**
+   * Adds handlers: each map's handlers of a type run after those subscribed before, in the order
+   * given. Subscribe before `start()`; an event delivered earlier is not delivered again.
+   */
+  subscribe(...maps: HandlerMap[]): this {
+    for (const map of maps) {
+      for (const [type, handlers] of Object.entries(map) as [EventType, EventHandler[] | undefined][]) {
+        if (handlers) this.handlers[type] = [...(this.handlers[type] ?? []), ...handlers];
+      }
+    }
+    return this;
   }
 
   /**
@@ -83,21 +111,17 @@ export class EventDispatcher {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loopDone = this.loop();
+    this.worker.start();
   }
 
   /** Events were appended in this process: look now instead of at the next poll. */
   kick(): void {
-    this.idle.wake();
+    this.worker.kick();
   }
 
   /** Stop polling; resolves once the batch in flight is finished. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await this.loopDone;
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   /**
@@ -109,13 +133,10 @@ export class EventDispatcher {
   async drain(): Promise<number> {
     let delivered = 0;
     for (;;) {
-      await this.inFlight?.catch(() => undefined);
-      const batch = await this.leases.claim();
-      if (batch.length === 0) {
-        if (this.inFlight) continue;
-        return delivered;
-      }
-      delivered += await this.processBatch(batch);
+      await this.worker.whenLoopsIdle();
+      const batch = await this.worker.runOnce();
+      if (batch) delivered += batch.delivered;
+      else if (!this.worker.busy) return delivered;
     }
   }
 
@@ -142,63 +163,32 @@ export class EventDispatcher {
     }
   }
 
-  private async loop(): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      try {
-        await this.pruneNowAndThen();
-        const step = this.leases
-          .claim()
-          .then((batch) => (batch.length > 0 ? this.processBatch(batch).then(() => batch.length) : 0));
-        this.inFlight = step;
-        try {
-          worked = (await step) > 0;
-        } finally {
-          this.inFlight = undefined;
+  /** The outbox as leased work: a batch of due events, delivered one at a time in id order. */
+  private batches(): LeasedWork<Batch> {
+    return {
+      claim: async () => {
+        const claimed = await this.leases.claim();
+        if (claimed.length === 0) return undefined;
+        return { claimed, held: new Set(claimed.map((c) => c.event.id)), delivered: 0 };
+      },
+      renew: (batch) => this.leases.renew(batch.held),
+      describe: (batch) => `a batch of ${batch.claimed.length} events`,
+      run: async (batch, lease) => {
+        for (const claimed of batch.claimed) {
+          if (lease.aborted) break;
+          if (await this.deliver(claimed, batch.held, lease)) batch.delivered++;
         }
-      } catch (error) {
-        this.options.log.error({ err: error }, 'event dispatcher: batch failed');
-      }
-      if (!worked && this.running) await this.idle.sleep(POLL_MS);
-    }
-  }
-
-  private async pruneNowAndThen(): Promise<void> {
-    const now = this.options.clock.now().getTime();
-    if (now - this.lastPruneAt < PRUNE_EVERY_MS) return;
-    this.lastPruneAt = now;
-    const pruned = await this.prune();
-    if (pruned > 0) this.options.log.info({ pruned }, 'pruned delivered events');
-  }
-
-  private async processBatch(batch: Claimed[]): Promise<number> {
-    // Events of the batch not finished yet: the heartbeat renews exactly these.
-    const held = new Set(batch.map((c) => c.event.id));
-    const heartbeat = startHeartbeat({
-      intervalMs: this.options.heartbeatMs ?? HEARTBEAT_MS,
-      what: `a batch of ${batch.length} events`,
-      renew: () => this.leases.renew(held),
-      onError: (error) => this.options.log.error({ err: error }, 'event dispatcher: lease renewal failed'),
-    });
-    let delivered = 0;
-    try {
-      for (const claimed of batch) {
-        if (heartbeat.signal.aborted) break;
-        if (await this.deliver(claimed, held, heartbeat.signal)) delivered++;
-      }
-    } finally {
-      await heartbeat.stop();
-    }
-    if (heartbeat.signal.aborted) {
-      this.options.log.info({ left: held.size }, 'event dispatcher: batch taken over by another process');
-      await this.leases.release(held);
-    }
-    return delivered;
+      },
+      afterLeaseLost: async (batch) => {
+        this.options.log.info({ left: batch.held.size }, 'event dispatcher: batch taken over by another process');
+        await this.leases.release(batch.held);
+      },
+    };
   }
 
   private async deliver({ event, attempts }: Claimed, held: Set<string>, lease: AbortSignal): Promise<boolean> {
     const { db, clock, log } = this.options;
-    const handlers = (this.options.handlers[event.type] ?? []) as EventHandler[];
+    const handlers = this.handlers[event.type] ?? [];
     try {
       for (const handler of handlers) await handler(event, { signal: lease });
     } catch (error) {

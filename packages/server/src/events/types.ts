@@ -46,5 +46,8 @@ export type EventHandler<T extends EventType = EventType> = (
   context?: HandlerContext,
 ) => Promise<void>;
 
-/** Which handlers run for which event type; built once in `services.ts`. */
+/**
+ * Which handlers run for which event type. Each module that reacts to events returns one from its
+ * `handlers.ts` (`create<Module>Handlers(deps)`); `EventDispatcher.subscribe` takes them.
+ */
 export type HandlerMap = { [T in EventType]?: EventHandler<T>[] };

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { Config } from '../config/config.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connect.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { FreeSpaceGuard } from '../storage/free-space.js';
-import type { Services } from '../services.js';
+import type { ApiServices } from '../services.js';
 import { createAppRouter, type AppRouter } from '../api/router.js';
 import type { RequestContext } from '../api/context.js';
 import { toAppError } from '../errors/map-error.js';
@@ -14,7 +14,7 @@ import { closeIfBodyUnread, handleHttpError, handleNotFound } from './errors.js'
 import { registerOpsRoutes } from './health.js';
 import type { Metrics } from './metrics.js';
 import { registerUploadRoutes } from './uploads.js';
-import { bearerToken, connectionParamsToken, redactUrl } from './auth.js';
+import { bearerToken, connectionParamsToken } from './auth.js';
 import { registerMediaRoutes } from './media.js';
 import { registerTrpcRoutes } from './trpc-route.js';
 import { ClientLimits, trustedProxies } from './client-limits.js';
@@ -24,11 +24,12 @@ export interface AppDeps {
   db: Db;
   blobs: BlobStore;
   space: FreeSpaceGuard;
-  services: Services;
+  services: ApiServices;
   metrics: Metrics;
   /** The time per-client rate limits refill by. */
   clock: Clock;
-  logStream?: NodeJS.WritableStream | undefined;
+  /** The process's logger (`createLogger`): request lines go through it too. */
+  logger: FastifyBaseLogger;
   /** false: every call through tRPC's stock adapter (tests compare both paths). Default true. */
   leanQueries?: boolean | undefined;
 }
@@ -41,29 +42,11 @@ export function buildApp({
   services,
   metrics,
   clock,
-  logStream,
+  logger,
   leanQueries,
 }: AppDeps): FastifyInstance {
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      ...(logStream ? { stream: logStream } : {}),
-      serializers: {
-        // Headers help debugging (user agent, proxies); credentials in them are redacted below.
-        req: (req: { method: string; url: string; id: string; ip?: string; headers: Record<string, unknown> }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-          ip: req.ip,
-          headers: req.headers,
-        }),
-      },
-      // Tokens must never reach a log line, whichever serializer or plugin logs the request.
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'],
-        censor: '[redacted]',
-      },
-    },
+    loggerInstance: logger,
     genReqId: () => randomUUID(),
     // One line per request (the onResponse hook below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),

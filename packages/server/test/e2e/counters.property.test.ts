@@ -120,7 +120,7 @@ describe.each(DIALECTS)('counters property on $name', (dialect) => {
               break;
           }
         }
-        await t.server.services.postCleanup.run();
+        await t.server.background.postCleanup.run();
         const { fixed } = await recountCounters(t.server.db.kysely);
         expect(fixed, `after ${JSON.stringify(ops)}`).toEqual(
           Object.fromEntries(Object.keys(fixed).map((k) => [k, 0])),

@@ -67,7 +67,7 @@ describe(`processing accepted photos while the media disk is full (${dialect.nam
     });
     expect(completed.body.result?.data.status).toBe('processing');
 
-    const processor = server!.services.mediaProcessor;
+    const processor = server!.background.mediaProcessor;
     const row = () =>
       server!.db.kysely
         .selectFrom('media')

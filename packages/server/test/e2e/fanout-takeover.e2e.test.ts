@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '../../src/lib/lease.js';
-import { FanoutHandlers } from '../../src/modules/feed/fanout.js';
+import { createFeedHandlers } from '../../src/modules/feed/handlers.js';
 import { DEFAULT_FEED_SETTINGS } from '../../src/config/feed-settings.js';
 import { systemClock } from '../../src/clock.js';
 import type { StoredEvent } from '../../src/events/types.js';
@@ -49,12 +49,11 @@ describe.each(DIALECTS)('fan-out taken over mid-way on $name', (dialect) => {
     };
     await reset();
     // Batches of two followers, so each run takes several transactions and interleaves with the other.
-    const fanout = new FanoutHandlers({
+    const onPostCreated = createFeedHandlers({
       db: t.server.db,
       clock: systemClock,
       settings: { ...DEFAULT_FEED_SETTINGS, fanoutBatch: 2 },
-    });
-    const onPostCreated = fanout.handlers()['post.created']![0]!;
+    })['post.created']![0]!;
     const event: StoredEvent<'post.created'> = {
       type: 'post.created',
       postId,

@@ -31,7 +31,7 @@ describe.each(DIALECTS)('timeline trimming on $name', (dialect) => {
         input: { mediaIds: [mediaId] },
       });
       posts.push(made.body.result!.data.id);
-      await t.server.services.dispatcher.drain();
+      await t.server.background.dispatcher.drain();
     }
     const newestFirst = [...posts].reverse();
     const rows = await timelineRows(t.server.db.kysely, reader.id);

@@ -58,7 +58,7 @@ describe.each(DIALECTS)('home feed on $name', (dialect) => {
       .execute();
     const posts: string[] = [];
     for (let i = 0; i < 6; i++) posts.push(await post(author));
-    await t.server.services.dispatcher.drain();
+    await t.server.background.dispatcher.drain();
 
     // Capped at 3: the newest three, pushed to the active follower only.
     expect(await timeline(active)).toEqual(posts.slice(3).reverse());
@@ -74,7 +74,7 @@ describe.each(DIALECTS)('home feed on $name', (dialect) => {
     const returning = await user();
     await follow(returning, author);
     const p1 = await post(author);
-    await t.server.services.dispatcher.drain();
+    await t.server.background.dispatcher.drain();
     await t.server.db.kysely
       .updateTable('users')
       .set({ timeline_rebuilt_at: new Date(Date.now() - 40 * 86_400_000).toISOString() })
@@ -92,7 +92,7 @@ describe.each(DIALECTS)('home feed on $name', (dialect) => {
     const fans = [await user(), await user(), await user()];
     for (const fan of fans) await follow(fan, star);
     const starPost = await post(star);
-    await t.server.services.dispatcher.drain();
+    await t.server.background.dispatcher.drain();
     const rows = await t.server.db.kysely
       .selectFrom('timeline')
       .select('user_id')
@@ -106,19 +106,19 @@ describe.each(DIALECTS)('home feed on $name', (dialect) => {
     const author = await user();
     const reader = await user();
     await follow(reader, author);
-    await t.server.services.dispatcher.stop();
+    await t.server.background.dispatcher.stop();
     const fresh = await post(author);
     // Not fanned out yet (the dispatcher is stopped), yet visible: unpushed posts are pulled.
     expect(await readAll(reader)).toEqual([fresh]);
-    t.server.services.dispatcher.start();
-    await t.server.services.dispatcher.drain();
+    t.server.background.dispatcher.start();
+    await t.server.background.dispatcher.drain();
     await callTrpc(t.url, 'graph.mute', { token: reader.token, input: { userId: author.id } });
     expect(await readAll(reader)).toEqual([]);
     await callTrpc(t.url, 'graph.unmute', { token: reader.token, input: { userId: author.id } });
-    await t.server.services.dispatcher.drain();
+    await t.server.background.dispatcher.drain();
     expect(await readAll(reader)).toEqual([fresh]);
     await callTrpc(t.url, 'graph.block', { token: author.token, input: { userId: reader.id } });
-    await t.server.services.dispatcher.drain();
+    await t.server.background.dispatcher.drain();
     expect(await readAll(reader)).toEqual([]);
     expect(await timeline(reader)).toEqual([]);
   });
@@ -136,7 +136,7 @@ describe.each(DIALECTS)('home feed on $name', (dialect) => {
     }
     const friendPost = await post(friend);
     const strangerPost = await post(stranger);
-    await t.server.services.dispatcher.drain();
+    await t.server.background.dispatcher.drain();
     const latest = await readAll(viewer, 'latest', 50);
     expect(latest[0]).toBe(strangerPost);
     const ranked = await readAll(viewer, 'ranked', 2);
@@ -152,7 +152,7 @@ describe.each(DIALECTS)('home feed on $name', (dialect) => {
     await follow(follower, author);
     const open = await post(author, { caption: 'Golden hour #Sunset' });
     const closed = await post(author, { caption: 'just us #sunset', visibility: 'followers' });
-    await t.server.services.dispatcher.drain();
+    await t.server.background.dispatcher.drain();
     const read = async (viewer: SignedUp | null) => {
       const page = await callTrpc<Page>(t.url, 'feed.hashtag', {
         type: 'query',

@@ -139,7 +139,7 @@ describe.each(DIALECTS)('home feed property on $name', (dialect) => {
               else if (op.kind === 'unmute') mutes.delete(pair);
             }
           }
-          await t.server.services.dispatcher.drain();
+          await t.server.background.dispatcher.drain();
 
           for (const [v, viewer] of users.entries()) {
             const expected = posts

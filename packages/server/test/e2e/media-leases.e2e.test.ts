@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type ApertureServer } from '../../src/index.js';
 import { createIdGenerator } from '../../src/ids/snowflake.js';
 import { LEASE_MS } from '../../src/lib/lease.js';
+import { Outbox } from '../../src/events/outbox.js';
 import { MediaProcessor } from '../../src/modules/media/processor.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import { photo } from '../fixtures/images.js';
@@ -48,7 +49,7 @@ describe.each(DIALECTS)('media processing leases on $name', (dialect) => {
     t = await startTestServer({ dialect, clock });
     token = await registerUser(t.url, 'leaser');
     // This test drives the processors itself.
-    await t.server.services.mediaProcessor.stop();
+    await t.server.background.mediaProcessor.stop();
   });
   afterAll(async () => {
     await t?.stop();
@@ -74,11 +75,16 @@ describe.each(DIALECTS)('media processing leases on $name', (dialect) => {
     new MediaProcessor({
       db: t.server.db,
       blobs,
-      ids: createIdGenerator({ nodeId: 77 }),
       clock,
       settings: t.config.mediaSettings,
       log: silent,
-      onEvent: () => undefined,
+      // Its `media.ready` events are left for the server's dispatcher, as another process's would be.
+      outbox: new Outbox({
+        db: t.server.db,
+        ids: createIdGenerator({ nodeId: 77 }),
+        clock,
+        onCommitted: () => undefined,
+      }),
       leaseHolder,
       heartbeatMs,
       // Its own slot: these processors stand for separate processes, each with its own limiter.

@@ -106,23 +106,23 @@ describe('media processing through the real server', () => {
     await putTo(target, image);
     // Simulate a worker that claimed the image and died: the lease is held, nothing was written.
     const stopAt = clock.now().getTime() + 60_000;
-    await t.server.services.mediaProcessor.stop();
+    await t.server.background.mediaProcessor.stop();
     await callTrpc(t.url, 'media.completeUpload', { token, input: { uploadId } });
     await t.server.db.kysely
       .updateTable('media')
       .set({ claimed_until: new Date(stopAt).toISOString(), attempts: 1 })
       .where('id', '=', mediaId)
       .execute();
-    expect(await t.server.services.mediaProcessor.processNext()).toBe(false);
+    expect(await t.server.background.mediaProcessor.processNext()).toBe(false);
     clock.advance(120_000);
-    expect(await t.server.services.mediaProcessor.processNext()).toBe(true);
+    expect(await t.server.background.mediaProcessor.processNext()).toBe(true);
     const row = await t.server.db.kysely
       .selectFrom('media')
       .selectAll()
       .where('id', '=', mediaId)
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'ready', attempts: 2, claimed_until: null });
-    t.server.services.mediaProcessor.start();
+    t.server.background.mediaProcessor.start();
   });
 
   it('rebuilds derivatives on request while the old ones keep serving', async () => {
@@ -137,7 +137,7 @@ describe('media processing through the real server', () => {
       .set({ reprocess_requested_at: clock.now().toISOString() })
       .where('id', '=', mediaId)
       .execute();
-    t.server.services.mediaProcessor.kick();
+    t.server.background.mediaProcessor.kick();
     const readRow = () =>
       t.server.db.kysely.selectFrom('media').selectAll().where('id', '=', mediaId).executeTakeFirstOrThrow();
     // The processor writes the derivatives first and then clears the request: wait for both.
@@ -161,7 +161,7 @@ describe('media processing through the real server', () => {
     await waitForMedia(t.url, token, droppedId);
     await callTrpc(t.url, 'accounts.setAvatar', { token, input: { mediaId: keptId } });
     clock.advance(25 * 3_600_000);
-    const swept = await t.server.services.mediaSweeper.sweep();
+    const swept = await t.server.background.mediaSweeper.sweep();
     expect(swept.collectedMedia).toBeGreaterThanOrEqual(1);
     expect((await callTrpc(t.url, 'media.get', { type: 'query', token, input: { id: droppedId } })).status).toBe(404);
     expect(await t.server.blobs.head(derivativeKey(droppedId, 'thumb', 'webp'))).toBeNull();

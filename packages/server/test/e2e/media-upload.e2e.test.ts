@@ -134,7 +134,7 @@ describe.each(PAIRS)('upload protocol on $name', ({ dialect, media }) => {
     // As a complete leaves it whose copy succeeded and whose database write did not.
     await t.server.blobs.put(originalKey(created.mediaId), image);
     clock.advance(24 * 3_600_000);
-    const swept = await t.server.services.mediaSweeper.sweep();
+    const swept = await t.server.background.mediaSweeper.sweep();
     expect(swept.abandonedUploads).toBeGreaterThanOrEqual(1);
     const gone = await callTrpc(t.url, 'media.get', { type: 'query', token, input: { id: created.mediaId } });
     expect(gone.status).toBe(404);

@@ -67,7 +67,7 @@ describe.each(DIALECTS)('notifications.onNew over SSE on $name', (dialect) => {
     });
     const postId = made.body.result!.data.id;
     await callTrpc(t.url, 'likes.like', { token: bob.token, input: { postId } });
-    await t.server.services.dispatcher.drain();
+    await t.server.background.dispatcher.drain();
 
     const query = new URLSearchParams({
       input: JSON.stringify({ lastEventId: '0' }),

@@ -36,7 +36,7 @@ describe.each(DIALECTS)('notifications on $name', (dialect) => {
     const mediaId = await insertReadyMedia(t.server.db.kysely, author.id);
     return (await call<{ id: string }>(author, 'posts.create', { mediaIds: [mediaId], ...input })).id;
   };
-  const settle = () => t.server.services.dispatcher.drain();
+  const settle = () => t.server.background.dispatcher.drain();
   /** Re-delivers every event already handled: what a dispatcher crash before marking done causes. */
   const replayAll = async () => {
     await t.server.db.kysely

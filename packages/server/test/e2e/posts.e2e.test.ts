@@ -144,9 +144,9 @@ describe.each(DIALECTS)('posts on $name', (dialect) => {
       404,
     );
 
-    await t.server.services.postCleanup.run();
+    await t.server.background.postCleanup.run();
     clock.advance(25 * 3_600_000);
-    await t.server.services.mediaSweeper.sweep();
+    await t.server.background.mediaSweeper.sweep();
     expect(await t.server.blobs.head(derivativeKey(only, 'w320', 'webp'))).toBeNull();
     expect(await t.server.blobs.head(originalKey(only))).toBeNull();
     expect(await t.server.blobs.head(derivativeKey(shared, 'w320', 'webp'))).not.toBeNull();
@@ -164,12 +164,12 @@ describe('post deletion cleanup on the S3 store', () => {
       const post = (await callTrpc<PostView>(t.url, 'posts.create', { token, input: { mediaIds: [mediaId] } })).body
         .result!.data;
       await callTrpc(t.url, 'posts.delete', { token, input: { id: post.id } });
-      await t.server.services.postCleanup.run();
-      await t.server.services.mediaSweeper.sweep();
+      await t.server.background.postCleanup.run();
+      await t.server.background.mediaSweeper.sweep();
       // Still inside the retention window: the bytes are kept.
       expect(await t.server.blobs.head(derivativeKey(mediaId, 'thumb', 'webp'))).not.toBeNull();
       clock.advance(25 * 3_600_000);
-      await t.server.services.mediaSweeper.sweep();
+      await t.server.background.mediaSweeper.sweep();
       expect(await t.server.blobs.head(derivativeKey(mediaId, 'thumb', 'webp'))).toBeNull();
     } finally {
       await t.stop();

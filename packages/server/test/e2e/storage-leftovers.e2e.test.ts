@@ -88,7 +88,7 @@ describe.each(PAIRS)('crash leftovers and missing blobs on $name', ({ dialect, m
     expect(early.orphans.scratch.young).toBe(media === 'disk' ? 1 : 0);
 
     clock.advance(25 * HOUR);
-    const swept = await t.server.services.mediaSweeper.sweep();
+    const swept = await t.server.background.mediaSweeper.sweep();
     expect(swept.abandonedUploads).toBeGreaterThanOrEqual(1);
     expect(swept.orphanBlobs).toBe(4);
     expect(swept.leftovers).toBe(media === 'disk' ? 2 : 1);
@@ -119,7 +119,7 @@ describe.each(PAIRS)('crash leftovers and missing blobs on $name', ({ dialect, m
     await t.server.blobs.delete(derivativeKey(rebuildable, 'w320', 'webp'));
     await t.server.blobs.delete(originalKey(lostOriginal));
     // A processing item whose original is gone: no worker could ever finish it.
-    await t.server.services.mediaProcessor.stop();
+    await t.server.background.mediaProcessor.stop();
     const orphaned = await staged();
     await callTrpc(t.url, 'media.completeUpload', { token, input: { uploadId: orphaned.uploadId } });
     await t.server.blobs.delete(originalKey(orphaned.mediaId));
@@ -146,7 +146,7 @@ describe.each(PAIRS)('crash leftovers and missing blobs on $name', ({ dialect, m
       failure_reason: LOST_BEFORE_PROCESSING,
     });
     expect((await row(rebuildable))?.reprocess_requested_at).not.toBeNull();
-    t.server.services.mediaProcessor.start();
+    t.server.background.mediaProcessor.start();
     await expect.poll(async () => (await row(rebuildable))?.reprocess_requested_at, { timeout: 20_000 }).toBeNull();
     expect(await t.server.blobs.head(derivativeKey(rebuildable, 'w320', 'webp'))).not.toBeNull();
     const last = await checkStorage(deps(), { graceMinutes: 60, repair: false });

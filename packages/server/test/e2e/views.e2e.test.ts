@@ -83,7 +83,7 @@ describe.each(DIALECTS)('post views on $name', (dialect) => {
     // Unflushed views already show in insights.
     expect((await insights(ana, postId)).body.result?.data.views).toBe(13);
 
-    await t.server.services.viewCounter.flush();
+    await t.server.background.viewCounter.flush();
     expect(await storedViews(t.server.db, postId)).toBe(13);
     expect((await insights(ana, postId)).body.result?.data.views).toBe(13);
   });
@@ -91,7 +91,7 @@ describe.each(DIALECTS)('post views on $name', (dialect) => {
   it('writes many posts in one flush', async () => {
     const postIds = await Promise.all(Array.from({ length: 30 }, () => insertPost(t.server.db, ana.id)));
     await Promise.all(postIds.map((id) => view(ben, id)));
-    await t.server.services.viewCounter.flush();
+    await t.server.background.viewCounter.flush();
     const rows = await t.server.db.kysely
       .selectFrom('posts')
       .select(['id', 'view_count'])
@@ -107,7 +107,7 @@ describe.each(DIALECTS)('post views on $name', (dialect) => {
     expect(asStranger.status).toBe(404);
     expect(anonymous.status).toBe(404);
     expect((await view(null, '123456789')).status).toBe(404);
-    await t.server.services.viewCounter.flush();
+    await t.server.background.viewCounter.flush();
     expect(await storedViews(t.server.db, postId)).toBe(0);
     expect((await insights(ana, postId)).body.result?.data.views).toBe(0);
   });

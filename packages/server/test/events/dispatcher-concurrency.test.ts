@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/index.js';
 import { EventDispatcher } from '../../src/events/dispatcher.js';
-import { appendEvent } from '../../src/events/outbox.js';
+import { Outbox } from '../../src/events/outbox.js';
 import type { HandlerMap } from '../../src/events/types.js';
 import { systemClock } from '../../src/clock.js';
 import { createIdGenerator } from '../../src/ids/snowflake.js';
@@ -29,13 +29,16 @@ describe.skipIf(url === undefined)(
     });
 
     it('share the outbox without handling any event twice (SKIP LOCKED)', async () => {
-      const ids = createIdGenerator({ nodeId: 1 });
+      const outbox = new Outbox({
+        db: t.db,
+        ids: createIdGenerator({ nodeId: 1 }),
+        clock: systemClock,
+        onCommitted: () => undefined,
+      });
       const total = 400;
       for (let i = 0; i < total; i += 100) {
-        await t.db.kysely.transaction().execute(async (trx) => {
-          for (let j = i; j < i + 100; j++) {
-            await appendEvent(trx, ids, systemClock, { type: 'post.created', postId: String(j), authorId: '1' });
-          }
+        await outbox.write(async (_trx, emit) => {
+          for (let j = i; j < i + 100; j++) await emit({ type: 'post.created', postId: String(j), authorId: '1' });
         });
       }
       const calls = new Map<string, number>();
@@ -54,16 +57,14 @@ describe.skipIf(url === undefined)(
         db: t.db,
         clock: systemClock,
         log: silent,
-        handlers: handlers(0),
         batchSize: 10,
-      });
+      }).subscribe(handlers(0));
       const b = new EventDispatcher({
         db: second,
         clock: systemClock,
         log: silent,
-        handlers: handlers(1),
         batchSize: 10,
-      });
+      }).subscribe(handlers(1));
 
       const [doneByA, doneByB] = await Promise.all([a.drain(), b.drain()]);
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventDispatcher, EVENT_LEASE_MS, type EventDispatcherOptions } from '../../src/events/dispatcher.js';
-import { appendEvent } from '../../src/events/outbox.js';
+import { Outbox } from '../../src/events/outbox.js';
 import type { HandlerMap } from '../../src/events/types.js';
 import { createIdGenerator } from '../../src/ids/snowflake.js';
 import { DIALECTS, type TestDatabase } from '../support/databases.js';
@@ -28,12 +28,11 @@ describe.each(DIALECTS)('outbox leases on $name', (dialect) => {
   });
 
   const dispatcher = (leaseHolder: string, handlers: HandlerMap, extra: Partial<EventDispatcherOptions> = {}) =>
-    new EventDispatcher({ db: t.db, clock, log: silent, handlers, leaseHolder, ...extra });
+    new EventDispatcher({ db: t.db, clock, log: silent, leaseHolder, ...extra }).subscribe(handlers);
 
+  const outbox = () => new Outbox({ db: t.db, ids, clock, onCommitted: () => undefined });
   const append = (postId: string) =>
-    t.db.kysely
-      .transaction()
-      .execute((trx) => appendEvent(trx, ids, clock, { type: 'post.created', postId, authorId: '7' }));
+    outbox().write((_trx, emit) => emit({ type: 'post.created', postId, authorId: '7' }));
 
   const events = () => t.db.kysely.selectFrom('events').selectAll().orderBy('id').execute();
 

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
 import { requeueEvent } from '../../src/modules/admin/events.js';
 import {
   BACKOFF_CAP_MS,
@@ -7,9 +6,8 @@ import {
   EVENT_LEASE_MS,
   type EventDispatcherOptions,
 } from '../../src/events/dispatcher.js';
-import { appendEvent } from '../../src/events/outbox.js';
+import { Outbox } from '../../src/events/outbox.js';
 import type { HandlerMap, StoredEvent } from '../../src/events/types.js';
-import type { Database } from '../../src/db/schema.js';
 import { createIdGenerator } from '../../src/ids/snowflake.js';
 import { DIALECTS, type TestDatabase } from '../support/databases.js';
 import { manualClock } from '../support/server.js';
@@ -29,19 +27,18 @@ describe.each(DIALECTS)('event outbox and dispatcher on $name', (dialect) => {
   });
 
   const dispatcher = (handlers: HandlerMap, extra: Partial<EventDispatcherOptions> = {}) =>
-    new EventDispatcher({ db: t.db, clock, log: silent, handlers, ...extra });
+    new EventDispatcher({ db: t.db, clock, log: silent, ...extra }).subscribe(handlers);
 
+  const outbox = () => new Outbox({ db: t.db, ids, clock, onCommitted: () => undefined });
   const append = (postId: string) =>
-    t.db.kysely
-      .transaction()
-      .execute((trx) => appendEvent(trx, ids, clock, { type: 'post.created', postId, authorId: '7' }));
+    outbox().write((_trx, emit) => emit({ type: 'post.created', postId, authorId: '7' }));
 
   const events = () => t.db.kysely.selectFrom('events').selectAll().orderBy('id').execute();
 
   it('appends in the caller’s transaction: a rolled-back write leaves no event', async () => {
     await expect(
-      t.db.kysely.transaction().execute(async (trx: Kysely<Database>) => {
-        await appendEvent(trx, ids, clock, { type: 'post.deleted', postId: '1', authorId: '2' });
+      outbox().write(async (_trx, emit) => {
+        await emit({ type: 'post.deleted', postId: '1', authorId: '2' });
         throw new Error('the write failed');
       }),
     ).rejects.toThrow('the write failed');

@@ -90,7 +90,7 @@ export class FuzzWorld {
       token,
       input: { size: 1_000, contentType: 'image/jpeg', sha256: randomBytes(32).toString('hex') },
     });
-    await t.server.services.dispatcher.drain();
+    await t.server.background.dispatcher.drain();
     const notifications = await callTrpc<{ items: { id: string }[] }>(t.url, 'notifications.list', {
       type: 'query',
       token,

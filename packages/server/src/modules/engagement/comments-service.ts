@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
 import type { CommentRow, PostRow } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
-import { appendEvent } from '../../events/outbox.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { Viewer } from '../accounts/types.js';
 import { loadUsers } from '../accounts/load-users.js';
@@ -24,8 +24,8 @@ export interface CommentsServiceDeps {
   ids: IdGenerator;
   clock: Clock;
   avatarUrls: AvatarUrls;
-  /** Called after a committed write appended outbox events, so they are delivered soon. */
-  onEvent: () => void;
+  /** Comments are written through it, with the event notifications react to. */
+  outbox: Outbox;
 }
 
 /**
@@ -37,7 +37,7 @@ export class CommentsService {
   constructor(private readonly deps: CommentsServiceDeps) {}
 
   async create(viewer: Viewer, input: CreateCommentInput): Promise<CommentView> {
-    const { db, ids, clock } = this.deps;
+    const { db, ids, clock, outbox } = this.deps;
     const { post } = await visiblePost(db.kysely, viewer.userId, input.postId);
     if (post.comments_enabled === 0) throw new AppError('FORBIDDEN', 'Comments are turned off for this post.');
     const threadId = input.parentId === undefined ? null : await this.threadOf(viewer, post, input.parentId);
@@ -51,7 +51,7 @@ export class CommentsService {
       created_at: clock.now().toISOString(),
       deleted_at: null,
     };
-    await db.kysely.transaction().execute(async (trx) => {
+    await outbox.write(async (trx, emit) => {
       if (threadId !== null) {
         // First, and guarded: on Postgres this waits for a concurrent delete of the thread and
         // then finds it gone, so no reply outlives its parent.
@@ -73,7 +73,7 @@ export class CommentsService {
         .returning('id')
         .executeTakeFirst();
       if (!counted) throw postNotFound();
-      await appendEvent(trx, ids, clock, {
+      await emit({
         type: 'comment.created',
         commentId: row.id,
         postId: post.id,
@@ -82,7 +82,6 @@ export class CommentsService {
         parentId: input.parentId ?? null,
       });
     });
-    this.deps.onEvent();
     const [view] = await this.present(viewer.userId, post, [row]);
     if (!view) throw new Error(`comment ${row.id} vanished while being presented`);
     return view;

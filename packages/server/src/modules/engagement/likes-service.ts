@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
-import { appendEvent } from '../../events/outbox.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { Viewer } from '../accounts/types.js';
 import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
@@ -16,8 +16,8 @@ export interface LikesServiceDeps {
   ids: IdGenerator;
   clock: Clock;
   avatarUrls: AvatarUrls;
-  /** Called after a committed write appended outbox events, so they are delivered soon. */
-  onEvent: () => void;
+  /** Likes are written through it, with the event notifications react to. */
+  outbox: Outbox;
 }
 
 /** Likes with a reaction. `posts.like_count` moves in the same transaction as the like row. */
@@ -26,10 +26,9 @@ export class LikesService {
 
   /** Like a post, or change the reaction of an existing like (the count stays). Idempotent. */
   async like(viewer: Viewer, input: LikeInput): Promise<LikeResult> {
-    const { db, ids, clock } = this.deps;
+    const { db, ids, clock, outbox } = this.deps;
     await visiblePost(db.kysely, viewer.userId, input.postId);
-    let created = false;
-    const likeCount = await db.kysely.transaction().execute(async (trx) => {
+    const likeCount = await outbox.write(async (trx, emit) => {
       // The unique (post, user) key makes concurrent likes of one pair insert once.
       const inserted = await trx
         .insertInto('likes')
@@ -62,16 +61,14 @@ export class LikesService {
         .returning('like_count')
         .executeTakeFirst();
       if (!post) throw postNotFound();
-      await appendEvent(trx, ids, clock, {
+      await emit({
         type: 'like.created',
         postId: input.postId,
         userId: viewer.userId,
         reaction: input.reaction,
       });
-      created = true;
       return post.like_count;
     });
-    if (created) this.deps.onEvent();
     return { liked: true, reaction: input.reaction, likeCount };
   }
 

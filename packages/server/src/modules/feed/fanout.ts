@@ -1,39 +1,29 @@
 import type { Db } from '../../db/connect.js';
 import type { Clock } from '../../clock.js';
-import type { HandlerMap, StoredEvent } from '../../events/types.js';
 import type { FeedSettings } from '../../config/feed-settings.js';
 import { TimelineStore, trimDue } from './timeline-store.js';
 
 /**
  * Hybrid fan-out: a new post is pushed into the timelines of its author's active followers, 1,000
  * rows per transaction, unless the author is a celebrity — then readers pull it at read time.
- * Follows backfill, unfollows/blocks/mutes remove. Every handler reads current state and is
- * idempotent, so an event replayed after a crash changes nothing.
+ * Follows backfill, unfollows/blocks/mutes remove (`handlers.ts` says which event does what). Every
+ * step reads current state and is idempotent, so an event replayed after a crash changes nothing.
  */
-export class FanoutHandlers {
+export class Fanout {
   private readonly timelines: TimelineStore;
 
   constructor(private readonly deps: { db: Db; clock: Clock; settings: FeedSettings }) {
     this.timelines = new TimelineStore(deps.db.kysely);
   }
 
-  handlers(): HandlerMap {
-    return {
-      'post.created': [(e, context) => this.onPostCreated(e, context?.signal)],
-      'post.updated': [(e) => this.onPostUpdated(e)],
-      'post.deleted': [(e) => this.timelines.removePost(e.postId)],
-      'follow.created': [(e) => (e.state === 'active' ? this.backfill(e.followerId, e.followeeId) : Promise.resolve())],
-      'follow.approved': [(e) => this.backfill(e.followerId, e.followeeId)],
-      'follow.removed': [(e) => this.timelines.removeAuthor(e.followerId, e.followeeId)],
-      'block.created': [
-        async (e) => {
-          await this.timelines.removeAuthor(e.blockerId, e.blockedId);
-          await this.timelines.removeAuthor(e.blockedId, e.blockerId);
-        },
-      ],
-      'mute.created': [(e) => this.timelines.removeAuthor(e.muterId, e.mutedId)],
-      'mute.removed': [(e) => this.backfill(e.muterId, e.mutedId)],
-    };
+  /** Takes the post out of every timeline (a deleted post). */
+  removePost(postId: string): Promise<void> {
+    return this.timelines.removePost(postId);
+  }
+
+  /** Takes the author's posts out of the reader's timeline (an unfollow, a block, a mute). */
+  removeAuthor(readerId: string, authorId: string): Promise<void> {
+    return this.timelines.removeAuthor(readerId, authorId);
   }
 
   private activeSince(): string {
@@ -41,17 +31,18 @@ export class FanoutHandlers {
   }
 
   /**
+   * Pushes a new post into its author's active followers' timelines (a celebrity's stays unpushed).
    * Long for an author with many followers, so it stops between batches once `lease` says another
    * process has taken the event over. Stopping anywhere is safe: pushed rows are keyed (a second
    * push changes nothing), trimming to the cap twice trims nothing more, and `pushed` is set last.
    */
-  private async onPostCreated(event: StoredEvent<'post.created'>, lease: AbortSignal | undefined): Promise<void> {
+  async pushPost(postId: string, lease: AbortSignal | undefined): Promise<void> {
     const { db, settings } = this.deps;
     const post = await db.kysely
       .selectFrom('posts')
       .innerJoin('users', 'users.id', 'posts.author_id')
       .select(['posts.id', 'posts.author_id', 'posts.deleted_at', 'users.follower_count'])
-      .where('posts.id', '=', event.postId)
+      .where('posts.id', '=', postId)
       .executeTakeFirst();
     // A celebrity's post stays unpushed (`pushed = 0`): readers pull it.
     if (!post || post.deleted_at !== null || post.follower_count >= settings.celebrityFollowers) return;
@@ -89,11 +80,10 @@ export class FanoutHandlers {
   }
 
   /** A post made followers-only keeps only rows of readers who still follow; reads filter at once anyway. */
-  private async onPostUpdated(event: StoredEvent<'post.updated'>): Promise<void> {
-    if (!event.visibilityChanged) return;
+  async keepFollowersOnly(postId: string): Promise<void> {
     await this.deps.db.kysely
       .deleteFrom('timeline')
-      .where('post_id', '=', event.postId)
+      .where('post_id', '=', postId)
       .where((eb) =>
         eb.not(
           eb.exists(
@@ -110,7 +100,7 @@ export class FanoutHandlers {
   }
 
   /** The followee's recent pushed posts into the follower's timeline (unpushed ones are pulled anyway). */
-  private async backfill(followerId: string, followeeId: string): Promise<void> {
+  async backfill(followerId: string, followeeId: string): Promise<void> {
     const { db, clock, settings } = this.deps;
     const since = new Date(clock.now().getTime() - settings.backfillDays * 86_400_000).toISOString();
     const posts = await db.kysely

@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
 import { MAX_ID } from '../../ids/canonical.js';
 import type { Viewer } from '../accounts/types.js';
-import type { ProcessorLog } from '../media/processor.js';
+import type { Logger } from '../../lib/logger.js';
 import type { HydrateDeps } from '../posts/hydrate.js';
 import {
   byIds,
@@ -80,7 +80,7 @@ export class FeedService {
       clock: Clock;
       settings: FeedSettings;
       hydrate: Omit<HydrateDeps, 'db'>;
-      log: ProcessorLog;
+      log: Logger;
     },
   ) {
     this.timelines = new TimelineStore(deps.db.kysely);

@@ -2,7 +2,7 @@ import type { Db } from '../../db/connect.js';
 import type { UserRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
-import { appendEvent } from '../../events/outbox.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
 import type { PublicUser, Viewer } from '../accounts/types.js';
@@ -17,8 +17,8 @@ export interface GraphServiceDeps {
   ids: IdGenerator;
   clock: Clock;
   avatarUrls: AvatarUrls;
-  /** Called after a committed write appended outbox events, so they are delivered soon. */
-  onEvent: () => void;
+  /** Follows, blocks and mutes are written through it, with the events others react to. */
+  outbox: Outbox;
 }
 
 const ok = { ok: true } as const;
@@ -35,9 +35,8 @@ export class GraphService {
   /** Follow someone: active at once, or a pending request to a private account. Idempotent. */
   async follow(viewer: Viewer, ref: UserRef): Promise<{ state: FollowState }> {
     const target = await this.other(viewer, ref, 'You cannot follow yourself.');
-    const { db, ids, clock } = this.deps;
-    let changed = false;
-    const state = await db.kysely.transaction().execute(async (trx) => {
+    const { db, ids, clock, outbox } = this.deps;
+    const state = await outbox.write(async (trx, emit) => {
       const users = await lockPair(trx, db.caps, viewer.userId, target.id);
       const followee = users.get(target.id);
       if (!followee) throw noSuchUser();
@@ -56,13 +55,12 @@ export class GraphService {
           .where('followee_id', '=', target.id)
           .execute();
         await adjustFollowCounts(trx, viewer.userId, target.id, 1);
-        await appendEvent(trx, ids, clock, {
+        await emit({
           type: 'follow.created',
           followerId: viewer.userId,
           followeeId: target.id,
           state: 'active',
         });
-        changed = true;
         return 'active' as const;
       }
       const fresh: FollowState = followee.isPrivate ? 'pending' : 'active';
@@ -78,16 +76,14 @@ export class GraphService {
         })
         .execute();
       if (fresh === 'active') await adjustFollowCounts(trx, viewer.userId, target.id, 1);
-      await appendEvent(trx, ids, clock, {
+      await emit({
         type: 'follow.created',
         followerId: viewer.userId,
         followeeId: target.id,
         state: fresh,
       });
-      changed = true;
       return fresh;
     });
-    if (changed) this.deps.onEvent();
     return { state };
   }
 
@@ -101,8 +97,8 @@ export class GraphService {
   /** Approve a pending request to the viewer. Approving an active follow again is a no-op. */
   async approve(viewer: Viewer, ref: UserRef): Promise<{ ok: true }> {
     const requester = await this.other(viewer, ref, 'You cannot follow yourself.');
-    const { db, ids, clock } = this.deps;
-    const approved = await db.kysely.transaction().execute(async (trx) => {
+    const { db, clock, outbox } = this.deps;
+    await outbox.write(async (trx, emit) => {
       await lockPair(trx, db.caps, viewer.userId, requester.id);
       const row = await trx
         .selectFrom('follows')
@@ -111,7 +107,7 @@ export class GraphService {
         .where('followee_id', '=', viewer.userId)
         .executeTakeFirst();
       if (!row) throw new AppError('NOT_FOUND', 'No such follow request.');
-      if (row.state === 'active') return false;
+      if (row.state === 'active') return;
       await trx
         .updateTable('follows')
         .set({ state: 'active', updated_at: clock.now().toISOString() })
@@ -119,14 +115,12 @@ export class GraphService {
         .where('followee_id', '=', viewer.userId)
         .execute();
       await adjustFollowCounts(trx, requester.id, viewer.userId, 1);
-      await appendEvent(trx, ids, clock, {
+      await emit({
         type: 'follow.approved',
         followerId: requester.id,
         followeeId: viewer.userId,
       });
-      return true;
     });
-    if (approved) this.deps.onEvent();
     return ok;
   }
 
@@ -143,8 +137,8 @@ export class GraphService {
    */
   async block(viewer: Viewer, ref: UserRef): Promise<{ ok: true }> {
     const target = await this.other(viewer, ref, 'You cannot block yourself.');
-    const { db, ids, clock } = this.deps;
-    const changed = await db.kysely.transaction().execute(async (trx) => {
+    const { db, clock, outbox } = this.deps;
+    await outbox.write(async (trx, emit) => {
       const users = await lockPair(trx, db.caps, viewer.userId, target.id);
       if (!users.has(target.id)) throw noSuchUser();
       const removed = await trx
@@ -159,7 +153,7 @@ export class GraphService {
         .execute();
       for (const follow of removed) {
         if (follow.state === 'active') await adjustFollowCounts(trx, follow.follower_id, follow.followee_id, -1);
-        await appendEvent(trx, ids, clock, {
+        await emit({
           type: 'follow.removed',
           followerId: follow.follower_id,
           followeeId: follow.followee_id,
@@ -172,11 +166,9 @@ export class GraphService {
         .returning('blocker_id')
         .executeTakeFirst();
       if (blocked) {
-        await appendEvent(trx, ids, clock, { type: 'block.created', blockerId: viewer.userId, blockedId: target.id });
+        await emit({ type: 'block.created', blockerId: viewer.userId, blockedId: target.id });
       }
-      return removed.length > 0 || blocked !== undefined;
     });
-    if (changed) this.deps.onEvent();
     return ok;
   }
 
@@ -193,26 +185,22 @@ export class GraphService {
   /** Their posts leave the viewer's feed; nothing else changes. Idempotent. */
   async mute(viewer: Viewer, ref: UserRef): Promise<{ ok: true }> {
     const target = await this.other(viewer, ref, 'You cannot mute yourself.');
-    const { db, ids, clock } = this.deps;
-    const changed = await db.kysely.transaction().execute(async (trx) => {
+    const { clock, outbox } = this.deps;
+    await outbox.write(async (trx, emit) => {
       const muted = await trx
         .insertInto('mutes')
         .values({ muter_id: viewer.userId, muted_id: target.id, created_at: clock.now().toISOString() })
         .onConflict((oc) => oc.columns(['muter_id', 'muted_id']).doNothing())
         .returning('muter_id')
         .executeTakeFirst();
-      if (muted)
-        await appendEvent(trx, ids, clock, { type: 'mute.created', muterId: viewer.userId, mutedId: target.id });
-      return muted !== undefined;
+      if (muted) await emit({ type: 'mute.created', muterId: viewer.userId, mutedId: target.id });
     });
-    if (changed) this.deps.onEvent();
     return ok;
   }
 
   async unmute(viewer: Viewer, ref: UserRef): Promise<{ ok: true }> {
     const target = await this.other(viewer, ref, 'You cannot unmute yourself.');
-    const { db, ids, clock } = this.deps;
-    const changed = await db.kysely.transaction().execute(async (trx) => {
+    await this.deps.outbox.write(async (trx, emit) => {
       const unmuted = await trx
         .deleteFrom('mutes')
         .where('muter_id', '=', viewer.userId)
@@ -220,11 +208,9 @@ export class GraphService {
         .returning('muter_id')
         .executeTakeFirst();
       if (unmuted) {
-        await appendEvent(trx, ids, clock, { type: 'mute.removed', muterId: viewer.userId, mutedId: target.id });
+        await emit({ type: 'mute.removed', muterId: viewer.userId, mutedId: target.id });
       }
-      return unmuted !== undefined;
     });
-    if (changed) this.deps.onEvent();
     return ok;
   }
 
@@ -271,8 +257,8 @@ export class GraphService {
 
   /** Deletes the follow `followerId → followeeId` if its state is one of `states`; counters follow. */
   private async removeFollow(followerId: string, followeeId: string, states: FollowState[]): Promise<void> {
-    const { db, ids, clock } = this.deps;
-    const changed = await db.kysely.transaction().execute(async (trx) => {
+    const { db, outbox } = this.deps;
+    await outbox.write(async (trx, emit) => {
       await lockPair(trx, db.caps, followerId, followeeId);
       const removed = await trx
         .deleteFrom('follows')
@@ -282,10 +268,7 @@ export class GraphService {
         .returning('state')
         .execute();
       if (removed.some((r) => r.state === 'active')) await adjustFollowCounts(trx, followerId, followeeId, -1);
-      if (removed.length === 0) return false;
-      await appendEvent(trx, ids, clock, { type: 'follow.removed', followerId, followeeId });
-      return true;
+      if (removed.length > 0) await emit({ type: 'follow.removed', followerId, followeeId });
     });
-    if (changed) this.deps.onEvent();
   }
 }

@@ -4,36 +4,30 @@ import type { Db } from '../../db/connect.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database, MediaRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
-import { appendEvent } from '../../events/outbox.js';
-import type { IdGenerator } from '../../ids/snowflake.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { derivativeKey } from './keys.js';
 import { ImageRejectedError, processImage } from './pipeline/index.js';
 import type { DerivativeMap } from './presenter.js';
 import type { MediaSettings } from '../../config/media-settings.js';
-import { WakeableSleep } from '../../lib/wakeable-sleep.js';
 import type { WorkLimiter } from '../../lib/work-limiter.js';
 import { infrastructureFault } from '../../errors/infrastructure-faults.js';
-import { HEARTBEAT_MS, LEASE_MS, leaseHolderName, startHeartbeat } from '../../lib/lease.js';
+import { LEASE_MS, leaseHolderName } from '../../lib/lease.js';
+import { LeasedWorker } from '../../lib/leased-worker.js';
+import type { Logger } from '../../lib/logger.js';
 /** How often idle workers look for work queued by other processes. */
 const POLL_MS = 2_000;
 /** How soon an item is tried again after the disk was full or a store unreachable. */
 const OUTAGE_RETRY_MS = 30_000;
 
-export interface ProcessorLog {
-  info(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 export interface MediaProcessorDeps {
   db: Db;
   blobs: BlobStore;
-  ids: IdGenerator;
   clock: Clock;
   settings: MediaSettings;
-  log: ProcessorLog;
-  /** Called after a committed write appended outbox events, so they are delivered soon. */
-  onEvent: () => void;
+  log: Logger;
+  /** Where `media.ready` is recorded, with the row that becomes ready. */
+  outbox: Outbox;
   /** Shared with on-demand width renders: decoding an upload waits for a slot like they do. */
   imageWork: WorkLimiter;
   /** This process's name in `media.claimed_by` (default: a random one, as an unpinned node has). */
@@ -63,15 +57,28 @@ export function contentEtag(data: Buffer): string {
  * node id: it releases its own leases first).
  */
 export class MediaProcessor {
-  private running = false;
-  private workers: Promise<void>[] = [];
-  private readonly idle = new WakeableSleep();
   private readonly holder: string;
   private readonly leaseMs: number;
+  private readonly worker: LeasedWorker<MediaRow>;
 
   constructor(private readonly deps: MediaProcessorDeps) {
     this.holder = deps.leaseHolder ?? leaseHolderName(0, false);
     this.leaseMs = deps.leaseMs ?? LEASE_MS;
+    this.worker = new LeasedWorker({
+      name: 'media processor',
+      work: {
+        claim: () => this.claim(),
+        renew: (row) => this.renewLease(row.id),
+        run: (row, lease) => this.process(row, lease),
+        describe: (row) => `media ${row.id}`,
+        logFields: (row) => ({ mediaId: row.id }),
+      },
+      log: deps.log,
+      pollMs: POLL_MS,
+      concurrency: deps.settings.concurrency,
+      ...(deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {}),
+      stepFailedMessage: 'media processor: claim failed',
+    });
   }
 
   /**
@@ -87,40 +94,24 @@ export class MediaProcessor {
     return Number(result.numUpdatedRows);
   }
 
+  /** Start one worker loop per slot of APERTURE_MEDIA_CONCURRENCY. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.workers = Array.from({ length: Math.max(1, this.deps.settings.concurrency) }, () => this.loop());
+    this.worker.start();
   }
 
   /** New work was queued in this process: look now instead of at the next poll. */
   kick(): void {
-    this.idle.wake();
+    this.worker.kick();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await Promise.all(this.workers);
-    this.workers = [];
+  /** Stop looking for work; resolves once the images in flight are finished. */
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   /** Claim and process one item; false when there was nothing to claim. Used by workers and tests. */
   async processNext(): Promise<boolean> {
-    const row = await this.claim();
-    if (!row) return false;
-    const heartbeat = startHeartbeat({
-      intervalMs: this.deps.heartbeatMs ?? HEARTBEAT_MS,
-      what: `media ${row.id}`,
-      renew: () => this.renewLease(row.id),
-      onError: (error) => this.deps.log.error({ err: error, mediaId: row.id }, 'media processor: lease renewal failed'),
-    });
-    try {
-      await this.process(row, heartbeat.signal);
-    } finally {
-      await heartbeat.stop();
-    }
-    return true;
+    return (await this.worker.runOnce()) !== undefined;
   }
 
   /** True while this process still holds the item; false once another process has claimed it. */
@@ -132,18 +123,6 @@ export class MediaProcessor {
       .where('claimed_by', '=', this.holder)
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      try {
-        worked = await this.processNext();
-      } catch (error) {
-        this.deps.log.error({ err: error }, 'media processor: claim failed');
-      }
-      if (!worked && this.running) await this.idle.sleep(POLL_MS);
-    }
   }
 
   private async claim(): Promise<MediaRow | undefined> {
@@ -183,7 +162,7 @@ export class MediaProcessor {
    * same bytes; the row is written only while the lease is still this process's.
    */
   private async process(row: MediaRow, lease: AbortSignal): Promise<void> {
-    const { db, blobs, ids, clock, settings, log } = this.deps;
+    const { db, blobs, clock, settings, log, outbox } = this.deps;
     try {
       const original = await buffer((await blobs.get(row.original_key)).body);
       const image = await this.deps.imageWork.run(() =>
@@ -207,7 +186,7 @@ export class MediaProcessor {
         }),
       );
       const now = clock.now().toISOString();
-      const kept = await db.kysely.transaction().execute(async (trx) => {
+      const kept = await outbox.write(async (trx, emit) => {
         const updated = await trx
           .updateTable('media')
           .set({
@@ -235,7 +214,7 @@ export class MediaProcessor {
         if (updated.numUpdatedRows !== 1n) return false;
         // A rebuild of ready media is not news: only the first time it becomes ready.
         if (row.status !== 'ready') {
-          await appendEvent(trx, ids, clock, { type: 'media.ready', mediaId: row.id, ownerId: row.owner_id });
+          await emit({ type: 'media.ready', mediaId: row.id, ownerId: row.owner_id });
         }
         return true;
       });
@@ -243,7 +222,6 @@ export class MediaProcessor {
         log.info({ mediaId: row.id }, 'media processed, but another process holds it now: its result stands');
         return;
       }
-      if (row.status !== 'ready') this.deps.onEvent();
       log.info({ mediaId: row.id }, 'media ready');
     } catch (error) {
       if (lease.aborted) {

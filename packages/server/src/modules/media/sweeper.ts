@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { derivativePrefix, originalKey } from './keys.js';
 import { walkBlobs } from './orphan-scan.js';
-import type { ProcessorLog } from './processor.js';
+import type { Logger } from '../../lib/logger.js';
 import type { MediaSettings } from '../../config/media-settings.js';
 import { collectLeftovers } from './storage-check.js';
 
@@ -33,7 +33,7 @@ export class MediaSweeper {
   private lastWalkAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly deps: { db: Db; blobs: BlobStore; clock: Clock; settings: MediaSettings; log: ProcessorLog },
+    private readonly deps: { db: Db; blobs: BlobStore; clock: Clock; settings: MediaSettings; log: Logger },
   ) {}
 
   async sweep(): Promise<SweepResult> {

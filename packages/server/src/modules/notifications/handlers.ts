@@ -4,7 +4,7 @@ import type { HandlerMap, StoredEvent } from '../../events/types.js';
 import { extractMentions } from './mentions.js';
 import type { NotificationWriter } from './writer.js';
 
-export interface HandlerDeps {
+export interface NotificationHandlerDeps {
   db: Kysely<Database>;
   writer: NotificationWriter;
 }
@@ -14,7 +14,7 @@ export interface HandlerDeps {
  * comment deleted before the event is handled notifies nobody) and writes keyed rows, so replays
  * are harmless.
  */
-export function createNotificationHandlers(deps: HandlerDeps): HandlerMap {
+export function createNotificationHandlers(deps: NotificationHandlerDeps): HandlerMap {
   const { db, writer } = deps;
 
   const livePost = (postId: string): Promise<PostRow | undefined> =>

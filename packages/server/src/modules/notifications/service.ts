@@ -1,12 +1,10 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
-import type { HandlerMap } from '../../events/types.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { AvatarUrls } from '../accounts/presenter.js';
 import type { MediaUrlSigner } from '../media/urls.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, type Page } from '../shared/pagination.js';
 import { NotificationBus } from './bus.js';
-import { createNotificationHandlers } from './handlers.js';
 import { presentNotifications, type PresentDeps } from './presenter.js';
 import type { ListNotificationsInput, MarkReadInput } from './schemas.js';
 import { liveNotifications, type LiveNotification, type LiveViewer } from './live.js';
@@ -38,7 +36,8 @@ const UNREAD_SCAN_LIMIT = 1_000;
 export class NotificationsService {
   readonly bus = new NotificationBus();
   readonly sessionWatch: SessionWatch;
-  private readonly writer: NotificationWriter;
+  /** Writes notifications and announces them on `bus`; the event handlers write through it. */
+  readonly writer: NotificationWriter;
   private readonly present: PresentDeps;
 
   constructor(private readonly deps: NotificationsServiceDeps) {
@@ -49,11 +48,6 @@ export class NotificationsService {
     });
     this.writer = new NotificationWriter({ db: deps.db.kysely, ids: deps.ids, clock: deps.clock, bus: this.bus });
     this.present = { db: deps.db.kysely, urls: deps.urls, avatarUrls: deps.avatarUrls };
-  }
-
-  /** The event handlers that write notifications (merged in `events/handlers.ts`). */
-  handlers(): HandlerMap {
-    return createNotificationHandlers({ db: this.deps.db.kysely, writer: this.writer });
   }
 
   /** The viewer's notifications, most recently changed first. */

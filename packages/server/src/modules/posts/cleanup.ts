@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connect.js';
 import type { Clock } from '../../clock.js';
-import type { ProcessorLog } from '../media/processor.js';
+import type { Logger } from '../../lib/logger.js';
 import { deletePostEngagement } from '../engagement/cleanup.js';
 
 const BATCH = 50;
@@ -14,7 +14,7 @@ const BATCH = 50;
 export class PostCleanup {
   private running: Promise<number> | undefined;
 
-  constructor(private readonly deps: { db: Db; clock: Clock; log: ProcessorLog }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; log: Logger }) {}
 
   /** Run now unless a run is in flight (which will see the new work on its next batch). */
   kick(): void {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connect.js';
 import type { PostRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
-import { appendEvent } from '../../events/outbox.js';
+import type { Outbox } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { Viewer } from '../accounts/types.js';
 import type { Page } from '../shared/pagination.js';
@@ -23,8 +23,8 @@ export interface PostsServiceDeps extends Omit<HydrateDeps, 'db'> {
   clock: Clock;
   /** Called after a delete so cleanup runs soon (it also runs periodically). */
   onPostDeleted: () => void;
-  /** Called after a committed write appended outbox events, so they are delivered soon. */
-  onEvent: () => void;
+  /** Posts are written through it, with the events fan-out, tags and notifications react to. */
+  outbox: Outbox;
 }
 
 export class PostsService {
@@ -49,11 +49,11 @@ export class PostsService {
       const earlier = await this.replay(viewer, input.idempotencyKey, requestHash);
       if (earlier) return earlier;
     }
-    const { db, ids, clock } = this.deps;
+    const { db, ids, clock, outbox } = this.deps;
     const now = clock.now().toISOString();
     const postId = ids.next();
     try {
-      await db.kysely.transaction().execute(async (trx) => {
+      await outbox.write(async (trx, emit) => {
         if (input.idempotencyKey) {
           const cutoff = new Date(clock.now().getTime() - IDEMPOTENCY_WINDOW_MS).toISOString();
           await trx
@@ -115,7 +115,7 @@ export class PostsService {
           .set((eb) => ({ post_count: eb('post_count', '+', 1) }))
           .where('id', '=', viewer.userId)
           .execute();
-        await appendEvent(trx, ids, clock, { type: 'post.created', postId, authorId: viewer.userId });
+        await emit({ type: 'post.created', postId, authorId: viewer.userId });
       });
     } catch (error) {
       // Another request with this key won the race; answer with its post.
@@ -125,7 +125,6 @@ export class PostsService {
       }
       throw error;
     }
-    this.deps.onEvent();
     return this.get(viewer, postId);
   }
 
@@ -143,8 +142,8 @@ export class PostsService {
 
   async update(viewer: Viewer, input: UpdatePostInput): Promise<PostView> {
     const before = await this.authorsPost(viewer, input.id);
-    const { db, ids, clock } = this.deps;
-    await db.kysely.transaction().execute(async (trx) => {
+    const { clock, outbox } = this.deps;
+    await outbox.write(async (trx, emit) => {
       await trx
         .updateTable('posts')
         .set({
@@ -162,7 +161,7 @@ export class PostsService {
         })
         .where('id', '=', input.id)
         .execute();
-      await appendEvent(trx, ids, clock, {
+      await emit({
         type: 'post.updated',
         postId: input.id,
         authorId: viewer.userId,
@@ -170,7 +169,6 @@ export class PostsService {
         captionChanged: input.caption !== undefined && input.caption !== before.caption,
       });
     });
-    this.deps.onEvent();
     return this.get(viewer, input.id);
   }
 
@@ -179,11 +177,11 @@ export class PostsService {
    * asynchronously (`PostCleanup`). Deleting a deleted post succeeds (idempotent).
    */
   async delete(viewer: Viewer, id: string): Promise<{ ok: true }> {
-    const { db, ids, clock } = this.deps;
+    const { db, clock, outbox } = this.deps;
     const post = await db.kysely.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
     if (post && post.author_id === viewer.userId && post.deleted_at !== null) return { ok: true };
     await this.authorsPost(viewer, id);
-    await db.kysely.transaction().execute(async (trx) => {
+    await outbox.write(async (trx, emit) => {
       const result = await trx
         .updateTable('posts')
         .set({ deleted_at: clock.now().toISOString() })
@@ -196,11 +194,10 @@ export class PostsService {
           .set((eb) => ({ post_count: eb('post_count', '-', 1) }))
           .where('id', '=', viewer.userId)
           .execute();
-        await appendEvent(trx, ids, clock, { type: 'post.deleted', postId: id, authorId: viewer.userId });
+        await emit({ type: 'post.deleted', postId: id, authorId: viewer.userId });
       }
     });
     this.deps.onPostDeleted();
-    this.deps.onEvent();
     return { ok: true };
   }
 

@@ -2,8 +2,7 @@ import type { Db } from '../../db/connect.js';
 import type { UserRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
-import { appendEvent } from '../../events/outbox.js';
-import type { IdGenerator } from '../../ids/snowflake.js';
+import type { Outbox } from '../../events/outbox.js';
 import { presentPrivateUser, type AvatarUrls } from '../accounts/presenter.js';
 import type { PrivateUser, Viewer } from '../accounts/types.js';
 import { loadPair, noSuchUser, resolveUser, toRelationship } from '../graph/pair.js';
@@ -15,13 +14,12 @@ import type { Profile } from './types.js';
 
 export interface ProfilesServiceDeps {
   db: Db;
-  ids: IdGenerator;
   clock: Clock;
   avatarUrls: AvatarUrls;
   /** Finds the viewer's media when it becomes their avatar. */
   reader: Pick<MediaReader, 'row'>;
-  /** Called after a committed write appended outbox events, so they are delivered soon. */
-  onEvent: () => void;
+  /** Profile changes are written through it, with the event a change of privacy causes. */
+  outbox: Outbox;
 }
 
 /**
@@ -42,9 +40,8 @@ export class ProfilesService {
 
   /** Change the viewer's display name, bio or privacy; answers with their account as it now is. */
   async update(viewer: Viewer, input: UpdateProfileInput): Promise<PrivateUser> {
-    const { db, ids, clock } = this.deps;
-    let privacyChanged = false;
-    await db.kysely.transaction().execute(async (trx) => {
+    const { clock, outbox } = this.deps;
+    await outbox.write(async (trx, emit) => {
       await trx
         .updateTable('users')
         .set({
@@ -65,10 +62,8 @@ export class ProfilesService {
         .executeTakeFirst();
       if (changed.numUpdatedRows === 0n) return;
       // What was derived from the account being public (hashtag rows' public flag) follows.
-      await appendEvent(trx, ids, clock, { type: 'account.privacy_changed', userId: viewer.userId });
-      privacyChanged = true;
+      await emit({ type: 'account.privacy_changed', userId: viewer.userId });
     });
-    if (privacyChanged) this.deps.onEvent();
     return presentPrivateUser(await this.ownRow(viewer), this.deps.avatarUrls);
   }
 

@@ -1,0 +1,96 @@
+import { PRUNE_EVERY_MS, type EventDispatcher } from './events/dispatcher.js';
+import { intervalTask, type BackgroundTask } from './lib/background-task.js';
+import type { Logger } from './lib/logger.js';
+import type { SessionActivity } from './modules/accounts/session-activity.js';
+import type { MediaProcessor } from './modules/media/processor.js';
+import type { MediaSweeper } from './modules/media/sweeper.js';
+import type { PostCleanup } from './modules/posts/cleanup.js';
+import type { TagCounter } from './modules/tags/counter.js';
+import type { ViewCounter } from './modules/views/view-counter.js';
+
+/** How often abandoned uploads and unattached media are collected. */
+export const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+/** What runs beside the requests: background work, and the write-behind buffers requests fill. */
+export interface BackgroundWorkers {
+  /** Delivers outbox events to the feed, tag and notification handlers. */
+  dispatcher: EventDispatcher;
+  /** Turns queued uploads into derivatives. */
+  mediaProcessor: MediaProcessor;
+  /** Collects abandoned uploads, unattached media and crash leftovers. */
+  mediaSweeper: MediaSweeper;
+  /** The asynchronous half of deleting a post. */
+  postCleanup: PostCleanup;
+  /** `tags.post_count` increments the tag handlers make, written every few seconds. */
+  tagCounter: TagCounter;
+  /** Post views counted in memory, written every few seconds. */
+  viewCounter: ViewCounter;
+  /** Session last-used and user last-active times, written a moment after the request. */
+  sessionActivity: SessionActivity;
+}
+
+/**
+ * The workers as one list, in the order the server starts, flushes (`settle()`) and stops them.
+ * The order matters where one feeds another: events are delivered before the tag counts their
+ * handlers add are written, and the dispatcher stops before those counts are written a last time.
+ */
+export function backgroundTasks(workers: BackgroundWorkers, log: Logger): BackgroundTask[] {
+  const { dispatcher, mediaProcessor, mediaSweeper, postCleanup, tagCounter, viewCounter, sessionActivity } = workers;
+  return [
+    {
+      name: 'media processor',
+      runsIn: 'worker-role',
+      start: () => mediaProcessor.start(),
+      stop: () => mediaProcessor.stop(),
+    },
+    {
+      name: 'event dispatcher',
+      runsIn: 'worker-role',
+      start: () => dispatcher.start(),
+      // In any role: whoever settles wants the events appended so far handled, here and now.
+      flush: async () => void (await dispatcher.drain()),
+      stop: () => dispatcher.stop(),
+    },
+    intervalTask({
+      name: 'event pruning',
+      intervalMs: PRUNE_EVERY_MS,
+      run: async () => {
+        const pruned = await dispatcher.prune();
+        if (pruned > 0) log.info({ pruned }, 'pruned delivered events');
+      },
+      log,
+    }),
+    intervalTask({
+      name: 'sweep',
+      intervalMs: SWEEP_INTERVAL_MS,
+      // Post cleanup first: it detaches photos the media collector may then remove.
+      run: async () => {
+        await postCleanup.run();
+        await mediaSweeper.sweep();
+      },
+      log,
+    }),
+    {
+      name: 'tag counter',
+      runsIn: 'worker-role',
+      start: () => undefined,
+      flush: () => tagCounter.flush(),
+      stop: () => tagCounter.flush(),
+    },
+    {
+      // Every role serves the API, so every process counts views and must write them.
+      name: 'view counter',
+      runsIn: 'every-role',
+      start: () => viewCounter.start(),
+      flush: () => viewCounter.flush(),
+      stop: () => viewCounter.stop(),
+    },
+    {
+      name: 'session activity',
+      runsIn: 'every-role',
+      start: () => undefined,
+      flush: () => sessionActivity.flush(),
+      stop: () => sessionActivity.flush(),
+    },
+  ];
+}
