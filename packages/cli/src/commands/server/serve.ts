@@ -22,7 +22,8 @@ export function serveCommand(program: Command, action: ActionFactory): void {
     )
     .action(
       action<ServerFlags>(async (ctx, flags) => {
-        // Only `serve` and `migrate` load the server, so the account commands start fast.
+        // The server is loaded only by the commands that run one (serve, migrate, demo, admin), so
+        // the account commands start fast.
         const { createServer, loadConfig, logUnhandledRejections } = await import('@aperture/server');
         const config = loadConfig(serverEnv(ctx.io.env, flags));
         // Logs go to stderr (one line per request on a terminal): stdout is for the URL, or --json's object.
