@@ -5,6 +5,7 @@ import { derivativeKey } from '../../src/modules/media/keys.js';
 import { contentEtag } from '../../src/modules/media/processor.js';
 import { hashToken, newSessionToken } from '../../src/modules/accounts/tokens.js';
 import { DIALECTS } from '../support/databases.js';
+import { insertEdges } from '../support/graph-rows.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -139,25 +140,7 @@ describe.each(DIALECTS)('authorization property on $name', (dialect) => {
         })
         .execute();
     }
-    for (const [i, f] of world.follows.entries()) {
-      await db
-        .insertInto('follows')
-        .values({
-          id: id(200 + i),
-          follower_id: userIds[f.from]!,
-          followee_id: userIds[f.to]!,
-          state: f.pending ? 'pending' : 'active',
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-    }
-    for (const b of world.blocks) {
-      await db
-        .insertInto('blocks')
-        .values({ blocker_id: userIds[b.from]!, blocked_id: userIds[b.to]!, created_at: now })
-        .execute();
-    }
+    await insertEdges(db, userIds, world, { followId: (i) => id(200 + i), now });
     const postIds: string[] = [];
     const mediaIds: string[] = [];
     // A second apart, in id order, as the server would make them.

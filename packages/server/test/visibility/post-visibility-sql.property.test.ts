@@ -7,6 +7,7 @@ import { mayViewPost } from '../../src/modules/visibility/post-policy.js';
 import { postVisibleTo } from '../../src/modules/visibility/post-visibility-sql.js';
 import { userRow } from '../db/fixtures.js';
 import { DIALECTS, type TestDatabase } from '../support/databases.js';
+import { insertEdges } from '../support/graph-rows.js';
 
 /**
  * Search filters its pages in SQL with `postVisibleTo`, a restatement of the post policy. In random
@@ -81,31 +82,7 @@ describe.each(DIALECTS)('search’s SQL prefilter against the post policy on $na
       .insertInto('users')
       .values(graph.users.map((u, i) => userRow(userIds[i]!, `r${run}u${i}`, { is_private: u.private ? 1 : 0 })))
       .execute();
-    for (const [i, f] of graph.follows.entries()) {
-      await db.kysely
-        .insertInto('follows')
-        .values({
-          id: id(100 + i),
-          follower_id: userIds[f.from]!,
-          followee_id: userIds[f.to]!,
-          state: f.pending ? 'pending' : 'active',
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-    }
-    for (const b of graph.blocks) {
-      await db.kysely
-        .insertInto('blocks')
-        .values({ blocker_id: userIds[b.from]!, blocked_id: userIds[b.to]!, created_at: now })
-        .execute();
-    }
-    for (const m of graph.mutes) {
-      await db.kysely
-        .insertInto('mutes')
-        .values({ muter_id: userIds[m.from]!, muted_id: userIds[m.to]!, created_at: now })
-        .execute();
-    }
+    await insertEdges(db.kysely, userIds, graph, { followId: (i) => id(100 + i), now });
     const postIds = graph.posts.map((_, i) => id(200 + i));
     await db.kysely
       .insertInto('posts')
