@@ -16,13 +16,30 @@ import type { BlobStore } from './storage/blob-store.js';
 import { createBlobStore } from './storage/index.js';
 import { FreeSpaceGuard, type FreeBytesProbe } from './storage/free-space.js';
 import { configureSharp } from './modules/media/pipeline/index.js';
-import { leaseHolderName } from './lib/lease.js';
+import { earlierHolderPatterns } from './lib/lease.js';
+import { NodeLease, type NodeLeaseLostError } from './db/node-leases.js';
+import { ShutdownGate } from './http/shutdown-gate.js';
 
 export interface ApertureServer {
   /** Listen on the configured host and port (0 picks a free one); resolves to the base URL. */
   start(): Promise<string>;
-  /** Stop accepting requests, finish in-flight ones, close the database and blob store. */
+  /**
+   * Stop gracefully: /readyz fails and new requests are refused at once, live streams end with a
+   * hint to reconnect elsewhere, requests in flight get APERTURE_SHUTDOWN_GRACE_SECONDS to finish,
+   * then background work stops, every lease this process holds is released, and the database and
+   * blob store close.
+   */
   stop(): Promise<void>;
+  /** This process's snowflake node id, leased from the database. */
+  readonly nodeId: number;
+  /** Its name on the work leases it takes (`node-<id>.<generation>`). */
+  readonly leaseHolder: string;
+  /**
+   * Resolves if the node lease is lost (another process took it over after it lapsed, e.g. while
+   * this one was paused): the server then creates nothing, /readyz fails, and whoever runs it
+   * should stop it and start afresh (`aperture serve` exits with status 1). Never rejects.
+   */
+  readonly nodeLeaseLost: Promise<NodeLeaseLostError>;
   /** The base URL, once started (throws before). */
   readonly url: string;
   /** The metrics listener's base URL once started, when APERTURE_METRICS_PORT is set. */
@@ -56,6 +73,13 @@ export interface CreateServerOptions {
   blobs?: BlobStore;
   /** How free space is read instead of `statfs` (tests that simulate a small volume). */
   freeBytes?: FreeBytesProbe;
+  /**
+   * Test seam: serve a SQLite file another server of this same process serves (two servers over
+   * one database compared side by side). Across processes a SQLite file always has one server.
+   */
+  shareSqliteInProcess?: boolean;
+  /** The node lease's length and renewal interval (default LEASE_MS, HEARTBEAT_MS; tests shorten them). */
+  nodeLease?: { leaseMs: number; heartbeatMs: number };
 }
 
 /** The local folders whose volumes must keep room: the disk store's, and SQLite's (a full disk stops it too). */
@@ -87,8 +111,27 @@ export async function createServer(config: Config, options: CreateServerOptions 
   };
 
   const db = await openDatabase(config.database);
+  const log = createLogger(config, options.logStream);
+  let resolveLost: (error: NodeLeaseLostError) => void = () => undefined;
+  const nodeLeaseLost = new Promise<NodeLeaseLostError>((resolve) => (resolveLost = resolve));
+  let lease: NodeLease;
   try {
     await migrateToLatest(db);
+    lease = await NodeLease.claim({
+      db,
+      role: config.role,
+      pinned: config.nodeId,
+      // One process serves a SQLite file (an in-memory database is private to its connection).
+      exclusiveFile:
+        config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? config.database.path : undefined,
+      sameProcessMayShare: options.shareSqliteInProcess === true,
+      ...options.nodeLease,
+      onLost: (error) => {
+        log.fatal({ err: error }, 'node lease lost: this process creates nothing more; restart it');
+        resolveLost(error);
+      },
+      onRenewError: (error) => log.error({ err: error }, 'node lease renewal failed'),
+    });
   } catch (error) {
     await db.close();
     throw error;
@@ -100,8 +143,11 @@ export async function createServer(config: Config, options: CreateServerOptions 
     ...(options.freeBytes ? { probe: options.freeBytes } : {}),
   });
   const metrics = createMetrics();
-  const ids = createIdGenerator({ nodeId: config.nodeId, clock: () => clock.now().getTime() });
-  const log = createLogger(config, options.logStream);
+  const ids = createIdGenerator({
+    nodeId: lease.node,
+    clock: () => clock.now().getTime(),
+    guard: () => lease.assertHeld(),
+  });
   configureSharp();
   const { api: services, background } = createServices({
     db,
@@ -118,8 +164,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
     log,
     passwordHashing: config.passwordHashing,
     ...(options.passwords ? { passwords: options.passwords } : {}),
-    leaseHolder: leaseHolderName(config.nodeId, config.nodeIdPinned),
+    leaseHolder: lease.holder,
   });
+  const gate = new ShutdownGate();
   const built = buildApp({
     config,
     db,
@@ -130,10 +177,13 @@ export async function createServer(config: Config, options: CreateServerOptions 
     clock,
     logger: log,
     leanQueries: options.leanQueries,
+    gate,
+    nodeLease: () => lease.assertHeld(),
   });
   const metricsApp =
     config.metrics.port === undefined ? undefined : buildMetricsApp(metrics, config.metrics.token, log);
   let metricsUrl: string | undefined;
+  let stopping: Promise<void> | undefined;
   const runsBackgroundWork = config.role !== 'api' && options.backgroundWork !== false;
 
   return {
@@ -142,6 +192,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
     background,
     db,
     blobs,
+    nodeId: lease.node,
+    leaseHolder: lease.holder,
+    nodeLeaseLost,
     get url() {
       if (!url) throw new Error('server not started');
       return url;
@@ -168,30 +221,57 @@ export async function createServer(config: Config, options: CreateServerOptions 
         }
         metricsUrl = baseUrl(config.metrics.host, metricsApp);
       }
-      if (config.nodeIdPinned) {
-        // The same pinned node id means the same process restarted: whatever it held is free now,
-        // not 30 s from now. (Whatever role it had before, so this runs in every role.)
-        const media = await background.mediaProcessor.releaseOwnLeases();
-        const events = await background.dispatcher.releaseOwnLeases();
-        if (media + events > 0) log.info({ media, events }, 'released the leases this node held before it restarted');
-      }
+      // This process holds the node id now, so every earlier holder of it is dead or fenced off
+      // (its lease lapsed): what it held is free now, not when its work leases lapse. (Whatever
+      // role it had, so this runs in every role.)
+      const patterns = earlierHolderPatterns(lease.node);
+      const media = await background.mediaProcessor.releaseLeasesOf(patterns);
+      const events = await background.dispatcher.releaseLeasesOf(patterns);
+      if (media + events > 0) log.info({ media, events }, "released the leases this node id's earlier holder held");
       for (const task of background.tasks) {
         if (task.runsIn === 'every-role' || runsBackgroundWork) task.start();
       }
       return url;
     },
     async stop() {
-      // Live notification streams never end by themselves; close() would wait for them.
-      services.notifications.close();
-      await built.close();
-      await metricsApp?.close();
-      // After close: no request can count a view or note activity any more, so what the tasks
-      // write on stopping is the last of it.
-      for (const task of background.tasks) await task.stop();
-      await blobs.close();
-      await db.close();
+      stopping ??= (async () => {
+        gate.close();
+        // Live notification streams never end by themselves; close() would wait for them.
+        services.notifications.close();
+        await closeWithin(built, config.shutdownGraceMs, log);
+        await metricsApp?.close();
+        // After close: no request can count a view or note activity any more, so what the tasks
+        // write on stopping is the last of it.
+        for (const task of background.tasks) await task.stop();
+        // Nothing of this process works on a claim any more: free what is left for the others.
+        await background.mediaProcessor.releaseOwnLeases().catch((err: unknown) => log.error({ err }, 'release failed'));
+        await background.dispatcher.releaseOwnLeases().catch((err: unknown) => log.error({ err }, 'release failed'));
+        await lease.release().catch((err: unknown) => log.error({ err }, 'node lease release failed'));
+        await blobs.close();
+        await db.close();
+      })();
+      return stopping;
     },
   };
+}
+
+/**
+ * Closes the HTTP server: Fastify stops listening and waits for requests in flight; after
+ * `graceMs` the connections still open are closed under them.
+ */
+async function closeWithin(app: FastifyInstance, graceMs: number, log: Pick<FastifyInstance['log'], 'warn'>): Promise<void> {
+  const closed = app.close();
+  let timer: NodeJS.Timeout | undefined;
+  const late = await Promise.race([
+    closed.then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+  ]);
+  clearTimeout(timer);
+  if (late) {
+    log.warn({ graceMs }, 'requests still in flight after the shutdown grace: closing their connections');
+    app.server.closeAllConnections();
+    await closed;
+  }
 }
 
 /** `http://host:port` of the metrics listener; a wildcard host is reached through the loopback. */

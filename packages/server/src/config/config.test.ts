@@ -18,10 +18,9 @@ describe('loadConfig', () => {
       secret: undefined,
       publicUrl: undefined,
     });
-    expect(config.nodeId).toBeGreaterThanOrEqual(0);
-    expect(config.nodeId).toBeLessThanOrEqual(8191);
-    // A random node id is nobody's identity across restarts: it releases no earlier leases.
-    expect(config.nodeIdPinned).toBe(false);
+    // No node id unless pinned: the server leases a free one from the database at start.
+    expect(config.nodeId).toBeUndefined();
+    expect(config.shutdownGraceMs).toBe(10_000);
   });
 
   it('reads every variable', () => {
@@ -51,7 +50,6 @@ describe('loadConfig', () => {
       publicUrl: 'https://photos.example.com',
       role: 'worker',
       nodeId: 42,
-      nodeIdPinned: true,
       logLevel: 'debug',
       sessionTtlDays: 7,
       trustProxy: 1,

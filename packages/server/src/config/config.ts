@@ -25,12 +25,13 @@ export interface Config {
   publicUrl: string | undefined;
   role: Role;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  nodeId: number;
   /**
-   * True when APERTURE_NODE_ID was set. Only then is the node id this process's identity across
-   * restarts, so only then does it release, at start, the work leases it held before it died.
+   * APERTURE_NODE_ID: the snowflake node id this process must lease. Undefined (the usual case):
+   * it leases the lowest id no live process holds (`db/node-leases.ts`).
    */
-  nodeIdPinned: boolean;
+  nodeId: number | undefined;
+  /** How long a stop waits for requests in flight before closing their connections. */
+  shutdownGraceMs: number;
   /** HMAC key for signed URLs; generated and kept in `<dataDir>/secret` when unset. */
   secret: string | undefined;
   database: DatabaseConfig;
@@ -98,6 +99,7 @@ const envSchema = z.object({
   APERTURE_TIMELINE_CAP: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_FEED_SETTINGS.timelineCap),
   APERTURE_TIMELINE_TRIM_EVERY: z.coerce.number().int().min(1).max(1000).default(DEFAULT_FEED_SETTINGS.trimEvery),
   APERTURE_VIEW_FLUSH_SECONDS: z.coerce.number().positive().max(3600).default(5),
+  APERTURE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   APERTURE_MIN_FREE_MB: z.coerce.number().min(0).default(256),
   APERTURE_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(10),
   APERTURE_PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -213,10 +215,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.APERTURE_PUBLIC_URL,
     role: e.APERTURE_ROLE,
     logLevel: e.APERTURE_LOG_LEVEL,
-    // Without an explicit node id, a random one makes collisions between processes that share a
-    // database unlikely (1 in 8,192 per pair); set APERTURE_NODE_ID per process to rule them out.
-    nodeId: e.APERTURE_NODE_ID ?? Math.floor(Math.random() * (MAX_NODE_ID + 1)),
-    nodeIdPinned: e.APERTURE_NODE_ID !== undefined,
+    nodeId: e.APERTURE_NODE_ID,
+    shutdownGraceMs: Math.round(e.APERTURE_SHUTDOWN_GRACE_SECONDS * 1000),
     secret: e.APERTURE_SECRET,
     database,
     media,

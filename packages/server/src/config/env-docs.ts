@@ -61,11 +61,11 @@ export const VARIABLE_DOCS = {
       "`api` serves the API (`/trpc`, `PUT /uploads/…`, `GET /media/…`) and does no background work; `worker` does the background work — image processing, delivering outbox events (fan-out to home timelines, hashtags, notifications), cleaning up deleted posts, the media sweepers — and answers only `/healthz`, `/readyz` and `/metrics` (under the rules below), so a load balancer cannot send user traffic to it; `all` does both. Run at least one `worker` or `all` process per database: without one, uploads stay `processing` and posts reach no follower's timeline. Every role counts post views and writes them",
   },
   APERTURE_NODE_ID: {
-    shownDefault: 'random 0–8191',
+    shownDefault: 'leased: lowest free',
     summary:
-      'unique per process sharing a database (part of every id); pinned, a restart resumes the work it held at once',
+      'pins this process to one node id (part of every id); unset, each process leases the lowest id no live process holds',
     reference:
-      'the node part of every id this process creates. Set a distinct value per process when several share one database; random values collide with probability 1/8192 per pair. Pinned, it is also the process\'s identity across restarts: a restart releases at once the work leases it held when it died, instead of waiting up to 30 s for them to lapse (see architecture.md, "Process crash and recovery")',
+      'the node part of every id this process creates (0–8191). Unset (recommended), the process leases the lowest id no live process holds from the `node_leases` table and renews it every 10 s; a stopped process frees its id at once, a killed one after its 30 s lease lapses (at once for a process on the same machine, which sees that its pid is gone). Set, the process claims exactly that id and refuses to start while a live process holds it. Either way a restart that gets the id of a dead process releases the work leases that process held (see operations-processes.md)',
   },
   APERTURE_SESSION_TTL_DAYS: {
     summary: 'how long a sign-in lasts',
@@ -126,6 +126,11 @@ export const VARIABLE_DOCS = {
   APERTURE_VIEW_FLUSH_SECONDS: {
     summary: 'how often each process writes the post views it counted (also on stop)',
     reference: 'how often each process writes the post views it counted (also written on stop)',
+  },
+  APERTURE_SHUTDOWN_GRACE_SECONDS: {
+    summary: 'on SIGTERM/SIGINT, how long requests in flight may take to finish before their connections are closed',
+    reference:
+      'on SIGTERM or SIGINT, `aperture serve` answers /readyz with 503 and refuses new requests at once (503, `Connection: close`), ends live notification streams with a hint to reconnect elsewhere, and gives requests in flight this long to finish before it closes their connections; then it stops background work, releases its leases and exits',
   },
   APERTURE_MAX_BATCH: {
     summary: 'most calls in one batched API request; more is refused with `BATCH_TOO_LARGE`',

@@ -1,6 +1,7 @@
 import { Migrator } from 'kysely';
 import type { Migration } from 'kysely';
 
+import { withAdvisoryLock } from './advisory-lock.js';
 import type { Db } from './connect.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { MigrationFactory } from './migrations/index.js';
@@ -25,12 +26,22 @@ export interface MigrateResult {
 }
 
 /**
- * Brings the schema up to date. Safe to call at every start and from several processes at once:
- * Kysely holds a migration lock (an advisory lock on Postgres) while it works.
+ * Brings the schema up to date. Safe to call at every start and from several processes at once: on
+ * Postgres the whole run, Kysely's creation of its bookkeeping tables included (which two
+ * processes racing on a fresh schema would otherwise both attempt), holds a session advisory lock
+ * for the schema, so one process migrates and the others wait, then find nothing left to apply.
+ * On SQLite the write lock serialises runs.
  */
 export async function migrateToLatest(
   db: Db,
   migrations: Readonly<Record<string, MigrationFactory>> = MIGRATIONS,
+): Promise<MigrateResult> {
+  return withAdvisoryLock(db, 'migrate', () => migrateUnlocked(db, migrations));
+}
+
+async function migrateUnlocked(
+  db: Db,
+  migrations: Readonly<Record<string, MigrationFactory>>,
 ): Promise<MigrateResult> {
   const built: Record<string, Migration> = {};
   for (const [name, make] of Object.entries(migrations)) built[name] = make(db.caps);

@@ -263,6 +263,23 @@ export interface NotificationsTable {
   updated_at: string;
 }
 
+/** A snowflake node id's lease (see migration 0011 and `db/node-leases.ts`). */
+export interface NodeLeasesTable {
+  node: number;
+  /** Claims of this node id so far; part of the holder name. */
+  generation: number;
+  /** `node-<node>.<generation>` while held; null once released. */
+  holder: string | null;
+  host: string | null;
+  /** Host name, pid namespace and boot id: equal only for processes that can see each other's pids. */
+  machine: string | null;
+  pid: number | null;
+  role: string | null;
+  claimed_at: string | null;
+  /** The lease lapses at this time unless renewed; null once released. */
+  expires_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -282,6 +299,7 @@ export interface Database {
   tags: TagsTable;
   post_tags: PostTagsTable;
   notifications: NotificationsTable;
+  node_leases: NodeLeasesTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

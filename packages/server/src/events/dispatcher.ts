@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import { EventLeases, type Claimed } from './event-leases.js';
 import type { EventHandler, EventType, HandlerMap, StoredEvent } from './types.js';
 import { LeasedWorker, type LeasedWork } from '../lib/leased-worker.js';
-import { LEASE_MS, LeaseLostError, leaseHolderName } from '../lib/lease.js';
+import { LEASE_MS, LeaseLostError, anonymousHolderName } from '../lib/lease.js';
 
 /**
  * A dispatcher owns claimed events this long unless it renews the lease (it does, every
@@ -35,7 +35,7 @@ export interface EventDispatcherOptions {
    * stands for a crash at the worst moment: the batch is abandoned with its lease still held.
    */
   beforeMarkDone?: (event: StoredEvent) => void | Promise<void>;
-  /** This process's name in `events.locked_by` (default: a random one, as an unpinned node has). */
+  /** This process's name in `events.locked_by` (default: a random one). */
   leaseHolder?: string;
   /** Test seams: the lease length and how often it is renewed (default EVENT_LEASE_MS, HEARTBEAT_MS). */
   leaseMs?: number;
@@ -71,7 +71,7 @@ export class EventDispatcher {
 
   constructor(private readonly options: EventDispatcherOptions) {
     this.maxAttempts = options.maxAttempts ?? 8;
-    this.holder = options.leaseHolder ?? leaseHolderName(0, false);
+    this.holder = options.leaseHolder ?? anonymousHolderName();
     this.leases = new EventLeases({
       db: options.db,
       clock: options.clock,
@@ -103,11 +103,19 @@ export class EventDispatcher {
   }
 
   /**
-   * Frees the events this process's holder name still has leased: the batch it was delivering when
-   * it last died. Call before start(), and only with a pinned holder name.
+   * Frees the events this process's holder name still has leased. After stop(), nothing of this
+   * process works on them any more; so does a test standing for a restarted process.
    */
   releaseOwnLeases(): Promise<number> {
     return this.leases.release();
+  }
+
+  /**
+   * Frees events held by earlier holders named by `patterns` (SQL LIKE): a dead predecessor's
+   * batch, picked up at once instead of when its lease lapses. Never this process's own.
+   */
+  releaseLeasesOf(patterns: readonly string[]): Promise<number> {
+    return this.leases.releaseMatching(patterns);
   }
 
   start(): void {

@@ -92,4 +92,17 @@ export class EventLeases {
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
+
+  /** Frees events held by other holders whose names match one of `patterns` (SQL LIKE). */
+  async releaseMatching(patterns: readonly string[]): Promise<number> {
+    if (patterns.length === 0) return 0;
+    const result = await this.deps.db.kysely
+      .updateTable('events')
+      .set({ locked_until: null, locked_by: null })
+      .where((eb) => eb.or(patterns.map((pattern) => eb('locked_by', 'like', pattern))))
+      .where('locked_by', '<>', this.deps.holder)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
 }

@@ -12,6 +12,7 @@ import type { RequestContext } from '../api/context.js';
 import { toAppError } from '../errors/map-error.js';
 import { closeIfBodyUnread, handleHttpError, handleNotFound } from './errors.js';
 import { registerOpsRoutes } from './health.js';
+import type { ShutdownGate } from './shutdown-gate.js';
 import type { Metrics } from './metrics.js';
 import { registerUploadRoutes } from './uploads.js';
 import { bearerToken, connectionParamsToken } from './auth.js';
@@ -32,6 +33,10 @@ export interface AppDeps {
   logger: FastifyBaseLogger;
   /** false: every call through tRPC's stock adapter (tests compare both paths). Default true. */
   leanQueries?: boolean | undefined;
+  /** Closed by the server's stop: refuses new requests while those in flight finish. */
+  gate: ShutdownGate;
+  /** Throws when this process may not create ids (its node lease is not known to be held). */
+  nodeLease: () => void;
 }
 
 export function buildApp({
@@ -44,6 +49,8 @@ export function buildApp({
   clock,
   logger,
   leanQueries,
+  gate,
+  nodeLease,
 }: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
@@ -55,6 +62,7 @@ export function buildApp({
     routerOptions: { maxParamLength: 5_000 },
   });
 
+  gate.register(app);
   app.setErrorHandler(handleHttpError);
   app.setNotFoundHandler(handleNotFound);
   app.addHook('onSend', closeIfBodyUnread);
@@ -93,7 +101,15 @@ export function buildApp({
       return retryAfter !== undefined ? { headers: { 'retry-after': String(retryAfter) } } : {};
     },
   };
-  registerOpsRoutes(app, { db, blobs, space, metrics, metricsToken: config.metrics.token });
+  registerOpsRoutes(app, {
+    db,
+    blobs,
+    space,
+    metrics,
+    metricsToken: config.metrics.token,
+    draining: () => gate.draining,
+    nodeLease,
+  });
   // A `worker` process does background work only: it answers health and metrics, not the API, so
   // a load balancer that probes /readyz cannot route user traffic to it by mistake.
   if (config.role !== 'worker') {

@@ -35,12 +35,21 @@ export function registerOpsRoutes(
     space: Pick<FreeSpaceGuard, 'check'>;
     metrics: Metrics;
     metricsToken: string | undefined;
+    /** Set once a stop began: readiness fails at once, before the listener closes. */
+    draining: () => boolean;
+    /** Throws when this process may not create ids (its node lease is not known to be held). */
+    nodeLease: () => void;
   },
 ): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
+    if (deps.draining()) {
+      const checks = [{ name: 'shutdown', ok: false, error: 'shutting down' }];
+      return reply.status(503).header('connection', 'close').send({ status: 'unavailable', checks });
+    }
     const checks = await Promise.all([
+      check('node lease', async () => deps.nodeLease()),
       check('database', () => deps.db.ping()),
       check(`media (${deps.blobs.kind})`, () => deps.blobs.ping()),
       // Below APERTURE_MIN_FREE_MB uploads are refused: send traffic elsewhere until space is freed.

@@ -21,9 +21,14 @@ export interface IdGeneratorOptions {
   nodeId: number;
   /** Milliseconds since the Unix epoch; injectable so tests can move time backwards. */
   clock?: () => number;
+  /**
+   * Asked before every id; throws when `nodeId` may no longer be this generator's to use (the
+   * server's node lease lapsed), so no id is minted that another process could mint too.
+   */
+  guard?: () => void;
 }
 
-export function createIdGenerator({ nodeId, clock = Date.now }: IdGeneratorOptions): IdGenerator {
+export function createIdGenerator({ nodeId, clock = Date.now, guard }: IdGeneratorOptions): IdGenerator {
   if (!Number.isInteger(nodeId) || nodeId < 0 || nodeId > MAX_NODE_ID) {
     throw new RangeError(`nodeId must be an integer in 0..${MAX_NODE_ID}, got ${nodeId}`);
   }
@@ -33,6 +38,7 @@ export function createIdGenerator({ nodeId, clock = Date.now }: IdGeneratorOptio
 
   return {
     next(): string {
+      guard?.();
       let ms = BigInt(Math.floor(clock() - ID_EPOCH_MS));
       if (ms < 0n) throw new RangeError('clock is before the id epoch');
       // A clock that steps backwards (NTP) must not produce an id that sorts before an earlier one:

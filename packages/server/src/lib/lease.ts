@@ -10,13 +10,21 @@ export const LEASE_MS = 30_000;
 export const HEARTBEAT_MS = 10_000;
 
 /**
- * This process's name in `claimed_by` / `locked_by`. A pinned node id (APERTURE_NODE_ID) is the
- * process's identity across restarts, so its restart may release what it held; an unpinned one is
- * random and could be drawn again by another process, so a random suffix keeps it unique and
- * its leases simply lapse.
+ * A holder name for work leases when no node lease names the process (tests and tools that run
+ * a dispatcher or processor of their own): random, so it is nobody else's.
  */
-export function leaseHolderName(nodeId: number, pinned: boolean): string {
-  return pinned ? `node-${nodeId}` : `node-${nodeId}-${randomBytes(4).toString('hex')}`;
+export function anonymousHolderName(): string {
+  return `anonymous-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Which `claimed_by` / `locked_by` values name earlier holders of node id `node` (SQL LIKE
+ * patterns): `node-<node>.<generation>`, and `node-<node>` as pinned processes named themselves
+ * before node ids were leased. A process that has just leased `node` knows every earlier holder
+ * of it is dead or fenced off (its lease lapsed), so it may free their work at once.
+ */
+export function earlierHolderPatterns(node: number): string[] {
+  return [`node-${node}.%`, `node-${node}`];
 }
 
 /** Thrown into work whose lease another process took over: it must stop writing. */

@@ -137,15 +137,31 @@ describe.each(DIALECTS)('media processing leases on $name', (dialect) => {
 
   it('a server restarting with its pinned node id processes at once what it held when it died', async () => {
     const media = await queued();
-    // As a process with APERTURE_NODE_ID=9 leaves an image it was processing when it is killed.
+    // As a process that leased node id 9 leaves an image it was processing when it is killed: its
+    // node lease lapses (on another machine, so only the lapse tells), its claim on the image not yet.
+    await t.server.db.kysely
+      .insertInto('node_leases')
+      .values({
+        node: 9,
+        generation: 1,
+        holder: 'node-9.1',
+        host: 'elsewhere',
+        machine: 'elsewhere',
+        pid: 1234,
+        role: 'all',
+        claimed_at: new Date(Date.now() - 60_000).toISOString(),
+        expires_at: new Date(Date.now() - 1_000).toISOString(),
+      })
+      .execute();
     await t.server.db.kysely
       .updateTable('media')
-      .set({ claimed_by: 'node-9', claimed_until: new Date(Date.now() + LEASE_MS).toISOString(), attempts: 1 })
+      .set({ claimed_by: 'node-9.1', claimed_until: new Date(Date.now() + LEASE_MS).toISOString(), attempts: 1 })
       .where('id', '=', media.id)
       .execute();
     let restarted: ApertureServer | undefined;
     try {
-      restarted = await createServer({ ...t.config, port: 0, nodeId: 9, nodeIdPinned: true });
+      restarted = await createServer({ ...t.config, port: 0, nodeId: 9 }, { shareSqliteInProcess: true });
+      expect(restarted.leaseHolder).toBe('node-9.2');
       await restarted.start();
       // Well before the old lease (real time) would have lapsed.
       await expect.poll(async () => (await row(media.id)).status, { timeout: 15_000 }).toBe('ready');

@@ -3,6 +3,7 @@ import { EventDispatcher, EVENT_LEASE_MS, type EventDispatcherOptions } from '..
 import { Outbox } from '../../src/events/outbox.js';
 import type { HandlerMap } from '../../src/events/types.js';
 import { createIdGenerator } from '../../src/ids/snowflake.js';
+import { earlierHolderPatterns } from '../../src/lib/lease.js';
 import { DIALECTS, type TestDatabase } from '../support/databases.js';
 import { manualClock } from '../support/server.js';
 
@@ -173,10 +174,10 @@ describe.each(DIALECTS)('outbox leases on $name', (dialect) => {
     expect((await events())[0]).toMatchObject({ status: 'done', locked_by: null });
   });
 
-  it('a process restarting under the same pinned name frees what it held at once; another name cannot', async () => {
+  it('the next holder of a node id frees what the earlier one held at once; other node ids cannot', async () => {
     for (const postId of ['1', '2']) await append(postId);
     const crashing = dispatcher(
-      'node-4',
+      'node-4.1',
       { 'post.created': [async () => undefined] },
       {
         beforeMarkDone: () => {
@@ -185,17 +186,23 @@ describe.each(DIALECTS)('outbox leases on $name', (dialect) => {
       },
     );
     await expect(crashing.drain()).rejects.toThrow('killed');
-    expect((await events()).map((r) => r.locked_by)).toEqual(['node-4', 'node-4']);
+    expect((await events()).map((r) => r.locked_by)).toEqual(['node-4.1', 'node-4.1']);
 
     const delivered: string[] = [];
     const handlers: HandlerMap = { 'post.created': [async (e) => void delivered.push(e.postId)] };
-    const stranger = dispatcher('node-5', handlers);
-    expect(await stranger.releaseOwnLeases()).toBe(0);
-    expect(await stranger.drain()).toBe(0);
+    // Node ids 40 and 5 are other processes: node 4's patterns do not name them, theirs not node 4.
+    for (const [holder, node] of [
+      ['node-40.1', 40],
+      ['node-5.1', 5],
+    ] as const) {
+      const stranger = dispatcher(holder, handlers);
+      expect(await stranger.releaseLeasesOf(earlierHolderPatterns(node))).toBe(0);
+      expect(await stranger.drain()).toBe(0);
+    }
 
-    // No clock advance: the restarted node does not wait for its old lease to lapse.
-    const restarted = dispatcher('node-4', handlers);
-    expect(await restarted.releaseOwnLeases()).toBe(2);
+    // No clock advance: node 4's next holder does not wait for the old lease to lapse.
+    const restarted = dispatcher('node-4.2', handlers);
+    expect(await restarted.releaseLeasesOf(earlierHolderPatterns(4))).toBe(2);
     expect(await restarted.drain()).toBe(2);
     expect(delivered).toEqual(['1', '2']);
   });

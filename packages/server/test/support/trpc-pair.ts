@@ -17,6 +17,7 @@ export async function startServerPair(options: TestServerOptions): Promise<Serve
   const stock = await createServer(lean.config, {
     leanQueries: false,
     backgroundWork: false,
+    shareSqliteInProcess: true,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const stockUrl = await stock.start();

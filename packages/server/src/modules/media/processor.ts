@@ -12,7 +12,7 @@ import type { DerivativeMap } from './presenter.js';
 import type { MediaSettings } from '../../config/media-settings.js';
 import type { WorkLimiter } from '../../lib/work-limiter.js';
 import { infrastructureFault } from '../../errors/infrastructure-faults.js';
-import { LEASE_MS, leaseHolderName } from '../../lib/lease.js';
+import { LEASE_MS, anonymousHolderName } from '../../lib/lease.js';
 import { LeasedWorker } from '../../lib/leased-worker.js';
 import type { Logger } from '../../lib/logger.js';
 /** How often idle workers look for work queued by other processes. */
@@ -30,7 +30,7 @@ export interface MediaProcessorDeps {
   outbox: Outbox;
   /** Shared with on-demand width renders: decoding an upload waits for a slot like they do. */
   imageWork: WorkLimiter;
-  /** This process's name in `media.claimed_by` (default: a random one, as an unpinned node has). */
+  /** This process's name in `media.claimed_by` (default: a random one). */
   leaseHolder?: string;
   /** Test seams: the lease length and how often it is renewed (default LEASE_MS, HEARTBEAT_MS). */
   leaseMs?: number;
@@ -62,7 +62,7 @@ export class MediaProcessor {
   private readonly worker: LeasedWorker<MediaRow>;
 
   constructor(private readonly deps: MediaProcessorDeps) {
-    this.holder = deps.leaseHolder ?? leaseHolderName(0, false);
+    this.holder = deps.leaseHolder ?? anonymousHolderName();
     this.leaseMs = deps.leaseMs ?? LEASE_MS;
     this.worker = new LeasedWorker({
       name: 'media processor',
@@ -82,14 +82,30 @@ export class MediaProcessor {
   }
 
   /**
-   * Frees every item this process's holder name still claims: what it was processing when it last
-   * died. Call before start(), and only with a pinned holder name (a random one holds nothing yet).
+   * Frees every item this process's holder name still claims. After stop(), nothing of this
+   * process works on them any more; so does a test standing for a restarted process.
    */
   async releaseOwnLeases(): Promise<number> {
     const result = await this.deps.db.kysely
       .updateTable('media')
       .set({ claimed_until: null, claimed_by: null })
       .where('claimed_by', '=', this.holder)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /**
+   * Frees items claimed by earlier holders named by `patterns` (SQL LIKE): what a dead
+   * predecessor was processing, picked up at once instead of when its lease lapses. Never this
+   * process's own.
+   */
+  async releaseLeasesOf(patterns: readonly string[]): Promise<number> {
+    if (patterns.length === 0) return 0;
+    const result = await this.deps.db.kysely
+      .updateTable('media')
+      .set({ claimed_until: null, claimed_by: null })
+      .where((eb) => eb.or(patterns.map((pattern) => eb('claimed_by', 'like', pattern))))
+      .where('claimed_by', '<>', this.holder)
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }

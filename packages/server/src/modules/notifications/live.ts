@@ -52,8 +52,13 @@ export async function* liveNotifications(
     sessionEnded = true;
     stop.abort();
   };
+  let serverClosing = false;
+  const onServerClose = (): void => {
+    serverClosing = true;
+    stop.abort();
+  };
   signal?.addEventListener('abort', onAbort, { once: true });
-  const offClose = deps.bus.onClose(onAbort);
+  const offClose = deps.bus.onClose(onServerClose);
   // Watching before the first look: a revocation between authentication and here is caught by
   // the look, one after it by the watch.
   const offSession = deps.sessions.watch(viewer.sessionId, endSession);
@@ -111,6 +116,11 @@ export async function* liveNotifications(
     // than reconnect (UNAUTHENTICATED is not a code tRPC's client retries).
     if (sessionEnded && !signal?.aborted) {
       throw new AppError('UNAUTHENTICATED', 'This session has ended (signed out, revoked or expired). Sign in again.');
+    }
+    // A server shutting down ends the stream with a code tRPC's client reconnects on (a plain end
+    // would complete the subscription); the reconnect, with its last event id, reaches another process.
+    if (serverClosing && !signal?.aborted) {
+      throw new AppError('UNAVAILABLE', 'This server is shutting down; reconnect to continue the stream.');
     }
   } finally {
     offSession();

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors/app-error.js';
+import { restErrorBody } from '../errors/map-error.js';
+
+/** Routes a draining server still answers: liveness, and readiness (which then says 503). */
+const ALWAYS_ANSWERED = new Set(['/healthz', '/readyz']);
+
+/** How long, at least, a client told to reconnect elsewhere waits (SSE `retry:`); spread over 4 s more. */
+const RECONNECT_MIN_MS = 1_000;
+const RECONNECT_SPREAD_MS = 4_000;
+
+/**
+ * The first step of a graceful stop: from `close()` on, /readyz answers 503 (a load balancer stops
+ * sending traffic), every other new request is refused with 503 `UNAVAILABLE` and
+ * `Connection: close` (the client retries, on a new connection, wherever the balancer sends it),
+ * and event streams that end get an SSE `retry:` field, a spread-out delay, so their clients
+ * reconnect to another process without all arriving at once. Requests already in flight are
+ * untouched: the server waits for them.
+ */
+export class ShutdownGate {
+  private closing = false;
+
+  get draining(): boolean {
+    return this.closing;
+  }
+
+  close(): void {
+    this.closing = true;
+  }
+
+  register(app: FastifyInstance): void {
+    app.addHook('onRequest', async (request, reply) => {
+      if (!this.closing || ALWAYS_ANSWERED.has(request.url.split('?')[0]!)) return;
+      const error = new AppError('UNAVAILABLE', 'This server is shutting down; send the request again.');
+      await reply
+        .status(503)
+        .header('connection', 'close')
+        .header('retry-after', '1')
+        .send(restErrorBody(error));
+    });
+    app.addHook('onSend', async (_request, _reply, payload) => {
+      // tRPC answers with a Fetch Response (possibly another realm's class: compare tags).
+      if (Object.prototype.toString.call(payload) !== '[object Response]') return payload;
+      const response = payload as Response;
+      if (response.body === null || !String(response.headers.get('content-type')).includes('text/event-stream')) {
+        return payload;
+      }
+      const gate = this;
+      const withRetry = response.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          flush(controller) {
+            // The stream ended because this server is stopping: tell the client when to come back.
+            if (!gate.closing) return;
+            const retryMs = RECONNECT_MIN_MS + Math.floor(Math.random() * RECONNECT_SPREAD_MS);
+            controller.enqueue(new TextEncoder().encode(`retry: ${retryMs}\n\n`));
+          },
+        }),
+      );
+      return new Response(withRetry, { status: response.status, headers: response.headers });
+    });
+  }
+}
