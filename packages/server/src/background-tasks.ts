@@ -1,3 +1,5 @@
+import { ifAdvisoryLockFree } from './db/advisory-lock.js';
+import type { Db } from './db/connect.js';
 import { PRUNE_EVERY_MS, type EventDispatcher } from './events/dispatcher.js';
 import { intervalTask, type BackgroundTask } from './lib/background-task.js';
 import type { Logger } from './lib/logger.js';
@@ -33,8 +35,14 @@ export interface BackgroundWorkers {
  * The workers as one list, in the order the server starts, flushes (`settle()`) and stops them.
  * The order matters where one feeds another: events are delivered before the tag counts their
  * handlers add are written, and the dispatcher stops before those counts are written a last time.
+ *
+ * With several processes on one database (docs/architecture.md, "Background work"): the media
+ * processor and the dispatcher claim rows under leases, so each item is worked by one process at a
+ * time; the periodic jobs (event pruning, the sweep) run once per deployment per round, in whichever
+ * process gets the job's advisory lock first (the others skip that round); the counters and session
+ * activity add or set values from each process's own buffer, which any number may do at once.
  */
-export function backgroundTasks(workers: BackgroundWorkers, log: Logger): BackgroundTask[] {
+export function backgroundTasks(workers: BackgroundWorkers, log: Logger, db: Db): BackgroundTask[] {
   const { dispatcher, mediaProcessor, mediaSweeper, postCleanup, tagCounter, viewCounter, sessionActivity } = workers;
   return [
     {
@@ -54,20 +62,22 @@ export function backgroundTasks(workers: BackgroundWorkers, log: Logger): Backgr
     intervalTask({
       name: 'event pruning',
       intervalMs: PRUNE_EVERY_MS,
-      run: async () => {
-        const pruned = await dispatcher.prune();
-        if (pruned > 0) log.info({ pruned }, 'pruned delivered events');
-      },
+      run: () =>
+        ifAdvisoryLockFree(db, 'event pruning', async () => {
+          const pruned = await dispatcher.prune();
+          if (pruned > 0) log.info({ pruned }, 'pruned delivered events');
+        }),
       log,
     }),
     intervalTask({
       name: 'sweep',
       intervalMs: SWEEP_INTERVAL_MS,
       // Post cleanup first: it detaches photos the media collector may then remove.
-      run: async () => {
-        await postCleanup.run();
-        await mediaSweeper.sweep();
-      },
+      run: () =>
+        ifAdvisoryLockFree(db, 'sweep', async () => {
+          await postCleanup.run();
+          await mediaSweeper.sweep();
+        }),
       log,
     }),
     {

@@ -1,4 +1,5 @@
 export { createServer, migrate, type ApertureServer, type CreateServerOptions } from './server.js';
+export { NodeLeaseUnavailableError } from './db/node-leases.js';
 export { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
 export { logUnhandledRejections } from './process-safety-net.js';
 export { loadConfig, ConfigError, type Config, type Role } from './config/config.js';

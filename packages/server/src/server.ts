@@ -238,13 +238,15 @@ export async function createServer(config: Config, options: CreateServerOptions 
         gate.close();
         // Live notification streams never end by themselves; close() would wait for them.
         services.notifications.close();
-        await closeWithin(built, config.shutdownGraceMs, log);
+        await closeWithin(built, gate, config.shutdownGraceMs, log);
         await metricsApp?.close();
         // After close: no request can count a view or note activity any more, so what the tasks
         // write on stopping is the last of it.
         for (const task of background.tasks) await task.stop();
         // Nothing of this process works on a claim any more: free what is left for the others.
-        await background.mediaProcessor.releaseOwnLeases().catch((err: unknown) => log.error({ err }, 'release failed'));
+        await background.mediaProcessor
+          .releaseOwnLeases()
+          .catch((err: unknown) => log.error({ err }, 'release failed'));
         await background.dispatcher.releaseOwnLeases().catch((err: unknown) => log.error({ err }, 'release failed'));
         await lease.release().catch((err: unknown) => log.error({ err }, 'node lease release failed'));
         await blobs.close();
@@ -256,22 +258,21 @@ export async function createServer(config: Config, options: CreateServerOptions 
 }
 
 /**
- * Closes the HTTP server: Fastify stops listening and waits for requests in flight; after
- * `graceMs` the connections still open are closed under them.
+ * Closes the HTTP server once the requests in flight have finished (the gate refuses new ones
+ * meanwhile), or at `graceMs`, when the connections still open are closed under them.
  */
-async function closeWithin(app: FastifyInstance, graceMs: number, log: Pick<FastifyInstance['log'], 'warn'>): Promise<void> {
-  const closed = app.close();
-  let timer: NodeJS.Timeout | undefined;
-  const late = await Promise.race([
-    closed.then(() => false),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
-  ]);
-  clearTimeout(timer);
-  if (late) {
-    log.warn({ graceMs }, 'requests still in flight after the shutdown grace: closing their connections');
+async function closeWithin(
+  app: FastifyInstance,
+  gate: ShutdownGate,
+  graceMs: number,
+  log: Pick<FastifyInstance['log'], 'warn'>,
+): Promise<void> {
+  const idle = await gate.whenIdle(Date.now() + graceMs);
+  if (!idle) {
+    log.warn({ graceMs, inFlight: gate.inFlight }, 'requests still in flight after the shutdown grace: closing them');
     app.server.closeAllConnections();
-    await closed;
   }
+  await app.close();
 }
 
 /** `http://host:port` of the metrics listener; a wildcard host is reached through the loopback. */

@@ -198,5 +198,5 @@ export function createServices(deps: ServiceDeps): Services {
     viewCounter,
     sessionActivity,
   };
-  return { api, background: { ...workers, tasks: backgroundTasks(workers, log) } };
+  return { api, background: { ...workers, tasks: backgroundTasks(workers, log, db) } };
 }

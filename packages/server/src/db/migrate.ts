@@ -39,10 +39,7 @@ export async function migrateToLatest(
   return withAdvisoryLock(db, 'migrate', () => migrateUnlocked(db, migrations));
 }
 
-async function migrateUnlocked(
-  db: Db,
-  migrations: Readonly<Record<string, MigrationFactory>>,
-): Promise<MigrateResult> {
+async function migrateUnlocked(db: Db, migrations: Readonly<Record<string, MigrationFactory>>): Promise<MigrateResult> {
   const built: Record<string, Migration> = {};
   for (const [name, make] of Object.entries(migrations)) built[name] = make(db.caps);
   const migrator = new Migrator({

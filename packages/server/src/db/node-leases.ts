@@ -43,7 +43,10 @@ export class NodeLeaseUnavailableError extends Error {
   override readonly name = 'NodeLeaseUnavailableError';
 }
 
-type LeaseRow = Pick<NodeLeasesTable, 'node' | 'generation' | 'holder' | 'host' | 'machine' | 'pid' | 'role' | 'expires_at'>;
+type LeaseRow = Pick<
+  NodeLeasesTable,
+  'node' | 'generation' | 'holder' | 'host' | 'machine' | 'pid' | 'role' | 'expires_at'
+>;
 
 /** Claims of one node id compete through one lock, so a claim sees and replaces a settled row. */
 const CLAIM_ATTEMPTS = 20;
@@ -118,8 +121,9 @@ export class NodeLease {
 
   private guardMs(): number {
     // Another process may take the id over once the row's expiry passes by its clock; stop a
-    // half-heartbeat earlier, which also covers a few seconds of clock difference between hosts.
-    return (this.options.leaseMs ?? LEASE_MS) - (this.options.heartbeatMs ?? HEARTBEAT_MS) / 2;
+    // sixth of the lease earlier (5 s of 30), which also covers that much clock difference between hosts.
+    const leaseMs = this.options.leaseMs ?? LEASE_MS;
+    return leaseMs - leaseMs / 6;
   }
 
   private startHeartbeat(): void {

@@ -19,24 +19,54 @@ const RECONNECT_SPREAD_MS = 4_000;
  */
 export class ShutdownGate {
   private closing = false;
+  /** Requests admitted and not yet finished (answered, or abandoned by their client). */
+  private active = 0;
+  private idle: (() => void) | undefined;
 
   get draining(): boolean {
     return this.closing;
+  }
+
+  /** Requests in flight now. */
+  get inFlight(): number {
+    return this.active;
   }
 
   close(): void {
     this.closing = true;
   }
 
+  /**
+   * Resolves true once no admitted request is in flight, or false at `deadline` (epoch ms) if
+   * some still are. The listener stays open meanwhile, so new requests get a clean 503 rather
+   * than a refused connection.
+   */
+  async whenIdle(deadline: number): Promise<boolean> {
+    if (this.active === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<boolean>((resolve) => (this.idle = () => resolve(true)));
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadline - Date.now())));
+    try {
+      return await Promise.race([idle, late]);
+    } finally {
+      clearTimeout(timer);
+      this.idle = undefined;
+    }
+  }
+
   register(app: FastifyInstance): void {
     app.addHook('onRequest', async (request, reply) => {
-      if (!this.closing || ALWAYS_ANSWERED.has(request.url.split('?')[0]!)) return;
+      if (!this.closing || ALWAYS_ANSWERED.has(request.url.split('?')[0]!)) {
+        this.active += 1;
+        // 'close' fires once the response is written or the client went away, whichever comes first.
+        reply.raw.once('close', () => {
+          this.active -= 1;
+          if (this.active === 0) this.idle?.();
+        });
+        return;
+      }
       const error = new AppError('UNAVAILABLE', 'This server is shutting down; send the request again.');
-      await reply
-        .status(503)
-        .header('connection', 'close')
-        .header('retry-after', '1')
-        .send(restErrorBody(error));
+      await reply.status(503).header('connection', 'close').header('retry-after', '1').send(restErrorBody(error));
     });
     app.addHook('onSend', async (_request, _reply, payload) => {
       // tRPC answers with a Fetch Response (possibly another realm's class: compare tags).

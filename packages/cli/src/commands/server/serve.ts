@@ -24,10 +24,16 @@ export function serveCommand(program: Command, action: ActionFactory): void {
       action<ServerFlags>(async (ctx, flags) => {
         // The server is loaded only by the commands that run one (serve, migrate, demo, admin), so
         // the account commands start fast.
-        const { createServer, loadConfig, logUnhandledRejections } = await import('@aperture/server');
+        const { createServer, loadConfig, logUnhandledRejections, NodeLeaseUnavailableError } =
+          await import('@aperture/server');
         const config = loadConfig(serverEnv(ctx.io.env, flags));
         // Logs go to stderr (one line per request on a terminal): stdout is for the URL, or --json's object.
-        const server = await createServer(config, { logStream: serverLogStream(ctx.io.stderr, ctx.io.env) });
+        const server = await createServer(config, { logStream: serverLogStream(ctx.io.stderr, ctx.io.env) }).catch(
+          (error: unknown) => {
+            // Another live process holds the pinned node id, or serves this SQLite file: its message says which.
+            throw error instanceof NodeLeaseUnavailableError ? new CliError(error.message) : error;
+          },
+        );
         // This process is the server's: a rejection nobody handled is logged, not fatal to every
         // request in flight. (createServer leaves process-wide policy to whoever owns the process.)
         logUnhandledRejections(server.app.log);
@@ -45,18 +51,26 @@ export function serveCommand(program: Command, action: ActionFactory): void {
         );
         ctx.out.info(`Data: ${config.dataDir} (role: ${config.role}). Stop with Ctrl-C.`);
 
-        const signal = await new Promise<NodeJS.Signals>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
-        });
+        const reason = await Promise.race([
+          new Promise<NodeJS.Signals>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          }),
+          server.nodeLeaseLost,
+        ]);
         // A second signal while draining means "now".
         const force = (): never => process.exit(1);
         process.once('SIGINT', force);
         process.once('SIGTERM', force);
-        ctx.out.info(`${signal}: stopping…`);
+        ctx.out.info(typeof reason === 'string' ? `${reason}: stopping…` : `${reason.message} Stopping…`);
+        // /readyz fails and new requests are refused at once; requests in flight get
+        // APERTURE_SHUTDOWN_GRACE_SECONDS; then leases are released (server.ts, stop()).
         await server.stop();
         ctx.out.info('Stopped.');
-        // SIGTERM is a service manager's "stop", done: 0. Ctrl-C exits 130, as every command does.
+        // A process that lost its node id must be restarted (it can create nothing): fail, so a
+        // service manager does.
+        if (typeof reason !== 'string') throw new CliError(`${reason.message} Start it again.`);
+        const signal = reason;
         if (signal === 'SIGINT') throw new InterruptedError();
       }),
     );
