@@ -30,6 +30,8 @@ export interface ApertureServer {
    * blob store close.
    */
   stop(): Promise<void>;
+  /** HTTP requests admitted and not yet answered (what a graceful stop waits for). */
+  readonly requestsInFlight: number;
   /** This process's snowflake node id, leased from the database. */
   readonly nodeId: number;
   /** Its name on the work leases it takes (`node-<id>.<generation>`). */
@@ -195,6 +197,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
     nodeId: lease.node,
     leaseHolder: lease.holder,
     nodeLeaseLost,
+    get requestsInFlight() {
+      return gate.inFlight;
+    },
     get url() {
       if (!url) throw new Error('server not started');
       return url;
