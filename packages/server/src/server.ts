@@ -144,7 +144,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
     minFreeBytes: config.minFreeBytes,
     ...(options.freeBytes ? { probe: options.freeBytes } : {}),
   });
-  const metrics = createMetrics();
+  const gate = new ShutdownGate();
+  const metrics = createMetrics({ requestsInFlight: () => gate.inFlight });
   const ids = createIdGenerator({
     nodeId: lease.node,
     clock: () => clock.now().getTime(),
@@ -168,7 +169,6 @@ export async function createServer(config: Config, options: CreateServerOptions 
     ...(options.passwords ? { passwords: options.passwords } : {}),
     leaseHolder: lease.holder,
   });
-  const gate = new ShutdownGate();
   const built = buildApp({
     config,
     db,

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProcedureMetrics } from '../api/procedure-metrics.js';
 
 export interface Metrics extends ProcedureMetrics {
@@ -10,10 +10,21 @@ export interface Metrics extends ProcedureMetrics {
  * One registry per server instance (not prom-client's global one), so several servers in one
  * process (tests, embedding) do not share or double-register metrics.
  */
-export function createMetrics(): Metrics {
+export function createMetrics(options: { requestsInFlight?: () => number } = {}): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'aperture' });
   collectDefaultMetrics({ register: registry });
+  const inFlight = options.requestsInFlight;
+  if (inFlight) {
+    new Gauge({
+      name: 'aperture_http_requests_in_flight',
+      help: 'HTTP requests being answered (what a graceful stop waits for), the scrape itself included.',
+      registers: [registry],
+      collect() {
+        this.set(inFlight());
+      },
+    });
+  }
 
   const procedureDuration = new Histogram({
     name: 'aperture_trpc_request_duration_seconds',
