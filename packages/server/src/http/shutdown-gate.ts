@@ -75,12 +75,12 @@ export class ShutdownGate {
       if (response.body === null || !String(response.headers.get('content-type')).includes('text/event-stream')) {
         return payload;
       }
-      const gate = this;
+      const closing = (): boolean => this.closing;
       const withRetry = response.body.pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({
           flush(controller) {
             // The stream ended because this server is stopping: tell the client when to come back.
-            if (!gate.closing) return;
+            if (!closing()) return;
             const retryMs = RECONNECT_MIN_MS + Math.floor(Math.random() * RECONNECT_SPREAD_MS);
             controller.enqueue(new TextEncoder().encode(`retry: ${retryMs}\n\n`));
           },
