@@ -17,7 +17,8 @@ import { createBlobStore } from './storage/index.js';
 import { FreeSpaceGuard, type FreeBytesProbe } from './storage/free-space.js';
 import { configureSharp } from './modules/media/pipeline/index.js';
 import { earlierHolderPatterns } from './lib/lease.js';
-import { NodeLease, type NodeLeaseLostError } from './db/node-leases.js';
+import type { NodeLeaseLostError } from './db/node-leases.js';
+import { openForServing } from './serving-lease.js';
 import { ShutdownGate } from './http/shutdown-gate.js';
 
 export interface ApertureServer {
@@ -112,33 +113,17 @@ export async function createServer(config: Config, options: CreateServerOptions 
     return base;
   };
 
-  const db = await openDatabase(config.database);
   const log = createLogger(config, options.logStream);
-  let resolveLost: (error: NodeLeaseLostError) => void = () => undefined;
-  const nodeLeaseLost = new Promise<NodeLeaseLostError>((resolve) => (resolveLost = resolve));
-  let lease: NodeLease;
+  const { db, lease, nodeLeaseLost } = await openForServing(config, options, log);
+  let blobs: BlobStore;
   try {
-    await migrateToLatest(db);
-    lease = await NodeLease.claim({
-      db,
-      role: config.role,
-      pinned: config.nodeId,
-      // One process serves a SQLite file (an in-memory database is private to its connection).
-      exclusiveFile:
-        config.database.kind === 'sqlite' && config.database.path !== ':memory:' ? config.database.path : undefined,
-      sameProcessMayShare: options.shareSqliteInProcess === true,
-      ...options.nodeLease,
-      onLost: (error) => {
-        log.fatal({ err: error }, 'node lease lost: this process creates nothing more; restart it');
-        resolveLost(error);
-      },
-      onRenewError: (error) => log.error({ err: error }, 'node lease renewal failed'),
-    });
+    blobs = options.blobs ?? createBlobStore(config.media, { secret, publicUrl });
   } catch (error) {
+    // Free the node id (on SQLite: the file) for the next attempt, in this process or another.
+    await lease.release().catch(() => undefined);
     await db.close();
     throw error;
   }
-  const blobs = options.blobs ?? createBlobStore(config.media, { secret, publicUrl });
   const space = new FreeSpaceGuard({
     paths: watchedFolders(config),
     minFreeBytes: config.minFreeBytes,

@@ -39,7 +39,7 @@ describe.each(DIALECTS)('the batch size cap on $name', (dialect) => {
   beforeAll(async () => {
     t = await startTestServer({ dialect, passwords: hasher });
     // The same database answered by tRPC's stock adapter only, to compare the lean path with.
-    stock = await createServer(t.config, { leanQueries: false, backgroundWork: false });
+    stock = await createServer(t.config, { leanQueries: false, backgroundWork: false, shareSqliteInProcess: true });
     stockUrl = await stock.start();
     await registerUser(t.url, 'batcher');
   });

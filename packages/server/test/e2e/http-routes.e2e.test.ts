@@ -149,7 +149,12 @@ describe.each(DIALECTS)('failures on $name', (dialect) => {
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({
         status: 'unavailable',
-        checks: [{ name: 'database', ok: false }, { ok: true }, { name: 'free space', ok: true }],
+        checks: [
+          { name: 'database', ok: false },
+          { ok: true },
+          { name: 'free space', ok: true },
+          { name: 'node lease', ok: true },
+        ],
       });
       const failed = await callTrpc(t.url, 'accounts.register', {
         input: { username: 'late', email: 'late@example.com', password: 'correct horse battery' },
@@ -205,7 +210,12 @@ describe('scale-out configuration from URLs (Postgres when available, s3:// medi
       const ready = await fetch(`${url}/readyz`);
       expect(await ready.json()).toMatchObject({
         status: 'ready',
-        checks: [{ ok: true }, { name: 'media (s3)', ok: true }, { name: 'free space', ok: true }],
+        checks: [
+          { ok: true },
+          { name: 'media (s3)', ok: true },
+          { name: 'free space', ok: true },
+          { name: 'node lease', ok: true },
+        ],
       });
       expect(ready.status).toBe(200);
       const registered = await callTrpc(url, 'accounts.register', {
