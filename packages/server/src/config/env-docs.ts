@@ -127,6 +127,12 @@ export const VARIABLE_DOCS = {
     summary: 'how often each process writes the post views it counted (also on stop)',
     reference: 'how often each process writes the post views it counted (also written on stop)',
   },
+  APERTURE_SAFETY_POLL_SECONDS: {
+    summary:
+      'Postgres: how often background work and live notification streams look for what other processes wrote when a wake-up was missed',
+    reference:
+      "Postgres only. Processes sharing the database wake each other with LISTEN/NOTIFY the moment work is committed (outbox events, queued uploads, notifications, revoked sessions), so polling is only the safety net for a wake-up missed while a listening connection was re-opened: this often the outbox dispatcher, the media processor, each process's one look for open live streams and its session check look anyway. On SQLite (one process) the polls stay short (1–2 s) and this is not used. Lower it if LISTEN cannot reach Postgres directly (a pooler in transaction mode drops it)",
+  },
   APERTURE_MAX_BATCH: {
     summary: 'most calls in one batched API request; more is refused with `BATCH_TOO_LARGE`',
     reference:
