@@ -48,6 +48,10 @@ export class PgWakeups implements Wakeups {
   private closed = false;
   private failures = 0;
   private outage = false;
+  /** LISTENs sent on the open connection and not answered yet. */
+  private readonly pendingListens = new Set<Promise<unknown>>();
+  /** Callers of `listening()` waiting for a connection. */
+  private readonly connectedWaiters = new Set<() => void>();
 
   constructor(private readonly options: PgWakeupsOptions) {}
 
@@ -67,7 +71,11 @@ export class PgWakeups implements Wakeups {
       this.handlers.set(channel, entry);
       // A connection already open listens now; one being opened picks the channel up itself.
       const client = this.client;
-      if (client) client.query(`LISTEN "${channel}"`).catch((err: unknown) => this.lost(client, err));
+      if (client) {
+        const listened = client.query(`LISTEN "${channel}"`).catch((err: unknown) => this.lost(client, err));
+        this.pendingListens.add(listened);
+        void listened.finally(() => this.pendingListens.delete(listened));
+      }
     }
     const handlers = entry.handlers;
     handlers.add(handler);
@@ -81,8 +89,16 @@ export class PgWakeups implements Wakeups {
     this.connecting ??= this.connect();
   }
 
+  async listening(): Promise<void> {
+    while (!this.client && !this.closed) {
+      await new Promise<void>((resolve) => this.connectedWaiters.add(resolve));
+    }
+    await Promise.all(this.pendingListens);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.wakeWaiters();
     clearTimeout(this.retryTimer);
     await this.connecting;
     const client = this.client;
@@ -125,6 +141,7 @@ export class PgWakeups implements Wakeups {
     }
     this.client = client;
     this.failures = 0;
+    this.wakeWaiters();
     if (this.outage) {
       this.outage = false;
       this.options.log.info({}, 'wake-up listener reconnected to Postgres');
@@ -157,6 +174,11 @@ export class PgWakeups implements Wakeups {
       if (!this.closed) this.connecting ??= this.connect();
     }, delay);
     this.retryTimer.unref();
+  }
+
+  private wakeWaiters(): void {
+    for (const resolve of this.connectedWaiters) resolve();
+    this.connectedWaiters.clear();
   }
 
   private deliver(channel: string, raw: string | undefined): void {

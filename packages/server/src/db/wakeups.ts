@@ -41,6 +41,11 @@ export interface Wakeups {
   listen(topic: WakeupTopic, handler: WakeupHandler): () => void;
   /** Opens the listening connection (the server calls it on start); listen() may come before or after. */
   start(): void;
+  /**
+   * Resolves once every topic asked for so far is listened to on an open connection (at once when
+   * nothing crosses processes, or after close): from then on, wake-ups sent are heard.
+   */
+  listening(): Promise<void>;
   /** Closes the listening connection; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -51,5 +56,6 @@ export const inProcessOnly: Wakeups = {
   notify: async () => undefined,
   listen: () => () => undefined,
   start: () => undefined,
+  listening: async () => undefined,
   close: async () => undefined,
 };
