@@ -5,8 +5,7 @@ import { ensureSecret } from './config/secret.js';
 import { systemClock, type Clock } from './clock.js';
 import { openDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
-import { PgWakeups } from './db/pg-wakeups.js';
-import { inProcessOnly } from './db/wakeups.js';
+import { wakeupsFor } from './db/pg-wakeups.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { buildMetricsApp } from './http/metrics-route.js';
@@ -107,10 +106,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
   configureSharp();
   // Postgres may be shared by many processes: their wake-ups travel by LISTEN/NOTIFY, and the polls
   // become safety nets. One process owns an SQLite file: in-process wake-ups reach everyone.
-  const wakeups =
-    config.database.kind === 'postgres' && db.schema !== undefined
-      ? new PgWakeups({ url: config.database.url, schema: db.schema, log })
-      : inProcessOnly;
+  const wakeups = wakeupsFor(config.database, db, log);
   const { api: services, background } = createServices({
     db,
     blobs,

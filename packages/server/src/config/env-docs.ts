@@ -129,9 +129,9 @@ export const VARIABLE_DOCS = {
   },
   APERTURE_SAFETY_POLL_SECONDS: {
     summary:
-      'Postgres: how often background work and live notification streams look for what other processes wrote when a wake-up was missed',
+      'Postgres: how often background work and live notification streams look for what other processes wrote, should a LISTEN/NOTIFY wake-up have been missed',
     reference:
-      "Postgres only. Processes sharing the database wake each other with LISTEN/NOTIFY the moment work is committed (outbox events, queued uploads, notifications, revoked sessions), so polling is only the safety net for a wake-up missed while a listening connection was re-opened: this often the outbox dispatcher, the media processor, each process's one look for open live streams and its session check look anyway. On SQLite (one process) the polls stay short (1–2 s) and this is not used. Lower it if LISTEN cannot reach Postgres directly (a pooler in transaction mode drops it)",
+      "Postgres only. Processes sharing the database wake each other with LISTEN/NOTIFY as soon as work commits (outbox events, queued uploads, notifications, revoked sessions), so the outbox dispatcher, the media processor, each process's one look over its open live streams and its session check poll only as a safety net, at this interval, for a wake-up lost while a listening connection was being re-opened. It also bounds how late an open stream notices that its session expired (nothing is delivered after the expiry meanwhile). On SQLite (one process) the polls stay at 1–2 s and this is not read. Lower it if LISTEN cannot reach Postgres (a pooler in transaction mode does not pass it on)",
   },
   APERTURE_MAX_BATCH: {
     summary: 'most calls in one batched API request; more is refused with `BATCH_TOO_LARGE`',

@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.js';
+import type { DatabaseConfig, Db } from './connect.js';
 import type { Database } from './schema.js';
-import { MAX_WAKEUP_PAYLOAD, type WakeupHandler, type WakeupTopic, type Wakeups } from './wakeups.js';
+import { inProcessOnly, MAX_WAKEUP_PAYLOAD, type WakeupHandler, type WakeupTopic, type Wakeups } from './wakeups.js';
 
 export interface PgWakeupsOptions {
   url: string;
@@ -23,6 +24,16 @@ export function wakeupChannel(topic: WakeupTopic, schema: string): string {
   const plain = `aperture_${topic}_${schema}`;
   if (plain.length <= MAX_CHANNEL && /^[A-Za-z0-9_]+$/.test(schema)) return plain;
   return `aperture_${topic}_${createHash('sha256').update(schema).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * The wake-ups of an open database: LISTEN/NOTIFY on Postgres, which many processes may share;
+ * nothing on SQLite, which one process owns (in-process wake-ups reach everyone there).
+ */
+export function wakeupsFor(config: DatabaseConfig, db: Db, log: Logger): Wakeups {
+  return config.kind === 'postgres' && db.schema !== undefined
+    ? new PgWakeups({ url: config.url, schema: db.schema, log })
+    : inProcessOnly;
 }
 
 /**

@@ -43,7 +43,7 @@ function openStream(base: string, token: string) {
   });
   const done = (async () => {
     const response = await fetch(`${base}/trpc/notifications.onNew?${query.toString()}`, { signal: abort.signal });
-    const reader = response.body!.getReader();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
     let buffer = '';
     let all = '';
