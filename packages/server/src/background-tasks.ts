@@ -1,3 +1,4 @@
+import type { Wakeups } from './db/wakeups.js';
 import { PRUNE_EVERY_MS, type EventDispatcher } from './events/dispatcher.js';
 import { intervalTask, type BackgroundTask } from './lib/background-task.js';
 import type { Logger } from './lib/logger.js';
@@ -13,6 +14,8 @@ export const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /** What runs beside the requests: background work, and the write-behind buffers requests fill. */
 export interface BackgroundWorkers {
+  /** The connection that hears other processes' wake-ups (Postgres LISTEN; nothing on SQLite). */
+  wakeups: Wakeups;
   /** Delivers outbox events to the feed, tag and notification handlers. */
   dispatcher: EventDispatcher;
   /** Turns queued uploads into derivatives. */
@@ -35,8 +38,16 @@ export interface BackgroundWorkers {
  * handlers add are written, and the dispatcher stops before those counts are written a last time.
  */
 export function backgroundTasks(workers: BackgroundWorkers, log: Logger): BackgroundTask[] {
-  const { dispatcher, mediaProcessor, mediaSweeper, postCleanup, tagCounter, viewCounter, sessionActivity } = workers;
+  const { wakeups, dispatcher, mediaProcessor, mediaSweeper, postCleanup, tagCounter, viewCounter, sessionActivity } =
+    workers;
   return [
+    {
+      // Every role: api processes hear wake-ups for their live streams, workers for their queues.
+      name: 'cross-process wake-ups',
+      runsIn: 'every-role',
+      start: () => wakeups.start(),
+      stop: () => wakeups.close(),
+    },
     {
       name: 'media processor',
       runsIn: 'worker-role',

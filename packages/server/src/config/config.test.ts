@@ -22,6 +22,7 @@ describe('loadConfig', () => {
     expect(config.nodeId).toBeLessThanOrEqual(8191);
     // A random node id is nobody's identity across restarts: it releases no earlier leases.
     expect(config.nodeIdPinned).toBe(false);
+    expect(config.safetyPollMs).toBe(30_000);
   });
 
   it('reads every variable', () => {
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
         APERTURE_LOG_LEVEL: 'debug',
         APERTURE_SESSION_TTL_DAYS: '7',
         APERTURE_TRUST_PROXY: 'true',
+        APERTURE_SAFETY_POLL_SECONDS: '2.5',
       },
       '/',
     );
@@ -55,6 +57,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       sessionTtlDays: 7,
       trustProxy: 1,
+      safetyPollMs: 2_500,
     });
   });
 

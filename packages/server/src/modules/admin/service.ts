@@ -2,6 +2,8 @@ import type { Config } from '../../config/config.js';
 import { systemClock } from '../../clock.js';
 import { openDatabase, type Db } from '../../db/connect.js';
 import { migrateToLatest } from '../../db/migrate.js';
+import { wakeupsFor } from '../../db/pg-wakeups.js';
+import type { Wakeups } from '../../db/wakeups.js';
 import { createBlobStore } from '../../storage/index.js';
 import { checkStorage, type StorageReport } from '../media/storage-check.js';
 import { queryEvents, requeueEvent } from './events.js';
@@ -20,7 +22,12 @@ import type { EventSummary, ListEventsOptions, RecountResult, VerifyStorageOptio
  * every ready media item, or the given ones. Old derivatives keep serving until the new ones land.
  */
 export async function requestReprocess(config: Config, mediaIds?: string[]): Promise<{ queued: number }> {
-  return withDb(config, (db) => queueReprocess(db, mediaIds, new Date()));
+  return withDb(config, async (db, wakeups) => {
+    const queued = await queueReprocess(db, mediaIds, new Date());
+    // The running workers start now, not at their next poll.
+    if (queued.queued > 0) await wakeups.notify(db.kysely, 'media');
+    return queued;
+  });
 }
 
 /** Recompute every counter from the rows and fix drift (`aperture admin recount`). */
@@ -35,7 +42,11 @@ export async function listEvents(config: Config, options: ListEventsOptions = {}
 
 /** Put a parked (or failed, still pending) event back in the queue now, with its attempts reset. */
 export async function retryEvent(config: Config, id: string): Promise<EventSummary> {
-  return withDb(config, (db) => requeueEvent(db, id, new Date()));
+  return withDb(config, async (db, wakeups) => {
+    const event = await requeueEvent(db, id, new Date());
+    await wakeups.notify(db.kysely, 'outbox');
+    return event;
+  });
 }
 
 /**
@@ -63,11 +74,14 @@ export async function verifyStorage(config: Config, options: VerifyStorageOption
   }
 }
 
-async function withDb<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
+/** Sends wake-ups only (it never listens), so it logs nothing. */
+const silent = { info: () => undefined, error: () => undefined };
+
+async function withDb<T>(config: Config, work: (db: Db, wakeups: Wakeups) => Promise<T>): Promise<T> {
   const db = await openDatabase(config.database);
   try {
     await migrateToLatest(db);
-    return await work(db);
+    return await work(db, wakeupsFor(config.database, db, silent));
   } finally {
     await db.close();
   }
