@@ -10,10 +10,10 @@ import type { Db } from '../../src/db/connect.js';
 import { DIALECTS, sqliteDialect, type TestDialect } from '../support/databases.js';
 import { buildWorld, createDeployment, dumpBlobs, dumpTables, type Deployment } from '../support/deployments.js';
 
-const PAIRS: [TestDialect, 'disk' | 's3'][] = DIALECTS.flatMap((d) => [
+const PAIRS: [TestDialect, 'disk' | 's3'][] = DIALECTS.flatMap((d): [TestDialect, 'disk' | 's3'][] => [
   [d, 'disk'],
   [d, 's3'],
-]) as [TestDialect, 'disk' | 's3'][];
+]);
 const richest = DIALECTS.at(-1)!;
 
 const made: Deployment[] = [];

@@ -21,8 +21,8 @@ export interface Deployment {
   config: Config;
   s3: S3rverHarness | undefined;
   /** The real server on a free port over this storage; `stop` stops the server only. */
-  serve(): Promise<{ url: string; server: ApertureServer; stop(): Promise<void> }>;
-  open(): Promise<{ db: Db; blobs: BlobStore; close(): Promise<void> }>;
+  serve(): Promise<{ url: string; server: ApertureServer; stop: () => Promise<void> }>;
+  open(): Promise<{ db: Db; blobs: BlobStore; close: () => Promise<void> }>;
   cleanup(): Promise<void>;
 }
 
@@ -61,7 +61,7 @@ export async function createDeployment(dialect: TestDialect, media: 'disk' | 's3
       return {
         db,
         blobs,
-        async close() {
+        close: async () => {
           await blobs.close();
           await db.close();
         },

@@ -158,13 +158,13 @@ export async function eachLimited<T>(
   work: (item: T) => Promise<void>,
 ): Promise<void> {
   const iterator = items[Symbol.iterator]();
-  let failed: unknown;
+  let failed: Error | undefined;
   const lane = async () => {
     for (let next = iterator.next(); !next.done && failed === undefined; next = iterator.next()) {
       try {
         await work(next.value);
       } catch (error) {
-        failed ??= error;
+        failed ??= error instanceof Error ? error : new Error(`Copy failed: ${JSON.stringify(error)}`);
       }
     }
   };
