@@ -117,7 +117,7 @@ export async function buildWorld(url: string, server: ApertureServer): Promise<{
   await call('graph.mute', ana.token, { username: 'benny' });
   await call('graph.block', cy.token, { username: 'benny' });
   await server.settle();
-  return { tokens: { ana: ana.token, ben: ben.token, cyd: cy.token } };
+  return { tokens: { anna: ana.token, benny: ben.token, cyd: cy.token } };
 }
 
 /** Every row of every table the catalog lists (the caption index aside), in primary-key order. */
