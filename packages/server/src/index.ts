@@ -8,7 +8,13 @@ export { ERROR_CODES, type ErrorCode } from './errors/codes.js';
 export type { ValidationIssue } from './errors/app-error.js';
 export type { PrivateUser, PublicUser, SessionInfo, AuthResult } from './modules/accounts/types.js';
 export type * from './modules/media/types.js';
-export type { StorageReport, LeftoverCount, MissingBlobs, MissingRepair, WrongSize } from './modules/media/storage-check.js';
+export type {
+  StorageReport,
+  LeftoverCount,
+  MissingBlobs,
+  MissingRepair,
+  WrongSize,
+} from './modules/media/storage-check.js';
 export {
   createBackup,
   listEvents,

@@ -88,7 +88,10 @@ export function photo(red: number): Promise<Buffer> {
  * active and pending, timelines, likes, a comment with a reply, blocks, mutes, notifications and
  * the outbox events behind them.
  */
-export async function buildWorld(url: string, server: ApertureServer): Promise<{ tokens: Record<string, string> }> {
+export async function buildWorld(
+  url: string,
+  server: { settle(): Promise<void> },
+): Promise<{ tokens: Record<string, string> }> {
   const call = async (path: string, token: string | undefined, input: unknown) => {
     const response = await callTrpc<Record<string, unknown>>(url, path, { ...(token ? { token } : {}), input });
     if (!response.body.result) throw new Error(`${path}: ${JSON.stringify(response.body)}`);
