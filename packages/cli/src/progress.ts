@@ -68,3 +68,51 @@ function fit(line: string, columns: number | undefined): string {
   if (!columns || line.length < columns) return line;
   return `${line.slice(0, Math.max(0, columns - 2))}…`;
 }
+
+/** Progress of a long operator task: a phase and how many of its items are done. */
+export interface StepProgress {
+  /** What is being counted: `rows`, `blobs`. */
+  phase: string;
+  done: number;
+  total: number;
+  /** Said before the phase, e.g. `backup`. */
+  step?: string;
+}
+
+/** `backup  rows   ████████░░  80%  8000/10000`: one line, redrawn in place on a terminal only. */
+export function stepLine(progress: StepProgress): string {
+  const ratio = progress.total === 0 ? 1 : Math.min(1, Math.max(0, progress.done / progress.total));
+  const filled = Math.round(ratio * BAR_WIDTH);
+  const bar = `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
+  const label = `${progress.step ? `${progress.step}  ` : ''}${progress.phase.padEnd(5)}`;
+  return `${label}  ${bar}  ${`${Math.floor(ratio * 100)}%`.padStart(4)}  ${progress.done}/${progress.total}`;
+}
+
+export interface StepProgressView {
+  update(progress: StepProgress): void;
+  end(): void;
+}
+
+export function createStepProgressView(
+  stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+): StepProgressView {
+  if (!stream.isTTY) return { update() {}, end() {} };
+  let last = '';
+  let phase = '';
+  return {
+    update(progress) {
+      const line = fit(stepLine(progress), stream.columns);
+      if (line === last) return;
+      // A new phase keeps the finished one's line and starts its own.
+      const current = `${progress.step ?? ''}/${progress.phase}`;
+      if (last !== '' && current !== phase) stream.write('\n');
+      phase = current;
+      last = line;
+      stream.write(`\r\x1b[2K${line}`);
+    },
+    end() {
+      if (last !== '') stream.write('\n');
+      last = '';
+    },
+  };
+}

@@ -76,7 +76,16 @@ describe('aperture completion', () => {
       return stdout.split('\n').filter(Boolean).sort();
     };
     expect(await complete('re')).toEqual(['register', 'requests']);
-    expect(await complete('admin', '')).toEqual(['events', 'help', 'recount', 'reprocess', 'verify']);
+    expect(await complete('admin', '')).toEqual([
+      'backup',
+      'events',
+      'help',
+      'move',
+      'recount',
+      'reprocess',
+      'restore',
+      'verify',
+    ]);
     expect(await complete('--profile', 'work', 'completion', '')).toEqual(['bash', 'fish', 'zsh']);
     expect(await complete('config', 'set', '')).toEqual(['color', 'current-profile', 'images', 'server']);
     expect(await complete('serve', '--role', '')).toEqual(['all', 'api', 'worker']);

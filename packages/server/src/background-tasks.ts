@@ -1,5 +1,6 @@
 import { ifAdvisoryLockFree } from './db/advisory-lock.js';
 import type { Db } from './db/connect.js';
+import type { Wakeups } from './db/wakeups.js';
 import { PRUNE_EVERY_MS, type EventDispatcher } from './events/dispatcher.js';
 import { intervalTask, type BackgroundTask } from './lib/background-task.js';
 import type { Logger } from './lib/logger.js';
@@ -15,6 +16,8 @@ export const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /** What runs beside the requests: background work, and the write-behind buffers requests fill. */
 export interface BackgroundWorkers {
+  /** The connection that hears other processes' wake-ups (Postgres LISTEN; nothing on SQLite). */
+  wakeups: Wakeups;
   /** Delivers outbox events to the feed, tag and notification handlers. */
   dispatcher: EventDispatcher;
   /** Turns queued uploads into derivatives. */
@@ -43,8 +46,16 @@ export interface BackgroundWorkers {
  * activity add or set values from each process's own buffer, which any number may do at once.
  */
 export function backgroundTasks(workers: BackgroundWorkers, log: Logger, db: Db): BackgroundTask[] {
-  const { dispatcher, mediaProcessor, mediaSweeper, postCleanup, tagCounter, viewCounter, sessionActivity } = workers;
+  const { wakeups, dispatcher, mediaProcessor, mediaSweeper, postCleanup, tagCounter, viewCounter, sessionActivity } =
+    workers;
   return [
+    {
+      // Every role: api processes hear wake-ups for their live streams, workers for their queues.
+      name: 'cross-process wake-ups',
+      runsIn: 'every-role',
+      start: () => wakeups.start(),
+      stop: () => wakeups.close(),
+    },
     {
       name: 'media processor',
       runsIn: 'worker-role',

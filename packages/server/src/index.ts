@@ -9,9 +9,32 @@ export { ERROR_CODES, type ErrorCode } from './errors/codes.js';
 export type { ValidationIssue } from './errors/app-error.js';
 export type { PrivateUser, PublicUser, SessionInfo, AuthResult } from './modules/accounts/types.js';
 export type * from './modules/media/types.js';
-export type { StorageReport, LeftoverCount, MissingBlobs, MissingRepair } from './modules/media/storage-check.js';
-export { listEvents, recount, requestReprocess, retryEvent, verifyStorage } from './modules/admin/service.js';
 export type {
+  StorageReport,
+  LeftoverCount,
+  MissingBlobs,
+  MissingRepair,
+  WrongSize,
+} from './modules/media/storage-check.js';
+export {
+  createBackup,
+  listEvents,
+  moveDeployment,
+  recount,
+  requestReprocess,
+  restoreFromBackup,
+  retryEvent,
+  verifyStorage,
+} from './modules/admin/service.js';
+export { RestoreTargetNotEmptyError } from './modules/admin/backup/restore.js';
+export type {
+  BackupOptions,
+  BackupResult,
+  MoveOptions,
+  MoveResult,
+  OperationProgress,
+  RestoreOptions,
+  RestoreResult,
   EventStatus,
   EventSummary,
   ListEventsOptions,

@@ -5,6 +5,7 @@ import { ensureSecret } from './config/secret.js';
 import { systemClock, type Clock } from './clock.js';
 import { openDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
+import { wakeupsFor } from './db/pg-wakeups.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { buildMetricsApp } from './http/metrics-route.js';
@@ -137,6 +138,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
     guard: () => lease.assertHeld(),
   });
   configureSharp();
+  // Postgres may be shared by many processes: their wake-ups travel by LISTEN/NOTIFY, and the polls
+  // become safety nets. One process owns an SQLite file: in-process wake-ups reach everyone.
+  const wakeups = wakeupsFor(config.database, db, log);
   const { api: services, background } = createServices({
     db,
     blobs,
@@ -153,6 +157,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
     passwordHashing: config.passwordHashing,
     ...(options.passwords ? { passwords: options.passwords } : {}),
     leaseHolder: lease.holder,
+    wakeups,
+    ...(wakeups.crossProcess ? { safetyPollMs: config.safetyPollMs } : {}),
   });
   const built = buildApp({
     config,

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import type { Db } from './db/connect.js';
+import type { Wakeups } from './db/wakeups.js';
 import type { IdGenerator } from './ids/snowflake.js';
 import { AccountsService } from './modules/accounts/service.js';
 import type { PasswordHashingLimits } from './config/config.js';
@@ -64,6 +65,15 @@ export interface ServiceDeps {
   passwordHashing: PasswordHashingLimits;
   /** This process's name on the work leases it takes (`media.claimed_by`, `events.locked_by`). */
   leaseHolder: string;
+  /** Wake-ups to and from the other processes sharing the database (nothing on SQLite). */
+  wakeups: Wakeups;
+  /**
+   * How often the workers, live streams and their session checks look for what other processes
+   * wrote, when those processes' wake-ups reach this one (Postgres): only a safety net then.
+   * Undefined: each keeps its own short poll (SQLite, where the only other writers are
+   * `aperture admin` commands, which send no wake-ups).
+   */
+  safetyPollMs?: number;
 }
 
 /** What requests use: the services behind the tRPC routers and the upload and media routes. */
@@ -103,11 +113,13 @@ export interface Services {
 
 /** Every service, wired once. Each receives only what it needs. */
 export function createServices(deps: ServiceDeps): Services {
-  const { db, blobs, ids, clock, mediaSettings: settings, log, leaseHolder } = deps;
+  const { db, blobs, ids, clock, mediaSettings: settings, log, leaseHolder, wakeups } = deps;
+  const pollMs = deps.safetyPollMs === undefined ? {} : { pollMs: deps.safetyPollMs };
   // The dispatcher comes first, without handlers: the outbox wakes it after every commit that
-  // emitted events, and the handlers, which use the services below, subscribe once those exist.
-  const dispatcher = new EventDispatcher({ db, clock, log, leaseHolder });
-  const outbox = new Outbox({ db, ids, clock, onCommitted: () => dispatcher.kick() });
+  // emitted events (and other processes' dispatchers through `wakeups`), and the handlers, which
+  // use the services below, subscribe once those exist.
+  const dispatcher = new EventDispatcher({ db, clock, log, leaseHolder, wakeups, ...pollMs });
+  const outbox = new Outbox({ db, ids, clock, onCommitted: () => dispatcher.kick(), wakeups });
   const reader = new MediaReader(
     db.kysely,
     new MediaUrlSigner(deps.secret, deps.publicUrl, () => clock.now().getTime()),
@@ -115,7 +127,10 @@ export function createServices(deps: ServiceDeps): Services {
   // One budget of CPU and memory for sharp: uploads being processed and on-demand widths take
   // their turns from the same slots, so neither can multiply the other's peak.
   const imageWork = new WorkLimiter({ concurrency: settings.concurrency, maxQueued: settings.renderQueue });
-  const mediaProcessor = new MediaProcessor({ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder });
+  const mediaProcessor = new MediaProcessor({
+    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups },
+    ...pollMs,
+  });
   const postCleanup = new PostCleanup({ db, clock, log });
   const avatarUrlsOf = (mediaId: string) => avatarUrls(reader.urls, mediaId);
   const textIndex = createTextIndex(db.caps);
@@ -132,6 +147,9 @@ export function createServices(deps: ServiceDeps): Services {
     avatarUrls: avatarUrlsOf,
     sessions: { active: (sessionIds) => accounts.activeSessions(sessionIds) },
     log,
+    wakeups,
+    ...(deps.safetyPollMs === undefined ? {} : { sessionCheckMs: deps.safetyPollMs }),
+    ...pollMs,
   });
   const accounts = new AccountsService({
     db,
@@ -142,6 +160,7 @@ export function createServices(deps: ServiceDeps): Services {
     avatarUrls: avatarUrlsOf,
     activity: sessionActivity,
     onSessionEnded: (sessionId) => notifications.sessionEnded(sessionId),
+    wakeups,
   });
   const api: ApiServices = {
     accounts,
@@ -154,6 +173,7 @@ export function createServices(deps: ServiceDeps): Services {
       reader,
       space: deps.space,
       onMediaQueued: () => mediaProcessor.kick(),
+      wakeups,
     }),
     mediaServing: new MediaServing({ db, reader, widths: new WidthRenderer({ db, blobs, settings, imageWork }) }),
     imageWork,
@@ -190,6 +210,7 @@ export function createServices(deps: ServiceDeps): Services {
     createNotificationHandlers({ db: db.kysely, writer: notifications.writer }),
   );
   const workers: BackgroundWorkers = {
+    wakeups,
     dispatcher,
     mediaProcessor,
     mediaSweeper: new MediaSweeper({ db, blobs, clock, settings, log }),

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
     // No node id unless pinned: the server leases a free one from the database at start.
     expect(config.nodeId).toBeUndefined();
     expect(config.shutdownGraceMs).toBe(10_000);
+    expect(config.safetyPollMs).toBe(30_000);
   });
 
   it('reads every variable', () => {
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
         APERTURE_LOG_LEVEL: 'debug',
         APERTURE_SESSION_TTL_DAYS: '7',
         APERTURE_TRUST_PROXY: 'true',
+        APERTURE_SAFETY_POLL_SECONDS: '2.5',
       },
       '/',
     );
@@ -53,6 +55,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       sessionTtlDays: 7,
       trustProxy: 1,
+      safetyPollMs: 2_500,
     });
   });
 

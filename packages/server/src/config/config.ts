@@ -45,6 +45,11 @@ export interface Config {
   feedSettings: FeedSettings;
   /** How often each process writes the post views it counted. */
   viewFlushMs: number;
+  /**
+   * Postgres: how often workers, live streams and their session checks look for what other
+   * processes wrote, in case a LISTEN/NOTIFY wake-up was missed.
+   */
+  safetyPollMs: number;
   /** Below this much free space on the media or SQLite volume, uploads are refused and /readyz fails. */
   minFreeBytes: number;
   /** Most calls one batched tRPC request may carry. */
@@ -100,6 +105,7 @@ const envSchema = z.object({
   APERTURE_TIMELINE_TRIM_EVERY: z.coerce.number().int().min(1).max(1000).default(DEFAULT_FEED_SETTINGS.trimEvery),
   APERTURE_VIEW_FLUSH_SECONDS: z.coerce.number().positive().max(3600).default(5),
   APERTURE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  APERTURE_SAFETY_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
   APERTURE_MIN_FREE_MB: z.coerce.number().min(0).default(256),
   APERTURE_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(10),
   APERTURE_PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -238,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trimEvery: e.APERTURE_TIMELINE_TRIM_EVERY,
     },
     viewFlushMs: Math.round(e.APERTURE_VIEW_FLUSH_SECONDS * 1000),
+    safetyPollMs: Math.round(e.APERTURE_SAFETY_POLL_SECONDS * 1000),
     minFreeBytes: Math.floor(e.APERTURE_MIN_FREE_MB * 1024 * 1024),
     maxBatchSize: e.APERTURE_MAX_BATCH,
     passwordHashing: { concurrency: e.APERTURE_PASSWORD_HASH_CONCURRENCY, maxQueue: e.APERTURE_PASSWORD_HASH_QUEUE },

@@ -132,6 +132,12 @@ export const VARIABLE_DOCS = {
     reference:
       'on SIGTERM or SIGINT, `aperture serve` answers /readyz with 503 and refuses new requests at once (503, `Connection: close`), ends live notification streams with a hint to reconnect elsewhere, and gives requests in flight this long to finish before it closes their connections; then it stops background work, releases its leases and exits',
   },
+  APERTURE_SAFETY_POLL_SECONDS: {
+    summary:
+      'Postgres: how often background work and live notification streams look for what other processes wrote, should a LISTEN/NOTIFY wake-up have been missed',
+    reference:
+      "Postgres only. Processes sharing the database wake each other with LISTEN/NOTIFY as soon as work commits (outbox events, queued uploads, notifications, revoked sessions), so the outbox dispatcher, the media processor, each process's one look over its open live streams and its session check poll only as a safety net, at this interval, for a wake-up lost while a listening connection was being re-opened. It also bounds how late an open stream notices that its session expired (nothing is delivered after the expiry meanwhile). On SQLite (one process) the polls stay at 1–2 s and this is not read. Lower it if LISTEN cannot reach Postgres (a pooler in transaction mode does not pass it on)",
+  },
   APERTURE_MAX_BATCH: {
     summary: 'most calls in one batched API request; more is refused with `BATCH_TOO_LARGE`',
     reference:

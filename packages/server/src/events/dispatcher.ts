@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connect.js';
+import type { Wakeups } from '../db/wakeups.js';
 import type { Logger } from '../lib/logger.js';
 import { EventLeases, type Claimed } from './event-leases.js';
 import type { EventHandler, EventType, HandlerMap, StoredEvent } from './types.js';
@@ -40,8 +41,14 @@ export interface EventDispatcherOptions {
   /** Test seams: the lease length and how often it is renewed (default EVENT_LEASE_MS, HEARTBEAT_MS). */
   leaseMs?: number;
   heartbeatMs?: number;
-  /** Test seam: how long an idle dispatcher waits before looking again (default 1 s). */
+  /**
+   * How long an idle dispatcher waits before looking again for events appended by other processes
+   * (default 1 s). Slow where those processes' wake-ups reach this one (Postgres): the poll is
+   * then only a safety net, and a failed event's retry wakes the dispatcher itself.
+   */
   pollMs?: number;
+  /** While started, an `outbox` wake-up from another process makes the dispatcher look at once. */
+  wakeups?: Wakeups;
 }
 
 /** A claimed batch as the dispatcher works through it. */
@@ -68,6 +75,7 @@ export class EventDispatcher {
   private readonly holder: string;
   private readonly leases: EventLeases;
   private readonly worker: LeasedWorker<Batch>;
+  private unlisten: (() => void) | undefined;
 
   constructor(private readonly options: EventDispatcherOptions) {
     this.maxAttempts = options.maxAttempts ?? 8;
@@ -119,6 +127,7 @@ export class EventDispatcher {
   }
 
   start(): void {
+    this.unlisten ??= this.options.wakeups?.listen('outbox', () => this.kick());
     this.worker.start();
   }
 
@@ -129,6 +138,8 @@ export class EventDispatcher {
 
   /** Stop polling; resolves once the batch in flight is finished. */
   stop(): Promise<void> {
+    this.unlisten?.();
+    this.unlisten = undefined;
     return this.worker.stop();
   }
 
@@ -234,13 +245,14 @@ export class EventDispatcher {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 2_000);
     log.error({ err: error, eventId: event.id, type: event.type, attempts, parked }, 'event handler failed');
     const now = clock.now().getTime();
+    const retryInMs = parked ? 0 : backoffMs(attempts);
     await db.kysely
       .updateTable('events')
       .set({
         status: parked ? 'parked' : 'pending',
         attempts,
         last_error: message,
-        available_at: new Date(now + (parked ? 0 : backoffMs(attempts))).toISOString(),
+        available_at: new Date(now + retryInMs).toISOString(),
         locked_until: null,
         locked_by: null,
       })
@@ -248,6 +260,9 @@ export class EventDispatcher {
       .where('locked_by', '=', this.holder)
       .where('status', '=', 'pending')
       .execute();
+    // The retry may be due before the next poll: look then. (Another process's failure wakes
+    // that process; whichever dispatcher looks first claims it.)
+    if (!parked) setTimeout(() => this.kick(), retryInMs + 10).unref();
   }
 }
 

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
+import type { Wakeups } from '../db/wakeups.js';
 import type { IdGenerator } from '../ids/snowflake.js';
 import type { DomainEvent, EventType, StoredEvent } from './types.js';
 
@@ -17,6 +18,11 @@ export interface OutboxDeps {
    * of at its next poll. Never called before the commit, nor for a transaction that rolled back.
    */
   onCommitted: () => void;
+  /**
+   * How the dispatchers of other processes hear of the events: a wake-up sent in the write's own
+   * transaction, so it goes out exactly when the events commit. Absent: this process only.
+   */
+  wakeups?: Wakeups;
 }
 
 /**
@@ -39,11 +45,14 @@ export class Outbox {
         await appendEvent(trx, ids, clock, event);
         emitted++;
       };
+      let result: T;
       try {
-        return await work(trx, emit);
+        result = await work(trx, emit);
       } finally {
         open = false;
       }
+      if (emitted > 0) await this.deps.wakeups?.notify(trx, 'outbox');
+      return result;
     });
     if (emitted > 0) this.deps.onCommitted();
     return result;

@@ -12,14 +12,20 @@ import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import type { RequestContext } from '../api/context.js';
 import type { AppRouter } from '../api/router.js';
 import { createCallerFactory } from '../api/trpc.js';
-import { abortedWithClient, acceptHeader, isDataStream, ResponseHeaders, streamRefused } from './trpc-wire.js';
+import {
+  abortedWithClient,
+  acceptHeader,
+  isDataStream,
+  QueryParams,
+  ResponseHeaders,
+  streamRefused,
+} from './trpc-wire.js';
 
 export type TrpcOptions = FastifyTRPCPluginOptions<AppRouter>['trpcOptions'];
 
 /** A GET of one query or a batch of queries, read in full before anything runs. */
 export interface QueryRequest {
   batch: boolean;
-  url: URL;
   /** tRPC's reading of the `trpc-accept` / `accept` headers: never JSON lines here. */
   accept: string | null;
   calls: QueryCall[];
@@ -53,6 +59,7 @@ export class LeanQueries {
   private readonly config: AppRouter['_def']['_config'];
   private readonly queries: ReadonlyMap<string, AnyTRPCProcedure>;
   private readonly createCaller: (ctx: RequestContext, options: { signal: AbortSignal }) => object;
+  private readonly queryParams = new QueryParams();
 
   constructor(private readonly options: TrpcOptions) {
     // The root configuration (error formatter, transformer) every tRPC adapter serializes with.
@@ -66,13 +73,9 @@ export class LeanQueries {
     if (req.method !== 'GET') return undefined;
     const accept = acceptHeader(req);
     if (accept === 'application/jsonl') return undefined;
-    let url: URL;
-    try {
-      url = createURL(req.raw); // as tRPC's adapter reads the query string (and refuses a bad Host)
-    } catch {
-      return undefined;
-    }
-    const params = url.searchParams;
+    // As tRPC's adapter reads the query string (a request whose URL it cannot build is its to refuse).
+    const params = this.queryParams.read(req.raw);
+    if (!params) return undefined;
     // createContext reads a token from them, after tRPC has parsed them its way.
     if (params.has('connectionParams')) return undefined;
     const batch = params.get('batch') === '1';
@@ -90,7 +93,6 @@ export class LeanQueries {
     if (!inputs || procedures.some((procedure) => procedure === undefined)) return undefined;
     return {
       batch,
-      url,
       accept,
       calls: paths.map((p, i) => ({ path: p, procedure: procedures[i]!, input: inputs[i] })),
     };
@@ -98,6 +100,7 @@ export class LeanQueries {
 
   async answer(request: QueryRequest, req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const signal = abortedWithClient(reply);
+    let url: URL | undefined;
     const info: TRPCRequestInfo = {
       accept: request.accept as TRPCRequestInfo['accept'],
       type: 'query',
@@ -111,7 +114,10 @@ export class LeanQueries {
       })),
       connectionParams: null,
       signal,
-      url: request.url,
+      // Built when read (nothing here reads it): `read` has checked that it builds.
+      get url() {
+        return (url ??= createURL(req.raw));
+      },
     };
     let ctx: RequestContext | undefined;
     let refused: TRPCError | undefined;
@@ -127,18 +133,18 @@ export class LeanQueries {
       return { ok: false, error };
     };
     const caller = refused ? undefined : this.createCaller(ctx!, { signal });
-    const outcomes = await Promise.all(
-      request.calls.map(async (call): Promise<Outcome> => {
-        if (!caller) return failed(refused, call, undefined);
-        try {
-          return { ok: true, data: await procedureOf(caller, call.path)(call.input) };
-        } catch (cause) {
-          return failed(cause, call, call.input);
-        }
-      }),
-    );
+    const run = async (call: QueryCall): Promise<Outcome> => {
+      if (!caller) return failed(refused, call, undefined);
+      try {
+        return { ok: true, data: await procedureOf(caller, call.path)(call.input) };
+      } catch (cause) {
+        return failed(cause, call, call.input);
+      }
+    };
+    const { calls } = request;
+    const outcomes = calls.length === 1 ? [await run(calls[0]!)] : await Promise.all(calls.map(run));
     const { status, headers, body } = this.respond(request, info, ctx, outcomes, req);
-    void reply.status(status);
+    if (status !== 200) void reply.status(status);
     headers.writeTo(reply);
     // A Buffer, not a string: Fastify would append `; charset=utf-8` to a string's content type.
     await reply.send(Buffer.from(body));
@@ -158,6 +164,18 @@ export class LeanQueries {
     headers.set('content-type', 'application/json');
     const shape = (error: TRPCError, path: string | undefined, input: unknown) =>
       getTRPCErrorShape({ config, ctx, error, input, path, type: 'query' });
+    if (outcomes.every((outcome) => outcome.ok && !isDataStream(outcome.data))) {
+      // Every call answered (most requests): what the general path below writes for that, without
+      // its per-answer copies — `transformTRPCResponse` serializes each `result.data`, and a
+      // response of results only has status 200 unless `responseMeta` sets one.
+      const { output } = config.transformer;
+      const responses = outcomes.map((outcome) => ({ result: { data: outcome.ok ? outcome.data : undefined } }));
+      const status = this.meta(info, ctx, responses, [], headers) ?? 200;
+      const items = responses.map((response) => ({
+        result: { data: output.serialize(response.result.data) as unknown },
+      }));
+      return { status, headers, body: JSON.stringify(request.batch ? items : items[0]) };
+    }
     try {
       // Data with promises or async iterables in it needs a streaming link: tRPC's handler fails
       // a lone call's request with that, and only that call in a batch.

@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TRPCError } from '@trpc/server';
+import { createURL } from '@trpc/server/adapters/node-http';
 
 // What tRPC's HTTP handler does around the procedures, restated for the lean query path where
 // tRPC keeps its own helpers internal. Each follows tRPC's handler (`resolveResponse`) exactly.
@@ -10,6 +12,56 @@ export function acceptHeader(req: FastifyRequest): string | null {
   if (explicit !== undefined) return Array.isArray(explicit) ? explicit.join(', ') : explicit;
   const accept = req.headers.accept;
   return accept?.split(',').some((type) => type.trim() === 'application/jsonl') ? 'application/jsonl' : null;
+}
+
+/**
+ * A query string read the same whether the URL parser has seen it or not: printable ASCII and no
+ * leading `?` (which `URLSearchParams` would drop and the URL keeps).
+ */
+const PLAIN_QUERY = /^(?!\?)[!-~]*$/;
+/** Beyond this many distinct `Host` values the remembered ones are forgotten (a client may send any). */
+const MAX_REMEMBERED_HOSTS = 64;
+
+/**
+ * The query parameters of a request as tRPC's adapter reads them: it builds a `URL` from the
+ * request line and the `Host` header (refusing the request when it cannot) and reads its
+ * `searchParams`. Building a `URL` per request costs about as much as the rest of the lean path's
+ * own work, so a host that built once is remembered and a plain query string is parsed directly:
+ * the same parameters, because the URL parser leaves such a string unchanged. Anything else
+ * (spaces, non-ASCII, a `#`, a host not seen before) goes through `createURL` itself.
+ */
+export class QueryParams {
+  private readonly hosts = new Set<string>();
+
+  /** The parameters, or undefined where tRPC's adapter could not build the URL. */
+  read(raw: IncomingMessage): URLSearchParams | undefined {
+    const url = raw.url ?? '';
+    const mark = url.indexOf('?');
+    const query = mark === -1 ? '' : url.slice(mark + 1);
+    const host = `${isEncrypted(raw) ? 'https' : 'http'}://${raw.headers.host ?? ''}`;
+    // A path of its own (not `//authority…`), no fragment anywhere, and a plain query: the URL
+    // would hold just these parameters.
+    const plain = url.startsWith('/') && !url.startsWith('//') && !url.includes('#') && PLAIN_QUERY.test(query);
+    if (plain && this.hosts.has(host)) return new URLSearchParams(query);
+    let params: URLSearchParams;
+    try {
+      params = createURL(raw).searchParams;
+    } catch {
+      return undefined;
+    }
+    // Only a real Host header is remembered: tRPC falls back to `:authority`, then `localhost`.
+    if (plain && raw.headers.host !== undefined) {
+      if (this.hosts.size >= MAX_REMEMBERED_HOSTS) this.hosts.clear();
+      this.hosts.add(host);
+    }
+    return params;
+  }
+}
+
+/** As tRPC's adapter decides between `https:` and `http:`. */
+function isEncrypted(raw: IncomingMessage): boolean {
+  const scheme = raw.headers[':scheme'];
+  return scheme === 'https' || (raw.socket !== null && 'encrypted' in raw.socket && Boolean(raw.socket.encrypted));
 }
 
 /** Aborts when the client leaves before the answer is written, as tRPC's request signal does. */

@@ -112,6 +112,34 @@ describe.each(DIALECTS)('the leased-worker loop on $name', (dialect) => {
     }
   });
 
+  it('a kick() that comes while the loop is looking is kept: the job committed meanwhile is not left to the poll', async () => {
+    let claims = 0;
+    let releaseClaim!: () => void;
+    const claimHeld = new Promise<void>((resolve) => (releaseClaim = resolve));
+    const { work } = jobsOf(t, 'node-a', async () => undefined);
+    const counted: LeasedWork<number> = {
+      ...work,
+      claim: async () => {
+        claims++;
+        // The first look reads the queue before the job below is committed, and answers late.
+        const found = await work.claim();
+        if (claims === 1) await claimHeld;
+        return found;
+      },
+    };
+    const worker = new LeasedWorker({ name: 'busy', work: counted, log, pollMs: 60_000 });
+    worker.start();
+    try {
+      await expect.poll(() => claims).toBe(1);
+      await addJobs(1, 1);
+      worker.kick();
+      releaseClaim();
+      await expect.poll(async () => (await jobs())[0]?.done, { timeout: 10_000 }).toBe(1);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('aborts the work when a renewal finds the lease taken, and runs afterLeaseLost once renewals stopped', async () => {
     await addJobs(1, 1);
     let seen: unknown;

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from '../../command-action.js';
+import { backupCommands } from './backup.js';
 import { eventsCommand } from './events.js';
+import { moveCommand } from './move.js';
 import { recountCommand } from './recount.js';
 import { reprocessCommand } from './reprocess.js';
 import { verifyCommand } from './verify.js';
@@ -12,4 +14,6 @@ export function adminCommand(program: Command, action: ActionFactory): void {
   recountCommand(admin, action);
   verifyCommand(admin, action);
   eventsCommand(admin, action);
+  backupCommands(admin, action);
+  moveCommand(admin, action);
 }

@@ -70,10 +70,13 @@ function describe(out: { table(header: string[], rows: string[][]): string }, re
             m.repaired ? 'yes' : 'no',
           ]),
         );
+  const wrongSize = report.wrongSize.map(
+    (w) => `${w.key}: ${w.actual} bytes where its row says ${w.expected} (damaged; restore it from a backup)`,
+  );
   const foreign = report.foreignKeys > 0 ? [`${report.foreignKeys} key(s) outside Aperture's layout, left alone.`] : [];
   const verdict =
     report.problems === 0
       ? `Healthy (${report.blobStore}; leftovers younger than ${report.graceMinutes} min are not counted).`
       : `${report.problems} problem(s) remain (${report.blobStore}).`;
-  return [leftovers, '', missing, ...foreign, '', verdict].join('\n');
+  return [leftovers, '', missing, ...wrongSize, ...foreign, '', verdict].join('\n');
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connect.js';
 import { preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
 import type { UserRow } from '../../db/schema.js';
+import type { Wakeups } from '../../db/wakeups.js';
 import type { Clock } from '../../clock.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import { AppError } from '../../errors/app-error.js';
@@ -26,6 +27,8 @@ export interface AccountsServiceDeps {
    * returns: whatever this process keeps open for the session (live streams) ends at once.
    */
   onSessionEnded?: (sessionId: string) => void;
+  /** How other processes hear of a revocation (a `sessions` wake-up sent in its transaction). */
+  wakeups: Wakeups;
 }
 
 /** How often a session's last-used time is noted: at most once a minute, not on every request. */
@@ -146,14 +149,21 @@ export class AccountsService {
 
   /** Revoke one of the viewer's own sessions; someone else's session answers not-found. */
   async revokeSession(viewer: Viewer, sessionId: string): Promise<void> {
-    const result = await this.deps.db.kysely
-      .updateTable('sessions')
-      .set({ revoked_at: this.deps.clock.now().toISOString() })
-      .where('id', '=', sessionId)
-      .where('user_id', '=', viewer.userId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) throw new AppError('NOT_FOUND', 'No such session.');
+    const { db, clock, wakeups } = this.deps;
+    const revoked = await db.kysely.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('sessions')
+        .set({ revoked_at: clock.now().toISOString() })
+        .where('id', '=', sessionId)
+        .where('user_id', '=', viewer.userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) return false;
+      // Other processes' live streams of this session end when the revocation commits.
+      await wakeups.notify(trx, 'sessions', sessionId);
+      return true;
+    });
+    if (!revoked) throw new AppError('NOT_FOUND', 'No such session.');
     this.deps.onSessionEnded?.(sessionId);
   }
 

@@ -1,13 +1,32 @@
-import type { Config } from '../../config/config.js';
+import { parseDatabaseUrl, parseMediaUrl, type Config } from '../../config/config.js';
+import path from 'node:path';
+
 import { systemClock } from '../../clock.js';
 import { openDatabase, type Db } from '../../db/connect.js';
 import { migrateToLatest } from '../../db/migrate.js';
-import { createBlobStore } from '../../storage/index.js';
+import { wakeupsFor } from '../../db/pg-wakeups.js';
+import type { Wakeups } from '../../db/wakeups.js';
+import { createBlobStore, type BlobStore, type BlobStoreConfig } from '../../storage/index.js';
+import { takeBackup } from './backup/backup.js';
+import { moveStoppedDeployment } from './backup/move.js';
+import { readManifest, restoreBackup } from './backup/restore.js';
+import { openBackupStore, parseBackupLocation, type BackupStore } from './backup/store.js';
 import { checkStorage, type StorageReport } from '../media/storage-check.js';
 import { queryEvents, requeueEvent } from './events.js';
 import { recountCounters } from './recount.js';
 import { queueReprocess } from './reprocess.js';
-import type { EventSummary, ListEventsOptions, RecountResult, VerifyStorageOptions } from './types.js';
+import type {
+  BackupOptions,
+  BackupResult,
+  EventSummary,
+  ListEventsOptions,
+  MoveOptions,
+  MoveResult,
+  RecountResult,
+  RestoreOptions,
+  RestoreResult,
+  VerifyStorageOptions,
+} from './types.js';
 
 /*
  * What `aperture admin …` runs (exported by `@aperture/server`). Each call works on the configured
@@ -20,7 +39,12 @@ import type { EventSummary, ListEventsOptions, RecountResult, VerifyStorageOptio
  * every ready media item, or the given ones. Old derivatives keep serving until the new ones land.
  */
 export async function requestReprocess(config: Config, mediaIds?: string[]): Promise<{ queued: number }> {
-  return withDb(config, (db) => queueReprocess(db, mediaIds, new Date()));
+  return withDb(config, async (db, wakeups) => {
+    const queued = await queueReprocess(db, mediaIds, new Date());
+    // The running workers start now, not at their next poll.
+    if (queued.queued > 0) await wakeups.notify(db.kysely, 'media');
+    return queued;
+  });
 }
 
 /** Recompute every counter from the rows and fix drift (`aperture admin recount`). */
@@ -35,7 +59,11 @@ export async function listEvents(config: Config, options: ListEventsOptions = {}
 
 /** Put a parked (or failed, still pending) event back in the queue now, with its attempts reset. */
 export async function retryEvent(config: Config, id: string): Promise<EventSummary> {
-  return withDb(config, (db) => requeueEvent(db, id, new Date()));
+  return withDb(config, async (db, wakeups) => {
+    const event = await requeueEvent(db, id, new Date());
+    await wakeups.notify(db.kysely, 'outbox');
+    return event;
+  });
 }
 
 /**
@@ -43,11 +71,7 @@ export async function retryEvent(config: Config, id: string): Promise<EventSumma
  * blob store (`aperture admin verify`); with `repair`, remove stale leftovers and fix rows.
  */
 export async function verifyStorage(config: Config, options: VerifyStorageOptions = {}): Promise<StorageReport> {
-  // Nothing is signed here, so neither the real secret (nor creating one) is needed.
-  const blobs = createBlobStore(config.media, {
-    secret: 'admin-verify-signs-nothing',
-    publicUrl: () => config.publicUrl ?? 'http://127.0.0.1',
-  });
+  const blobs = adminBlobStore(config, config.media);
   try {
     return await withDb(config, (db) =>
       checkStorage(
@@ -63,11 +87,125 @@ export async function verifyStorage(config: Config, options: VerifyStorageOption
   }
 }
 
-async function withDb<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
+/**
+ * A consistent backup of the configured deployment into a folder or an S3 prefix
+ * (`aperture admin backup`), safe while the server is serving. Blobs already in that place are not
+ * copied again.
+ */
+export async function createBackup(config: Config, options: BackupOptions): Promise<BackupResult> {
+  const location = parseBackupLocation(options.to, options.cwd ?? process.cwd());
+  return withStores(config, config.media, openBackupStore(location), (blobs, backup) =>
+    takeBackup({
+      database: config.database,
+      blobs,
+      backup,
+      now: new Date(),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    }),
+  );
+}
+
+/**
+ * Restores a backup into the configured deployment, which must be empty (`aperture admin restore`):
+ * a new database (or one only migrated) and a blob store holding nothing of Aperture's.
+ */
+export async function restoreFromBackup(config: Config, options: RestoreOptions): Promise<RestoreResult> {
+  const location = parseBackupLocation(options.from, options.cwd ?? process.cwd());
+  return withStores(config, config.media, openBackupStore(location), async (blobs, backup) => {
+    const manifest = await readManifest(backup);
+    const db = await openDatabase(config.database);
+    try {
+      const { tables } = await restoreBackup(
+        { db, blobs, backup, ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+        manifest,
+      );
+      return {
+        location: backup.description,
+        id: manifest.id,
+        createdAt: manifest.createdAt,
+        source: manifest.source,
+        target: { dialect: db.caps.dialect, blobStore: blobs.kind },
+        migrationLevel: manifest.migrations.at(-1) ?? '',
+        tables,
+        blobs: { count: manifest.blobs.count, bytes: manifest.blobs.bytes },
+      };
+    } finally {
+      await db.close();
+    }
+  });
+}
+
+/**
+ * Moves the configured (stopped) deployment's rows to another database and/or its media to another
+ * blob store (`aperture admin move`); what is not named stays where it is.
+ */
+export async function moveDeployment(config: Config, options: MoveOptions): Promise<MoveResult> {
+  const cwd = options.cwd ?? process.cwd();
+  if (options.toDatabase === undefined && options.toMedia === undefined) {
+    throw new Error('Name where to move: a database URL, a media URL, or both');
+  }
+  const database = options.toDatabase === undefined ? undefined : parseDatabaseUrl(options.toDatabase, cwd);
+  const media = options.toMedia === undefined ? undefined : parseMediaUrl(options.toMedia, cwd, undefined);
+  if (database && JSON.stringify(database) === JSON.stringify(config.database)) {
+    throw new Error('The target database is the one configured now: nothing to move');
+  }
+  if (media && JSON.stringify(media) === JSON.stringify(config.media)) {
+    throw new Error('The target blob store is the one configured now: nothing to move');
+  }
+  const from = adminBlobStore(config, config.media);
+  const to = media ? adminBlobStore(config, media) : undefined;
+  try {
+    const moved = await moveStoppedDeployment({
+      from: { database: config.database, blobs: from },
+      to: { ...(database ? { database } : {}), ...(to ? { blobs: to } : {}) },
+      now: new Date(),
+      ...(options.workDir === undefined ? {} : { workDir: path.resolve(cwd, options.workDir) }),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    return {
+      env: {
+        ...(options.toDatabase === undefined ? {} : { APERTURE_DATABASE_URL: options.toDatabase }),
+        ...(options.toMedia === undefined ? {} : { APERTURE_MEDIA_URL: options.toMedia }),
+      },
+      ...moved,
+    };
+  } finally {
+    await from.close();
+    await to?.close();
+  }
+}
+
+/** A blob store for admin work: nothing it does is signed, so neither the real secret nor creating one is needed. */
+function adminBlobStore(config: Config, media: BlobStoreConfig): BlobStore {
+  return createBlobStore(media, {
+    secret: 'admin-commands-sign-nothing',
+    publicUrl: () => config.publicUrl ?? 'http://127.0.0.1',
+  });
+}
+
+async function withStores<T>(
+  config: Config,
+  media: BlobStoreConfig,
+  backup: BackupStore,
+  work: (blobs: BlobStore, backup: BackupStore) => Promise<T>,
+): Promise<T> {
+  const blobs = adminBlobStore(config, media);
+  try {
+    return await work(blobs, backup);
+  } finally {
+    await blobs.close();
+    await backup.close();
+  }
+}
+
+/** Sends wake-ups only (it never listens), so it logs nothing. */
+const silent = { info: () => undefined, error: () => undefined };
+
+async function withDb<T>(config: Config, work: (db: Db, wakeups: Wakeups) => Promise<T>): Promise<T> {
   const db = await openDatabase(config.database);
   try {
     await migrateToLatest(db);
-    return await work(db);
+    return await work(db, wakeupsFor(config.database, db, silent));
   } finally {
     await db.close();
   }

@@ -34,3 +34,75 @@ export interface VerifyStorageOptions {
   /** Leftovers younger than this are left alone (default: the sweeper's, 60). */
   graceMinutes?: number;
 }
+
+/** Where a long operation is: `done` of `total` items of the current phase (rows, then blobs). */
+export interface OperationProgress {
+  phase: 'rows' | 'blobs';
+  done: number;
+  total: number;
+}
+
+export interface BackupOptions {
+  /** A folder, or `s3://bucket/prefix?region=…&endpoint=…&forcePathStyle=true` (as APERTURE_MEDIA_URL). */
+  to: string;
+  /** Relative folders resolve against this (default: the process's working directory). */
+  cwd?: string;
+  onProgress?: (progress: OperationProgress) => void;
+}
+
+export interface BackupResult {
+  /** Where it went (an absolute folder or `s3://bucket/prefix/`). */
+  location: string;
+  id: string;
+  createdAt: string;
+  source: { dialect: 'sqlite' | 'postgres'; blobStore: 'disk' | 's3' };
+  /** The last migration the database had applied. */
+  migrationLevel: string;
+  tables: Record<string, number>;
+  blobs: {
+    /** Blobs the rows refer to that the backup holds. */
+    count: number;
+    bytes: number;
+    /** Of those, copied now; the rest were already in the backup. */
+    copied: number;
+    skipped: number;
+  };
+  /** Blobs the rows require that were absent or had other content than their row says: not in the backup. */
+  missingBlobs: { key: string; reason: string }[];
+}
+
+export interface RestoreOptions {
+  /** A folder or s3:// location holding a backup. */
+  from: string;
+  cwd?: string;
+  onProgress?: (progress: OperationProgress) => void;
+}
+
+export interface RestoreResult {
+  location: string;
+  id: string;
+  createdAt: string;
+  source: { dialect: 'sqlite' | 'postgres'; blobStore: 'disk' | 's3' };
+  target: { dialect: 'sqlite' | 'postgres'; blobStore: 'disk' | 's3' };
+  migrationLevel: string;
+  tables: Record<string, number>;
+  blobs: { count: number; bytes: number };
+}
+
+export interface MoveOptions {
+  /** The database to move the rows to (`postgres://…` or `sqlite:…`); omitted: they stay. */
+  toDatabase?: string;
+  /** The blob store to move the media to (`s3://…` or `file:…`); omitted: it stays. */
+  toMedia?: string;
+  /** Where the intermediate copy is kept while moving (default: a new folder in the system's temp folder). */
+  workDir?: string;
+  cwd?: string;
+  onProgress?: (progress: OperationProgress & { step: 'backup' | 'restore' }) => void;
+}
+
+export interface MoveResult {
+  /** Set these (with the rest of the configuration unchanged) to start on the moved deployment. */
+  env: { APERTURE_DATABASE_URL?: string; APERTURE_MEDIA_URL?: string };
+  tables: Record<string, number>;
+  blobs: { count: number; bytes: number };
+}

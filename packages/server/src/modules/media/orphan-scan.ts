@@ -15,7 +15,14 @@ export interface LeftoverCount {
 
 export const emptyCount = (): LeftoverCount => ({ stale: 0, young: 0, removed: 0 });
 
-type OwnerRow = Pick<MediaRow, 'id' | 'status' | 'original_key' | 'derivatives' | 'reprocess_requested_at'>;
+type OwnerRow = Pick<MediaRow, 'id' | 'status' | 'original_key' | 'derivatives' | 'reprocess_requested_at' | 'size'>;
+
+/** A blob its row accounts for whose size is not the one the row recorded. */
+export interface WrongSize {
+  key: string;
+  expected: number;
+  actual: number;
+}
 
 /** What one walk over the blob store found, in both directions. */
 export interface BlobWalk {
@@ -32,6 +39,8 @@ export interface BlobWalk {
   derivativeIds: Set<string>;
   /** Ready media listing derivative files the walk did not find (to be confirmed): id → files. */
   unseenDerivatives: Map<string, string[]>;
+  /** Blobs of ready media whose size differs from their row's: damaged or truncated. */
+  wrongSize: WrongSize[];
 }
 
 const PAGE = 500;
@@ -57,6 +66,7 @@ export async function walkBlobs(
     originalIds: new Set(),
     derivativeIds: new Set(),
     unseenDerivatives: new Map(),
+    wrongSize: [],
   };
   const leftover = async (count: LeftoverCount, blob: BlobInfo) => {
     if (blob.lastModified >= options.olderThan) {
@@ -79,8 +89,15 @@ export async function walkBlobs(
         walk.foreign++;
         continue;
       }
-      if (rows.get(parsed.mediaId)?.original_key === blob.key) walk.originalIds.add(parsed.mediaId);
-      else await leftover(walk.originals, blob);
+      const row = rows.get(parsed.mediaId);
+      if (row?.original_key !== blob.key) {
+        await leftover(walk.originals, blob);
+        continue;
+      }
+      walk.originalIds.add(parsed.mediaId);
+      if (row.status === 'ready' && blob.size !== row.size) {
+        walk.wrongSize.push({ key: blob.key, expected: row.size, actual: blob.size });
+      }
     }
   }
 
@@ -100,6 +117,9 @@ export async function walkBlobs(
         const file = blob.key.slice(blob.key.lastIndexOf('/') + 1);
         seen.add(file);
         if (!row || !(beingWritten || Object.hasOwn(listed, file))) await leftover(walk.derivatives, blob);
+        else if (row.status === 'ready' && !beingWritten && listed[file] && listed[file].size !== blob.size) {
+          walk.wrongSize.push({ key: blob.key, expected: listed[file].size, actual: blob.size });
+        }
       }
       if (row) walk.derivativeIds.add(mediaId);
       const unseen = Object.keys(listed).filter((file) => !seen.has(file));
@@ -144,7 +164,7 @@ async function mediaRows(db: Db, ids: string[]): Promise<Map<string, OwnerRow>> 
   if (ids.length === 0) return new Map();
   const rows = await db.kysely
     .selectFrom('media')
-    .select(['id', 'status', 'original_key', 'derivatives', 'reprocess_requested_at'])
+    .select(['id', 'status', 'original_key', 'derivatives', 'reprocess_requested_at', 'size'])
     .where('id', 'in', [...new Set(ids)])
     .execute();
   return new Map(rows.map((r) => [r.id, r]));

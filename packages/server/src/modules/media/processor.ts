@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import type { Db } from '../../db/connect.js';
+import type { Wakeups } from '../../db/wakeups.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { Database, MediaRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
@@ -15,7 +16,7 @@ import { infrastructureFault } from '../../errors/infrastructure-faults.js';
 import { LEASE_MS, anonymousHolderName } from '../../lib/lease.js';
 import { LeasedWorker } from '../../lib/leased-worker.js';
 import type { Logger } from '../../lib/logger.js';
-/** How often idle workers look for work queued by other processes. */
+/** How often idle workers look for work queued by other processes, unless told otherwise. */
 const POLL_MS = 2_000;
 /** How soon an item is tried again after the disk was full or a store unreachable. */
 const OUTAGE_RETRY_MS = 30_000;
@@ -35,6 +36,13 @@ export interface MediaProcessorDeps {
   /** Test seams: the lease length and how often it is renewed (default LEASE_MS, HEARTBEAT_MS). */
   leaseMs?: number;
   heartbeatMs?: number;
+  /**
+   * How often idle workers look for work queued by other processes (default 2 s). Slow where
+   * those processes' wake-ups reach this one (Postgres): the poll is then only a safety net.
+   */
+  pollMs?: number;
+  /** While started, a `media` wake-up from another process makes idle workers look at once. */
+  wakeups?: Wakeups;
 }
 
 /** Queued uploads, and ready media an operator asked to rebuild (which keep serving meanwhile). */
@@ -60,6 +68,7 @@ export class MediaProcessor {
   private readonly holder: string;
   private readonly leaseMs: number;
   private readonly worker: LeasedWorker<MediaRow>;
+  private unlisten: (() => void) | undefined;
 
   constructor(private readonly deps: MediaProcessorDeps) {
     this.holder = deps.leaseHolder ?? anonymousHolderName();
@@ -74,7 +83,7 @@ export class MediaProcessor {
         logFields: (row) => ({ mediaId: row.id }),
       },
       log: deps.log,
-      pollMs: POLL_MS,
+      pollMs: deps.pollMs ?? POLL_MS,
       concurrency: deps.settings.concurrency,
       ...(deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {}),
       stepFailedMessage: 'media processor: claim failed',
@@ -112,6 +121,7 @@ export class MediaProcessor {
 
   /** Start one worker loop per slot of APERTURE_MEDIA_CONCURRENCY. */
   start(): void {
+    this.unlisten ??= this.deps.wakeups?.listen('media', () => this.kick());
     this.worker.start();
   }
 
@@ -122,6 +132,8 @@ export class MediaProcessor {
 
   /** Stop looking for work; resolves once the images in flight are finished. */
   stop(): Promise<void> {
+    this.unlisten?.();
+    this.unlisten = undefined;
     return this.worker.stop();
   }
 

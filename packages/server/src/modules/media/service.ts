@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect.js';
+import type { Wakeups } from '../../db/wakeups.js';
 import type { MediaRow, UploadRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
@@ -29,8 +30,10 @@ export interface MediaServiceDeps {
   reader: MediaReader;
   /** Refuses new uploads while the volume they would land on is nearly full. */
   space: Pick<FreeSpaceGuard, 'assertRoom'>;
-  /** Tells the processor there is new work (it also polls, for work from other processes). */
+  /** Tells this process's processor there is new work. */
   onMediaQueued: () => void;
+  /** Tells the processors of other processes, in the transaction that queues the work. */
+  wakeups: Wakeups;
 }
 
 const targetView = (t: SignedTarget) => ({ method: t.method, url: t.url, headers: t.headers });
@@ -197,6 +200,7 @@ export class MediaService {
         .where('id', '=', upload.media_id)
         .where('status', '=', 'pending')
         .execute();
+      await this.deps.wakeups.notify(trx, 'media');
     });
     // Only now: had the transaction failed (a dropped connection), a retry must find the bytes
     // staged still. A delete that fails is retried by the sweeper with the finished upload.

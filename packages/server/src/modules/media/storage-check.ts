@@ -2,9 +2,9 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { findMissingBlobs, type MissingBlobs } from './missing-blobs.js';
-import { emptyCount, walkBlobs, type LeftoverCount } from './orphan-scan.js';
+import { emptyCount, walkBlobs, type LeftoverCount, type WrongSize } from './orphan-scan.js';
 
-export type { LeftoverCount } from './orphan-scan.js';
+export type { LeftoverCount, WrongSize } from './orphan-scan.js';
 export type { MissingBlobs, MissingRepair } from './missing-blobs.js';
 
 /** `aperture admin verify`: both directions between rows and blobs, on the configured store. */
@@ -28,7 +28,12 @@ export interface StorageReport {
   examples: string[];
   /** Rows whose blobs are missing, with what `--repair` does (or did) about each. */
   missing: MissingBlobs[];
-  /** Problems left: stale leftovers not removed, plus missing blobs not repaired. 0 means healthy. */
+  /**
+   * Blobs of ready media whose size is not the one their row recorded (a damaged or truncated copy):
+   * reported, never changed; restore them from a backup (or reprocess a derivative).
+   */
+  wrongSize: WrongSize[];
+  /** Problems left: stale leftovers not removed, missing blobs not repaired, blobs of the wrong size. 0 means healthy. */
   problems: number;
 }
 
@@ -94,6 +99,7 @@ export async function checkStorage(
     foreignKeys: walk.foreign,
     examples: walk.examples,
     missing,
-    problems: leftoverProblems + missing.filter((m) => !m.repaired).length,
+    wrongSize: walk.wrongSize,
+    problems: leftoverProblems + missing.filter((m) => !m.repaired).length + walk.wrongSize.length,
   };
 }

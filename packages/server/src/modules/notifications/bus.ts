@@ -2,7 +2,8 @@ type Listener = () => void;
 
 /**
  * In-process wake-ups for live streams: the notification writer publishes a recipient's id after
- * inserting, and that recipient's open streams re-read the table. Carries no data, so a stream
+ * inserting (so do the wake-ups heard from other processes, and the safety-net poll), and that
+ * recipient's open streams re-read the table. Carries no data, so a stream
  * never trusts anything it did not read (and re-check) itself.
  */
 export class NotificationBus {
@@ -17,8 +18,18 @@ export class NotificationBus {
     return count;
   }
 
+  /** Recipients with at least one open stream. */
+  recipients(): string[] {
+    return [...this.listeners.keys()];
+  }
+
   publish(recipientId: string): void {
     for (const listener of this.listeners.get(recipientId) ?? []) listener();
+  }
+
+  /** Every open stream re-reads (after wake-ups from other processes may have been missed). */
+  publishAll(): void {
+    for (const recipientId of this.recipients()) this.publish(recipientId);
   }
 
   subscribe(recipientId: string, listener: Listener): () => void {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
 import type { NotificationBus } from './bus.js';
+import type { LivePoll } from './live-poll.js';
 import type { SessionWatch } from './session-watch.js';
 import { presentNotifications, type PresentDeps } from './presenter.js';
 import type { NotificationView } from './types.js';
@@ -11,7 +12,8 @@ export interface LiveDeps {
   bus: NotificationBus;
   present: PresentDeps;
   sessions: SessionWatch;
-  pollMs: number;
+  /** The process-wide safety-net look for rows whose wake-up never came. */
+  poll: Pick<LivePoll, 'streamOpened'>;
 }
 
 /** Whose stream: the recipient, and the session that opened it (the stream lives no longer). */
@@ -29,9 +31,11 @@ export interface LiveNotification {
 const BATCH = 100;
 
 /**
- * Reads the recipient's rows past a cursor whenever the in-process bus says something was written,
- * and at least every `pollMs` (rows written by another process only show up that way). The table
- * is the only source, so a replay after reconnecting and a live delivery are the same code path.
+ * Reads the recipient's rows past a cursor whenever the in-process bus says something may have been
+ * written for them: by this process's writer, by another process (its wake-up heard here), or as
+ * found by the process-wide safety-net poll (`LivePoll`). A stream never polls by itself, so open
+ * streams cost no queries while nothing happens. The table is the only source, so a replay after
+ * reconnecting and a live delivery are the same code path.
  *
  * The stream belongs to its session: when the session is logged out, revoked or expires, the
  * stream fails with UNAUTHENTICATED (see `SessionWatch` for how that is noticed), and it asks the
@@ -68,6 +72,7 @@ export async function* liveNotifications(
     dirty = true;
     wake?.();
   });
+  deps.poll.streamOpened();
   try {
     if (!(await deps.sessions.isActive(viewer.sessionId))) endSession();
     let cursor = lastEventId ?? (await latestSeq(deps.db, viewerId));
@@ -99,18 +104,14 @@ export async function* liveNotifications(
         continue;
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, deps.pollMs);
         stop.signal.addEventListener('abort', done, { once: true });
         wake = done;
         function done(): void {
-          clearTimeout(timer);
           stop.signal.removeEventListener('abort', done);
           wake = undefined;
           resolve();
         }
       });
-      // A timeout is a poll: look at the table even without a wake-up.
-      dirty = true;
     }
     // A client that left needs no reason; a session that ended does, so clients stop rather
     // than reconnect (UNAUTHENTICATED is not a code tRPC's client retries).

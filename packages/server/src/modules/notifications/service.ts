@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
+import type { Wakeups } from '../../db/wakeups.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { AvatarUrls } from '../accounts/presenter.js';
 import type { MediaUrlSigner } from '../media/urls.js';
@@ -8,6 +9,7 @@ import { NotificationBus } from './bus.js';
 import { presentNotifications, type PresentDeps } from './presenter.js';
 import type { ListNotificationsInput, MarkReadInput } from './schemas.js';
 import { liveNotifications, type LiveNotification, type LiveViewer } from './live.js';
+import { LivePoll } from './live-poll.js';
 import { SessionWatch, type SessionCheck, type SessionWatchLog } from './session-watch.js';
 import type { NotificationView } from './types.js';
 import { NotificationWriter } from './writer.js';
@@ -21,11 +23,19 @@ export interface NotificationsServiceDeps {
   /** Which sessions are still signed in: live streams end with theirs. */
   sessions: SessionCheck;
   log: SessionWatchLog;
-  /** How often live streams re-read the table, for rows written by other processes. */
+  /**
+   * Rows written and sessions revoked by other processes: their wake-ups are heard here and reach
+   * this process's live streams.
+   */
+  wakeups: Wakeups;
+  /**
+   * How often one look for the whole process finds rows of open streams' recipients whose
+   * wake-up never came (default 2 s).
+   */
   pollMs?: number;
   /**
-   * How often the sessions of open streams are looked up all at once, for revocations by other
-   * processes and expiry (default 2 s).
+   * How often the sessions of open streams are looked up all at once, for expiry and revocations
+   * whose wake-up never came (default 2 s).
    */
   sessionCheckMs?: number;
 }
@@ -39,6 +49,8 @@ export class NotificationsService {
   /** Writes notifications and announces them on `bus`; the event handlers write through it. */
   readonly writer: NotificationWriter;
   private readonly present: PresentDeps;
+  private readonly poll: LivePoll;
+  private readonly unlisten: (() => void)[];
 
   constructor(private readonly deps: NotificationsServiceDeps) {
     this.sessionWatch = new SessionWatch({
@@ -46,8 +58,22 @@ export class NotificationsService {
       intervalMs: deps.sessionCheckMs ?? 2_000,
       log: deps.log,
     });
-    this.writer = new NotificationWriter({ db: deps.db.kysely, ids: deps.ids, clock: deps.clock, bus: this.bus });
-    this.present = { db: deps.db.kysely, urls: deps.urls, avatarUrls: deps.avatarUrls };
+    const { db, ids, clock, wakeups } = deps;
+    this.writer = new NotificationWriter({ db: db.kysely, ids, clock, bus: this.bus, wakeups });
+    this.present = { db: db.kysely, urls: deps.urls, avatarUrls: deps.avatarUrls };
+    this.poll = new LivePoll({ db: db.kysely, bus: this.bus, intervalMs: deps.pollMs ?? 2_000, log: deps.log });
+    // Another process's wake-up fans out to this process's streams of that recipient (or session);
+    // `undefined` follows a reconnect of the listener: anything may have been missed.
+    this.unlisten = [
+      wakeups.listen('notifications', (recipientId) =>
+        recipientId === undefined ? this.bus.publishAll() : this.bus.publish(recipientId),
+      ),
+      wakeups.listen(
+        'sessions',
+        (sessionId) =>
+          void (sessionId === undefined ? this.sessionWatch.check() : this.sessionWatch.recheck(sessionId)),
+      ),
+    ];
   }
 
   /** The viewer's notifications, most recently changed first. */
@@ -111,7 +137,7 @@ export class NotificationsService {
         bus: this.bus,
         present: this.present,
         sessions: this.sessionWatch,
-        pollMs: this.deps.pollMs ?? 2_000,
+        poll: this.poll,
       },
       viewer,
       lastEventId,
@@ -126,7 +152,9 @@ export class NotificationsService {
 
   /** Ends every live stream (on shutdown, before the HTTP server closes). */
   close(): void {
+    for (const unlisten of this.unlisten) unlisten();
     this.bus.close();
     this.sessionWatch.stop();
+    this.poll.stop();
   }
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SessionWatch } from './session-watch.js';
 
-function watchOver(active: Set<string>, failing = { now: false }) {
+function watchOver(active: Set<string>, failing = { now: false }, asked: string[][] = []) {
   const errors: string[] = [];
   const watch = new SessionWatch({
     sessions: {
       active: async (ids) => {
+        asked.push([...ids]);
         if (failing.now) throw new Error('database down');
         return new Set(ids.filter((id) => active.has(id)));
       },
@@ -55,5 +56,25 @@ describe('SessionWatch', () => {
     expect(await watch.isActive('b')).toBe(true);
     stopB();
     expect(watch.watched).toBe(0);
+  });
+
+  it('rechecks only a session another process says ended, only when it has streams here, and trusts the database', async () => {
+    const active = new Set(['a', 'b']);
+    const asked: string[][] = [];
+    const { watch } = watchOver(active, { now: false }, asked);
+    const ended: string[] = [];
+    watch.watch('a', () => ended.push('a'));
+    watch.watch('b', () => ended.push('b'));
+
+    await watch.recheck('elsewhere');
+    expect(asked).toEqual([]);
+    // A wake-up is a hint: the session still holds, so its streams stay.
+    await watch.recheck('a');
+    expect(ended).toEqual([]);
+    active.delete('a');
+    await watch.recheck('a');
+    expect(ended).toEqual(['a']);
+    expect(asked).toEqual([['a'], ['a']]);
+    watch.stop();
   });
 });

@@ -14,11 +14,13 @@ export interface SessionWatchLog {
 type Listener = () => void;
 
 /**
- * Ends the live streams of sessions that ended. Three ways a session's end reaches its streams:
+ * Ends the live streams of sessions that ended. Four ways a session's end reaches its streams:
  * - `end(sessionId)`, called by the accounts service right after a logout or revocation in this
  *   process commits: its streams stop at once;
- * - one batched look at every watched session every `intervalMs`, for revocations written by
- *   another process sharing the database, and for expiry (the clock passing `expires_at`);
+ * - `recheck(sessionId)`, when another process's wake-up says it revoked the session: one lookup,
+ *   only if the session has streams here;
+ * - one batched look at every watched session every `intervalMs`, for expiry (the clock passing
+ *   `expires_at`) and revocations whose wake-up never came;
  * - `isActive`, which a stream asks before it delivers anything, so nothing is delivered after the
  *   session ended even between two batched looks.
  */
@@ -57,6 +59,20 @@ export class SessionWatch {
     this.listeners.delete(sessionId);
     for (const listener of set) listener();
     this.stopTimerIfIdle();
+  }
+
+  /**
+   * Another process says the session ended: when it has streams here, ask the database (a wake-up
+   * is a hint, the table is the truth) and end them.
+   */
+  async recheck(sessionId: string): Promise<void> {
+    if (!this.listeners.has(sessionId)) return;
+    try {
+      if (!(await this.isActive(sessionId))) this.end(sessionId);
+    } catch (err) {
+      // As for the batched look: each stream re-checks before it delivers anything.
+      this.deps.log.error({ err }, 'live stream session check failed');
+    }
   }
 
   /** Is the session still signed in, as the database says now? */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Database, PostRow } from '../../db/schema.js';
+import type { Wakeups } from '../../db/wakeups.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import { PostAccess } from '../visibility/post-access.js';
 import type { NotificationBus } from './bus.js';
@@ -10,7 +11,10 @@ export interface WriterDeps {
   db: Kysely<Database>;
   ids: IdGenerator;
   clock: Clock;
+  /** This process's live streams. */
   bus: NotificationBus;
+  /** Other processes' live streams: a `notifications` wake-up naming the recipient, sent on commit. */
+  wakeups: Wakeups;
 }
 
 export interface NotificationDraft {
@@ -42,26 +46,31 @@ export class NotificationWriter {
   /** Inserts the row unless it exists; wakes the recipient's live streams when it did. */
   async insertOnce(draft: NotificationDraft): Promise<boolean> {
     if (!(await this.mayNotify(draft.recipientId, draft.actorId, draft.post))) return false;
+    const { db, wakeups } = this.deps;
     const now = this.deps.clock.now().toISOString();
-    const result = await this.deps.db
-      .insertInto('notifications')
-      .values({
-        id: this.deps.ids.next(),
-        recipient_id: draft.recipientId,
-        kind: draft.kind,
-        subject_key: draft.subjectKey,
-        actor_id: draft.actorId,
-        post_id: draft.post?.id ?? null,
-        comment_id: draft.commentId ?? null,
-        actor_count: draft.actorCount ?? 1,
-        seq_id: this.deps.ids.next(),
-        read_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) => oc.columns(['recipient_id', 'kind', 'subject_key']).doNothing())
-      .executeTakeFirst();
-    const inserted = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    const inserted = await db.transaction().execute(async (trx) => {
+      const result = await trx
+        .insertInto('notifications')
+        .values({
+          id: this.deps.ids.next(),
+          recipient_id: draft.recipientId,
+          kind: draft.kind,
+          subject_key: draft.subjectKey,
+          actor_id: draft.actorId,
+          post_id: draft.post?.id ?? null,
+          comment_id: draft.commentId ?? null,
+          actor_count: draft.actorCount ?? 1,
+          seq_id: this.deps.ids.next(),
+          read_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.columns(['recipient_id', 'kind', 'subject_key']).doNothing())
+        .executeTakeFirst();
+      const wrote = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+      if (wrote) await wakeups.notify(trx, 'notifications', draft.recipientId);
+      return wrote;
+    });
     if (inserted) this.deps.bus.publish(draft.recipientId);
     return inserted;
   }
@@ -114,18 +123,21 @@ export class NotificationWriter {
     }
     if (existing.actor_id === latest.user_id && existing.actor_count === count) return;
     const grew = count > existing.actor_count;
-    await db
-      .updateTable('notifications')
-      .set({
-        actor_id: latest.user_id,
-        actor_count: count,
-        // Only a new like brings the row back up as unread; an unlike just corrects it.
-        ...(grew
-          ? { seq_id: this.deps.ids.next(), read_at: null, updated_at: this.deps.clock.now().toISOString() }
-          : {}),
-      })
-      .where('id', '=', existing.id)
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('notifications')
+        .set({
+          actor_id: latest.user_id,
+          actor_count: count,
+          // Only a new like brings the row back up as unread; an unlike just corrects it.
+          ...(grew
+            ? { seq_id: this.deps.ids.next(), read_at: null, updated_at: this.deps.clock.now().toISOString() }
+            : {}),
+        })
+        .where('id', '=', existing.id)
+        .execute();
+      if (grew) await this.deps.wakeups.notify(trx, 'notifications', authorId);
+    });
     if (grew) this.deps.bus.publish(authorId);
   }
 }

@@ -98,12 +98,16 @@ const postsByIds = preparedQuery((db, p: ParamRefs<{ ids: string[] }>) =>
 export async function byIds(ctx: PostListContext, ids: readonly string[]): Promise<LoadedPosts> {
   if (ids.length === 0) return { rows: [], access: await PostAccess.forPosts(ctx.db, ctx.viewerId, []) };
   const found = await postsByIds.execute(ctx.db, { ids: [...ids] });
+  // The policy facts from the rows in the order the database returned them (ascending ids), so
+  // the lookups they make walk the follows index forwards rather than backwards.
+  const access = await PostAccess.forPosts(ctx.db, ctx.viewerId, found);
   const byId = new Map(found.map((row) => [row.id, row]));
-  const rows = ids.flatMap((id) => {
+  const rows: PostRow[] = [];
+  for (const id of ids) {
     const row = byId.get(id);
-    return row ? [row] : [];
-  });
-  return { rows, access: await PostAccess.forPosts(ctx.db, ctx.viewerId, rows) };
+    if (row) rows.push(row);
+  }
+  return { rows, access };
 }
 
 /** Hydration of a skeleton whose query read whole rows already (a grid, search): only the policy facts. */
