@@ -62,7 +62,9 @@ async function checkPostgres(url: string): Promise<string> {
 
 function replicaLine(): string {
   const missing = replicaUnavailableReason();
-  return missing === undefined ? 'yes (throwaway clusters per test file)' : `NO (${missing}): the read-replica tests skip`;
+  return missing === undefined
+    ? 'yes (throwaway clusters per test file)'
+    : `NO (${missing}): the read-replica tests skip`;
 }
 
 function s3rverInstalled(): boolean {

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connect.js';
 import { preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
+import type { Reads } from '../../db/reads.js';
 import type { UserRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
@@ -26,6 +27,8 @@ export interface AccountsServiceDeps {
    * returns: whatever this process keeps open for the session (live streams) ends at once.
    */
   onSessionEnded?: (sessionId: string) => void;
+  /** A new account is its owner's first write: their first reads must find it. */
+  reads?: Pick<Reads, 'noteWrite'>;
 }
 
 /** How often a session's last-used time is noted: at most once a minute, not on every request. */
@@ -35,8 +38,17 @@ const TOUCH_INTERVAL_MS = 60_000;
 const sessionByTokenHash = preparedQuery((db, p: ParamRefs<{ tokenHash: string }>) =>
   db
     .selectFrom('sessions')
-    .select(['id', 'user_id', 'last_used_at', 'expires_at', 'revoked_at'])
-    .where('token_hash', '=', p.value('tokenHash')),
+    // The user's last write position decides, in any process, whether their reads may use the replica.
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id',
+      'sessions.user_id',
+      'sessions.last_used_at',
+      'sessions.expires_at',
+      'sessions.revoked_at',
+      'users.last_write_lsn',
+    ])
+    .where('sessions.token_hash', '=', p.value('tokenHash')),
 );
 
 /** Of some sessions, those neither revoked nor expired: live streams ask every few seconds. */
@@ -87,6 +99,7 @@ export class AccountsService {
       if (violation?.columns.includes('username_key')) throw new AppError('USERNAME_TAKEN');
       throw error;
     }
+    await this.deps.reads?.noteWrite(userId);
     return this.openSession(await this.getUserRow(userId), client);
   }
 
@@ -120,7 +133,7 @@ export class AccountsService {
     if (now.getTime() - Date.parse(session.last_used_at) > TOUCH_INTERVAL_MS) {
       this.deps.activity.note(session.id, session.user_id, now.toISOString());
     }
-    return { userId: session.user_id, sessionId: session.id };
+    return { userId: session.user_id, sessionId: session.id, lastWriteLsn: session.last_write_lsn };
   }
 
   async logout(viewer: Viewer): Promise<void> {
