@@ -3,7 +3,8 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { ReplicaReads } from '../../src/db/reads.js';
+import { createPostgresKysely } from '../../src/db/postgres.js';
+import { ReplicaReads } from '../../src/db/reads.js';
 import { createServer, type ApertureServer } from '../../src/index.js';
 import { postgresDialect } from '../support/databases.js';
 import { insertReadyMedia } from '../support/media.js';
@@ -186,5 +187,41 @@ describe.skipIf(missing !== undefined)('reads from a streaming replica', () => {
     const fromReplica = served().replica;
     expect(await displayName(a.url, writer, other.token)).toBe('Renamed Writer');
     expect(served().replica).toBe(fromReplica + 1);
+  });
+
+  it('a replica lagging past the limit sends reads to the primary until it catches up', async () => {
+    const lines: string[] = [];
+    const log = {
+      info: (_obj: object, msg: string) => lines.push(msg),
+      error: (_obj: object, msg: string) => lines.push(msg),
+    };
+    const reads = new ReplicaReads({
+      primary: a.server.db,
+      replica: createPostgresKysely(pair.replicaUrl, a.server.db.schema),
+      log,
+      maxLagMs: 300,
+      pollMs: 50,
+    });
+    const where = (db: unknown) => Promise.resolve(db === a.server.db.kysely ? 'primary' : 'replica');
+    try {
+      await until('the replica is in use', () => reads.stats().replicaUp === 1);
+      expect(await reads.run(null, where)).toBe('replica');
+      await pair.queryReplica('select pg_wal_replay_pause()');
+      try {
+        // WAL the paused replica cannot replay, then time for it to fall behind.
+        await sql`update users set bio = 'lagging' where id = ${other.id}`.execute(a.server.db.kysely);
+        await until('the lag passes the limit', () => reads.stats().replicaUp === 0);
+        expect(reads.stats().replicaLagSeconds).toBeGreaterThan(0.3);
+        expect(await reads.run(null, where)).toBe('primary');
+        expect(lines.filter((line) => line.includes('unfit'))).toHaveLength(1);
+      } finally {
+        await pair.queryReplica('select pg_wal_replay_resume()');
+      }
+      await until('the replica caught up', () => reads.stats().replicaUp === 1);
+      expect(await reads.run(null, where)).toBe('replica');
+      expect(lines.filter((line) => line.includes('recovered'))).toHaveLength(1);
+    } finally {
+      await reads.close();
+    }
   });
 });
