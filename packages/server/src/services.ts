@@ -175,7 +175,7 @@ export function createServices(deps: ServiceDeps): Services {
       onPostDeleted: () => postCleanup.kick(),
       outbox,
     }),
-    graph: new GraphService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
+    graph: new GraphService({ db, reads, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
     profiles: new ProfilesService({ db, reads, clock, avatarUrls: avatarUrlsOf, reader, outbox }),
     likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
     comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),

@@ -114,6 +114,16 @@ describe.skipIf(missing !== undefined)('reads from a streaming replica', () => {
       });
       expect(created.body.result?.data.id).toBeDefined();
       const postId = created.body.result!.data.id;
+      const followed = await callTrpc(a.url, 'graph.follow', { input: { userId: other.id }, token: writer.token });
+      expect(followed.status).toBe(200);
+      const following = async (url: string, token: string) => {
+        const answer = await callTrpc<{ items: { id: string }[] }>(url, 'graph.following', {
+          type: 'query',
+          input: { userId: writer.id },
+          token,
+        });
+        return answer.body.result?.data.items.map((u) => u.id);
+      };
 
       // The replica has replayed neither write: the other user and a signed-out reader get its state.
       expect(await displayName(a.url, writer, other.token)).toBe('writer');
@@ -124,6 +134,7 @@ describe.skipIf(missing !== undefined)('reads from a streaming replica', () => {
         token: other.token,
       });
       expect(othersGet.body.error?.data['appCode']).toBe('NOT_FOUND');
+      expect(await following(a.url, other.token)).toEqual([]);
       expect(served().replica).toBeGreaterThan(before);
 
       // The writer, on both processes: their profile, the post, their grid and their home feed.
@@ -147,6 +158,7 @@ describe.skipIf(missing !== undefined)('reads from a streaming replica', () => {
           token: writer.token,
         });
         expect(home.body.result?.data.items.map((p) => p.id)).toEqual([postId]);
+        expect(await following(url, writer.token)).toEqual([other.id]);
       }
     } finally {
       await pair.queryReplica('select pg_wal_replay_resume()');
