@@ -158,7 +158,13 @@ export class ReplicaReads implements Reads {
   private replicaFits(reader: ReadPosition | null): boolean {
     if (!this.fit || reader?.writing) return false;
     const own = reader?.lastWriteLsn;
-    return own === null || own === undefined || parseLsn(own) <= this.replayed;
+    if (own === null || own === undefined) return true;
+    try {
+      return parseLsn(own) <= this.replayed;
+    } catch {
+      // A mark that is not a WAL position (written by hand?) proves nothing: read the primary.
+      return false;
+    }
   }
 
   private schedule(): void {
