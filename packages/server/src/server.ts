@@ -6,6 +6,9 @@ import { systemClock, type Clock } from './clock.js';
 import { openDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { wakeupsFor } from './db/pg-wakeups.js';
+import { createPostgresKysely } from './db/postgres.js';
+import { primaryReads, ReplicaReads, type Reads } from './db/reads.js';
+import type { Logger } from './lib/logger.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { buildMetricsApp } from './http/metrics-route.js';
@@ -100,15 +103,17 @@ export async function createServer(config: Config, options: CreateServerOptions 
     minFreeBytes: config.minFreeBytes,
     ...(options.freeBytes ? { probe: options.freeBytes } : {}),
   });
-  const metrics = createMetrics();
   const ids = createIdGenerator({ nodeId: config.nodeId, clock: () => clock.now().getTime() });
   const log = createLogger(config, options.logStream);
+  const reads = openReads(config, db, log);
+  const metrics = createMetrics(() => reads.stats());
   configureSharp();
   // Postgres may be shared by many processes: their wake-ups travel by LISTEN/NOTIFY, and the polls
   // become safety nets. One process owns an SQLite file: in-process wake-ups reach everyone.
   const wakeups = wakeupsFor(config.database, db, log);
   const { api: services, background } = createServices({
     db,
+    reads,
     blobs,
     space,
     ids,
@@ -195,9 +200,21 @@ export async function createServer(config: Config, options: CreateServerOptions 
       // write on stopping is the last of it.
       for (const task of background.tasks) await task.stop();
       await blobs.close();
+      await reads.close();
       await db.close();
     },
   };
+}
+
+/**
+ * The read replica when one is configured (Postgres; loadConfig refuses one with SQLite), reading
+ * the primary's schema; otherwise every read on the primary. A replica that is down at start does
+ * not stop the server: reads go to the primary until it answers.
+ */
+function openReads(config: Config, db: Db, log: Logger): Reads {
+  if (!config.readReplica || db.schema === undefined) return primaryReads(db);
+  const replica = createPostgresKysely(config.readReplica.url, db.schema);
+  return new ReplicaReads({ primary: db, replica, log, maxLagMs: config.readReplica.maxLagMs });
 }
 
 /** `http://host:port` of the metrics listener; a wildcard host is reached through the loopback. */

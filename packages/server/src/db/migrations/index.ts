@@ -7,6 +7,7 @@ import { views0007 } from './0007-views.js';
 import { feedReadPaths0008 } from './0008-feed-read-paths.js';
 import { tagVisibilityPaths0009 } from './0009-tag-visibility-paths.js';
 import { leaseHolders0010 } from './0010-lease-holders.js';
+import { readAfterWrite0013 } from './0013-read-after-write.js';
 import { notifications0006 } from './0006-notifications.js';
 import type { MigrationFactory } from './migration-factory.js';
 
@@ -28,4 +29,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.fre
   '0008_feed_read_paths': feedReadPaths0008,
   '0009_tag_visibility_paths': tagVisibilityPaths0009,
   '0010_lease_holders': leaseHolders0010,
+  '0013_read_after_write': readAfterWrite0013,
 });
