@@ -6,6 +6,9 @@ import { systemClock, type Clock } from './clock.js';
 import { openDatabase, type Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { wakeupsFor } from './db/pg-wakeups.js';
+import { createPostgresKysely } from './db/postgres.js';
+import { primaryReads, ReplicaReads, type Reads } from './db/reads.js';
+import type { Logger } from './lib/logger.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { buildMetricsApp } from './http/metrics-route.js';
@@ -130,8 +133,9 @@ export async function createServer(config: Config, options: CreateServerOptions 
     minFreeBytes: config.minFreeBytes,
     ...(options.freeBytes ? { probe: options.freeBytes } : {}),
   });
+  const reads = openReads(config, db, log);
   const gate = new ShutdownGate();
-  const metrics = createMetrics({ requestsInFlight: () => gate.inFlight });
+  const metrics = createMetrics({ readStats: () => reads.stats(), requestsInFlight: () => gate.inFlight });
   const ids = createIdGenerator({
     nodeId: lease.node,
     clock: () => clock.now().getTime(),
@@ -143,6 +147,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
   const wakeups = wakeupsFor(config.database, db, log);
   const { api: services, background } = createServices({
     db,
+    reads,
     blobs,
     space,
     ids,
@@ -246,6 +251,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
         await background.dispatcher.releaseOwnLeases().catch((err: unknown) => log.error({ err }, 'release failed'));
         await lease.release().catch((err: unknown) => log.error({ err }, 'node lease release failed'));
         await blobs.close();
+        await reads.close();
         await db.close();
       })();
       return stopping;
@@ -269,6 +275,17 @@ async function closeWithin(
     app.server.closeAllConnections();
   }
   await app.close();
+}
+
+/**
+ * The read replica when one is configured (Postgres; loadConfig refuses one with SQLite), reading
+ * the primary's schema; otherwise every read on the primary. A replica that is down at start does
+ * not stop the server: reads go to the primary until it answers.
+ */
+function openReads(config: Config, db: Db, log: Logger): Reads {
+  if (!config.readReplica || db.schema === undefined) return primaryReads(db);
+  const replica = createPostgresKysely(config.readReplica.url, db.schema);
+  return new ReplicaReads({ primary: db, replica, log, maxLagMs: config.readReplica.maxLagMs });
 }
 
 /** `http://host:port` of the metrics listener; a wildcard host is reached through the loopback. */

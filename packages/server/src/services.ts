@@ -1,6 +1,7 @@
 import type { Clock } from './clock.js';
 import type { Db } from './db/connect.js';
 import type { Wakeups } from './db/wakeups.js';
+import type { Reads } from './db/reads.js';
 import type { IdGenerator } from './ids/snowflake.js';
 import { AccountsService } from './modules/accounts/service.js';
 import type { PasswordHashingLimits } from './config/config.js';
@@ -45,7 +46,10 @@ import type { FreeSpaceGuard } from './storage/free-space.js';
 import { backgroundTasks, type BackgroundWorkers } from './background-tasks.js';
 
 export interface ServiceDeps {
+  /** The primary: every write, and reads that must see the latest state. */
   db: Db;
+  /** Chooses the database of the read paths (feeds, profiles, posts, search, hashtags) per viewer. */
+  reads: Reads;
   blobs: BlobStore;
   /** Free space on the volumes the media and SQLite live on; uploads are refused while low. */
   space: FreeSpaceGuard;
@@ -78,6 +82,8 @@ export interface ServiceDeps {
 
 /** What requests use: the services behind the tRPC routers and the upload and media routes. */
 export interface ApiServices {
+  /** Where read paths read; mutations note their writes through it so the writer's reads see them. */
+  reads: Reads;
   accounts: AccountsService;
   /** Uploads and reading media (the `media` procedures). */
   media: MediaService;
@@ -113,7 +119,7 @@ export interface Services {
 
 /** Every service, wired once. Each receives only what it needs. */
 export function createServices(deps: ServiceDeps): Services {
-  const { db, blobs, ids, clock, mediaSettings: settings, log, leaseHolder, wakeups } = deps;
+  const { db, reads, blobs, ids, clock, mediaSettings: settings, log, leaseHolder, wakeups } = deps;
   const pollMs = deps.safetyPollMs === undefined ? {} : { pollMs: deps.safetyPollMs };
   // The dispatcher comes first, without handlers: the outbox wakes it after every commit that
   // emitted events (and other processes' dispatchers through `wakeups`), and the handlers, which
@@ -161,8 +167,10 @@ export function createServices(deps: ServiceDeps): Services {
     activity: sessionActivity,
     onSessionEnded: (sessionId) => notifications.sessionEnded(sessionId),
     wakeups,
+    reads,
   });
   const api: ApiServices = {
+    reads,
     accounts,
     media: new MediaService({
       db,
@@ -179,6 +187,7 @@ export function createServices(deps: ServiceDeps): Services {
     imageWork,
     posts: new PostsService({
       db,
+      reads,
       ids,
       clock,
       urls: reader.urls,
@@ -186,19 +195,20 @@ export function createServices(deps: ServiceDeps): Services {
       onPostDeleted: () => postCleanup.kick(),
       outbox,
     }),
-    graph: new GraphService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
-    profiles: new ProfilesService({ db, clock, avatarUrls: avatarUrlsOf, reader, outbox }),
+    graph: new GraphService({ db, reads, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
+    profiles: new ProfilesService({ db, reads, clock, avatarUrls: avatarUrlsOf, reader, outbox }),
     likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
     comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
     feed: new FeedService({
       db,
+      reads,
       clock,
       settings: deps.feedSettings,
       hydrate: { urls: reader.urls, avatarUrls: avatarUrlsOf },
       log,
     }),
-    tags: new TagsService({ db: db.kysely, clock, trending: DEFAULT_TRENDING }),
-    search: new SearchService({ db: db.kysely, caps: db.caps, textIndex, urls: reader.urls, avatarUrls: avatarUrlsOf }),
+    tags: new TagsService({ reads, clock, trending: DEFAULT_TRENDING }),
+    search: new SearchService({ reads, caps: db.caps, textIndex, urls: reader.urls, avatarUrls: avatarUrlsOf }),
     notifications,
     views: new ViewsService({ db: db.kysely, counter: viewCounter, now: () => clock.now().getTime() }),
     instance: new InstanceService({ mediaSettings: settings, trending: DEFAULT_TRENDING }),

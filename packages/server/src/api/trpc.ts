@@ -41,11 +41,16 @@ export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
+/** Told after each signed-in mutation, so the writer's later reads see the write (`Reads.noteWrite`). */
+export interface WriteNotes {
+  noteWrite(userId: string): Promise<void>;
+}
+
 /**
  * The base of every procedure: maps whatever a service throws to our error table (so an
  * AppError('NOT_FOUND') becomes a 404, not a 500) and records per-procedure metrics.
  */
-export function createProcedures(metrics: ProcedureMetrics) {
+export function createProcedures(metrics: ProcedureMetrics, writes: WriteNotes) {
   const measuredProcedure = t.procedure.use(async ({ next, path, type }) => {
     const stop = metrics.start();
     const result = await next();
@@ -56,9 +61,16 @@ export function createProcedures(metrics: ProcedureMetrics) {
   });
   const publicProcedure = measuredProcedure.use(refuseHostileText);
 
-  const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  const authedProcedure = publicProcedure.use(async ({ ctx, next, type }) => {
     if (!ctx.viewer) throw new AppError('UNAUTHENTICATED');
-    return next({ ctx: { ...ctx, viewer: ctx.viewer } });
+    if (type !== 'mutation') return next({ ctx: { ...ctx, viewer: ctx.viewer } });
+    // A mutation's own reads (the post it answers with) see its write; once it has committed, the
+    // writer's later reads, in any process, wait for a replica to replay it (db/reads.ts).
+    const result = await next({ ctx: { ...ctx, viewer: { ...ctx.viewer, writing: true } } });
+    // A refused mutation (bad input, not found, forbidden) rolled back; one that failed on the
+    // server may have committed before it failed.
+    if (result.ok || toAppError(result.error).status >= 500) await writes.noteWrite(ctx.viewer.userId);
+    return result;
   });
 
   return { publicProcedure, authedProcedure };

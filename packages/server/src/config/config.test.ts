@@ -134,6 +134,56 @@ describe('loadConfig', () => {
   });
 });
 
+describe('read replica', () => {
+  const problemsOf = (env: Record<string, string>): string => {
+    try {
+      loadConfig(env, '/a');
+    } catch (error) {
+      return (error as ConfigError).problems.join('\n');
+    }
+    return '';
+  };
+
+  it('is off unless APERTURE_DATABASE_READ_URL is set; with Postgres it serves the primary schema', () => {
+    expect(loadConfig({}, '/a').readReplica).toBeUndefined();
+    expect(
+      loadConfig(
+        {
+          APERTURE_DATABASE_URL: 'postgres://app@primary/db?schema=photos',
+          APERTURE_DATABASE_READ_URL: 'postgres://app@replica/db',
+          APERTURE_DATABASE_READ_MAX_LAG_SECONDS: '2.5',
+        },
+        '/a',
+      ).readReplica,
+    ).toEqual({ url: 'postgres://app@replica/db', maxLagMs: 2500 });
+    expect(
+      loadConfig({ APERTURE_DATABASE_URL: 'postgres://p/db', APERTURE_DATABASE_READ_URL: 'postgres://r/db' }, '/a')
+        .readReplica,
+    ).toEqual({ url: 'postgres://r/db', maxLagMs: 10_000 });
+  });
+
+  it('is refused with SQLite, with a URL that is not Postgres, and with a schema of its own', () => {
+    expect(problemsOf({ APERTURE_DATABASE_READ_URL: 'postgres://r/db' })).toMatch(
+      /APERTURE_DATABASE_READ_URL: a read replica needs Postgres: APERTURE_DATABASE_URL is SQLite/,
+    );
+    expect(
+      problemsOf({ APERTURE_DATABASE_URL: 'sqlite:./x.db', APERTURE_DATABASE_READ_URL: 'postgres://r/db' }),
+    ).toMatch(/needs Postgres/);
+    expect(
+      problemsOf({ APERTURE_DATABASE_URL: 'postgres://p/db', APERTURE_DATABASE_READ_URL: 'sqlite:./r.db' }),
+    ).toMatch(/APERTURE_DATABASE_READ_URL: must start with postgres:\/\//);
+    expect(
+      problemsOf({
+        APERTURE_DATABASE_URL: 'postgres://p/db?schema=photos',
+        APERTURE_DATABASE_READ_URL: 'postgres://r/db?schema=other',
+      }),
+    ).toMatch(/must not name a schema of its own/);
+    expect(
+      problemsOf({ APERTURE_DATABASE_URL: 'postgres://p/db', APERTURE_DATABASE_READ_MAX_LAG_SECONDS: '0' }),
+    ).toMatch(/APERTURE_DATABASE_READ_MAX_LAG_SECONDS/);
+  });
+});
+
 describe('URL forms', () => {
   it('parses sqlite and postgres database URLs', () => {
     expect(parseDatabaseUrl('sqlite:./x.db', '/base')).toEqual({ kind: 'sqlite', path: '/base/x.db' });

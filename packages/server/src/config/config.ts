@@ -35,6 +35,11 @@ export interface Config {
   /** HMAC key for signed URLs; generated and kept in `<dataDir>/secret` when unset. */
   secret: string | undefined;
   database: DatabaseConfig;
+  /**
+   * A streaming replica of the Postgres database that serves the read paths (feeds, profiles, posts,
+   * search, hashtags), and the lag past which they go back to the primary. Undefined: none.
+   */
+  readReplica: ReadReplicaConfig | undefined;
   media: BlobStoreConfig;
   sessionTtlDays: number;
   /** Reverse proxies in front of this server whose X-Forwarded-* headers are believed (0: none). */
@@ -62,6 +67,12 @@ export interface Config {
   metrics: { token: string | undefined; port: number | undefined; host: string };
 }
 
+export interface ReadReplicaConfig {
+  /** The replica's URL, without a schema: it serves the primary's schema. */
+  url: string;
+  maxLagMs: number;
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly problems: string[]) {
@@ -76,6 +87,8 @@ const booleanString = z
 const envSchema = z.object({
   APERTURE_DATA_DIR: z.string().min(1).default('./data'),
   APERTURE_DATABASE_URL: z.string().min(1).optional(),
+  APERTURE_DATABASE_READ_URL: z.string().min(1).optional(),
+  APERTURE_DATABASE_READ_MAX_LAG_SECONDS: z.coerce.number().positive().max(3600).default(10),
   APERTURE_MEDIA_URL: z.string().min(1).optional(),
   APERTURE_HOST: z.string().min(1).default('127.0.0.1'),
   APERTURE_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -145,6 +158,23 @@ export function parseDatabaseUrl(url: string, baseDir: string): DatabaseConfig {
   throw new Error('must start with sqlite: or postgres://');
 }
 
+/**
+ * A streaming replica serves the primary's own tables, so it is Postgres like the primary, and its
+ * URL names no other schema (`?schema=` of the primary's URL applies to both).
+ */
+function parseReadUrl(url: string, primary: DatabaseConfig | undefined, maxLagSeconds: number): ReadReplicaConfig {
+  if (primary?.kind === 'sqlite') {
+    throw new Error('a read replica needs Postgres: APERTURE_DATABASE_URL is SQLite, which has no replicas');
+  }
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('must start with postgres://');
+  const parsed = parseDatabaseUrl(url, '.');
+  if (parsed.kind !== 'postgres') throw new Error('must start with postgres://');
+  if (parsed.schema !== undefined && parsed.schema !== primary?.schema) {
+    throw new Error("must not name a schema of its own: the replica serves APERTURE_DATABASE_URL's schema");
+  }
+  return { url: parsed.url, maxLagMs: Math.round(maxLagSeconds * 1000) };
+}
+
 /** `file:<dir>` or `s3://<bucket>?region=…&endpoint=…&forcePathStyle=true`. */
 export function parseMediaUrl(url: string, baseDir: string, defaultRegion: string | undefined): BlobStoreConfig {
   if (url.startsWith('file:')) {
@@ -200,6 +230,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } catch (error) {
     problems.push(`APERTURE_DATABASE_URL: ${(error as Error).message}`);
   }
+  let readReplica: ReadReplicaConfig | undefined;
+  try {
+    readReplica = present.APERTURE_DATABASE_READ_URL
+      ? parseReadUrl(present.APERTURE_DATABASE_READ_URL, database, e?.APERTURE_DATABASE_READ_MAX_LAG_SECONDS ?? 10)
+      : undefined;
+  } catch (error) {
+    problems.push(`APERTURE_DATABASE_READ_URL: ${(error as Error).message}`);
+  }
   let media: BlobStoreConfig | undefined;
   try {
     media = present.APERTURE_MEDIA_URL
@@ -225,6 +263,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: Math.round(e.APERTURE_SHUTDOWN_GRACE_SECONDS * 1000),
     secret: e.APERTURE_SECRET,
     database,
+    readReplica,
     media,
     sessionTtlDays: e.APERTURE_SESSION_TTL_DAYS,
     trustProxy: e.APERTURE_TRUST_PROXY,

@@ -29,6 +29,16 @@ export const VARIABLE_DOCS = {
     summary: '`sqlite:<file>` or `postgres://user@host:5432/db[?schema=name]`',
     reference: 'metadata database, see below',
   },
+  APERTURE_DATABASE_READ_URL: {
+    summary: '`postgres://…` of a streaming replica for feed, profile, post, search and hashtag reads (Postgres only)',
+    reference:
+      "a hot standby of the Postgres database (`postgres://user@replica:5432/db`) that serves the read paths: feeds, profiles, posts, search and hashtags. Writes, and a user's reads until the replica has replayed their own latest write, go to the primary; a replica that is down or lags past `APERTURE_DATABASE_READ_MAX_LAG_SECONDS` sends every read to the primary (one log line each way). Refused with SQLite. It serves `APERTURE_DATABASE_URL`'s schema. See [docs/operations-replica.md](operations-replica.md)",
+  },
+  APERTURE_DATABASE_READ_MAX_LAG_SECONDS: {
+    summary: 'replica lag past which every read goes to the primary',
+    reference:
+      'how far (in seconds of WAL) the read replica may be behind the primary and still serve reads; past it every read goes to the primary until the replica catches up',
+  },
   APERTURE_MEDIA_URL: {
     shownDefault: '`file:<data dir>/media`',
     summary: '`file:<dir>` or `s3://<bucket>?region=<r>&endpoint=<url>&forcePathStyle=true`',

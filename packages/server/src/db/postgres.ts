@@ -35,7 +35,12 @@ function typeParsers(): pg.CustomTypesConfig {
   return types;
 }
 
-export async function openPostgres(url: string, schema: string | undefined): Promise<OpenedPostgres> {
+/**
+ * A Kysely over a fresh pool, without touching the server: every connection sets the session up
+ * Aperture's row shapes need. `openPostgres` checks the server answers; a read replica's handle
+ * does not (a replica that is down at start must not stop the server).
+ */
+export function createPostgresKysely(url: string, schema: string | undefined): Kysely<Database> {
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`Invalid Postgres schema name ${JSON.stringify(schema)}: use letters, digits and _.`);
   }
@@ -62,7 +67,7 @@ export async function openPostgres(url: string, schema: string | undefined): Pro
     `set time zone 'UTC'`,
     ...(schema === undefined ? [] : [`set search_path to "${schema}"`]),
   ];
-  const kysely = new Kysely<Database>({
+  return new Kysely<Database>({
     dialect: new PostgresDialect({
       pool,
       // Runs once per new connection, before Kysely hands it to any query.
@@ -72,6 +77,10 @@ export async function openPostgres(url: string, schema: string | undefined): Pro
     }),
     plugins: [new ResultNormaliserPlugin()],
   });
+}
+
+export async function openPostgres(url: string, schema: string | undefined): Promise<OpenedPostgres> {
+  const kysely = createPostgresKysely(url, schema);
 
   try {
     if (schema !== undefined) await createSchema(kysely, schema);

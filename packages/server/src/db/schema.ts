@@ -27,6 +27,8 @@ export interface UsersTable {
   following_count: Generated<number>;
   post_count: Generated<number>;
   timeline_rebuilt_at: Generated<string | null>;
+  /** The primary's WAL position after the user's latest write (`X/Y`); set only with a read replica. */
+  last_write_lsn: Generated<string | null>;
 }
 
 export interface SessionsTable {

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProcedureMetrics } from '../api/procedure-metrics.js';
+import type { ReadStats } from '../db/reads.js';
 
 export interface Metrics extends ProcedureMetrics {
   registry: Registry;
@@ -10,10 +11,11 @@ export interface Metrics extends ProcedureMetrics {
  * One registry per server instance (not prom-client's global one), so several servers in one
  * process (tests, embedding) do not share or double-register metrics.
  */
-export function createMetrics(options: { requestsInFlight?: () => number } = {}): Metrics {
+export function createMetrics(options: { readStats?: () => ReadStats; requestsInFlight?: () => number } = {}): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'aperture' });
   collectDefaultMetrics({ register: registry });
+  if (options.readStats) registerReadMetrics(registry, options.readStats);
   const inFlight = options.requestsInFlight;
   if (inFlight) {
     new Gauge({
@@ -61,4 +63,40 @@ export function createMetrics(options: { requestsInFlight?: () => number } = {})
       httpDuration.observe({ method: labels.method, route: labels.route, status: String(labels.status) }, seconds);
     },
   };
+}
+
+/** Reads of the read paths by the database that served them, and the replica's state, read at scrape time. */
+function registerReadMetrics(registry: Registry, readStats: () => ReadStats): void {
+  new Counter({
+    name: 'aperture_db_reads_total',
+    help: 'Reads of the read paths (feeds, profiles, posts, search, hashtags) by the database that served them.',
+    labelNames: ['target'],
+    registers: [registry],
+    collect() {
+      const stats = readStats();
+      this.reset();
+      this.inc({ target: 'replica' }, stats.replica);
+      this.inc({ target: 'primary' }, stats.primary);
+    },
+  });
+  new Gauge({
+    name: 'aperture_db_replica_up',
+    help: '1 while reads may go to the read replica, 0 while all go to the primary (absent without a replica).',
+    registers: [registry],
+    collect() {
+      const { replicaUp } = readStats();
+      this.reset();
+      if (replicaUp !== undefined) this.set(replicaUp);
+    },
+  });
+  new Gauge({
+    name: 'aperture_db_replica_lag_seconds',
+    help: 'How far the read replica was behind the primary at the last look.',
+    registers: [registry],
+    collect() {
+      const { replicaLagSeconds } = readStats();
+      this.reset();
+      if (replicaLagSeconds !== undefined) this.set(replicaLagSeconds);
+    },
+  });
 }

@@ -4,6 +4,7 @@ import pg from 'pg';
 
 import { redactDatabaseUrl } from '../../src/db/index.js';
 import { postgresTestUrl } from './databases.js';
+import { replicaUnavailableReason } from './replica.js';
 
 /**
  * Runs once before the server suite: says which backends it covers, so a run that silently lost its
@@ -18,6 +19,7 @@ export default async function setup(): Promise<void> {
     '  SQLite:                yes (a real file per test database)',
     `  Postgres:              ${postgres ?? 'NO'}`,
     `  S3 (s3rver over HTTP): ${s3rverInstalled() ? 'yes' : 'NO (s3rver is not installed)'}`,
+    `  Replica (Postgres primary + streaming standby): ${replicaLine()}`,
   ];
   if (url === undefined) {
     lines.push(
@@ -56,6 +58,13 @@ async function checkPostgres(url: string): Promise<string> {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+function replicaLine(): string {
+  const missing = replicaUnavailableReason();
+  return missing === undefined
+    ? 'yes (throwaway clusters per test file)'
+    : `NO (${missing}): the read-replica tests skip`;
 }
 
 function s3rverInstalled(): boolean {

@@ -10,10 +10,10 @@ export function tagsRouter(tags: TagsService, { publicProcedure }: Procedures) {
      * A hashtag by name (`#Sea` and `sea` are the same tag), as the caller sees it: NOT_FOUND
      * unless they may see a post carrying it.
      */
-    get: publicProcedure
-      .input(tagNameInput)
-      .query(({ ctx, input }) => tags.get(ctx.viewer?.userId ?? null, input.name)),
+    get: publicProcedure.input(tagNameInput).query(({ ctx, input }) => tags.get(ctx.viewer, input.name)),
     /** Hashtags used by many accounts recently, more than usual; public posts only. */
-    trending: publicProcedure.input(trendingInput).query(({ input }) => tags.trending(input.limit ?? 10)),
+    trending: publicProcedure
+      .input(trendingInput)
+      .query(({ input, ctx }) => tags.trending(ctx.viewer, input.limit ?? 10)),
   });
 }

@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
+import type { Reads } from '../../db/reads.js';
 import type { UserRow } from '../../db/schema.js';
 import type { Wakeups } from '../../db/wakeups.js';
 import type { Clock } from '../../clock.js';
@@ -29,6 +31,8 @@ export interface AccountsServiceDeps {
   onSessionEnded?: (sessionId: string) => void;
   /** How other processes hear of a revocation (a `sessions` wake-up sent in its transaction). */
   wakeups: Wakeups;
+  /** A new account is its owner's first write: their first reads must find it. */
+  reads?: Pick<Reads, 'noteWrite' | 'usesReplica'>;
 }
 
 /** How often a session's last-used time is noted: at most once a minute, not on every request. */
@@ -38,8 +42,34 @@ const TOUCH_INTERVAL_MS = 60_000;
 const sessionByTokenHash = preparedQuery((db, p: ParamRefs<{ tokenHash: string }>) =>
   db
     .selectFrom('sessions')
-    .select(['id', 'user_id', 'last_used_at', 'expires_at', 'revoked_at'])
+    .select([
+      'id',
+      'user_id',
+      'last_used_at',
+      'expires_at',
+      'revoked_at',
+      sql<string | null>`null`.as('last_write_lsn'),
+    ])
     .where('token_hash', '=', p.value('tokenHash')),
+);
+
+/**
+ * The same with the user's last write position, which decides in any process whether their reads
+ * may use the replica: only with a replica is the join worth its cost on every request.
+ */
+const sessionWithWritePosition = preparedQuery((db, p: ParamRefs<{ tokenHash: string }>) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id',
+      'sessions.user_id',
+      'sessions.last_used_at',
+      'sessions.expires_at',
+      'sessions.revoked_at',
+      'users.last_write_lsn',
+    ])
+    .where('sessions.token_hash', '=', p.value('tokenHash')),
 );
 
 /** Of some sessions, those neither revoked nor expired: live streams ask every few seconds. */
@@ -90,6 +120,7 @@ export class AccountsService {
       if (violation?.columns.includes('username_key')) throw new AppError('USERNAME_TAKEN');
       throw error;
     }
+    await this.deps.reads?.noteWrite(userId);
     return this.openSession(await this.getUserRow(userId), client);
   }
 
@@ -118,12 +149,13 @@ export class AccountsService {
     if (!looksLikeSessionToken(token)) return null;
     const { db, clock } = this.deps;
     const now = clock.now();
-    const session = await sessionByTokenHash.executeTakeFirst(db.kysely, { tokenHash: hashToken(token) });
+    const query = this.deps.reads?.usesReplica ? sessionWithWritePosition : sessionByTokenHash;
+    const session = await query.executeTakeFirst(db.kysely, { tokenHash: hashToken(token) });
     if (!session || session.revoked_at !== null || session.expires_at <= now.toISOString()) return null;
     if (now.getTime() - Date.parse(session.last_used_at) > TOUCH_INTERVAL_MS) {
       this.deps.activity.note(session.id, session.user_id, now.toISOString());
     }
-    return { userId: session.user_id, sessionId: session.id };
+    return { userId: session.user_id, sessionId: session.id, lastWriteLsn: session.last_write_lsn };
   }
 
   async logout(viewer: Viewer): Promise<void> {

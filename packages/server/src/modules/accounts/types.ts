@@ -37,6 +37,13 @@ export interface AuthResult {
 export interface Viewer {
   userId: string;
   sessionId: string;
+  /**
+   * The primary's WAL position after this user's latest write (with a read replica only): their
+   * reads use the replica only once it has replayed this far (`db/reads.ts`).
+   */
+  lastWriteLsn?: string | null;
+  /** Set inside a mutation: its reads (the answer it returns) go to the primary, which has its write. */
+  writing?: boolean;
 }
 
 /** Request facts recorded on a new session. */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/connect.js';
+import type { Reads } from '../../db/reads.js';
+import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
 import { MAX_ID } from '../../ids/canonical.js';
@@ -76,7 +79,10 @@ export class FeedService {
 
   constructor(
     private readonly deps: {
+      /** The primary: timeline rebuilds write here. */
       db: Db;
+      /** Where pages are read: the replica when it fits the viewer, else the primary. */
+      reads: Reads;
       clock: Clock;
       settings: FeedSettings;
       hydrate: Omit<HydrateDeps, 'db'>;
@@ -84,15 +90,15 @@ export class FeedService {
     },
   ) {
     this.timelines = new TimelineStore(deps.db.kysely);
-    const hydrate: HydrateDeps = { db: deps.db.kysely, ...deps.hydrate };
+    const hydrate = deps.hydrate;
     this.latestList = createPostList(hydrate, {
-      skeleton: (ctx, page) => this.latestSkeleton(ctx.viewerId!, page),
+      skeleton: (ctx, page) => this.latestSkeleton(ctx.db, ctx.viewerId!, page),
       hydration: (ctx, skeleton) => byIds(ctx, skeleton.ids),
       mutedAuthors: 'hide',
       arrange: keepSkeletonOrder,
     });
     this.rankedList = createPostList(hydrate, {
-      skeleton: (ctx, page) => this.rankedSkeleton(ctx.viewerId!, page),
+      skeleton: (ctx, page) => this.rankedSkeleton(ctx.db, ctx.viewerId!, page),
       hydration: (ctx, skeleton) => byIds(ctx, skeleton.ids),
       mutedAuthors: 'hide',
       arrange: (ctx, kept, skeleton) => rankPage(ctx, kept, skeleton),
@@ -107,18 +113,23 @@ export class FeedService {
 
   home(viewer: Viewer, input: FeedHomeInput): Promise<Page<PostView>> {
     const page = { cursor: input.cursor, limit: input.limit ?? DEFAULT_PAGE_SIZE };
-    return input.order === 'ranked' ? this.rankedList(viewer.userId, page) : this.latestList(viewer.userId, page);
+    const list = input.order === 'ranked' ? this.rankedList : this.latestList;
+    return this.deps.reads.run(viewer, (db) => list({ db, viewerId: viewer.userId }, page));
   }
 
   /** A hashtag's posts, newest first, through the same rules: only what the viewer may see. */
   hashtag(viewer: Viewer | null, input: FeedHashtagInput): Promise<Page<PostView>> {
-    return this.hashtagList(viewer?.userId ?? null, input);
+    return this.deps.reads.run(viewer, (db) => this.hashtagList({ db, viewerId: viewer?.userId ?? null }, input));
   }
 
   /** Newest first below the cursor; the cursor is the last candidate's id, visible or not. */
-  private async latestSkeleton(viewerId: string, { cursor, limit }: PageParams): Promise<IdSkeleton> {
+  private async latestSkeleton(
+    db: Kysely<Database>,
+    viewerId: string,
+    { cursor, limit }: PageParams,
+  ): Promise<IdSkeleton> {
     const { candidates, stale } = await homeSkeleton(
-      this.deps.db.kysely,
+      db,
       this.deps.clock,
       this.deps.settings,
       viewerId,
@@ -131,12 +142,16 @@ export class FeedService {
   }
 
   /** The newest RANKED_WINDOW candidates of the frozen window; `rankPage` orders what passes the rules. */
-  private async rankedSkeleton(viewerId: string, { cursor, limit }: PageParams): Promise<RankedSkeleton> {
+  private async rankedSkeleton(
+    db: Kysely<Database>,
+    viewerId: string,
+    { cursor, limit }: PageParams,
+  ): Promise<RankedSkeleton> {
     const state = cursor ? decodeRanked(cursor) : { m: undefined, t: this.deps.clock.now().getTime(), o: 0 };
     // The window is frozen by its newest id: posts arriving while paging wait for a refresh, so
     // pages neither repeat nor skip because of them.
     const { candidates, stale } = await homeSkeleton(
-      this.deps.db.kysely,
+      db,
       this.deps.clock,
       this.deps.settings,
       viewerId,

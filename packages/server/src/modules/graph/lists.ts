@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Db } from '../../db/connect.js';
 import type { Database, UserRow } from '../../db/schema.js';
 import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
 import type { PublicUser, Viewer } from '../accounts/types.js';
@@ -74,21 +73,21 @@ export async function loadEdges(db: Kysely<Database>, q: EdgeQuery): Promise<Fol
  * read each other's lists at all. Refusals look like a missing user.
  */
 export async function userListPage(
-  db: Db,
+  db: Kysely<Database>,
   avatarUrls: AvatarUrls,
   viewer: Viewer | null,
   input: UserListInput,
   direction: 'followers' | 'following',
 ): Promise<Page<PublicUser>> {
-  const owner = await resolveUser(db.kysely, input);
+  const owner = await resolveUser(db, input);
   const viewerId = viewer?.userId ?? null;
   if (viewerId !== owner.id) {
-    const pair = viewerId === null ? null : await loadPair(db.kysely, viewerId, owner.id);
+    const pair = viewerId === null ? null : await loadPair(db, viewerId, owner.id);
     if (pair && (pair.blocking || pair.blockedBy)) throw noSuchUser();
     if (owner.is_private === 1 && pair?.following !== 'active') throw noSuchUser();
   }
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const edges = await loadEdges(db.kysely, {
+  const edges = await loadEdges(db, {
     ownerId: owner.id,
     direction,
     state: 'active',

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect.js';
+import type { Reads } from '../../db/reads.js';
 import type { UserRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
@@ -14,6 +15,8 @@ import type { FollowRequest, FollowState, Relationship } from './types.js';
 
 export interface GraphServiceDeps {
   db: Db;
+  /** Where follower and following lists are read: the replica when it fits the viewer, else the primary. */
+  reads: Reads;
   ids: IdGenerator;
   clock: Clock;
   avatarUrls: AvatarUrls;
@@ -224,12 +227,12 @@ export class GraphService {
 
   /** Who follows the user (active follows), newest first. */
   followers(viewer: Viewer | null, input: UserListInput): Promise<Page<PublicUser>> {
-    return userListPage(this.deps.db, this.deps.avatarUrls, viewer, input, 'followers');
+    return this.deps.reads.run(viewer, (db) => userListPage(db, this.deps.avatarUrls, viewer, input, 'followers'));
   }
 
   /** Whom the user follows (active follows), newest first. */
   following(viewer: Viewer | null, input: UserListInput): Promise<Page<PublicUser>> {
-    return userListPage(this.deps.db, this.deps.avatarUrls, viewer, input, 'following');
+    return this.deps.reads.run(viewer, (db) => userListPage(db, this.deps.avatarUrls, viewer, input, 'following'));
   }
 
   /** Pending requests to the viewer, newest first. */

@@ -7,7 +7,7 @@ import { byIds, createPostList, keepSkeletonOrder, type PostList } from './pipel
 import type { ByUserInput } from './schemas.js';
 
 /** One post by id, through the same rules as every list: an empty page when the viewer may not see it. */
-export function singlePost(deps: HydrateDeps): PostList<string> {
+export function singlePost(deps: Omit<HydrateDeps, 'db'>): PostList<string> {
   return createPostList(deps, {
     skeleton: (_ctx, id: string) => Promise.resolve({ ids: [id], nextCursor: null }),
     hydration: (ctx, skeleton) => byIds(ctx, skeleton.ids),
@@ -26,7 +26,7 @@ interface GridSkeleton {
  * A profile grid: the author's posts the viewer may see, newest first. NOT_FOUND for an unknown
  * user and between a blocked pair (either way), exactly alike.
  */
-export function profileGrid(deps: HydrateDeps): PostList<ByUserInput> {
+export function profileGrid(deps: Omit<HydrateDeps, 'db'>): PostList<ByUserInput> {
   return createPostList(deps, {
     async skeleton({ db, viewerId }, input): Promise<GridSkeleton> {
       const author = await db

@@ -20,7 +20,10 @@ import type { PostView } from './types.js';
  * (the home feed's prepared queries) plugs them in rather than taking a slower generic path.
  */
 
-/** What every stage knows: the database and who is looking (null: signed out). */
+/**
+ * What every stage knows: the database this page is read from (the primary or the read replica,
+ * chosen once per call by the service through `Reads`) and who is looking (null: signed out).
+ */
 export interface PostListContext {
   db: Kysely<Database>;
   viewerId: string | null;
@@ -58,20 +61,20 @@ export interface PostListStages<Params, Skeleton> {
   arrange(ctx: PostListContext, kept: LoadedPosts, skeleton: NoInfer<Skeleton>): Promise<ArrangedPage>;
 }
 
-/** A built pipeline: one call per page. */
-export type PostList<Params> = (viewerId: string | null, params: Params) => Promise<Page<PostView>>;
+/** A built pipeline: one call per page, every stage on `ctx.db`. */
+export type PostList<Params> = (ctx: PostListContext, params: Params) => Promise<Page<PostView>>;
 
 export function createPostList<Params, Skeleton>(
-  deps: HydrateDeps,
+  deps: Omit<HydrateDeps, 'db'>,
   stages: PostListStages<Params, Skeleton>,
 ): PostList<Params> {
-  return async (viewerId, params) => {
-    const ctx: PostListContext = { db: deps.db, viewerId };
+  return async (ctx, params) => {
     const skeleton = await stages.skeleton(ctx, params);
     const loaded = await stages.hydration(ctx, skeleton);
     const kept = applyRules(loaded, stages.mutedAuthors);
     const page = await stages.arrange(ctx, kept, skeleton);
-    return { items: await hydratePosts(deps, viewerId, page.rows, kept.access), nextCursor: page.nextCursor };
+    const items = await hydratePosts({ ...deps, db: ctx.db }, ctx.viewerId, page.rows, kept.access);
+    return { items, nextCursor: page.nextCursor };
   };
 }
 

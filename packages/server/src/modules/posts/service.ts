@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../db/connect.js';
+import type { Reads } from '../../db/reads.js';
 import type { PostRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
@@ -19,6 +20,8 @@ const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 
 export interface PostsServiceDeps extends Omit<HydrateDeps, 'db'> {
   db: Db;
+  /** Where `get` and `byUser` read: the replica when it fits the viewer, else the primary. */
+  reads: Reads;
   ids: IdGenerator;
   clock: Clock;
   /** Called after a delete so cleanup runs soon (it also runs periodically). */
@@ -32,7 +35,7 @@ export class PostsService {
   private readonly grid: PostList<ByUserInput>;
 
   constructor(private readonly deps: PostsServiceDeps) {
-    const hydrate = { db: deps.db.kysely, urls: deps.urls, avatarUrls: deps.avatarUrls };
+    const hydrate = { urls: deps.urls, avatarUrls: deps.avatarUrls };
     this.single = singlePost(hydrate);
     this.grid = profileGrid(hydrate);
   }
@@ -125,19 +128,21 @@ export class PostsService {
       }
       throw error;
     }
-    return this.get(viewer, postId);
+    // Read back what this call wrote: from the primary, whatever the replica has replayed.
+    return this.get({ ...viewer, writing: true }, postId);
   }
 
   /** A post, if the viewer may see it; NOT_FOUND otherwise, exactly like a missing one. */
   async get(viewer: Viewer | null, id: string): Promise<PostView> {
-    const [view] = (await this.single(viewer?.userId ?? null, id)).items;
+    const viewerId = viewer?.userId ?? null;
+    const [view] = (await this.deps.reads.run(viewer, (db) => this.single({ db, viewerId }, id))).items;
     if (!view) throw notFound();
     return view;
   }
 
   /** A profile grid: the author's posts the viewer may see, newest first. */
   byUser(viewer: Viewer | null, input: ByUserInput): Promise<Page<PostView>> {
-    return this.grid(viewer?.userId ?? null, input);
+    return this.deps.reads.run(viewer, (db) => this.grid({ db, viewerId: viewer?.userId ?? null }, input));
   }
 
   async update(viewer: Viewer, input: UpdatePostInput): Promise<PostView> {
@@ -169,7 +174,7 @@ export class PostsService {
         captionChanged: input.caption !== undefined && input.caption !== before.caption,
       });
     });
-    return this.get(viewer, input.id);
+    return this.get({ ...viewer, writing: true }, input.id);
   }
 
   /**
@@ -215,7 +220,7 @@ export class PostsService {
     if (earlier.request_hash !== requestHash) {
       throw new AppError('CONFLICT', 'This idempotency key was used with different parameters.');
     }
-    return this.get(viewer, earlier.post_id);
+    return this.get({ ...viewer, writing: true }, earlier.post_id);
   }
 
   /** The post, if the viewer wrote it: NOT_FOUND if they cannot see it, FORBIDDEN if they can but did not write it. */

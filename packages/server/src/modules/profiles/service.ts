@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect.js';
+import type { Reads } from '../../db/reads.js';
 import type { UserRow } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
@@ -14,6 +15,8 @@ import type { Profile } from './types.js';
 
 export interface ProfilesServiceDeps {
   db: Db;
+  /** Where profile headers are read: the replica when it fits the viewer, else the primary. */
+  reads: Reads;
   clock: Clock;
   avatarUrls: AvatarUrls;
   /** Finds the viewer's media when it becomes their avatar. */
@@ -31,11 +34,13 @@ export class ProfilesService {
   constructor(private readonly deps: ProfilesServiceDeps) {}
 
   /** A profile header: the user, their counts, and how the viewer stands with them. */
-  async profile(viewer: Viewer | null, ref: ProfileInput): Promise<Profile> {
-    const user = await resolveUser(this.deps.db.kysely, ref);
-    const pair = viewer ? await loadPair(this.deps.db.kysely, viewer.userId, user.id) : null;
-    if (pair && (pair.blocking || pair.blockedBy)) throw noSuchUser();
-    return presentProfile(user, pair ? toRelationship(pair) : null, this.deps.avatarUrls);
+  profile(viewer: Viewer | null, ref: ProfileInput): Promise<Profile> {
+    return this.deps.reads.run(viewer, async (db) => {
+      const user = await resolveUser(db, ref);
+      const pair = viewer ? await loadPair(db, viewer.userId, user.id) : null;
+      if (pair && (pair.blocking || pair.blockedBy)) throw noSuchUser();
+      return presentProfile(user, pair ? toRelationship(pair) : null, this.deps.avatarUrls);
+    });
   }
 
   /** Change the viewer's display name, bio or privacy; answers with their account as it now is. */

@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Reads } from '../../db/reads.js';
+import type { Database } from '../../db/schema.js';
 import type { DialectCapabilities } from '../../db/capabilities.js';
 import { AppError } from '../../errors/app-error.js';
 import { presentPublicUser } from '../accounts/presenter.js';
@@ -34,7 +36,9 @@ export interface SearchResults {
   posts: Page<PostView>;
 }
 
-export interface SearchServiceDeps extends HydrateDeps {
+export interface SearchServiceDeps extends Omit<HydrateDeps, 'db'> {
+  /** Where searches read: the replica when it fits the viewer, else the primary. */
+  reads: Reads;
   caps: DialectCapabilities;
   textIndex: TextIndex;
 }
@@ -66,26 +70,28 @@ export class SearchService {
     const viewerId = viewer?.userId ?? null;
     const offset = decodeOffset(input.cursor);
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-    const [users, tags, posts] = await Promise.all([
-      offset === 0 ? this.users(viewerId, input.q) : [],
-      offset === 0 ? this.tags(viewerId, input.q) : [],
-      this.posts(viewerId, input.q, offset, limit),
-    ]);
-    return { users, tags, posts };
+    return this.deps.reads.run(viewer, async (db) => {
+      const [users, tags, posts] = await Promise.all([
+        offset === 0 ? this.users(db, viewerId, input.q) : [],
+        offset === 0 ? this.tags(db, viewerId, input.q) : [],
+        this.posts({ db, viewerId }, input.q, offset, limit),
+      ]);
+      return { users, tags, posts };
+    });
   }
 
-  private async posts(viewerId: string | null, q: string, offset: number, limit: number): Promise<Page<PostView>> {
+  private async posts(ctx: PostListContext, q: string, offset: number, limit: number): Promise<Page<PostView>> {
     const terms = queryTerms(q);
     if (terms.length === 0) return { items: [], nextCursor: null };
-    return this.postList(viewerId, { terms, offset, limit });
+    return this.postList(ctx, { terms, offset, limit });
   }
 
-  private async users(viewerId: string | null, q: string): Promise<PublicUser[]> {
+  private async users(db: Kysely<Database>, viewerId: string | null, q: string): Promise<PublicUser[]> {
     const prefix = q.trim().replace(/^@/, '').normalize('NFKC').toLowerCase();
     if (prefix.length === 0) return [];
     const pattern = `${escapeLike(prefix)}%`;
     const op = this.deps.caps.caseInsensitiveLike === 'ilike' ? sql`ilike` : sql`like`;
-    const rows = await this.deps.db
+    const rows = await db
       .selectFrom('users')
       .selectAll()
       .where((eb) =>
@@ -104,10 +110,14 @@ export class SearchService {
     return rows.map((row) => presentPublicUser(row, this.deps.avatarUrls));
   }
 
-  private async tags(viewerId: string | null, q: string): Promise<{ name: string; postCount: number }[]> {
+  private async tags(
+    db: Kysely<Database>,
+    viewerId: string | null,
+    q: string,
+  ): Promise<{ name: string; postCount: number }[]> {
     const prefix = tagQuery(q);
     if (prefix === null) return [];
-    const rows = await this.deps.db
+    const rows = await db
       .selectFrom('tags')
       .select(['name', 'post_count'])
       .where(sql<boolean>`name like ${`${escapeLike(prefix)}%`} escape '\\'`)

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
+import type { Reads } from '../../db/reads.js';
 import type { Database } from '../../db/schema.js';
+import type { Viewer } from '../accounts/types.js';
 import { AppError } from '../../errors/app-error.js';
 import { tagQuery } from './extract.js';
 import { DEFAULT_TRENDING, trendingTags, type TrendingSettings, type TrendingTag } from './trending.js';
@@ -24,7 +26,8 @@ export interface TagView {
 }
 
 export interface TagsServiceDeps {
-  db: Kysely<Database>;
+  /** Where hashtags and trending are read: the replica when it fits the viewer, else the primary. */
+  reads: Reads;
   clock: Clock;
   trending?: TrendingSettings;
 }
@@ -37,9 +40,18 @@ export class TagsService {
    * carrying it, and described by those posts alone. Anything else is NOT_FOUND, exactly as for
    * a name nobody used, so an answer never reveals a post the viewer may not see.
    */
-  async get(viewerId: string | null, name: string): Promise<TagView> {
-    const tag = await findTag(this.deps.db, name);
-    const uses = tag ? await visibleUses(this.deps.db, viewerId, tag.id) : undefined;
+  get(viewer: Viewer | null, name: string): Promise<TagView> {
+    return this.deps.reads.run(viewer, (db) => this.read(db, viewer?.userId ?? null, name));
+  }
+
+  trending(viewer: Viewer | null, limit: number): Promise<TrendingTag[]> {
+    const { clock, trending } = this.deps;
+    return this.deps.reads.run(viewer, (db) => trendingTags(db, clock.now(), limit, trending ?? DEFAULT_TRENDING));
+  }
+
+  private async read(db: Kysely<Database>, viewerId: string | null, name: string): Promise<TagView> {
+    const tag = await findTag(db, name);
+    const uses = tag ? await visibleUses(db, viewerId, tag.id) : undefined;
     if (!tag || !uses || uses.count === 0 || uses.oldestAt === null)
       throw new AppError('NOT_FOUND', 'No such hashtag.');
     return {
@@ -48,10 +60,6 @@ export class TagsService {
       postCountCapped: uses.count > POST_COUNT_CAP,
       createdAt: uses.oldestAt,
     };
-  }
-
-  trending(limit: number): Promise<TrendingTag[]> {
-    return trendingTags(this.deps.db, this.deps.clock.now(), limit, this.deps.trending ?? DEFAULT_TRENDING);
   }
 }
 
