@@ -8,7 +8,7 @@ import { feedReadPaths0008 } from './0008-feed-read-paths.js';
 import { tagVisibilityPaths0009 } from './0009-tag-visibility-paths.js';
 import { leaseHolders0010 } from './0010-lease-holders.js';
 import { nodeLeases0011 } from './0011-node-leases.js';
-import { readAfterWrite0013 } from './0013-read-after-write.js';
+import { readAfterWrite0012 } from './0012-read-after-write.js';
 import { notifications0006 } from './0006-notifications.js';
 import type { MigrationFactory } from './migration-factory.js';
 
@@ -31,5 +31,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.fre
   '0009_tag_visibility_paths': tagVisibilityPaths0009,
   '0010_lease_holders': leaseHolders0010,
   '0011_node_leases': nodeLeases0011,
-  '0013_read_after_write': readAfterWrite0013,
+  '0012_read_after_write': readAfterWrite0012,
 });

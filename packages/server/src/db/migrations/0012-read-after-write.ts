@@ -9,7 +9,7 @@ import type { MigrationFactory } from './migration-factory.js';
  * replica only once the replica has replayed that far: lag never hides a user's own write.
  * Text (`X/Y`, as Postgres prints a pg_lsn) on both dialects; SQLite never fills it.
  */
-export const readAfterWrite0013: MigrationFactory = ({ types }) => ({
+export const readAfterWrite0012: MigrationFactory = ({ types }) => ({
   async up(db: Kysely<unknown>) {
     await db.schema.alterTable('users').addColumn('last_write_lsn', types.text).execute();
   },
