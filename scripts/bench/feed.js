@@ -235,11 +235,13 @@ if (!isMainThread && workerData?.feedBench) {
   const open = [];
   const commands = {
     async start() {
-      const server = await createServer(loadConfig(env));
+      // Several servers of this process serve the one SQLite file (this thread's two, the worker
+      // thread's): allowed within one process only, which is what the bench is.
+      const server = await createServer(loadConfig(env), { shareSqliteInProcess: true });
       const floor = floorRoute(path.join(env.APERTURE_DATA_DIR, 'aperture.db'), { publicUrl: PUBLIC_URL, page: PAGE });
       // A second API server on the same file with its own URLs, for the fan-out probe's upload.
       const { APERTURE_PUBLIC_URL: _benchUrls, ...own } = env;
-      const uploads = await createServer(loadConfig(own));
+      const uploads = await createServer(loadConfig(own), { shareSqliteInProcess: true });
       open.push(
         () => server.stop(),
         () => floor.close(),
@@ -254,7 +256,7 @@ if (!isMainThread && workerData?.feedBench) {
       };
     },
     async 'start-worker'() {
-      const server = await createServer(loadConfig(env));
+      const server = await createServer(loadConfig(env), { shareSqliteInProcess: true });
       open.push(() => server.stop());
       await server.start();
     },
