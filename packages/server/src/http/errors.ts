@@ -30,11 +30,17 @@ export function handleHttpError(error: FastifyError, request: FastifyRequest, re
  * stays on the wire, and the next request on the same keep-alive connection waits behind it until
  * a timeout. Reading the rest instead could mean megabytes the answer has already refused.
  */
-export async function closeIfBodyUnread(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+export function closeIfBodyUnread(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (error: Error | null, payload: unknown) => void,
+): void {
   // A request without a body may not be marked complete yet when answered at once (a 404).
   const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length']) > 0;
   if (hasBody && !request.raw.complete) void reply.header('connection', 'close');
-  return payload;
+  // A callback, not a promise: this runs on every answer, and an async hook defers each send.
+  done(null, payload);
 }
 
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): void {

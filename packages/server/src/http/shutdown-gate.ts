@@ -54,8 +54,10 @@ export class ShutdownGate {
     }
   }
 
+  // Both hooks take callbacks rather than returning promises: they run on every request, and an
+  // async hook costs a promise and, on `onSend`, defers the send past the handler's own await.
   register(app: FastifyInstance): void {
-    app.addHook('onRequest', async (request, reply) => {
+    app.addHook('onRequest', (request, reply, done) => {
       if (!this.closing || ALWAYS_ANSWERED.has(request.url.split('?')[0]!)) {
         this.active += 1;
         // 'close' fires once the response is written or the client went away, whichever comes first.
@@ -63,17 +65,23 @@ export class ShutdownGate {
           this.active -= 1;
           if (this.active === 0) this.idle?.();
         });
+        done();
         return;
       }
+      // Answered here: the request goes no further (`done` is not called).
       const error = new AppError('UNAVAILABLE', 'This server is shutting down; send the request again.');
-      await reply.status(503).header('connection', 'close').header('retry-after', '1').send(restErrorBody(error));
+      void reply.status(503).header('connection', 'close').header('retry-after', '1').send(restErrorBody(error));
     });
-    app.addHook('onSend', async (_request, _reply, payload) => {
+    app.addHook('onSend', (_request, _reply, payload, done) => {
       // tRPC answers with a Fetch Response (possibly another realm's class: compare tags).
-      if (Object.prototype.toString.call(payload) !== '[object Response]') return payload;
+      if (Object.prototype.toString.call(payload) !== '[object Response]') {
+        done(null, payload);
+        return;
+      }
       const response = payload as Response;
       if (response.body === null || !String(response.headers.get('content-type')).includes('text/event-stream')) {
-        return payload;
+        done(null, payload);
+        return;
       }
       const closing = (): boolean => this.closing;
       const withRetry = response.body.pipeThrough(
@@ -86,7 +94,7 @@ export class ShutdownGate {
           },
         }),
       );
-      return new Response(withRetry, { status: response.status, headers: response.headers });
+      done(null, new Response(withRetry, { status: response.status, headers: response.headers }));
     });
   }
 }
