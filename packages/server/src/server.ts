@@ -11,6 +11,7 @@ import { primaryReads, ReplicaReads, type Reads } from './db/reads.js';
 import type { Logger } from './lib/logger.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { deploymentMetricSources } from './http/deployment-metrics.js';
 import { buildMetricsApp } from './http/metrics-route.js';
 import { createLogger } from './http/logger.js';
 import type { PasswordHasher } from './modules/accounts/passwords.js';
@@ -135,7 +136,11 @@ export async function createServer(config: Config, options: CreateServerOptions 
   });
   const reads = openReads(config, db, log);
   const gate = new ShutdownGate();
-  const metrics = createMetrics({ readStats: () => reads.stats(), requestsInFlight: () => gate.inFlight });
+  const metrics = createMetrics({
+    readStats: () => reads.stats(),
+    requestsInFlight: () => gate.inFlight,
+    deployment: deploymentMetricSources({ db, log, clock, space, nodeLease: () => lease.assertHeld() }),
+  });
   const ids = createIdGenerator({
     nodeId: lease.node,
     clock: () => clock.now().getTime(),

@@ -32,7 +32,7 @@ export const VARIABLE_DOCS = {
   APERTURE_DATABASE_READ_URL: {
     summary: '`postgres://…` of a streaming replica for feed, profile, post, search and hashtag reads (Postgres only)',
     reference:
-      "a hot standby of the Postgres database (`postgres://user@replica:5432/db`) that serves the read paths: feeds, profiles, posts, search and hashtags. Writes, and a user's reads until the replica has replayed their own latest write, go to the primary; a replica that is down or lags past `APERTURE_DATABASE_READ_MAX_LAG_SECONDS` sends every read to the primary (one log line each way). Refused with SQLite. It serves `APERTURE_DATABASE_URL`'s schema. See [docs/operations-replica.md](operations-replica.md)",
+      "a hot standby of the Postgres database (`postgres://user@replica:5432/db`) that serves the read paths: feeds, profiles, posts, search and hashtags. Writes, and a user's reads until the replica has replayed their own latest write, go to the primary; a replica that is down or lags past `APERTURE_DATABASE_READ_MAX_LAG_SECONDS` sends every read to the primary (one log line each way). Refused with SQLite. It serves `APERTURE_DATABASE_URL`'s schema. See [operations.md](operations.md#read-replica)",
   },
   APERTURE_DATABASE_READ_MAX_LAG_SECONDS: {
     summary: 'replica lag past which every read goes to the primary',
@@ -75,7 +75,7 @@ export const VARIABLE_DOCS = {
     summary:
       'pins this process to one node id (part of every id); unset, each process leases the lowest id no live process holds',
     reference:
-      'the node part of every id this process creates (0–8191). Unset (recommended), the process leases the lowest id no live process holds from the `node_leases` table and renews it every 10 s; a stopped process frees its id at once, a killed one after its 30 s lease lapses (at once for a process on the same machine, which sees that its pid is gone). Set, the process claims exactly that id and refuses to start while a live process holds it. Either way a restart that gets the id of a dead process releases the work leases that process held (see operations-processes.md)',
+      'the node part of every id this process creates (0–8191). Unset (recommended), the process leases the lowest id no live process holds from the `node_leases` table and renews it every 10 s; a stopped process frees its id at once, a killed one after its 30 s lease lapses (at once for a process on the same machine, which sees that its pid is gone). Set, the process claims exactly that id and refuses to start while a live process holds it. Either way a restart that gets the id of a dead process releases the work leases that process held (see [operations.md](operations.md#node-ids))',
   },
   APERTURE_SESSION_TTL_DAYS: {
     summary: 'how long a sign-in lasts',

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProcedureMetrics } from '../api/procedure-metrics.js';
 import type { ReadStats } from '../db/reads.js';
+import { registerDeploymentMetrics, type DeploymentMetricSources } from './deployment-metrics.js';
 
 export interface Metrics extends ProcedureMetrics {
   registry: Registry;
@@ -11,11 +12,19 @@ export interface Metrics extends ProcedureMetrics {
  * One registry per server instance (not prom-client's global one), so several servers in one
  * process (tests, embedding) do not share or double-register metrics.
  */
-export function createMetrics(options: { readStats?: () => ReadStats; requestsInFlight?: () => number } = {}): Metrics {
+export function createMetrics(
+  options: {
+    readStats?: () => ReadStats;
+    requestsInFlight?: () => number;
+    /** The queues, node leases and free space, read at scrape time (deployment-metrics.ts). */
+    deployment?: DeploymentMetricSources;
+  } = {},
+): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'aperture' });
   collectDefaultMetrics({ register: registry });
   if (options.readStats) registerReadMetrics(registry, options.readStats);
+  if (options.deployment) registerDeploymentMetrics(registry, options.deployment);
   const inFlight = options.requestsInFlight;
   if (inFlight) {
     new Gauge({

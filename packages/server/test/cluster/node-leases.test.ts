@@ -164,11 +164,19 @@ describe.each(DIALECTS)('servers and their node ids on $name', (dialect) => {
   });
 
   it('a server whose node lease is lost refuses writes with UNAVAILABLE and fails /readyz', async () => {
-    const server = await createServer(makeConfig(database, dataDir), {
-      nodeLease: { leaseMs: 2_000, heartbeatMs: 100 },
-    });
+    const base = makeConfig(database, dataDir);
+    const metricsToken = 'a-metrics-token-for-this-test';
+    const server = await createServer(
+      { ...base, metrics: { ...base.metrics, token: metricsToken } },
+      { nodeLease: { leaseMs: 2_000, heartbeatMs: 100 } },
+    );
     servers.push(server);
     const url = await server.start();
+    const leaseHeld = async () => {
+      const scraped = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+      return /^aperture_node_lease_held(?:\{[^}]*\})? (\d+)$/m.exec(await scraped.text())?.[1];
+    };
+    expect(await leaseHeld()).toBe('1');
     await database.db.kysely
       .updateTable('node_leases')
       .set({ generation: 9, holder: 'node-0.9', machine: 'elsewhere' })
@@ -183,6 +191,8 @@ describe.each(DIALECTS)('servers and their node ids on $name', (dialect) => {
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(503);
     expect(JSON.stringify(await ready.json())).toContain('node lease');
+    // What an operator's alert sees.
+    expect(await leaseHeld()).toBe('0');
   });
 });
 
