@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createBackup, restoreFromBackup } from '../../src/index.js';
+import { createBackup, moveDeployment, restoreFromBackup } from '../../src/index.js';
 import { readCatalog } from '../../src/db/catalog.js';
 import type { Db } from '../../src/db/connect.js';
 import { DIALECTS, sqliteDialect, type TestDialect } from '../support/databases.js';
@@ -149,6 +149,52 @@ describe('across kinds', () => {
       expect(found.body.result?.data.posts.items).toHaveLength(1);
     } finally {
       await running.stop();
+    }
+  }, 180_000);
+});
+
+describe('moving off the embedded default', () => {
+  // The growth path: a deployment that started on SQLite + disk moves to the richest pair this run
+  // has (Postgres + S3 when Postgres is configured), named by the URLs an operator would set.
+  it(`aperture admin move: SQLite + disk → ${richest.name} + S3 keeps every row, every blob and every session`, async () => {
+    const source = await deployment(sqliteDialect, 'disk');
+    const running = await source.serve();
+    let tokens: Record<string, string>;
+    try {
+      ({ tokens } = await buildWorld(running.url, running.server));
+    } finally {
+      await running.stop();
+    }
+    const there = await deployment(richest, 's3');
+    const { database, media } = there.config;
+    const toDatabase =
+      database.kind === 'postgres'
+        ? `${database.url}${database.url.includes('?') ? '&' : '?'}schema=${database.schema}`
+        : `sqlite:${database.path}`;
+    if (media.kind !== 's3') throw new Error('the target is an S3 deployment');
+    const toMedia = `s3://${media.bucket}?endpoint=${encodeURIComponent(media.endpoint!)}&forcePathStyle=true`;
+    const moved = await moveDeployment(source.config, { toDatabase, toMedia, workDir: await tempDir() });
+    expect(moved.env).toEqual({ APERTURE_DATABASE_URL: toDatabase, APERTURE_MEDIA_URL: toMedia });
+    await expectSameDeployment(source, there);
+
+    // Users notice nothing but the restart: their sessions sign them in, their feed and photos are there.
+    const after = await there.serve();
+    try {
+      const { callTrpc } = await import('../support/server.js');
+      const me = await callTrpc<{ username: string }>(after.url, 'accounts.me', { type: 'query', token: tokens.anna! });
+      expect(me.body.result?.data.username).toBe('anna');
+      const feed = await callTrpc<{ items: { caption: string; media: { urls: Record<string, { jpg: string }> }[] }[] }>(
+        after.url,
+        'feed.home',
+        { type: 'query', token: tokens.benny!, input: {} },
+      );
+      const items = feed.body.result?.data.items ?? [];
+      expect(items.map((item) => item.caption)).toEqual(['Evening light #sunset over the harbour']);
+      const photoUrl = Object.values(items[0]!.media[0]!.urls)[0]!.jpg;
+      const bytes = await fetch(photoUrl);
+      expect(bytes.status).toBe(200);
+    } finally {
+      await after.stop();
     }
   }, 180_000);
 });
