@@ -1,5 +1,4 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type LiveNotification } from '@aperture/sdk';
