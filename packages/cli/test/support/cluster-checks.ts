@@ -23,9 +23,19 @@ export async function unsettled(db: Kysely<Database>): Promise<string[]> {
       .where('deleted_at', 'is', null)
       .executeTakeFirstOrThrow(),
   ]);
+  // Who holds what is still processing, and since when: a holder that is alive yet never finishes
+  // points at a hung store call, a lapsed lease at a missing reclaim.
+  const held =
+    media.n === 0
+      ? []
+      : await db
+          .selectFrom('media')
+          .select(['id', 'claimed_by', 'claimed_until', 'attempts'])
+          .where('status', '=', 'processing')
+          .execute();
   return [
     ...(events.n > 0 ? [`${events.n} outbox events pending`] : []),
-    ...(media.n > 0 ? [`${media.n} media processing`] : []),
+    ...(media.n > 0 ? [`${media.n} media processing: ${JSON.stringify(held)}`] : []),
     ...(posts.n > 0 ? [`${posts.n} posts not pushed`] : []),
   ];
 }
