@@ -1,4 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@aperture/sdk';
@@ -51,6 +53,50 @@ describe('aperture loadgen run', () => {
     expect(run.counts.completed).toBe(20);
     expect(run.metrics.get.count).toBe(20);
     expect(run.thresholds.map((t) => t.passed)).toEqual([true, true]);
+  });
+
+  it('spreads load over every --target (repeated or comma-separated) in turn', async () => {
+    // Two plain HTTP servers stand for two api processes: each counts what reaches it.
+    const hits = [0, 0];
+    const servers = hits.map((_, i) =>
+      createServer((_request, response) => {
+        hits[i]! += 1;
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      }),
+    );
+    const urls = await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<string>((resolve) =>
+            s.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)),
+          ),
+      ),
+    );
+    try {
+      const result = await home.run([
+        '--json',
+        'loadgen',
+        'run',
+        'get',
+        '--target',
+        `${urls[0]},${urls[1]}`,
+        '--target',
+        urls[0]!,
+        '--rate',
+        '20',
+        '--duration',
+        '1s',
+        '--workers',
+        '1',
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      const run = JSON.parse(result.stdout) as { target: string; counts: { completed: number } };
+      expect(run.target).toBe(`${urls[0]}, ${urls[1]}`);
+      expect(run.counts.completed).toBe(20);
+      expect(hits).toEqual([10, 10]);
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    }
   });
 
   it('exits 99 and names the threshold that failed', async () => {

@@ -6,6 +6,7 @@ import type { Scenario, ScenarioId } from '../plan/scenarios.js';
 import type { PhotoSet, UsersSpec } from '../scenarios/options.js';
 import { findSustainableRate, type StepOutcome } from './search.js';
 import { metricsSource, readServerCpuSeconds } from './server-cpu.js';
+import { describeTargets } from '../scenarios/targets.js';
 
 export type Saturation =
   | 'server CPU'
@@ -58,6 +59,8 @@ export interface CheckResult {
 export interface CheckOptions {
   scenarios: Scenario[];
   target: string;
+  /** Several api processes without a load balancer: every base URL, `target` first (see `ScenarioOptions`). */
+  targets?: string[] | undefined;
   users: UsersSpec;
   photos: PhotoSet;
   workers?: number | undefined;
@@ -71,7 +74,8 @@ export interface CheckOptions {
    */
   minUploadsPerStep?: number | undefined;
   /**
-   * Where the server's CPU is read: `<target>/metrics` by default. The server serves it only with
+   * Where the server's CPU is read: `<target>/metrics` by default (with several targets, the
+   * first one's: one process of the deployment). The server serves it only with
    * a token (its APERTURE_METRICS_TOKEN) or on a separate listener (its APERTURE_METRICS_PORT).
    */
   metrics?: { url?: string | undefined; token?: string | undefined } | undefined;
@@ -149,7 +153,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckResul
     });
   }
   return {
-    target: options.target,
+    target: describeTargets(options),
     stepSeconds: options.stepSeconds,
     steps,
     verdicts,
@@ -170,7 +174,7 @@ async function runStep(options: CheckOptions, kind: 'feed' | 'upload', rate: num
   const cpuBefore = await readServerCpuSeconds(metrics);
   const run = await runLoad({
     scenario: kind,
-    options: { target: options.target, users: options.users, photos: options.photos },
+    options: { target: options.target, targets: options.targets, users: options.users, photos: options.photos },
     model: { kind: 'open', stages: [{ rate, seconds }] },
     workers: options.workers,
   });

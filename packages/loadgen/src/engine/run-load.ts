@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ScenarioName, ScenarioOptions } from '../scenarios/options.js';
+import { describeTargets } from '../scenarios/targets.js';
 import { clock } from './clock.js';
 import { mergeShards, snapshotLatency, type RunResult } from './merge.js';
 import type { Counts, LoadModel, ShardResult, ShardSnapshot, ShardTask, StartMessage } from './types.js';
@@ -80,7 +81,7 @@ export async function runLoad(run: RunOptions): Promise<RunResult> {
     const cpu = process.cpuUsage(cpuBefore);
     return mergeShards(shards, {
       scenario: run.scenario,
-      target: run.options.target,
+      target: describeTargets(run.options),
       model: run.model,
       startAt,
       primary: primaryOf(run.scenario),

@@ -2,6 +2,7 @@ import type { FetchFunction } from '@aperture/sdk';
 import { createClient } from '@aperture/sdk';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { createScenario } from '../scenarios/index.js';
+import { TargetAssigner, targetsOf } from '../scenarios/targets.js';
 import type { ScenarioContext } from '../scenarios/types.js';
 import { closedLoop, openLoop } from './loops.js';
 import { Recorder } from './recorder.js';
@@ -18,14 +19,16 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
   // in details the SDK does not touch.
   const fetch = ((input: Parameters<FetchFunction>[0], init?: Parameters<FetchFunction>[1]) =>
     undiciFetch(input as never, { ...init, dispatcher } as never)) as unknown as FetchFunction;
+  const targets = new TargetAssigner(targetsOf(task.options));
   const ctx: ScenarioContext = {
     options: task.options,
     recorder,
     dispatcher,
     fetch,
+    targetFor: (token) => targets.targetFor(token),
     client: (token) =>
       createClient({
-        url: task.options.target,
+        url: targets.targetFor(token),
         token,
         fetch,
         // A retried request would hide the failure the run is meant to count.

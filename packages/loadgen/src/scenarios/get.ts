@@ -4,11 +4,11 @@ import type { Scenario, ScenarioContext } from './types.js';
 
 /** A plain GET of one path (`/healthz`, a tRPC query URL…): for comparing with other tools. */
 export function getScenario(ctx: ScenarioContext): Scenario {
-  const url = `${ctx.options.target}${ctx.options.path ?? '/healthz'}`;
+  const path = ctx.options.path ?? '/healthz';
   return {
     primary: 'get',
     async iteration(due) {
-      await getJson(ctx, url, undefined);
+      await getJson(ctx, `${ctx.targetFor(undefined)}${path}`, undefined);
       const now = clock();
       ctx.recorder.latency('get', now - due, now);
     },

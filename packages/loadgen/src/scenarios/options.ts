@@ -22,8 +22,13 @@ export interface PhotoSet {
 
 /** Everything a scenario needs, as plain data: it crosses into worker threads. */
 export interface ScenarioOptions {
-  /** Base URL of the Aperture server (`/trpc` is below it). */
+  /** Base URL of the Aperture server (`/trpc` is below it); the first of `targets` when those are given. */
   target: string;
+  /**
+   * Several api processes of one deployment without a load balancer: every base URL, `target`
+   * first. Each virtual user is given one in turn and keeps it (see `TargetAssigner`).
+   */
+  targets?: string[] | undefined;
   users?: UsersSpec | undefined;
   /** `get`: the path requested, e.g. `/healthz`. */
   path?: string | undefined;

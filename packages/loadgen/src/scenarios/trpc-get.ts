@@ -13,7 +13,7 @@ export async function trpcQuery<T>(
   input: unknown,
   token: string | undefined,
 ): Promise<T> {
-  const url = `${ctx.options.target}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const url = `${ctx.targetFor(token)}/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`;
   const body = await getJson(ctx, url, token);
   return (body as { result: { data: T } }).result.data;
 }

@@ -12,7 +12,9 @@ export interface ScenarioContext {
   dispatcher: Dispatcher;
   /** undici's fetch bound to `dispatcher`, typed as the SDK wants it. */
   fetch: FetchFunction;
-  /** An SDK client signed in with `token`, going through this worker's pool. */
+  /** The base URL the user with `token` sends to (the next in turn for `undefined`: no user). */
+  targetFor(token: string | undefined): string;
+  /** An SDK client signed in with `token`, sending to its target through this worker's pool. */
   client(token: string): ApertureClient;
 }
 

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 import type { Db } from './connect.js';
+import type { Database } from './schema.js';
 
 /**
  * Postgres advisory locks for work that must run in one process of a deployment at a time. The key
@@ -56,4 +57,14 @@ export async function ifAdvisoryLockFree(db: Db, name: string, fn: () => Promise
       await sql`select pg_advisory_unlock(${NAMESPACE}, hashtext(${key}))`.execute(conn).catch(() => undefined);
     }
   });
+}
+
+/**
+ * Takes the lock `name` for the rest of the transaction `trx` (`pg_advisory_xact_lock`: released by
+ * its commit or rollback), waiting while another transaction holds it. On SQLite, whose one writer
+ * already runs transactions one at a time, it does nothing.
+ */
+export async function lockForTransaction(db: Db, trx: Kysely<Database>, name: string): Promise<void> {
+  if (db.caps.dialect !== 'postgres') return;
+  await sql`select pg_advisory_xact_lock(${NAMESPACE}, hashtext(${lockName(db, name)}))`.execute(trx);
 }

@@ -152,6 +152,9 @@ function bucketAndKey(ctx: KoaContext): { bucket: string; key: string } {
  * Fills a gap of the test double, not of Aperture: a real S3 PUT is atomic, but s3rver streams the
  * body straight into the object's final file, so concurrent PUTs of one key interleave their bytes.
  * Serialising PUTs per key here gives the double S3's semantics (the last complete PUT wins).
+ * A PUT whose client went away mid-body (a process killed while uploading) never finishes in
+ * s3rver, which does not notice the cut; it stops holding the key up once its connection closes, as
+ * S3 would drop it.
  */
 function atomicPutMiddleware(): Middleware {
   const tails = new Map<string, Promise<void>>();
@@ -163,7 +166,9 @@ function atomicPutMiddleware(): Middleware {
     }
     const id = `${bucket}/${key}`;
     const previous = tails.get(id) ?? Promise.resolve();
-    const mine = previous.then(next);
+    const req = ctx.req as IncomingMessage;
+    const abandoned = new Promise<void>((resolve) => req.once('close', () => !req.complete && resolve()));
+    const mine = previous.then(() => Promise.race([next(), abandoned]));
     const tail = mine.then(
       () => undefined,
       () => undefined,

@@ -75,15 +75,16 @@ async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): P
   const users = await usersOf(options, true);
   if (!users) throw new UsageError('check needs users: --users N (and --seed N) or --tokens-file <file>.');
   const stepSeconds = usage('--step-duration', () => lg.parseDuration(options.stepDuration));
-  const target = targetOf(ctx, options);
+  const { target, targets } = targetOf(ctx, options);
   const metrics = metricsOf(ctx, options);
   const photos = await makePhotos(ctx, options.largeShare);
-  ctx.out.info(`Checking ${target} for ${ids.join(', ')}: ${stepSeconds} s per step…`);
+  ctx.out.info(`Checking ${(targets ?? [target]).join(', ')} for ${ids.join(', ')}: ${stepSeconds} s per step…`);
   let result;
   try {
     result = await lg.checkDeployment({
       scenarios,
       target,
+      targets,
       users,
       photos: photos.photos,
       workers: options.workers,

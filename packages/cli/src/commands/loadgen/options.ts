@@ -13,7 +13,8 @@ export const collect = (value: string, previous: string[]) => [...previous, valu
 
 /** Options `run` and `check` share: where to send load, and as whom. */
 export interface LoadTargetOptions {
-  target?: string;
+  /** Every `--target` given, each possibly a comma-separated list. */
+  target: string[];
   seed: number;
   users?: number;
   tokensFile?: string;
@@ -41,9 +42,20 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
-/** `--target`, else the global `--server` (or the CLI's default server). */
-export function targetOf(ctx: CliContext, options: LoadTargetOptions): string {
-  return options.target === undefined ? ctx.server : normalizeServerUrl(options.target);
+/**
+ * The base URLs load goes to: each `--target` (repeated, or comma-separated), else the global
+ * `--server` (or the CLI's default server). `target` is the first; `targets` lists all when there
+ * are several (api processes without a load balancer).
+ */
+export function targetOf(ctx: CliContext, options: LoadTargetOptions): { target: string; targets?: string[] } {
+  const urls = options.target
+    .flatMap((value) => value.split(','))
+    .map((url) => url.trim())
+    .filter((url) => url !== '')
+    .map((url) => normalizeServerUrl(url));
+  const unique = [...new Set(urls)];
+  if (unique.length === 0) return { target: ctx.server };
+  return unique.length === 1 ? { target: unique[0]! } : { target: unique[0]!, targets: unique };
 }
 
 /** A seeded dataset's users (`--users`, `--seed`) or the sessions of `--tokens-file`. */
@@ -95,7 +107,12 @@ export function usage<T>(flag: string, parse: () => T): T {
 /** Options for where load goes and as whom, shared by `run` and `check`. */
 export function targetOptions(command: Command): Command {
   return command
-    .option('--target <url>', 'the Aperture to load (default: --server, else http://127.0.0.1:4000)')
+    .option(
+      '--target <url>',
+      'the Aperture to load (default: --server, else http://127.0.0.1:4000); repeat or comma-separate for several api processes: each virtual user keeps one, given in turn',
+      collect,
+      [],
+    )
     .option('--users <n>', 'act as users 1..N of a dataset made by `aperture loadgen seed`', positiveInt)
     .option('--seed <n>', 'the seed number that dataset was made with', nonNegativeInt, 1)
     .option('--tokens-file <file>', 'act as the sessions in this file instead (one token per line)')

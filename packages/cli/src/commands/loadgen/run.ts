@@ -72,10 +72,11 @@ async function runScenario(ctx: CliContext, scenario: string, options: RunComman
   const thresholds = options.threshold.map((text) => usage('--threshold', () => lg.parseThreshold(text)));
   const model = loadModel(options, lg);
   const users = await usersOf(options, name !== 'get');
-  const target = targetOf(ctx, options);
+  const { target, targets } = targetOf(ctx, options);
   const photos = lg.NEEDS_PHOTOS.has(name) ? await makePhotos(ctx, options.largeShare) : undefined;
   const scenarioOptions: ScenarioOptions = {
     target,
+    targets,
     users,
     path: options.path,
     feedPages: options.pages,
@@ -84,7 +85,7 @@ async function runScenario(ctx: CliContext, scenario: string, options: RunComman
     readsPerWrite: options.readsPerWrite,
     fanoutSample: options.fanoutSample,
   };
-  ctx.out.info(`Running ${name} against ${target}…`);
+  ctx.out.info(`Running ${name} against ${(targets ?? [target]).join(', ')}…`);
   const progress = progressWriter(ctx, options.quiet === true, lg.progressLine);
   let result;
   try {

@@ -99,16 +99,28 @@ export class Fanout {
       .execute();
   }
 
-  /** The followee's recent pushed posts into the follower's timeline (unpushed ones are pulled anyway). */
+  /**
+   * The followee's recent posts into the follower's timeline: pushed or not, unless the followee is
+   * a celebrity (whose unpushed posts readers pull). Not only the pushed ones: a post whose fan-out
+   * is running in another worker may have read the followers before this follow committed and not
+   * be marked pushed yet; once marked, readers no longer pull it, and this follower would never see
+   * it. Its fan-out may add the same row again: rows are keyed.
+   */
   async backfill(followerId: string, followeeId: string): Promise<void> {
     const { db, clock, settings } = this.deps;
     const since = new Date(clock.now().getTime() - settings.backfillDays * 86_400_000).toISOString();
+    const followee = await db.kysely
+      .selectFrom('users')
+      .select('follower_count')
+      .where('id', '=', followeeId)
+      .executeTakeFirst();
+    const celebrity = (followee?.follower_count ?? 0) >= settings.celebrityFollowers;
     const posts = await db.kysely
       .selectFrom('posts')
       .select(['id', 'author_id'])
       .where('author_id', '=', followeeId)
       .where('deleted_at', 'is', null)
-      .where('pushed', '=', 1)
+      .$if(celebrity, (qb) => qb.where('pushed', '=', 1))
       .where('created_at', '>=', since)
       .orderBy('id', 'desc')
       .limit(settings.backfillPosts)

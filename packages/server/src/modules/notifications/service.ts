@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.js';
+import { lockForTransaction } from '../../db/advisory-lock.js';
 import type { Db } from '../../db/connect.js';
 import type { Wakeups } from '../../db/wakeups.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
@@ -59,7 +60,14 @@ export class NotificationsService {
       log: deps.log,
     });
     const { db, ids, clock, wakeups } = deps;
-    this.writer = new NotificationWriter({ db: db.kysely, ids, clock, bus: this.bus, wakeups });
+    this.writer = new NotificationWriter({
+      db: db.kysely,
+      lockRecipient: (trx, recipientId) => lockForTransaction(db, trx, `notifications:${recipientId}`),
+      ids,
+      clock,
+      bus: this.bus,
+      wakeups,
+    });
     this.present = { db: db.kysely, urls: deps.urls, avatarUrls: deps.avatarUrls };
     this.poll = new LivePoll({ db: db.kysely, bus: this.bus, intervalMs: deps.pollMs ?? 2_000, log: deps.log });
     // Another process's wake-up fans out to this process's streams of that recipient (or session);

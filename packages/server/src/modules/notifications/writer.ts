@@ -9,6 +9,11 @@ import type { NotificationKind } from './types.js';
 
 export interface WriterDeps {
   db: Kysely<Database>;
+  /**
+   * Makes the recipient's writers take turns until their transaction ends (an advisory lock on
+   * Postgres; nothing on SQLite, whose single writer already does): see `nextSeq`.
+   */
+  lockRecipient(trx: Kysely<Database>, recipientId: string): Promise<void>;
   ids: IdGenerator;
   clock: Clock;
   /** This process's live streams. */
@@ -60,7 +65,7 @@ export class NotificationWriter {
           post_id: draft.post?.id ?? null,
           comment_id: draft.commentId ?? null,
           actor_count: draft.actorCount ?? 1,
-          seq_id: this.deps.ids.next(),
+          seq_id: await this.nextSeq(trx, draft.recipientId),
           read_at: null,
           created_at: now,
           updated_at: now,
@@ -131,7 +136,11 @@ export class NotificationWriter {
           actor_count: count,
           // Only a new like brings the row back up as unread; an unlike just corrects it.
           ...(grew
-            ? { seq_id: this.deps.ids.next(), read_at: null, updated_at: this.deps.clock.now().toISOString() }
+            ? {
+                seq_id: await this.nextSeq(trx, authorId),
+                read_at: null,
+                updated_at: this.deps.clock.now().toISOString(),
+              }
             : {}),
         })
         .where('id', '=', existing.id)
@@ -139,5 +148,26 @@ export class NotificationWriter {
       if (grew) await this.deps.wakeups.notify(trx, 'notifications', authorId);
     });
     if (grew) this.deps.bus.publish(authorId);
+  }
+
+  /**
+   * The recipient's next stream position (`seq_id`, the SSE event id). A live stream reads the
+   * rows past the last position it delivered, so a row must never commit with a position below
+   * one a stream may already have read. Ids minted before commit do not guarantee that: two
+   * processes (or two transactions of one) commit in either order, and another host's clock may
+   * be behind. So the recipient's writers take turns until commit, and each takes a position above
+   * every committed one: the snowflake id, or the highest position plus one when that is not above.
+   */
+  private async nextSeq(trx: Kysely<Database>, recipientId: string): Promise<string> {
+    await this.deps.lockRecipient(trx, recipientId);
+    const last = await trx
+      .selectFrom('notifications')
+      .select('seq_id')
+      .where('recipient_id', '=', recipientId)
+      .orderBy('seq_id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const minted = this.deps.ids.next();
+    return last !== undefined && BigInt(last.seq_id) >= BigInt(minted) ? (BigInt(last.seq_id) + 1n).toString() : minted;
   }
 }
