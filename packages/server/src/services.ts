@@ -15,6 +15,7 @@ import type { MediaSettings } from './config/media-settings.js';
 import { MediaSweeper } from './modules/media/sweeper.js';
 import { WidthRenderer } from './modules/media/width-renderer.js';
 import type { VideoTools } from './modules/media/video/tools.js';
+import { VideoProcessor } from './modules/media/video/processor.js';
 import { WorkLimiter } from './lib/work-limiter.js';
 import type { Logger } from './lib/logger.js';
 import type { BackgroundTask } from './lib/background-task.js';
@@ -142,6 +143,11 @@ export function createServices(deps: ServiceDeps): Services {
     ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups },
     ...pollMs,
   });
+  const videoProcessor = new VideoProcessor({
+    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups },
+    ...{ tools: deps.videoTools, concurrency: settings.videoConcurrency },
+    ...pollMs,
+  });
   const postCleanup = new PostCleanup({ db, clock, log });
   const avatarUrlsOf = (mediaId: string) => avatarUrls(reader.urls, mediaId);
   const textIndex = createTextIndex(db.caps);
@@ -185,7 +191,10 @@ export function createServices(deps: ServiceDeps): Services {
       settings,
       reader,
       space: deps.space,
-      onMediaQueued: () => mediaProcessor.kick(),
+      onMediaQueued: () => {
+        mediaProcessor.kick();
+        videoProcessor.kick();
+      },
       wakeups,
       video: deps.videoTools,
     }),
@@ -230,6 +239,7 @@ export function createServices(deps: ServiceDeps): Services {
     wakeups,
     dispatcher,
     mediaProcessor,
+    videoProcessor,
     mediaSweeper: new MediaSweeper({ db, blobs, clock, settings, log }),
     postCleanup,
     tagCounter,

@@ -113,6 +113,7 @@ const envSchema = z.object({
   APERTURE_MAX_IMAGE_MEGAPIXELS: z.coerce.number().positive().max(500).default(50),
   APERTURE_MAX_VIDEO_MB: z.coerce.number().positive().max(16_384).default(512),
   APERTURE_MAX_VIDEO_SECONDS: z.coerce.number().positive().max(86_400).default(900),
+  APERTURE_VIDEO_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   APERTURE_FFMPEG_PATH: z.string().min(1).optional(),
   APERTURE_FFPROBE_PATH: z.string().min(1).optional(),
   APERTURE_MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
@@ -282,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       unattachedMediaHours: e.APERTURE_UNATTACHED_MEDIA_HOURS,
       maxVideoBytes: Math.floor(e.APERTURE_MAX_VIDEO_MB * 1024 * 1024),
       maxVideoSeconds: e.APERTURE_MAX_VIDEO_SECONDS,
+      videoConcurrency: e.APERTURE_VIDEO_CONCURRENCY,
     },
     videoTools: {
       ffmpegPath: e.APERTURE_FFMPEG_PATH && path.resolve(cwd, e.APERTURE_FFMPEG_PATH),

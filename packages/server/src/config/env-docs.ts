@@ -111,6 +111,11 @@ export const VARIABLE_DOCS = {
     reference:
       'longest accepted video, in seconds, read from the container by ffprobe when the upload completes (`VIDEO_TOO_LONG`)',
   },
+  APERTURE_VIDEO_CONCURRENCY: {
+    summary: 'videos transcoded at once per process, on a queue apart from photos',
+    reference:
+      'videos transcoded at once by this process, each one ffmpeg child with `-threads 1`. Videos have their own queue, so a long transcode never holds up photos; their poster frame takes a slot of `APERTURE_MEDIA_CONCURRENCY` like any image',
+  },
   APERTURE_FFMPEG_PATH: {
     shownDefault: 'the bundled ffmpeg',
     summary: 'ffmpeg binary to run instead of the one the server package bundles',

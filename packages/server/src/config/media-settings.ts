@@ -38,6 +38,8 @@ export interface MediaSettings {
   maxVideoSeconds: number;
   /** Largest accepted long side of a video frame, in pixels (4096: DCI 4K). */
   maxVideoLongSide: number;
+  /** Videos transcoded at once in this process, on their own queue (1). */
+  videoConcurrency: number;
 }
 
 export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
@@ -55,4 +57,5 @@ export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
   maxVideoBytes: 512 * 1024 * 1024,
   maxVideoSeconds: 900,
   maxVideoLongSide: 4096,
+  videoConcurrency: 1,
 };

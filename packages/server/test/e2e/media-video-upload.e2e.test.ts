@@ -18,7 +18,7 @@ import {
 import { photo } from '../fixtures/images.js';
 import { originalKey } from '../../src/modules/media/keys.js';
 import { DIALECTS, sqliteDialect } from '../support/databases.js';
-import { putTo, sha256, uploadReady, type Target } from '../support/media.js';
+import { putTo, sha256, uploadReady, waitForMedia, type Target } from '../support/media.js';
 import { registerUser } from '../support/users.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 
@@ -73,8 +73,7 @@ describe.each(PAIRS)('video uploads on $name', ({ dialect, media }) => {
   const appCode = (response: { body: { error?: { data: Record<string, unknown> } } }) =>
     response.body.error?.data.appCode;
 
-  it('accepts H.264 MP4, HEVC MOV and VP9 WebM, which the photo processor leaves to the video worker', async () => {
-    const accepted: string[] = [];
+  it('accepts H.264 MP4, HEVC MOV and VP9 WebM, and the video worker makes them ready', async () => {
     for (const [file, type] of [
       [await h264Mp4(), 'video/mp4'],
       [await hevcMovRotated(), 'video/quicktime'],
@@ -82,14 +81,8 @@ describe.each(PAIRS)('video uploads on $name', ({ dialect, media }) => {
     ] as const) {
       const { mediaId, completed } = await send(await readFile(file), type);
       expect(completed.status, file).toBe(200);
-      expect(completed.body.result?.data).toMatchObject({ id: mediaId, status: 'processing' });
-      accepted.push(mediaId);
-    }
-    // A photo queued after them is processed; the videos are not touched by the photo pipeline.
-    await uploadReady(t.url, token, await photo({ width: 64, height: 48 }));
-    for (const id of accepted) {
-      const got = await callTrpc<{ status: string }>(t.url, 'media.get', { type: 'query', token, input: { id } });
-      expect(got.body.result?.data.status).toBe('processing');
+      expect(completed.body.result?.data).toMatchObject({ id: mediaId, kind: 'video' });
+      expect(await waitForMedia(t.url, token, mediaId), file).toMatchObject({ status: 'ready', kind: 'video' });
     }
   });
 
@@ -117,9 +110,11 @@ describe.each(PAIRS)('video uploads on $name', ({ dialect, media }) => {
     }
     expect(segmentRequests).toBe(0);
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
-    const after = await send(await readFile(await h264Mp4()));
-    // The same bytes as the first test's clip: a fresh upload all the same (duplicates are ready media only).
-    expect(after.completed.status).toBe(200);
+    // The same bytes as the first test's clip, now ready: a duplicate, nothing to send.
+    const again = await readFile(await h264Mp4());
+    expect((await create(again.length, 'video/mp4', sha256(again))).body.result?.data).toMatchObject({
+      duplicate: true,
+    });
   });
 
   it('sizes video uploads by the video limit: parts above 16 MiB, refused above 512 MiB', async () => {

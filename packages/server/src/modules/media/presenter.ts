@@ -1,5 +1,6 @@
 import type { MediaRow } from '../../db/schema.js';
 import type { MediaUrlSigner } from './urls.js';
+import { isVideoContentType } from './video/container.js';
 import { OUTPUT_FORMATS, VARIANTS, type ExifFacts, type MediaUrls, type MediaView } from './types.js';
 
 /** What is stored per derivative in `media.derivatives`. */
@@ -38,7 +39,10 @@ export function presentMedia(
   return {
     id: row.id,
     ownerId: row.owner_id,
+    kind: isVideoContentType(row.content_type) ? 'video' : 'image',
     status: row.status,
+    progress: row.progress,
+    durationMs: row.duration_ms,
     failureCode: row.failure_code,
     failureReason: row.failure_reason,
     width: row.width,

@@ -40,7 +40,13 @@ export interface MediaUrls {
 export interface MediaView {
   id: string;
   ownerId: string;
+  /** `video` for an MP4, MOV, WebM or Matroska upload: its `urls` are its poster frame's. */
+  kind: 'image' | 'video';
   status: MediaStatus;
+  /** Videos being transcoded: 0–100 (100 once ready). Null for photos. */
+  progress: number | null;
+  /** Videos, once ready: their length. Null for photos. */
+  durationMs: number | null;
   /** Why processing failed (status `failed`), in words; `failureCode` is one of the error codes. */
   failureCode: string | null;
   failureReason: string | null;

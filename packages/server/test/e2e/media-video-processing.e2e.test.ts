@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { derivativeKey } from '../../src/modules/media/keys.js';
+import { HEVC_LOCATION, h264Mp4Vga, hevcMovRotated, removeVideoFixtures } from '../fixtures/videos.js';
+import { DIALECTS, sqliteDialect } from '../support/databases.js';
+import { putTo, sha256, waitForMedia, type Target } from '../support/media.js';
+import { registerUser } from '../support/users.js';
+import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
+
+const ffprobe = (createRequire(import.meta.url)('@ffprobe-installer/ffprobe') as { path: string }).path;
+
+interface Probed {
+  streams: {
+    codec_type: string;
+    codec_name: string;
+    profile?: string;
+    pix_fmt?: string;
+    width?: number;
+    height?: number;
+    side_data_list?: unknown[];
+    tags?: Record<string, string>;
+  }[];
+  format: { tags?: Record<string, string> };
+}
+
+const PAIRS = [
+  { name: 'disk + sqlite', dialect: sqliteDialect, media: 'disk' as const },
+  { name: `s3 + ${DIALECTS.at(-1)!.name}`, dialect: DIALECTS.at(-1)!, media: 's3' as const },
+];
+
+describe.each(PAIRS)('video processing on $name', ({ dialect, media }) => {
+  let t: TestServer;
+  let token: string;
+  let work: string;
+
+  beforeAll(async () => {
+    t = await startTestServer({ dialect, media });
+    token = await registerUser(t.url, 'director');
+    work = await mkdtemp(path.join(tmpdir(), 'aperture-rendition-'));
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await removeVideoFixtures();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  async function uploadVideo(file: string, contentType: string, keepLocation = false) {
+    const data = await readFile(file);
+    const created = await callTrpc<{ uploadId: string; mediaId: string; target: Target }>(t.url, 'media.createUpload', {
+      token,
+      input: { size: data.length, contentType, sha256: sha256(data), keepLocation },
+    });
+    const { uploadId, mediaId, target } = created.body.result!.data;
+    await putTo(target, data);
+    const completed = await callTrpc(t.url, 'media.completeUpload', { token, input: { uploadId } });
+    expect(completed.status).toBe(200);
+    return mediaId;
+  }
+
+  /** A stored rendition as ffprobe reads it. */
+  async function probeRendition(mediaId: string, name: '720' | '360'): Promise<Probed> {
+    const bytes = await buffer((await t.server.blobs.get(derivativeKey(mediaId, name, 'mp4'))).body);
+    const file = path.join(work, `${mediaId}-${name}.mp4`);
+    await writeFile(file, bytes);
+    const { stdout } = await promisify(execFile)(ffprobe, [
+      '-v',
+      'error',
+      '-show_streams',
+      '-show_format',
+      '-of',
+      'json',
+      file,
+    ]);
+    return JSON.parse(stdout) as Probed;
+  }
+
+  it('makes H.264 High + AAC renditions at 720p and 360p (never enlarged), a poster, and keeps the facts', async () => {
+    const id = await uploadVideo(await h264Mp4Vga(), 'video/mp4');
+    const ready = await waitForMedia(t.url, token, id);
+    expect(ready).toMatchObject({ status: 'ready', kind: 'video', width: 640, height: 480, progress: 100 });
+    expect(ready.durationMs).toBeGreaterThan(900);
+    const urls = ready.urls as Record<string, { webp: string; jpg: string }>;
+    expect(Object.keys(urls).sort()).toEqual(['thumb', 'w1080', 'w320', 'w640']);
+    const poster = await fetch(urls.w320!.webp);
+    expect(poster.status).toBe(200);
+    expect(poster.headers.get('content-type')).toBe('image/webp');
+
+    for (const [name, width, height] of [
+      ['720', 640, 480],
+      ['360', 480, 360],
+    ] as const) {
+      const probed = await probeRendition(id, name);
+      const video = probed.streams.find((s) => s.codec_type === 'video')!;
+      expect(video, name).toMatchObject({ codec_name: 'h264', profile: 'High', pix_fmt: 'yuv420p', width, height });
+      expect(probed.streams.find((s) => s.codec_type === 'audio')?.codec_name, name).toBe('aac');
+    }
+    const row = await t.server.db.kysely.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ fps: 10, video_codec: 'h264', audio_codec: 'aac', has_audio: 1, format: 'mp4' });
+  });
+
+  it('turns a rotated clip upright and writes no location into any rendition, keeping it for the owner only when asked', async () => {
+    const dropped = await uploadVideo(await hevcMovRotated(), 'video/quicktime');
+    const kept = await uploadVideo(await hevcMovRotated(), 'video/quicktime', true);
+    const droppedView = await waitForMedia(t.url, token, dropped);
+    const keptView = await waitForMedia(t.url, token, kept);
+    expect(droppedView).toMatchObject({ status: 'ready', width: 96, height: 128, location: null });
+    expect(keptView).toMatchObject({ status: 'ready', location: HEVC_LOCATION });
+    for (const id of [dropped, kept]) {
+      for (const name of ['720', '360'] as const) {
+        const probed = await probeRendition(id, name);
+        const video = probed.streams.find((s) => s.codec_type === 'video')!;
+        // Portrait stays portrait, with the pixels themselves upright: no display matrix to apply.
+        expect(video).toMatchObject({ width: 96, height: 128 });
+        expect(video.side_data_list ?? []).toEqual([]);
+        const tags = JSON.stringify([probed.format.tags ?? {}, ...probed.streams.map((s) => s.tags ?? {})]);
+        expect(tags).not.toMatch(/location|ISO6709|\+37\.77/);
+      }
+    }
+  });
+});
