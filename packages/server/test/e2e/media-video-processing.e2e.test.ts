@@ -11,7 +11,7 @@ import { HEVC_LOCATION, h264Mp4Vga, hevcMovRotated, removeVideoFixtures } from '
 import { DIALECTS, sqliteDialect } from '../support/databases.js';
 import { putTo, sha256, waitForMedia, type Target } from '../support/media.js';
 import { registerUser } from '../support/users.js';
-import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
+import { callTrpc, manualClock, startTestServer, type TestServer } from '../support/server.js';
 
 const ffprobe = (createRequire(import.meta.url)('@ffprobe-installer/ffprobe') as { path: string }).path;
 
@@ -122,5 +122,54 @@ describe.each(PAIRS)('video processing on $name', ({ dialect, media }) => {
         expect(tags).not.toMatch(/location|ISO6709|\+37\.77/);
       }
     }
+  });
+});
+
+describe.each(PAIRS)('a transcode killed half-way on $name', ({ dialect, media }) => {
+  const clock = manualClock();
+  let t: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    // An api-role server runs no background work: the test drives the video processor itself.
+    t = await startTestServer({ dialect, media, clock, env: { APERTURE_ROLE: 'api' } });
+    token = await registerUser(t.url, 'interrupted');
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await removeVideoFixtures();
+  });
+
+  it('leaves nothing listed, spends the attempt, and is done again from the start later', async () => {
+    const data = await readFile(await h264Mp4Vga());
+    const created = await callTrpc<{ uploadId: string; mediaId: string; target: Target }>(t.url, 'media.createUpload', {
+      token,
+      input: { size: data.length, contentType: 'video/mp4', sha256: sha256(data) },
+    });
+    const { uploadId, mediaId: id, target } = created.body.result!.data;
+    await putTo(target, data);
+    await callTrpc(t.url, 'media.completeUpload', { token, input: { uploadId } });
+
+    const tools = t.server.services.videoTools;
+    const processing = t.server.background.videoProcessor.processNext();
+    const deadline = Date.now() + 30_000;
+    while (tools.runningPids.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    // As the kernel's OOM killer would: the child dies under the worker.
+    for (const pid of tools.runningPids) process.kill(pid, 'SIGKILL');
+    expect(await processing).toBe(true);
+
+    const row = () => t.server.db.kysely.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(await row()).toMatchObject({ status: 'processing', derivatives: null, claimed_by: null, attempts: 1 });
+    const view = await callTrpc<{ urls: object }>(t.url, 'media.get', { type: 'query', token, input: { id } });
+    expect(view.body.result?.data).toMatchObject({ kind: 'video', status: 'processing', urls: {} });
+
+    // Not before its back-off has passed; then from the start, to the end.
+    expect(await t.server.background.videoProcessor.processNext()).toBe(false);
+    clock.advance(60_000);
+    expect(await t.server.background.videoProcessor.processNext()).toBe(true);
+    const done = await row();
+    expect(done).toMatchObject({ status: 'ready', attempts: 2 });
+    expect(Object.keys(JSON.parse(done.derivatives!) as object)).toEqual(
+      expect.arrayContaining(['720.mp4', '360.mp4']),
+    );
   });
 });

@@ -10,8 +10,12 @@ import { judgeProbe, type ProbeOutput, type VideoFacts, type VideoLimits } from 
 import type { RunResult, VideoTools } from './tools.js';
 
 const PROBE_TIMEOUT_MS = 30_000;
+const DECODE_TIMEOUT_MS = 60_000;
 
-/** A child ended by the server's stop: not the file's fault, so the upload stays pending. */
+/**
+ * A child ended by the server's stop, or killed from outside (the OOM killer): not the file's
+ * fault, so nothing is marked failed for it.
+ */
 function assertNotStopped(result: RunResult): void {
   if (result.stopped) {
     throw new AppError(
@@ -19,9 +23,8 @@ function assertNotStopped(result: RunResult): void {
       'The server stopped while reading the video; complete the upload again.',
     );
   }
+  if (result.exitCode === null && !result.timedOut) throw new Error('ffmpeg or ffprobe was killed');
 }
-const DECODE_TIMEOUT_MS = 60_000;
-
 /**
  * Input options every child gets before `-i`: local files only (a playlist or a data reference
  * naming a URL opens nothing), the demuxer the magic bytes chose, and the thread cap.

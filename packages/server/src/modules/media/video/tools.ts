@@ -77,6 +77,11 @@ export class VideoTools {
     return this.children.size;
   }
 
+  /** Process ids of the children running now (for tests that kill one, as the OOM killer would). */
+  get runningPids(): number[] {
+    return [...this.children].flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
+  }
+
   async run(tool: VideoTool, args: string[], options: RunOptions): Promise<RunResult> {
     const binary = (await this.binaries())[tool];
     return this.spawnChild(binary, args, options);
