@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivativeKey } from '../../src/modules/media/keys.js';
 import { HEVC_LOCATION, h264Mp4Vga, hevcMovRotated, removeVideoFixtures } from '../fixtures/videos.js';
 import { DIALECTS, sqliteDialect } from '../support/databases.js';
-import { putTo, sha256, waitForMedia, type Target } from '../support/media.js';
+import { putTo, sha256, uploadReady, waitForMedia, type Target } from '../support/media.js';
+import { photo } from '../fixtures/images.js';
 import { registerUser } from '../support/users.js';
 import { callTrpc, manualClock, startTestServer, type TestServer } from '../support/server.js';
 
@@ -122,6 +123,81 @@ describe.each(PAIRS)('video processing on $name', ({ dialect, media }) => {
         expect(tags).not.toMatch(/location|ISO6709|\+37\.77/);
       }
     }
+  });
+});
+
+describe.each(PAIRS)('serving video renditions on $name', ({ dialect, media }) => {
+  let t: TestServer;
+  let owner: string;
+  let stranger: string;
+  beforeAll(async () => {
+    t = await startTestServer({ dialect, media });
+    owner = await registerUser(t.url, 'projectionist');
+    stranger = await registerUser(t.url, 'passerby');
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await removeVideoFixtures();
+  });
+
+  it('serves 720.mp4 and 360.mp4 with ranges, HEAD and ETags, private until posted, then in mixed posts', async () => {
+    const data = await readFile(await h264Mp4Vga());
+    const created = await callTrpc<{ uploadId: string; mediaId: string; target: Target }>(t.url, 'media.createUpload', {
+      token: owner,
+      input: { size: data.length, contentType: 'video/mp4', sha256: sha256(data) },
+    });
+    const { uploadId, mediaId: id, target } = created.body.result!.data;
+    await putTo(target, data);
+    await callTrpc(t.url, 'media.completeUpload', { token: owner, input: { uploadId } });
+    const ready = (await waitForMedia(t.url, owner, id)) as unknown as { renditions: Record<string, string> };
+    expect(Object.keys(ready.renditions).sort()).toEqual(['360p', '720p']);
+    const signed = ready.renditions['720p']!;
+    expect(signed).toMatch(/\/media\/\d+\/720\.mp4\?exp=\d+&sig=/);
+
+    const whole = await fetch(signed);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('video/mp4');
+    expect(whole.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(whole.headers.get('cache-control')).toBe('private, max-age=3600');
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    const stored = await buffer((await t.server.blobs.get(derivativeKey(id, '720', 'mp4'))).body);
+    expect(bytes.equals(stored)).toBe(true);
+
+    const part = await fetch(signed, { headers: { range: 'bytes=0-99' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 0-99/${stored.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(stored.subarray(0, 100))).toBe(true);
+    const past = await fetch(signed, { headers: { range: `bytes=${stored.length}-` } });
+    expect(past.status).toBe(416);
+    const head = await fetch(signed, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(stored.length));
+    const again = await fetch(signed, { headers: { 'if-none-match': whole.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+
+    // Not posted: nobody else without the signature, as for a photo.
+    const plain = signed.split('?')[0]!;
+    expect((await fetch(plain, { headers: { authorization: `Bearer ${stranger}` } })).status).toBe(404);
+    expect((await fetch(plain, { headers: { authorization: `Bearer ${owner}` } })).status).toBe(200);
+    expect((await fetch(plain.replace('720.mp4', '1080.mp4'))).status).toBe(404);
+    expect((await fetch(plain.replace('720.mp4', 'original'))).status).toBe(404);
+
+    const photoId = await uploadReady(t.url, owner, await photo({ width: 64, height: 48 }));
+    const post = await callTrpc<{ id: string }>(t.url, 'posts.create', {
+      token: owner,
+      input: { mediaIds: [id, photoId], caption: 'a clip and a still' },
+    });
+    const seen = await callTrpc<{
+      media: { kind: string; durationMs: number | null; renditions: Record<string, string> }[];
+    }>(t.url, 'posts.get', { type: 'query', token: stranger, input: { id: post.body.result!.data.id } });
+    const [clip, still] = seen.body.result!.data.media;
+    expect(clip).toMatchObject({ kind: 'video', renditions: { '720p': plain, '360p': plain.replace('720', '360') } });
+    expect(clip!.durationMs).toBeGreaterThan(900);
+    expect(still).toMatchObject({ kind: 'image', durationMs: null, renditions: {} });
+    const publicFetch = await fetch(plain);
+    expect(publicFetch.status).toBe(200);
+    expect(publicFetch.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 });
 
