@@ -11,7 +11,8 @@ export function formatBytes(bytes: number): string {
 
 /**
  * One line of upload progress: `photo.jpg  ████████░░  80%  1.2/1.5 MB`, with a word instead of
- * the figures while hashing and processing.
+ * the figures while hashing and processing (and the server's own percentage while it transcodes a
+ * video: `processing… 42%`).
  */
 export function progressLine(name: string, progress: UploadProgress): string {
   const { phase, sentBytes, totalBytes } = progress;
@@ -21,7 +22,10 @@ export function progressLine(name: string, progress: UploadProgress): string {
   const percent = `${Math.floor(ratio * 100)}%`.padStart(4);
   const sizes = `${inUnitOf(sentBytes, totalBytes)}/${formatBytes(totalBytes)}`;
   if (phase === 'hashing') return `${name}  ${bar}  hashing…`;
-  if (phase === 'processing') return `${name}  ${bar}  ${percent}  ${sizes}  processing…`;
+  if (phase === 'processing') {
+    const server = progress.processedPercent === null ? '' : ` ${progress.processedPercent}%`;
+    return `${name}  ${bar}  ${percent}  ${sizes}  processing…${server}`;
+  }
   if (phase === 'done') return `${name}  ${bar}  ${percent}  ${sizes}  ready`;
   return `${name}  ${bar}  ${percent}  ${sizes}`;
 }

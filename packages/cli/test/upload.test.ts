@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MediaView } from '@aperture/sdk';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
+import { h264Mp4, removeVideoFixtures } from '../../server/test/fixtures/videos.js';
 import { BIN, createCliHome, registerArgs, requireBuild, type CliHome } from './support/cli.js';
 
 let server: EphemeralServer;
@@ -17,6 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
+  await removeVideoFixtures();
 });
 beforeEach(async () => {
   home = await createCliHome();
@@ -87,6 +89,18 @@ describe('aperture upload', () => {
     expect(result.screen).toMatch(/tty\.jpg {2}░{10} {4}0% {2}0\/\d+ B/);
     expect(result.screen).toMatch(/tty\.jpg {2}█{10} {2}100% {2}(\d+)\/\1 B {2}ready/);
     expect(result.screen).toMatch(/tty\.jpg: media \d+/);
+  });
+
+  it('uploads a video with how far the server is on the bar, and prints its renditions and poster', async () => {
+    const clip = join(home.dir, 'clip.mp4');
+    await copyFile(await h264Mp4(), clip);
+    const result = await runOnTerminal(['upload', clip]);
+    expect(result.code).toBe(0);
+    expect(result.screen).toMatch(/clip\.mp4 {2}█{10} {2}100% {2}[\d.]+\/[\d.]+ kB {2}processing… 100%/);
+    const id = /clip\.mp4: video (\d+)/.exec(result.screen)?.[1];
+    expect(id).toBeDefined();
+    expect(result.screen).toMatch(new RegExp(`720p\\.mp4 +\\S+/media/${id}/720\\.mp4`));
+    expect(result.screen).toContain(`/media/${id}/thumb.webp`);
   });
 
   it('prints an array of media with --json, and says "already uploaded" for a file sent before', async () => {

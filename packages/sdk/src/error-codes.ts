@@ -29,6 +29,11 @@ export const ERROR_FAMILIES = {
   IMAGE_CORRUPT: 'media-rejected',
   UPLOAD_SIZE_MISMATCH: 'media-rejected',
   UPLOAD_HASH_MISMATCH: 'media-rejected',
+  VIDEO_CORRUPT: 'media-rejected',
+  VIDEO_NO_VIDEO_STREAM: 'media-rejected',
+  VIDEO_TOO_LONG: 'media-rejected',
+  VIDEO_TOO_LARGE: 'media-rejected',
+  VIDEO_UNSUPPORTED: 'media-rejected',
   UNAUTHENTICATED: 'authentication',
   INVALID_CREDENTIALS: 'authentication',
   FORBIDDEN: 'permission',
@@ -47,6 +52,8 @@ export const ERROR_FAMILIES = {
   // Retryable later (the answer says when, in `retryAfter`), not by sending again at once.
   UNAVAILABLE: 'server',
   STORAGE_FULL: 'server',
+  // The server cannot run its video tools: an operator must fix them; photos still go up.
+  VIDEO_TOOLS_UNAVAILABLE: 'server',
 } as const satisfies Record<ErrorCode, Family>;
 
 /** A code the Aperture server can send. */

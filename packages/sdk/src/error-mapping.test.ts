@@ -27,6 +27,11 @@ const EXPECTED: Record<ServerErrorCode, typeof ApertureError> = {
   IMAGE_CORRUPT: MediaRejectedError,
   UPLOAD_SIZE_MISMATCH: MediaRejectedError,
   UPLOAD_HASH_MISMATCH: MediaRejectedError,
+  VIDEO_CORRUPT: MediaRejectedError,
+  VIDEO_NO_VIDEO_STREAM: MediaRejectedError,
+  VIDEO_TOO_LONG: MediaRejectedError,
+  VIDEO_TOO_LARGE: MediaRejectedError,
+  VIDEO_UNSUPPORTED: MediaRejectedError,
   UNAUTHENTICATED: AuthenticationError,
   INVALID_CREDENTIALS: AuthenticationError,
   FORBIDDEN: PermissionError,
@@ -44,6 +49,7 @@ const EXPECTED: Record<ServerErrorCode, typeof ApertureError> = {
   INTERNAL: ServerError,
   UNAVAILABLE: ServerError,
   STORAGE_FULL: ServerError,
+  VIDEO_TOOLS_UNAVAILABLE: ServerError,
 };
 
 describe('error classes', () => {

@@ -60,7 +60,12 @@ describe('large files and failures on the way', () => {
     expect(facts.phases).toEqual(['hashing', 'uploading', 'processing', 'done']);
     expect(facts.inRange).toBe(true);
     expect(facts.retracted).toBe(0);
-    expect(facts.last).toEqual({ phase: 'done', sentBytes: big.length, totalBytes: big.length });
+    expect(facts.last).toEqual({
+      phase: 'done',
+      sentBytes: big.length,
+      totalBytes: big.length,
+      processedPercent: null,
+    });
   });
 
   it('sends a part again when its connection drops, taking back the bytes it had counted', async () => {
@@ -165,7 +170,12 @@ describe('large files and failures on the way', () => {
         .sort(),
     ).toEqual([2, 3]);
     expect(progress.events[0]?.sentBytes).toBe(first.size);
-    expect(progress.events.at(-1)).toEqual({ phase: 'done', sentBytes: bytes.length, totalBytes: bytes.length });
+    expect(progress.events.at(-1)).toEqual({
+      phase: 'done',
+      sentBytes: bytes.length,
+      totalBytes: bytes.length,
+      processedPercent: null,
+    });
     expect((await client.media.uploadStatus(created.uploadId)).status).toBe('completed');
   });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 import { MediaRejectedError, NetworkError, type MediaView } from '../src/index.js';
 import { BAD_FILES, photo } from '../../server/test/fixtures/images.js';
+import { h264Mp4, removeVideoFixtures } from '../../server/test/fixtures/videos.js';
 import { jpeg, progressFacts, progressLog, recordingFetch, signedInClient } from './support/media.js';
 import { failure } from './support/failure.js';
 
@@ -17,10 +18,25 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
+  await removeVideoFixtures();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('client.media.upload', () => {
+  it('uploads a video and reports how far the server is until its renditions are ready', async () => {
+    const client = await signedInClient(server.url);
+    const progress = progressLog();
+    const media = await client.media.upload(await h264Mp4(), { onProgress: progress.onProgress });
+    expect(media).toMatchObject({ status: 'ready', kind: 'video', width: 64, height: 48, progress: 100 });
+    expect(media.durationMs).toBeGreaterThan(900);
+    expect(Object.keys(media.renditions).sort()).toEqual(['360p', '720p']);
+    expect((await fetch(media.renditions['720p']!)).headers.get('content-type')).toBe('video/mp4');
+    const processing = progress.events.filter((e) => e.phase === 'processing');
+    expect(processing.length).toBeGreaterThan(0);
+    expect(processing.at(-1)?.processedPercent).toBe(100);
+    expect(progress.events.at(-1)).toMatchObject({ phase: 'done', processedPercent: 100 });
+  });
+
   it('uploads a JPEG from a path in one PUT and resolves to the ready media with its URLs', async () => {
     const recorder = recordingFetch();
     const client = await signedInClient(server.url, recorder.fetch);
@@ -47,7 +63,12 @@ describe('client.media.upload', () => {
     expect(facts.totals).toEqual([bytes.length]);
     expect(facts.inRange).toBe(true);
     expect(facts.retracted).toBe(0);
-    expect(facts.last).toEqual({ phase: 'done', sentBytes: bytes.length, totalBytes: bytes.length });
+    expect(facts.last).toEqual({
+      phase: 'done',
+      sentBytes: bytes.length,
+      totalBytes: bytes.length,
+      processedPercent: null,
+    });
   });
 
   it('sends nothing again for the same bytes, whether they come as a Buffer, a Blob, a stream or a path', async () => {
@@ -73,7 +94,12 @@ describe('client.media.upload', () => {
       const requests = recorder.requests.slice(before).map((r) => r.kind);
       expect(again.id, kind).toBe(first.id);
       expect(requests, kind).toEqual(['media.createUpload']);
-      expect(progress.events.at(-1), kind).toEqual({ phase: 'done', sentBytes: 0, totalBytes: bytes.length });
+      expect(progress.events.at(-1), kind).toEqual({
+        phase: 'done',
+        sentBytes: 0,
+        totalBytes: bytes.length,
+        processedPercent: null,
+      });
     }
   });
 

@@ -6,6 +6,7 @@ import { intervalTask, type BackgroundTask } from './lib/background-task.js';
 import type { Logger } from './lib/logger.js';
 import type { SessionActivity } from './modules/accounts/session-activity.js';
 import type { MediaProcessor } from './modules/media/processor.js';
+import type { VideoProcessor } from './modules/media/video/processor.js';
 import type { MediaSweeper } from './modules/media/sweeper.js';
 import type { PostCleanup } from './modules/posts/cleanup.js';
 import type { TagCounter } from './modules/tags/counter.js';
@@ -22,6 +23,8 @@ export interface BackgroundWorkers {
   dispatcher: EventDispatcher;
   /** Turns queued uploads into derivatives. */
   mediaProcessor: MediaProcessor;
+  /** Turns queued videos into renditions and a poster, on a queue of its own. */
+  videoProcessor: VideoProcessor;
   /** Collects abandoned uploads, unattached media and crash leftovers. */
   mediaSweeper: MediaSweeper;
   /** The asynchronous half of deleting a post. */
@@ -48,6 +51,7 @@ export interface BackgroundWorkers {
 export function backgroundTasks(workers: BackgroundWorkers, log: Logger, db: Db): BackgroundTask[] {
   const { wakeups, dispatcher, mediaProcessor, mediaSweeper, postCleanup, tagCounter, viewCounter, sessionActivity } =
     workers;
+  const { videoProcessor } = workers;
   return [
     {
       // Every role: api processes hear wake-ups for their live streams, workers for their queues.
@@ -61,6 +65,12 @@ export function backgroundTasks(workers: BackgroundWorkers, log: Logger, db: Db)
       runsIn: 'worker-role',
       start: () => mediaProcessor.start(),
       stop: () => mediaProcessor.stop(),
+    },
+    {
+      name: 'video processor',
+      runsIn: 'worker-role',
+      start: () => videoProcessor.start(),
+      stop: () => videoProcessor.stop(),
     },
     {
       name: 'event dispatcher',

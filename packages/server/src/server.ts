@@ -21,6 +21,7 @@ import type { BlobStore } from './storage/blob-store.js';
 import { createBlobStore } from './storage/index.js';
 import { FreeSpaceGuard, type FreeBytesProbe } from './storage/free-space.js';
 import { configureSharp } from './modules/media/pipeline/index.js';
+import { VideoTools } from './modules/media/video/tools.js';
 import { earlierHolderPatterns } from './lib/lease.js';
 import type { NodeLeaseLostError } from './db/node-leases.js';
 import { openForServing } from './serving-lease.js';
@@ -150,6 +151,15 @@ export async function createServer(config: Config, options: CreateServerOptions 
   // Postgres may be shared by many processes: their wake-ups travel by LISTEN/NOTIFY, and the polls
   // become safety nets. One process owns an SQLite file: in-process wake-ups reach everyone.
   const wakeups = wakeupsFor(config.database, db, log);
+  const videoTools = new VideoTools({
+    paths: config.videoTools,
+    cacheDir: path.join(config.dataDir, 'cache', 'video-tools'),
+  });
+  // Once at start, for the log: a missing or broken tool disables video uploads, nothing else.
+  videoTools.check().then(
+    () => log.debug('video tools ready'),
+    (err: unknown) => log.warn({ err }, 'video uploads are disabled'),
+  );
   const { api: services, background } = createServices({
     db,
     reads,
@@ -169,6 +179,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     leaseHolder: lease.holder,
     wakeups,
     ...(wakeups.crossProcess ? { safetyPollMs: config.safetyPollMs } : {}),
+    videoTools,
   });
   const built = buildApp({
     config,
@@ -246,6 +257,8 @@ export async function createServer(config: Config, options: CreateServerOptions 
         services.notifications.close();
         await closeWithin(built, gate, config.shutdownGraceMs, log);
         await metricsApp?.close();
+        // A probe or transcode still running would outlive the server: end them.
+        await videoTools.stop();
         // After close: no request can count a view or note activity any more, so what the tasks
         // write on stopping is the last of it.
         for (const task of background.tasks) await task.stop();

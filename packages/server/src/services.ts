@@ -14,6 +14,8 @@ import { MediaServing } from './modules/media/serving.js';
 import type { MediaSettings } from './config/media-settings.js';
 import { MediaSweeper } from './modules/media/sweeper.js';
 import { WidthRenderer } from './modules/media/width-renderer.js';
+import type { VideoTools } from './modules/media/video/tools.js';
+import { VideoProcessor } from './modules/media/video/processor.js';
 import { WorkLimiter } from './lib/work-limiter.js';
 import type { Logger } from './lib/logger.js';
 import type { BackgroundTask } from './lib/background-task.js';
@@ -78,6 +80,8 @@ export interface ServiceDeps {
    * `aperture admin` commands, which send no wake-ups).
    */
   safetyPollMs?: number;
+  /** ffmpeg and ffprobe as bounded child processes; the server kills what runs when it stops. */
+  videoTools: VideoTools;
 }
 
 /** What requests use: the services behind the tRPC routers and the upload and media routes. */
@@ -90,6 +94,8 @@ export interface ApiServices {
   mediaServing: MediaServing;
   /** The one limiter for image decoding in this process: processing and `?w=` renders share it. */
   imageWork: WorkLimiter;
+  /** ffprobe/ffmpeg: their state is a /readyz check, and a missing tool disables video uploads only. */
+  videoTools: VideoTools;
   posts: PostsService;
   graph: GraphService;
   /** Profile headers and editing one's own (the `users` procedures, profile edits of `accounts`). */
@@ -137,6 +143,11 @@ export function createServices(deps: ServiceDeps): Services {
     ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups },
     ...pollMs,
   });
+  const videoProcessor = new VideoProcessor({
+    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups },
+    ...{ tools: deps.videoTools, concurrency: settings.videoConcurrency },
+    ...pollMs,
+  });
   const postCleanup = new PostCleanup({ db, clock, log });
   const avatarUrlsOf = (mediaId: string) => avatarUrls(reader.urls, mediaId);
   const textIndex = createTextIndex(db.caps);
@@ -180,11 +191,16 @@ export function createServices(deps: ServiceDeps): Services {
       settings,
       reader,
       space: deps.space,
-      onMediaQueued: () => mediaProcessor.kick(),
+      onMediaQueued: () => {
+        mediaProcessor.kick();
+        videoProcessor.kick();
+      },
       wakeups,
+      video: deps.videoTools,
     }),
     mediaServing: new MediaServing({ db, reader, widths: new WidthRenderer({ db, blobs, settings, imageWork }) }),
     imageWork,
+    videoTools: deps.videoTools,
     posts: new PostsService({
       db,
       reads,
@@ -223,6 +239,7 @@ export function createServices(deps: ServiceDeps): Services {
     wakeups,
     dispatcher,
     mediaProcessor,
+    videoProcessor,
     mediaSweeper: new MediaSweeper({ db, blobs, clock, settings, log }),
     postCleanup,
     tagCounter,

@@ -25,7 +25,17 @@ describe('detectContentType', () => {
     expect(detectContentType(ftyp)).toBe('image/avif');
   });
 
+  it('recognises MP4, QuickTime, WebM and Matroska by their first bytes', () => {
+    expect(detectContentType(Buffer.from('\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41', 'latin1'))).toBe('video/mp4');
+    expect(detectContentType(Buffer.from('\0\0\0\x14ftypqt  \0\0\x02\0qt  ', 'latin1'))).toBe('video/quicktime');
+    const ebml = (docType: string) =>
+      Buffer.from(`\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84${docType}`, 'latin1');
+    expect(detectContentType(ebml('webm'))).toBe('video/webm');
+    expect(detectContentType(ebml('matroska'))).toBe('video/x-matroska');
+  });
+
   it.each([
+    ['an HLS playlist', Buffer.from('#EXTM3U\n#EXT-X-VERSION:3\n')],
     ['SVG', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>')],
     ['HTML', Buffer.from('<!doctype html><script>alert(1)</script>')],
     ['HEIC', Buffer.from('\0\0\0\x18ftypheic\0\0\0\0mif1heic', 'latin1')],

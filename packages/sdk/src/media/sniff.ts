@@ -10,6 +10,10 @@ export const ACCEPTED_CONTENT_TYPES = [
   'image/webp',
   'image/avif',
   'image/gif',
+  'video/mp4',
+  'video/quicktime',
+  'video/webm',
+  'video/x-matroska',
 ] as const satisfies readonly AcceptedContentType[];
 
 /** How many leading bytes {@link detectContentType} wants (an AVIF `ftyp` box lists its brands there). */
@@ -17,6 +21,9 @@ export const SNIFF_BYTES = 256;
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const AVIF_BRANDS = new Set(['avif', 'avis']);
+// ISO-BMFF brands of still images: an `ftyp` box with one of these is no video.
+const IMAGE_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1', 'avif', 'avis', 'avci']);
+const EBML = [0x1a, 0x45, 0xdf, 0xa3];
 
 /**
  * The image format the leading bytes of a file announce, or undefined for anything the server
@@ -29,7 +36,21 @@ export function detectContentType(head: Uint8Array): AcceptedContentType | undef
   if (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a') return 'image/gif';
   if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return 'image/webp';
   if (isAvif(head)) return 'image/avif';
-  return undefined;
+  return detectVideo(head);
+}
+
+/** MP4 or QuickTime (an `ftyp` box of a video brand), WebM or Matroska (EBML: its DocType says which). */
+function detectVideo(head: Uint8Array): AcceptedContentType | undefined {
+  if (startsWith(head, EBML)) {
+    return String.fromCharCode(...head.subarray(0, 64)).includes('webm') ? 'video/webm' : 'video/x-matroska';
+  }
+  if (head.length < 12 || ascii(head, 4, 8) !== 'ftyp' || IMAGE_BRANDS.has(ascii(head, 8, 12))) return undefined;
+  return ascii(head, 8, 12) === 'qt  ' ? 'video/quicktime' : 'video/mp4';
+}
+
+/** Whether a content type is a video's. */
+export function isVideoType(contentType: AcceptedContentType): boolean {
+  return contentType.startsWith('video/');
 }
 
 /** An ISO-BMFF `ftyp` box whose major or compatible brands name AVIF (HEIC files use the same box). */

@@ -23,14 +23,20 @@ export interface UploadSource {
 }
 
 export const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
+export const DEFAULT_MAX_VIDEO_BYTES = 512 * 1024 * 1024;
 
-/** Opens `input`, refusing it with `FILE_TOO_LARGE` past `maxBytes` before reading it all. */
-export async function openSource(input: UploadInput, maxBytes: number): Promise<UploadSource> {
+/** The most bytes a file may have: one number, or one read from its first bytes (images and videos differ). */
+export type SizeLimit = number | ((head: Uint8Array) => number);
+
+/** Opens `input`, refusing it with `FILE_TOO_LARGE` past its limit before reading it all. */
+export async function openSource(input: UploadInput, limit: SizeLimit): Promise<UploadSource> {
+  const limitOf = typeof limit === 'number' ? () => limit : limit;
   let source: UploadSource;
   if (typeof input === 'string') source = await pathSource(input);
   else if (input instanceof Uint8Array) source = bytesSource(input);
   else if (input instanceof Blob) source = blobSource(input);
-  else source = bytesSource(await readAll(input, maxBytes));
+  else source = bytesSource(await readAll(input, limitOf));
+  const maxBytes = limitOf(await source.head());
   if (source.size > maxBytes) throw tooLarge(maxBytes);
   return source;
 }
@@ -97,15 +103,19 @@ async function readRange(path: string, start: number, end: number): Promise<Uint
   }
 }
 
-async function readAll(stream: AsyncIterable<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
+async function readAll(stream: AsyncIterable<Uint8Array>, limitOf: (head: Uint8Array) => number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let maxBytes: number | undefined;
   for await (const chunk of stream) {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += bytes.byteLength;
-    // Stop reading at once: an endless stream must not fill the memory first.
-    if (size > maxBytes) throw tooLarge(maxBytes);
     chunks.push(bytes);
+    // The limit is known once the first bytes say what the file is.
+    if (maxBytes === undefined && size >= SNIFF_BYTES)
+      maxBytes = limitOf(Buffer.concat(chunks).subarray(0, SNIFF_BYTES));
+    // Stop reading at once: an endless stream must not fill the memory first.
+    if (maxBytes !== undefined && size > maxBytes) throw tooLarge(maxBytes);
   }
   return Buffer.concat(chunks);
 }

@@ -9,7 +9,11 @@ export type UploadStatusView = RouterOutputs['media']['uploadStatus'];
 export type CreateUploadInput = RouterInputs['media']['createUpload'];
 
 /** The image formats the server accepts. */
-export type AcceptedContentType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/avif' | 'image/gif';
+export type AcceptedImageType = 'image/jpeg' | 'image/png' | 'image/webp' | 'image/avif' | 'image/gif';
+/** The video containers the server accepts. */
+export type AcceptedVideoType = 'video/mp4' | 'video/quicktime' | 'video/webm' | 'video/x-matroska';
+/** What the server accepts: images, and videos. */
+export type AcceptedContentType = AcceptedImageType | AcceptedVideoType;
 
 /**
  * What can be uploaded: a file path, bytes (a `Buffer` is a `Uint8Array`), a `Blob`, or a stream
@@ -27,6 +31,11 @@ export interface UploadProgress {
    */
   sentBytes: number;
   totalBytes: number;
+  /**
+   * How far the server is with the file, 0–100, while it says (a video being transcoded: reported
+   * on each look at it in the `processing` phase); null for photos and before the first look.
+   */
+  processedPercent: number | null;
 }
 
 export interface UploadOptions {
@@ -43,10 +52,15 @@ export interface UploadOptions {
   /** Parts sent at once for a large file. Default 3. */
   concurrency?: number | undefined;
   /**
-   * Refuse bigger files before sending anything. Default 25 MiB, the server's default; a server's
+   * Refuse bigger images before sending anything. Default 25 MiB, the server's default; a server's
    * own limit is `(await client.instance.info()).limits.uploadBytes`.
    */
   maxBytes?: number | undefined;
+  /**
+   * Refuse bigger videos before sending anything. Default 512 MiB, the server's default; a
+   * server's own limit is `(await client.instance.info()).limits.videoBytes`.
+   */
+  maxVideoBytes?: number | undefined;
 }
 
 /** Options of {@link MediaApi.waitUntilReady}. */

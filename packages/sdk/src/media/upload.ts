@@ -5,8 +5,8 @@ import type { FetchFunction } from '../http.js';
 import { isRetryable, resolveRetryPolicy, retryDelay } from '../retry.js';
 import { abortError, sleep, throwIfAborted } from './abort.js';
 import { sendParts, type PartPlan, type Refreshed, type SentPart } from './send.js';
-import { detectContentType } from './sniff.js';
-import { DEFAULT_MAX_BYTES, openSource, type UploadSource } from './source.js';
+import { detectContentType, isVideoType } from './sniff.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_VIDEO_BYTES, openSource, type SizeLimit, type UploadSource } from './source.js';
 import type { MediaView, UploadInput, UploadOptions, UploadPhase, UploadStatusView } from './types.js';
 import { pollUntilReady } from './wait.js';
 
@@ -28,12 +28,12 @@ export async function uploadMedia(
   const { signal } = options;
   return abortable(signal, async () => {
     throwIfAborted(signal);
-    const source = await openSource(input, options.maxBytes ?? DEFAULT_MAX_BYTES);
+    const source = await openSource(input, sizeLimit(options));
     const contentType = options.contentType ?? detectContentType(await source.head());
     if (contentType === undefined) {
       throw new MediaRejectedError(
         'UNSUPPORTED_MEDIA_TYPE',
-        'This file is not a JPEG, PNG, WebP, AVIF or GIF image, so it was not sent.',
+        'This file is not a JPEG, PNG, WebP, AVIF or GIF image nor an MP4, MOV, WebM or Matroska video, so it was not sent.',
         { status: 0 },
       );
     }
@@ -86,7 +86,7 @@ export async function resumeUpload(
       pollUntilReady((s) => deps.trpc.media.get.query({ id: status.mediaId }, { signal: s }), undefined, signal);
     if (status.status === 'completed' || status.status === 'failed') return wait();
     if (status.status === 'expired') throw expired();
-    const source = await openSource(input, options.maxBytes ?? DEFAULT_MAX_BYTES);
+    const source = await openSource(input, sizeLimit(options));
     const layout = partLayout(status);
     if (layout.total !== source.size) {
       throw new MediaRejectedError(
@@ -151,6 +151,7 @@ async function finish(
     (s) => deps.trpc.media.get.query({ id: completed.id }, { signal: s }),
     completed,
     signal,
+    (media) => progress.processed(media.progress),
   );
   progress.phase('done');
   return ready;
@@ -206,6 +207,8 @@ function expired(): NotFoundError {
 interface ProgressReporter {
   phase(phase: UploadPhase): void;
   add(delta: number): void;
+  /** The server's progress with the file, as `media.get` says it (videos); reported when it changed. */
+  processed(percent: number | null): void;
 }
 
 function progressReporter(
@@ -215,7 +218,8 @@ function progressReporter(
 ): ProgressReporter {
   let phase: UploadPhase = 'hashing';
   let sentBytes = initialBytes;
-  const emit = () => onProgress?.({ phase, sentBytes, totalBytes });
+  let processedPercent: number | null = null;
+  const emit = () => onProgress?.({ phase, sentBytes, totalBytes, processedPercent });
   return {
     phase(next) {
       phase = next;
@@ -225,6 +229,21 @@ function progressReporter(
       sentBytes += delta;
       emit();
     },
+    processed(percent) {
+      if (percent === null || percent === processedPercent) return;
+      processedPercent = percent;
+      emit();
+    },
+  };
+}
+
+/** `maxBytes` for images, `maxVideoBytes` for videos: which one, the file's first bytes say. */
+function sizeLimit(options: UploadOptions): SizeLimit {
+  return (head) => {
+    const type = options.contentType ?? detectContentType(head);
+    return type !== undefined && isVideoType(type)
+      ? (options.maxVideoBytes ?? DEFAULT_MAX_VIDEO_BYTES)
+      : (options.maxBytes ?? DEFAULT_MAX_BYTES);
   };
 }
 

@@ -15,10 +15,12 @@ export async function pollUntilReady(
   get: (signal: AbortSignal | undefined) => Promise<MediaView>,
   first: MediaView | undefined,
   signal: AbortSignal | undefined,
+  onLook?: (media: MediaView) => void,
 ): Promise<MediaView> {
   let media = first ?? (await get(signal));
   for (let delay = FIRST_POLL_MS; ; delay = Math.min(delay * 2, MAX_POLL_MS)) {
     throwIfAborted(signal);
+    onLook?.(media);
     if (media.status === 'ready') return media;
     if (media.status === 'failed') throw processingError(media);
     // Nothing will ever happen to media whose upload was not completed: do not wait for it.
@@ -36,7 +38,7 @@ export async function pollUntilReady(
  */
 export function processingError(media: MediaView): ApertureError {
   const code = isServerErrorCode(media.failureCode) ? media.failureCode : 'INTERNAL';
-  return createApertureError(code, media.failureReason ?? 'The image could not be processed.', {
+  return createApertureError(code, media.failureReason ?? 'The file could not be processed.', {
     status: 422,
     path: 'media.get',
   });

@@ -46,6 +46,8 @@ export interface Config {
   trustProxy: number;
   /** Upload limits, processing concurrency, collection windows. */
   mediaSettings: MediaSettings;
+  /** ffmpeg and ffprobe to run instead of the bundled ones (undefined: the bundled binaries). */
+  videoTools: { ffmpegPath: string | undefined; ffprobePath: string | undefined };
   /** Fan-out threshold and windows of the home feed. */
   feedSettings: FeedSettings;
   /** How often each process writes the post views it counted. */
@@ -109,6 +111,11 @@ const envSchema = z.object({
     .default(0),
   APERTURE_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(25),
   APERTURE_MAX_IMAGE_MEGAPIXELS: z.coerce.number().positive().max(500).default(50),
+  APERTURE_MAX_VIDEO_MB: z.coerce.number().positive().max(16_384).default(512),
+  APERTURE_MAX_VIDEO_SECONDS: z.coerce.number().positive().max(86_400).default(900),
+  APERTURE_VIDEO_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  APERTURE_FFMPEG_PATH: z.string().min(1).optional(),
+  APERTURE_FFPROBE_PATH: z.string().min(1).optional(),
   APERTURE_MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   APERTURE_MEDIA_RENDER_QUEUE: z.coerce.number().int().min(0).max(1000).default(DEFAULT_MEDIA_SETTINGS.renderQueue),
   APERTURE_UNATTACHED_MEDIA_HOURS: z.coerce.number().positive().default(24),
@@ -274,6 +281,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.APERTURE_MEDIA_CONCURRENCY,
       renderQueue: e.APERTURE_MEDIA_RENDER_QUEUE,
       unattachedMediaHours: e.APERTURE_UNATTACHED_MEDIA_HOURS,
+      maxVideoBytes: Math.floor(e.APERTURE_MAX_VIDEO_MB * 1024 * 1024),
+      maxVideoSeconds: e.APERTURE_MAX_VIDEO_SECONDS,
+      videoConcurrency: e.APERTURE_VIDEO_CONCURRENCY,
+    },
+    videoTools: {
+      ffmpegPath: e.APERTURE_FFMPEG_PATH && path.resolve(cwd, e.APERTURE_FFMPEG_PATH),
+      ffprobePath: e.APERTURE_FFPROBE_PATH && path.resolve(cwd, e.APERTURE_FFPROBE_PATH),
     },
     feedSettings: {
       ...DEFAULT_FEED_SETTINGS,

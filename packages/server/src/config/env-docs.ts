@@ -101,6 +101,33 @@ export const VARIABLE_DOCS = {
     summary: 'largest accepted image',
     reference: 'largest accepted image, checked from the header before decoding (pixel bombs)',
   },
+  APERTURE_MAX_VIDEO_MB: {
+    summary: 'largest accepted video upload',
+    reference:
+      'largest accepted video upload (MP4, MOV, WebM, Matroska); photos keep `APERTURE_MAX_UPLOAD_MB`. Files over 16 MiB go up in parts (see docs/api.md)',
+  },
+  APERTURE_MAX_VIDEO_SECONDS: {
+    summary: 'longest accepted video',
+    reference:
+      'longest accepted video, in seconds, read from the container by ffprobe when the upload completes (`VIDEO_TOO_LONG`)',
+  },
+  APERTURE_VIDEO_CONCURRENCY: {
+    summary: 'videos transcoded at once per process, on a queue apart from photos',
+    reference:
+      'videos transcoded at once by this process, each one ffmpeg child with `-threads 1`. Videos have their own queue, so a long transcode never holds up photos; their poster frame takes a slot of `APERTURE_MEDIA_CONCURRENCY` like any image',
+  },
+  APERTURE_FFMPEG_PATH: {
+    shownDefault: 'the bundled ffmpeg',
+    summary: 'ffmpeg binary to run instead of the one the server package bundles',
+    reference:
+      'ffmpeg binary to run instead of the one `@ffmpeg-installer/ffmpeg` bundles. A missing or broken one disables video uploads (`VIDEO_TOOLS_UNAVAILABLE`, a failing `video tools` check on `/readyz`); the rest of the server stays ready',
+  },
+  APERTURE_FFPROBE_PATH: {
+    shownDefault: 'the bundled ffprobe',
+    summary: 'ffprobe binary to run instead of the one the server package bundles',
+    reference:
+      'ffprobe binary to run instead of the one `@ffprobe-installer/ffprobe` bundles; missing or broken, video uploads are disabled as for `APERTURE_FFMPEG_PATH`',
+  },
   APERTURE_MEDIA_CONCURRENCY: {
     summary: 'images decoded at once per process (processing and `?w=` renders share it)',
     reference:

@@ -32,6 +32,14 @@ export interface MediaSettings {
   renderQueue: number;
   /** Processing attempts before a media item is marked failed. */
   maxAttempts: number;
+  /** Largest accepted video upload (512 MiB); photos keep `maxBytes`. */
+  maxVideoBytes: number;
+  /** Longest accepted video, in seconds (15 min). */
+  maxVideoSeconds: number;
+  /** Largest accepted long side of a video frame, in pixels (4096: DCI 4K). */
+  maxVideoLongSide: number;
+  /** Videos transcoded at once in this process, on their own queue (1). */
+  videoConcurrency: number;
 }
 
 export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
@@ -46,4 +54,8 @@ export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
   concurrency: 1,
   renderQueue: 16,
   maxAttempts: 3,
+  maxVideoBytes: 512 * 1024 * 1024,
+  maxVideoSeconds: 900,
+  maxVideoLongSide: 4096,
+  videoConcurrency: 1,
 };

@@ -91,6 +91,14 @@ export interface MediaTable {
   ready_at: string | null;
   /** When a post or avatar first used it; unattached media is collected after a grace period. */
   attached_at: string | null;
+  /** Video facts (null for photos), read by ffprobe when the video is processed. */
+  duration_ms: number | null;
+  fps: number | null;
+  video_codec: string | null;
+  audio_codec: string | null;
+  has_audio: number | null;
+  /** 0–100 while a video is transcoded; null for photos. */
+  progress: number | null;
 }
 
 export interface UploadsTable {

@@ -24,7 +24,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     trpc: 'UNSUPPORTED_MEDIA_TYPE',
-    message: 'This file type is not accepted: upload a JPEG, PNG, WebP, AVIF or GIF image.',
+    message:
+      'This file type is not accepted: upload a JPEG, PNG, WebP, AVIF or GIF image, or an MP4, MOV, WebM or Matroska video.',
   },
   FILE_TOO_LARGE: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', message: 'The file is larger than the limit.' },
   IMAGE_TOO_LARGE: { status: 422, trpc: 'UNPROCESSABLE_CONTENT', message: 'The image has more pixels than the limit.' },
@@ -45,6 +46,28 @@ export const ERROR_CODES = {
     message: 'Some of the upload is missing; send it, then complete.',
   },
   UPLOAD_EXPIRED: { status: 410, trpc: 'NOT_FOUND', message: 'The upload expired; start a new one.' },
+  VIDEO_TOOLS_UNAVAILABLE: {
+    status: 503,
+    trpc: 'SERVICE_UNAVAILABLE',
+    message: 'Video uploads are disabled on this server: its video tools are missing or broken.',
+  },
+  VIDEO_CORRUPT: { status: 422, trpc: 'UNPROCESSABLE_CONTENT', message: 'The video is damaged or truncated.' },
+  VIDEO_NO_VIDEO_STREAM: {
+    status: 422,
+    trpc: 'UNPROCESSABLE_CONTENT',
+    message: 'The file holds no video stream (only audio, or a still image).',
+  },
+  VIDEO_TOO_LONG: { status: 422, trpc: 'UNPROCESSABLE_CONTENT', message: 'The video is longer than the limit.' },
+  VIDEO_TOO_LARGE: {
+    status: 422,
+    trpc: 'UNPROCESSABLE_CONTENT',
+    message: 'The video frame is larger than the limit (4096 pixels on the long side).',
+  },
+  VIDEO_UNSUPPORTED: {
+    status: 422,
+    trpc: 'UNPROCESSABLE_CONTENT',
+    message: 'The video uses a codec, frame rate or stream layout this server does not accept.',
+  },
   MEDIA_NOT_READY: { status: 409, trpc: 'CONFLICT', message: 'The media is still being processed.' },
   RATE_LIMITED: { status: 429, trpc: 'TOO_MANY_REQUESTS', message: 'Too many attempts; wait and try again.' },
   INTERNAL: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' },

@@ -111,12 +111,14 @@ export function buildApp({
     metricsToken: config.metrics.token,
     draining: () => gate.draining,
     nodeLease,
+    videoTools: () => services.videoTools.check(),
   });
   // A `worker` process does background work only: it answers health and metrics, not the API, so
   // a load balancer that probes /readyz cannot route user traffic to it by mistake.
   if (config.role !== 'worker') {
     registerTrpcRoutes(app, trpcOptions, { lean: leanQueries ?? true });
-    registerUploadRoutes(app, { blobs, space, maxBytes: config.mediaSettings.maxBytes });
+    const { maxBytes, maxVideoBytes } = config.mediaSettings;
+    registerUploadRoutes(app, { blobs, space, maxBytes: Math.max(maxBytes, maxVideoBytes) });
     registerMediaRoutes(app, { serving: services.mediaServing, blobs, accounts: services.accounts });
   }
   return app;

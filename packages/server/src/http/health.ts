@@ -7,7 +7,15 @@ import { registerMetricsRoute } from './metrics-route.js';
 
 const READY_TIMEOUT_MS = 2_000;
 
-async function check(name: string, probe: () => Promise<void>): Promise<{ name: string; ok: boolean; error?: string }> {
+/** One line of /readyz. `required: false` marks a check that is reported but does not decide readiness. */
+interface CheckResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+  required?: false;
+}
+
+async function check(name: string, probe: () => Promise<void>): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
@@ -39,6 +47,8 @@ export function registerOpsRoutes(
     draining: () => boolean;
     /** Throws when this process may not create ids (its node lease is not known to be held). */
     nodeLease: () => void;
+    /** Throws when ffmpeg or ffprobe cannot run: video uploads are refused, everything else works. */
+    videoTools: () => Promise<void>;
   },
 ): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -48,7 +58,7 @@ export function registerOpsRoutes(
       const checks = [{ name: 'shutdown', ok: false, error: 'shutting down' }];
       return reply.status(503).header('connection', 'close').send({ status: 'unavailable', checks });
     }
-    const checks = await Promise.all([
+    const checks: CheckResult[] = await Promise.all([
       check('database', () => deps.db.ping()),
       check(`media (${deps.blobs.kind})`, () => deps.blobs.ping()),
       // Below APERTURE_MIN_FREE_MB uploads are refused: send traffic elsewhere until space is freed.
@@ -56,7 +66,10 @@ export function registerOpsRoutes(
       // A process whose node id may be another's creates nothing: send traffic elsewhere.
       check('node lease', async () => deps.nodeLease()),
     ]);
+    // Reported but not required: without its video tools the server still serves everything else.
+    const optional = await check('video tools', deps.videoTools);
     const ready = checks.every((c) => c.ok);
+    checks.push({ ...optional, required: false });
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
   });
 

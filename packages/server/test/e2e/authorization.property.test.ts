@@ -80,6 +80,9 @@ function modelSeesPost(world: World, viewer: number | null, postIndex: number): 
   return viewer !== null && world.follows.some((f) => f.from === viewer && f.to === post.author && !f.pending);
 }
 
+/** Stand-in bytes of a video rendition: serving never looks inside a stored file. */
+const CLIP = Buffer.from('stand-in bytes of a 720.mp4 rendition');
+
 describe.each(DIALECTS)('authorization property on $name', (dialect) => {
   let t: TestServer;
   let thumb: Buffer;
@@ -152,6 +155,9 @@ describe.each(DIALECTS)('authorization property on $name', (dialect) => {
       mediaIds.push(mediaId);
       const derivatives: Record<string, { width: number; height: number; size: number; etag: string }> = {};
       derivatives['thumb.webp'] = { width: 8, height: 8, size: thumb.length, etag: contentEtag(thumb) };
+      // Every other post is a video: its rendition is under the same rule as its poster.
+      const isVideo = i % 2 === 1;
+      if (isVideo) derivatives['720.mp4'] = { width: 8, height: 8, size: CLIP.length, etag: contentEtag(CLIP) };
       await db
         .insertInto('media')
         .values({
@@ -162,7 +168,7 @@ describe.each(DIALECTS)('authorization property on $name', (dialect) => {
           failure_reason: null,
           sha256: mediaId,
           size: thumb.length,
-          content_type: 'image/webp',
+          content_type: isVideo ? 'video/mp4' : 'image/webp',
           filename: null,
           original_key: `originals/${mediaId}`,
           keep_location: 0,
@@ -184,6 +190,7 @@ describe.each(DIALECTS)('authorization property on $name', (dialect) => {
         })
         .execute();
       await t.server.blobs.put(derivativeKey(mediaId, 'thumb', 'webp'), thumb);
+      if (isVideo) await t.server.blobs.put(derivativeKey(mediaId, '720', 'mp4'), CLIP);
       await db
         .insertInto('posts')
         .values({
@@ -263,6 +270,10 @@ describe.each(DIALECTS)('authorization property on $name', (dialect) => {
             // The photo: its owner always; anyone else exactly when they may see the post.
             const bytes = await fetch(`${t.url}/media/${mediaIds[p]}/thumb.webp`, { headers });
             expect(bytes.status, `media bytes: ${who}`).toBe(expected || viewer === post.author ? 200 : 404);
+            if (p % 2 === 1) {
+              const clip = await fetch(`${t.url}/media/${mediaIds[p]}/720.mp4`, { headers });
+              expect(clip.status, `video rendition: ${who}`).toBe(expected || viewer === post.author ? 200 : 404);
+            }
           }
           for (const [k, name] of tagNames.entries()) {
             // The posts carrying the tag that the model lets this viewer see, newest first.

@@ -154,6 +154,7 @@ describe.each(DIALECTS)('failures on $name', (dialect) => {
           { ok: true },
           { name: 'free space', ok: true },
           { name: 'node lease', ok: true },
+          { name: 'video tools', ok: true, required: false },
         ],
       });
       const failed = await callTrpc(t.url, 'accounts.register', {
@@ -215,6 +216,7 @@ describe('scale-out configuration from URLs (Postgres when available, s3:// medi
           { name: 'media (s3)', ok: true },
           { name: 'free space', ok: true },
           { name: 'node lease', ok: true },
+          { name: 'video tools', ok: true, required: false },
         ],
       });
       expect(ready.status).toBe(200);

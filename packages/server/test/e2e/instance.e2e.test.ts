@@ -5,7 +5,14 @@ import { callTrpc, startTestServer, type TestServer } from '../support/server.js
 import { signUp } from '../support/users.js';
 
 interface InstanceInfo {
-  limits: { photosPerPost: number; uploadBytes: number; captionLength: number; commentLength: number };
+  limits: {
+    photosPerPost: number;
+    uploadBytes: number;
+    videoBytes: number;
+    videoSeconds: number;
+    captionLength: number;
+    commentLength: number;
+  };
   trending: { minAuthors: number; windowHours: number };
 }
 
@@ -14,7 +21,10 @@ describe.each(DIALECTS)('instance.info on $name', (dialect) => {
   let t: TestServer;
 
   beforeAll(async () => {
-    t = await startTestServer({ dialect, env: { APERTURE_MAX_UPLOAD_MB: '2' } });
+    t = await startTestServer({
+      dialect,
+      env: { APERTURE_MAX_UPLOAD_MB: '2', APERTURE_MAX_VIDEO_MB: '3', APERTURE_MAX_VIDEO_SECONDS: '60' },
+    });
   });
   afterAll(async () => {
     await t?.stop();
@@ -25,7 +35,14 @@ describe.each(DIALECTS)('instance.info on $name', (dialect) => {
     expect(answer.status).toBe(200);
     const info = answer.body.result!.data;
     expect(info).toEqual({
-      limits: { photosPerPost: 10, uploadBytes: 2 * 1024 * 1024, captionLength: 2_200, commentLength: 1_000 },
+      limits: {
+        photosPerPost: 10,
+        uploadBytes: 2 * 1024 * 1024,
+        videoBytes: 3 * 1024 * 1024,
+        videoSeconds: 60,
+        captionLength: 2_200,
+        commentLength: 1_000,
+      },
       trending: { minAuthors: 5, windowHours: 6 },
     });
 
@@ -39,12 +56,14 @@ describe.each(DIALECTS)('instance.info on $name', (dialect) => {
     expect((await create(photos)).body.error?.data.appCode).toBe('VALIDATION_FAILED');
     expect((await create(photos.slice(0, 1), 'x'.repeat(info.limits.captionLength + 1))).status).toBe(400);
 
-    const upload = (size: number) =>
+    const upload = (size: number, contentType = 'image/jpeg') =>
       callTrpc(t.url, 'media.createUpload', {
         token: ada.token,
-        input: { size, contentType: 'image/jpeg', sha256: 'a'.repeat(64) },
+        input: { size, contentType, sha256: 'a'.repeat(64) },
       });
     expect((await upload(info.limits.uploadBytes)).status).toBe(200);
     expect((await upload(info.limits.uploadBytes + 1)).body.error?.data.appCode).toBe('FILE_TOO_LARGE');
+    expect((await upload(info.limits.videoBytes, 'video/mp4')).status).toBe(200);
+    expect((await upload(info.limits.videoBytes + 1, 'video/mp4')).body.error?.data.appCode).toBe('FILE_TOO_LARGE');
   });
 });

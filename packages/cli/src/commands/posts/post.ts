@@ -123,7 +123,7 @@ function combinedProgress(ctx: CliContext, label: string, files: number) {
       // The slowest file says where the whole post is.
       const phase = order[Math.min(...phases.map((ph) => order.indexOf(ph)))] ?? 'hashing';
       const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-      view.update({ phase, sentBytes: sum(sent), totalBytes: sum(totals) });
+      view.update({ phase, sentBytes: sum(sent), totalBytes: sum(totals), processedPercent: null });
     },
     end: () => view.end(),
   };

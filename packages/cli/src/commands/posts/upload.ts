@@ -13,8 +13,11 @@ interface UploadCommandOptions {
 export function uploadCommand(program: Command, action: ActionFactory): void {
   program
     .command('upload')
-    .description('upload images and print their media ids and URLs')
-    .argument('<file...>', 'JPEG, PNG, WebP, AVIF or GIF images, 25 MiB at most')
+    .description('upload images or videos and print their media ids and URLs')
+    .argument(
+      '<file...>',
+      'JPEG, PNG, WebP, AVIF or GIF images (25 MiB at most), MP4, MOV, WebM or Matroska videos (512 MiB)',
+    )
     .option('--keep-location', 'keep the GPS position of the photos (only you see it)')
     .action((files: string[], options: UploadCommandOptions, command: Command) =>
       action<UploadCommandOptions>((ctx, opts) => uploadFiles(ctx, files, opts))(options, command),
@@ -26,10 +29,11 @@ async function uploadFiles(ctx: CliContext, files: string[], options: UploadComm
   const uploaded: MediaView[] = [];
   let failed = 0;
   await ctx.authed(async (client) => {
-    // The server's size limit, so that a file too large is refused before any of it is sent.
+    // The server's size limits, so that a file too large is refused before any of it is sent.
     const { limits } = await client.instance.info();
+    const maxBytes = { maxBytes: limits.uploadBytes, maxVideoBytes: limits.videoBytes };
     for (const file of files) {
-      const media = await uploadOne(ctx, client, file, { ...options, maxBytes: limits.uploadBytes });
+      const media = await uploadOne(ctx, client, file, { ...options, ...maxBytes });
       if (media) uploaded.push(media);
       else failed += 1;
     }
@@ -42,7 +46,7 @@ async function uploadOne(
   ctx: CliContext,
   client: ApertureClient,
   file: string,
-  options: UploadCommandOptions & { maxBytes: number },
+  options: UploadCommandOptions & { maxBytes: number; maxVideoBytes: number },
 ): Promise<MediaView | undefined> {
   const name = basename(file);
   // --quiet: no progress at all (a bar is a message, not data).
@@ -52,6 +56,7 @@ async function uploadOne(
     const media = await client.media.upload(file, {
       ...(options.keepLocation ? { keepLocation: true } : {}),
       maxBytes: options.maxBytes,
+      maxVideoBytes: options.maxVideoBytes,
       onProgress: (progress) => {
         sent = progress.sentBytes;
         view.update(progress);
@@ -74,9 +79,12 @@ async function uploadOne(
   }
 }
 
-/** `photo.jpg: media 123…` and one line per derivative URL. */
+/** `photo.jpg: media 123…` and one line per derivative URL (for a video: its renditions, then its poster's). */
 function describeMedia(file: string, media: MediaView): string {
-  const lines = [`${file}: media ${media.id}`];
+  const lines = [`${file}: ${media.kind === 'video' ? 'video' : 'media'} ${media.id}`];
+  for (const [quality, url] of Object.entries(media.renditions)) {
+    if (url) lines.push(`  ${`${quality}.mp4`.padEnd(11)} ${url}`);
+  }
   for (const [variant, urls] of Object.entries(media.urls)) {
     if (!urls) continue;
     lines.push(`  ${`${variant}.webp`.padEnd(11)} ${urls.webp}`, `  ${`${variant}.jpg`.padEnd(11)} ${urls.jpg}`);

@@ -12,8 +12,12 @@ export interface InstanceInfo {
   limits: {
     /** Photos one post carries at most. */
     photosPerPost: number;
-    /** Bytes one uploaded file may have at most (`APERTURE_MAX_UPLOAD_MB`). */
+    /** Bytes one uploaded photo may have at most (`APERTURE_MAX_UPLOAD_MB`). */
     uploadBytes: number;
+    /** Bytes one uploaded video may have at most (`APERTURE_MAX_VIDEO_MB`). */
+    videoBytes: number;
+    /** Seconds one video may last at most (`APERTURE_MAX_VIDEO_SECONDS`). */
+    videoSeconds: number;
     /** Caption length at most, after trimming, in UTF-16 code units (JavaScript's `length`). */
     captionLength: number;
     /** Comment length at most, counted like captions. */
@@ -28,7 +32,7 @@ export interface InstanceInfo {
 }
 
 export interface InstanceServiceDeps {
-  mediaSettings: Pick<MediaSettings, 'maxBytes'>;
+  mediaSettings: Pick<MediaSettings, 'maxBytes' | 'maxVideoBytes' | 'maxVideoSeconds'>;
   trending: Pick<TrendingSettings, 'minAuthors' | 'windowHours'>;
 }
 
@@ -40,6 +44,8 @@ export class InstanceService {
       limits: {
         photosPerPost: MAX_POST_PHOTOS,
         uploadBytes: deps.mediaSettings.maxBytes,
+        videoBytes: deps.mediaSettings.maxVideoBytes,
+        videoSeconds: deps.mediaSettings.maxVideoSeconds,
         captionLength: MAX_CAPTION_LENGTH,
         commentLength: MAX_COMMENT_LENGTH,
       },

@@ -14,8 +14,8 @@ export function originalKey(mediaId: string): string {
   return `originals/${shard(mediaId)}/${mediaId}`;
 }
 
-/** A derivative: `media/ab/cd/<id>/w640.webp`. */
-export function derivativeKey(mediaId: string, variant: string, ext: 'webp' | 'jpg'): string {
+/** A derivative: `media/ab/cd/<id>/w640.webp`, or a video rendition, `media/ab/cd/<id>/720.mp4`. */
+export function derivativeKey(mediaId: string, variant: string, ext: 'webp' | 'jpg' | 'mp4'): string {
   return `media/${shard(mediaId)}/${mediaId}/${variant}.${ext}`;
 }
 

@@ -1,6 +1,14 @@
 import type { MediaRow } from '../../db/schema.js';
 import type { MediaUrlSigner } from './urls.js';
-import { OUTPUT_FORMATS, VARIANTS, type ExifFacts, type MediaUrls, type MediaView } from './types.js';
+import { isVideoContentType } from './video/container.js';
+import {
+  OUTPUT_FORMATS,
+  RENDITION_QUALITIES,
+  VARIANTS,
+  type ExifFacts,
+  type MediaUrls,
+  type MediaView,
+} from './types.js';
 
 /** What is stored per derivative in `media.derivatives`. */
 export interface DerivativeInfo {
@@ -24,7 +32,12 @@ export function presentMedia(
 ): MediaView {
   const derivatives = parseDerivatives(row);
   const urls: MediaView['urls'] = {};
+  const renditions: MediaView['renditions'] = {};
   if (row.status === 'ready') {
+    for (const quality of RENDITION_QUALITIES) {
+      const file = renditionFile(quality);
+      if (derivatives[file]) renditions[quality] = options.urls.url(row.id, file, options.isPublic);
+    }
     for (const variant of VARIANTS) {
       if (OUTPUT_FORMATS.every((ext) => derivatives[`${variant}.${ext}`])) {
         urls[variant] = {
@@ -38,7 +51,10 @@ export function presentMedia(
   return {
     id: row.id,
     ownerId: row.owner_id,
+    kind: isVideoContentType(row.content_type) ? 'video' : 'image',
     status: row.status,
+    progress: row.progress,
+    durationMs: row.duration_ms,
     failureCode: row.failure_code,
     failureReason: row.failure_reason,
     width: row.width,
@@ -47,10 +63,16 @@ export function presentMedia(
     thumbhash: row.thumbhash,
     dominantColor: row.dominant_color,
     urls,
+    renditions,
     exif: owner && row.exif ? (JSON.parse(row.exif) as ExifFacts) : null,
     location: owner && row.gps_lat !== null && row.gps_lng !== null ? { lat: row.gps_lat, lng: row.gps_lng } : null,
     createdAt: row.created_at,
   };
+}
+
+/** `720p` → `720.mp4`: the file a rendition is stored and served as. */
+export function renditionFile(quality: (typeof RENDITION_QUALITIES)[number]): string {
+  return `${quality.slice(0, -1)}.mp4`;
 }
 
 /** The public thumbnail URLs of an avatar: they name the media id, so a new avatar is a new URL. */

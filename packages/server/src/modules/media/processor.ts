@@ -1,3 +1,4 @@
+import { VIDEO_CONTENT_TYPES } from './video/container.js';
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import type { Db } from '../../db/connect.js';
@@ -45,11 +46,17 @@ export interface MediaProcessorDeps {
   wakeups?: Wakeups;
 }
 
-/** Queued uploads, and ready media an operator asked to rebuild (which keep serving meanwhile). */
+/**
+ * Queued uploads, and ready media an operator asked to rebuild (which keep serving meanwhile).
+ * Photos only: videos wait for the video worker, which has its own queue.
+ */
 const needsWork = (eb: ExpressionBuilder<Database, 'media'>) =>
-  eb.or([
-    eb('status', '=', 'processing'),
-    eb.and([eb('status', '=', 'ready'), eb('reprocess_requested_at', 'is not', null)]),
+  eb.and([
+    eb('content_type', 'not in', [...VIDEO_CONTENT_TYPES]),
+    eb.or([
+      eb('status', '=', 'processing'),
+      eb.and([eb('status', '=', 'ready'), eb('reprocess_requested_at', 'is not', null)]),
+    ]),
   ]);
 
 /** Strong ETag of derivative bytes: content-addressed, so caches can trust it forever. */

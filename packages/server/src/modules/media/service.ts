@@ -19,7 +19,13 @@ import {
   type UploadStatusView,
 } from './types.js';
 import { verifyAndKeep } from './verify-upload.js';
-import { isErrorCode } from '../../errors/codes.js';
+import { isErrorCode, type ErrorCode } from '../../errors/codes.js';
+import { isVideoContentType } from './video/container.js';
+import { probeStoredVideo } from './video/probe.js';
+import type { VideoTools } from './video/tools.js';
+
+/** Failures of the server, not of the file: the upload stays pending, and completing it again may succeed. */
+const NOT_THE_FILES_FAULT: ReadonlySet<ErrorCode> = new Set(['UPLOAD_INCOMPLETE', 'VIDEO_TOOLS_UNAVAILABLE']);
 
 export interface MediaServiceDeps {
   db: Db;
@@ -34,6 +40,8 @@ export interface MediaServiceDeps {
   onMediaQueued: () => void;
   /** Tells the processors of other processes, in the transaction that queues the work. */
   wakeups: Wakeups;
+  /** ffprobe/ffmpeg, which judge a video when its upload completes. */
+  video: VideoTools;
 }
 
 const targetView = (t: SignedTarget) => ({ method: t.method, url: t.url, headers: t.headers });
@@ -52,13 +60,17 @@ export class MediaService {
 
   async createUpload(viewer: Viewer, input: CreateUploadInput): Promise<CreateUploadResult> {
     const { db, blobs, ids, clock, settings, reader } = this.deps;
-    if (!(ACCEPTED_CONTENT_TYPES as readonly string[]).includes(input.contentType)) {
+    const video = isVideoContentType(input.contentType);
+    if (!video && !(ACCEPTED_CONTENT_TYPES as readonly string[]).includes(input.contentType)) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     }
-    if (input.size === 0) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The file is empty, so it is not an image.');
-    if (input.size > settings.maxBytes) {
-      throw new AppError('FILE_TOO_LARGE', `The file is larger than the ${settings.maxBytes / 1024 / 1024} MiB limit.`);
+    if (input.size === 0) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The file is empty, so it is not media.');
+    const maxBytes = video ? settings.maxVideoBytes : settings.maxBytes;
+    if (input.size > maxBytes) {
+      throw new AppError('FILE_TOO_LARGE', `The file is larger than the ${maxBytes / 1024 / 1024} MiB limit.`);
     }
+    // A server whose video tools do not run says so before a client sends a byte of a video.
+    if (video) await this.deps.video.check();
     // Before anything is written: a client told now need not send megabytes that cannot be kept.
     await this.deps.space.assertRoom();
     const existing = await db.kysely
@@ -177,10 +189,16 @@ export class MediaService {
     }
 
     if (upload.mode === 'multipart') await this.assembleParts(upload, input.parts);
+    const video = isVideoContentType(media.content_type);
+    const expected = { size: upload.size, sha256: media.sha256, kind: video ? ('video' as const) : ('image' as const) };
     try {
-      await verifyAndKeep(blobs, upload.blob_key, media.original_key, { size: upload.size, sha256: media.sha256 });
+      await verifyAndKeep(blobs, upload.blob_key, media.original_key, expected);
+      if (video) {
+        const { maxVideoSeconds: maxSeconds, maxVideoLongSide: maxLongSide } = this.deps.settings;
+        await probeStoredVideo(this.deps.video, blobs, media.original_key, { maxSeconds, maxLongSide });
+      }
     } catch (error) {
-      if (error instanceof AppError && error.code !== 'UPLOAD_INCOMPLETE') await this.fail(upload, error);
+      if (error instanceof AppError && !NOT_THE_FILES_FAULT.has(error.code)) await this.fail(upload, error);
       throw error;
     }
 

@@ -14,10 +14,12 @@ import type { WidthRenderer } from './width-renderer.js';
  * would be another file to render, store and cache.
  */
 const FILE_PATTERN = /^(thumb|w[1-9]\d{0,3})\.(webp|jpg)$/;
+/** A video's renditions: served as they were stored, never rendered on request. */
+const RENDITION_PATTERN = /^(720|360)\.mp4$/;
 
 export interface ServableFile {
   key: string;
-  contentType: 'image/webp' | 'image/jpeg';
+  contentType: 'image/webp' | 'image/jpeg' | 'video/mp4';
   info: DerivativeInfo;
   isPublic: boolean;
 }
@@ -46,6 +48,8 @@ export class MediaServing {
   }
 
   async resolve(request: MediaRequest): Promise<ServableFile> {
+    const rendition = RENDITION_PATTERN.exec(request.file);
+    if (rendition && isCanonicalId(request.mediaId)) return this.resolveRendition(request, rendition[1]!);
     const match = FILE_PATTERN.exec(request.file);
     if (!match || !isCanonicalId(request.mediaId)) throw notFound();
     const [, variant = '', ext = ''] = match;
@@ -69,6 +73,18 @@ export class MediaServing {
       info,
       isPublic: access.public,
     };
+  }
+
+  /** A rendition a ready video lists, under the same visibility rule and signatures as its poster. */
+  private async resolveRendition(request: MediaRequest, height: string): Promise<ServableFile> {
+    const { db, reader } = this.deps;
+    const row = await db.kysely.selectFrom('media').selectAll().where('id', '=', request.mediaId).executeTakeFirst();
+    if (!row || row.status !== 'ready') throw notFound();
+    const access = await canView(db.kysely, request.viewerId, row);
+    if (!access.visible && !reader.urls.verify(row.id, request.exp, request.sig)) throw notFound();
+    const info = parseDerivatives(row)[request.file];
+    if (!info) throw notFound();
+    return { key: derivativeKey(row.id, height, 'mp4'), contentType: 'video/mp4', info, isPublic: access.public };
   }
 }
 

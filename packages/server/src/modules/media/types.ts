@@ -32,6 +32,10 @@ export interface GeoPoint {
   lng: number;
 }
 
+/** The renditions every ready video has, by their short side (`720p` is `720.mp4`). */
+export const RENDITION_QUALITIES = ['720p', '360p'] as const;
+export type RenditionQuality = (typeof RENDITION_QUALITIES)[number];
+
 export interface MediaUrls {
   webp: string;
   jpg: string;
@@ -40,7 +44,13 @@ export interface MediaUrls {
 export interface MediaView {
   id: string;
   ownerId: string;
+  /** `video` for an MP4, MOV, WebM or Matroska upload: its `urls` are its poster frame's. */
+  kind: 'image' | 'video';
   status: MediaStatus;
+  /** Videos being transcoded: 0–100 (100 once ready). Null for photos. */
+  progress: number | null;
+  /** Videos, once ready: their length. Null for photos. */
+  durationMs: number | null;
   /** Why processing failed (status `failed`), in words; `failureCode` is one of the error codes. */
   failureCode: string | null;
   failureReason: string | null;
@@ -52,8 +62,10 @@ export interface MediaView {
   thumbhash: string | null;
   /** `#rrggbb`. */
   dominantColor: string | null;
-  /** URLs of every derivative, by variant. Empty until ready. */
+  /** URLs of every derivative, by variant (a video's are its poster frame's). Empty until ready. */
   urls: Partial<Record<Variant, MediaUrls>>;
+  /** Videos, once ready: the MP4 renditions, by quality. Empty for photos. */
+  renditions: Partial<Record<RenditionQuality, string>>;
   /** Only for the owner. */
   exif: ExifFacts | null;
   /** Only for the owner, and only when the upload asked to keep it. */

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { AppError } from '../../errors/app-error.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { ACCEPTED_FORMATS, sniffImageFormat } from './pipeline/index.js';
+import { sniffVideoContainer } from './video/container.js';
 
 const HEAD_BYTES = 64;
 
@@ -17,7 +18,8 @@ interface Inspection {
 /**
  * Checks what actually reached the blob store — never the client's word, and never the store's
  * (s3rver, and some S3-compatible stores, check neither size nor checksum): exact size, SHA-256 of
- * the stored bytes, and magic bytes of an accepted image format. The bytes are copied to
+ * the stored bytes, and magic bytes of an accepted format of the declared kind (an image, or a
+ * video container). The bytes are copied to
  * `finalKey` in the same pass, so the kept original is exactly what was hashed, even if the client
  * PUTs again to its still-valid URL afterwards. On any mismatch nothing is kept and the matching
  * AppError is thrown; when the store fails (full, unreachable) its error is thrown and nothing is
@@ -27,7 +29,7 @@ export async function verifyAndKeep(
   blobs: BlobStore,
   stagedKey: string,
   finalKey: string,
-  expected: { size: number; sha256: string },
+  expected: { size: number; sha256: string; kind: 'image' | 'video' },
 ): Promise<void> {
   const head = await blobs.head(stagedKey);
   if (!head) throw new AppError('UPLOAD_INCOMPLETE', 'Nothing was uploaded yet; send the file, then complete.');
@@ -54,14 +56,19 @@ export async function verifyAndKeep(
       throw new AppError('UPLOAD_SIZE_MISMATCH', `Expected ${expected.size} bytes, received ${seen.size}.`);
     }
     if (seen.hash.digest('hex') !== expected.sha256) throw new AppError('UPLOAD_HASH_MISMATCH');
-    const format = sniffImageFormat(Buffer.concat(seen.head).subarray(0, HEAD_BYTES));
-    if (format === null || !(ACCEPTED_FORMATS as readonly string[]).includes(format)) {
+    if (!hasAcceptedMagic(Buffer.concat(seen.head).subarray(0, HEAD_BYTES), expected.kind)) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     }
   } catch (error) {
     await blobs.delete(finalKey);
     throw error;
   }
+}
+
+function hasAcceptedMagic(head: Buffer, kind: 'image' | 'video'): boolean {
+  if (kind === 'video') return sniffVideoContainer(head) !== null;
+  const format = sniffImageFormat(head);
+  return format !== null && (ACCEPTED_FORMATS as readonly string[]).includes(format);
 }
 
 async function* inspect(body: AsyncIterable<Buffer>, seen: Inspection): AsyncGenerator<Buffer> {

@@ -71,12 +71,15 @@ export async function hydratePosts(
             const view = presentMedia(m, { viewerIsOwner: false, isPublic, urls: deps.urls });
             return {
               id: view.id,
+              kind: view.kind,
+              durationMs: view.durationMs,
               width: view.width,
               height: view.height,
               aspectRatio: view.aspectRatio,
               thumbhash: view.thumbhash,
               dominantColor: view.dominantColor,
               urls: view.urls,
+              renditions: view.renditions,
             };
           }),
         likeCount: post.like_count,

@@ -1,13 +1,16 @@
 import type { PublicUser } from '../accounts/types.js';
-import type { GeoPoint, MediaUrls, Variant } from '../media/types.js';
+import type { GeoPoint, MediaUrls, RenditionQuality, Variant } from '../media/types.js';
 
 export interface PostLocation extends GeoPoint {
   name: string;
 }
 
-/** One photo of a post's carousel. */
+/** One photo or video of a post's carousel. */
 export interface PostMediaView {
   id: string;
+  kind: 'image' | 'video';
+  /** Videos: their length. Null for photos. */
+  durationMs: number | null;
   width: number | null;
   height: number | null;
   aspectRatio: number | null;
@@ -15,6 +18,8 @@ export interface PostMediaView {
   dominantColor: string | null;
   /** Public posts: plain immutable URLs. Otherwise signed URLs valid for about an hour. */
   urls: Partial<Record<Variant, MediaUrls>>;
+  /** Videos: the MP4 renditions, by quality, signed or plain as `urls` are. Empty for photos. */
+  renditions: Partial<Record<RenditionQuality, string>>;
 }
 
 export interface PostView {

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { MediaSettings } from '../../../config/media-settings.js';
+import type { MediaRow } from '../../../db/schema.js';
+import type { WorkLimiter } from '../../../lib/work-limiter.js';
+import type { BlobStore } from '../../../storage/blob-store.js';
+import { derivativeKey } from '../keys.js';
+import { processImage, type ProcessedImage } from '../pipeline/index.js';
+import type { DerivativeMap } from '../presenter.js';
+import type { VideoFacts } from './facts.js';
+import { probeVideoFile } from './probe.js';
+import type { VideoTools } from './tools.js';
+import { posterFrame, transcodeRenditions } from './transcode.js';
+
+export interface RenderedVideo {
+  facts: VideoFacts;
+  /** The poster's photo derivatives and the renditions, all stored: what `media.derivatives` lists. */
+  derivatives: DerivativeMap;
+  poster: ProcessedImage;
+}
+
+/** Strong ETag of a stored file, as photo derivatives have: content-addressed. */
+async function fileEtag(file: string): Promise<{ etag: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { etag: hash.digest('base64url').slice(0, 27), size };
+}
+
+/**
+ * Everything a ready video needs, stored under the item's derivative keys: the original copied to a
+ * private temp folder and probed again, both renditions, and a poster frame made into the same
+ * derivatives a photo has (through the photo pipeline, in an image-work slot). Nothing here changes
+ * the row: until the caller records the result, the files are listed nowhere and served to no one.
+ */
+export async function renderVideo(
+  deps: { tools: VideoTools; blobs: BlobStore; settings: MediaSettings; imageWork: WorkLimiter },
+  row: Pick<MediaRow, 'id' | 'original_key'>,
+  onProgress: (percent: number) => void,
+  lease: AbortSignal,
+): Promise<RenderedVideo> {
+  const { tools, blobs, settings } = deps;
+  const dir = await mkdtemp(path.join(tmpdir(), 'aperture-video-'));
+  try {
+    const file = path.join(dir, 'original');
+    await pipeline((await blobs.get(row.original_key)).body, createWriteStream(file, { mode: 0o600 }));
+    const limits = { maxSeconds: settings.maxVideoSeconds, maxLongSide: settings.maxVideoLongSide };
+    const facts = await probeVideoFile(tools, file, limits);
+    const source = { file, container: facts.container, facts };
+    lease.throwIfAborted();
+    const posterPng = await posterFrame(tools, source, dir);
+    const poster = await deps.imageWork.run(() =>
+      processImage(posterPng, { keepLocation: false, maxPixels: settings.maxPixels, maxBytes: settings.maxBytes }),
+    );
+    lease.throwIfAborted();
+    const renditions = await transcodeRenditions(tools, source, dir, onProgress);
+    lease.throwIfAborted();
+
+    const derivatives: DerivativeMap = {};
+    for (const d of poster.derivatives) {
+      await blobs.put(derivativeKey(row.id, d.variant, d.format), d.data, { contentType: d.contentType });
+      derivatives[`${d.variant}.${d.format}`] = {
+        width: d.width,
+        height: d.height,
+        size: d.data.length,
+        etag: createHash('sha256').update(d.data).digest('base64url').slice(0, 27),
+      };
+    }
+    for (const r of renditions) {
+      const { etag, size } = await fileEtag(r.file);
+      const [variant] = r.name.split('.') as [string];
+      await blobs.put(derivativeKey(row.id, variant, 'mp4'), createReadStream(r.file), { contentType: 'video/mp4' });
+      derivatives[r.name] = { width: r.width, height: r.height, size, etag };
+    }
+    return { facts, derivatives, poster };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
