@@ -48,6 +48,11 @@ export interface S3BlobStoreOptions {
 }
 
 /** BlobStore on S3 or any S3-compatible service. Clients upload straight to presigned URLs. */
+/** How long opening a connection to the store may take. */
+const S3_CONNECT_TIMEOUT_MS = 5_000;
+/** How long a connection to the store may sit idle in the middle of a request. */
+const S3_IDLE_TIMEOUT_MS = 30_000;
+
 export class S3BlobStore implements BlobStore {
   readonly kind = 's3' as const;
   readonly #client: S3Client;
@@ -68,6 +73,11 @@ export class S3BlobStore implements BlobStore {
       // presigned URLs would then demand a checksum header that browsers do not send.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // The SDK waits forever by default: one store connection that stalls (a request the store
+      // never finishes) would hold an image, and the lease the worker keeps renewing on it, for
+      // good. A connection gets 5 s to open and may sit idle 30 s mid-transfer (an idle limit, not a
+      // total one, so large transfers still go through); then the call fails and is retried.
+      requestHandler: { connectionTimeout: S3_CONNECT_TIMEOUT_MS, socketTimeout: S3_IDLE_TIMEOUT_MS },
     });
   }
 
