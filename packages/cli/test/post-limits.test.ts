@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
+import { largeNoiseMp4, removeVideoFixtures } from '../../server/test/fixtures/videos.js';
 import { requireBuild } from './support/cli.js';
 import { person, photo, type Person } from './support/social.js';
 
@@ -23,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ada?.home.cleanup();
   await server?.stop();
+  await removeVideoFixtures();
 });
 
 /** Rows that exist once anything was sent: an upload asked for, or a media item made. */
@@ -73,6 +75,16 @@ describe('aperture post and upload against the server limits', () => {
     const ten = await ada.run(['post', ...photos.slice(0, 10)]);
     expect(ten.code, ten.stderr).toBe(0);
     expect(ten.stdout).toContain('10 photos');
+  }, 120_000);
+
+  it('holds a video to the video limit, not the photo one, in a post that mixes both', async () => {
+    const clip = join(ada.home.dir, 'noise.mp4');
+    await copyFile(await largeNoiseMp4(), clip);
+    expect((await stat(clip)).size).toBeGreaterThan(1024 * 1024);
+    const mixed = await ada.run(['--json', 'post', await photo(ada, 'still.jpg', 77), clip]);
+    expect(mixed.code, mixed.stderr).toBe(0);
+    const post = JSON.parse(mixed.stdout) as { media: { kind: string }[] };
+    expect(post.media.map((m) => m.kind)).toEqual(['image', 'video']);
   }, 120_000);
 
   it("names the option or argument in the server's validation errors", async () => {

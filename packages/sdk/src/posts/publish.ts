@@ -53,6 +53,7 @@ async function uploadAll(media: MediaApi, files: UploadInput[], options: Publish
         signal: stop.signal,
         ...(options.keepLocation === undefined ? {} : { keepLocation: options.keepLocation }),
         ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+        ...(options.maxVideoBytes === undefined ? {} : { maxVideoBytes: options.maxVideoBytes }),
         ...(options.onProgress
           ? { onProgress: (progress) => options.onProgress?.({ ...progress, file: index, files: files.length }) }
           : {}),

@@ -38,6 +38,8 @@ export interface PublishOptions {
    * the server's own limit, `(await client.instance.info()).limits.uploadBytes`, when it was changed.
    */
   maxBytes?: number | undefined;
+  /** Refuse a video bigger than this before sending it (default 512 MiB; the server's is `limits.videoBytes`). */
+  maxVideoBytes?: number | undefined;
   /** Aborts the uploads and the post; the promise rejects with a `NetworkError`. */
   signal?: AbortSignal | undefined;
   /** Called as each file uploads; `file` is its index in `files`. */

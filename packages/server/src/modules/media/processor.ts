@@ -1,4 +1,3 @@
-import { VIDEO_CONTENT_TYPES } from './video/container.js';
 import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import type { Db } from '../../db/connect.js';
@@ -17,6 +16,7 @@ import { infrastructureFault } from '../../errors/infrastructure-faults.js';
 import { LEASE_MS, anonymousHolderName } from '../../lib/lease.js';
 import { LeasedWorker } from '../../lib/leased-worker.js';
 import type { Logger } from '../../lib/logger.js';
+import { VIDEO_CONTENT_TYPES } from './video/container.js';
 /** How often idle workers look for work queued by other processes, unless told otherwise. */
 const POLL_MS = 2_000;
 /** How soon an item is tried again after the disk was full or a store unreachable. */

@@ -11,6 +11,7 @@ import type { BlobStore } from '../../../storage/blob-store.js';
 import { derivativeKey } from '../keys.js';
 import { processImage, type ProcessedImage } from '../pipeline/index.js';
 import type { DerivativeMap } from '../presenter.js';
+import { contentEtag } from '../processor.js';
 import type { VideoFacts } from './facts.js';
 import { probeVideoFile } from './probe.js';
 import type { VideoTools } from './tools.js';
@@ -23,7 +24,7 @@ export interface RenderedVideo {
   poster: ProcessedImage;
 }
 
-/** Strong ETag of a stored file, as photo derivatives have: content-addressed. */
+/** Strong ETag of a stored file, as `contentEtag` makes for bytes in memory: content-addressed. */
 async function fileEtag(file: string): Promise<{ etag: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
@@ -70,7 +71,7 @@ export async function renderVideo(
         width: d.width,
         height: d.height,
         size: d.data.length,
-        etag: createHash('sha256').update(d.data).digest('base64url').slice(0, 27),
+        etag: contentEtag(d.data),
       };
     }
     for (const r of renditions) {
