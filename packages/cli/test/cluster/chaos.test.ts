@@ -131,7 +131,9 @@ describe.runIf(postgresUrl !== undefined)('chaos: 2 api + 2 worker processes, on
           `${ledger.likes.length} likes, ${ledger.comments.size} comments, ${ledger.follows.length} follows acknowledged; ` +
           `${ledger.failures.length} failed; settled in ${Date.now() - settleStart} ms`,
       );
-      if (waiting.length > 0) console.error(`[chaos] not settled: ${waiting.join('; ')}`);
+      if (waiting.length > 0) {
+        console.error(`[chaos] not settled: ${waiting.join('; ')}; S3 requests unanswered: ${s3.pending().join(', ')}`);
+      }
       expect(waiting, 'settled').toEqual([]);
 
       // The stream on A: every follow of the star, like of a star's post and comment on one.

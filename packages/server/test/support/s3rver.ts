@@ -23,6 +23,8 @@ export interface S3rverHarness {
   readonly cuts: number;
   /** Multipart uploads started and neither completed nor aborted. */
   openMultipartUploads(): Promise<number>;
+  /** Requests not answered yet (`METHOD path for N ms`): what a hung client is waiting for. */
+  pending(): string[];
 }
 
 export interface PutFault {
@@ -75,8 +77,17 @@ export async function startS3rver(): Promise<S3rverHarness> {
     configureBuckets: [{ name: bucket }],
   });
   const faults: FaultState = { fault: undefined, cuts: 0 };
+  const pending = new Map<KoaContext, number>();
   // Koa composes `middleware` when the server starts listening, so these run before s3rver's router.
   server.middleware.unshift(
+    async (ctx, next) => {
+      pending.set(ctx, Date.now());
+      try {
+        await next();
+      } finally {
+        pending.delete(ctx);
+      }
+    },
     cutPutsMiddleware(faults),
     multipartGapsMiddleware(directory),
     listMultipartUploadsMiddleware(directory),
@@ -96,6 +107,9 @@ export async function startS3rver(): Promise<S3rverHarness> {
     },
     get cuts() {
       return faults.cuts;
+    },
+    pending() {
+      return [...pending].map(([ctx, at]) => `${ctx.method} ${ctx.path} for ${Date.now() - at} ms`);
     },
     async openMultipartUploads() {
       const uploads = await readdir(path.join(directory, bucket, '._S3rver_uploads')).catch(() => []);
