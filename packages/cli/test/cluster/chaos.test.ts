@@ -19,7 +19,9 @@ const SEED = process.env['APERTURE_CHAOS_SEED'] ? Number(process.env['APERTURE_C
 const LOAD_MS = 20_000;
 const KILL_WORKER_AT_MS = 6_000;
 const KILL_API_AT_MS = 11_000;
-const SETTLE_MS = 60_000;
+// A worker killed mid-upload can leave a store request that never finishes; the S3 client gives up
+// on it after 30 s idle and the item is retried, so settling may take that long and a retry more.
+const SETTLE_MS = 120_000;
 const postgresUrl = postgresTestUrl();
 
 describe.runIf(postgresUrl !== undefined)('chaos: 2 api + 2 worker processes, one of each killed mid-load', () => {
@@ -199,7 +201,7 @@ describe.runIf(postgresUrl !== undefined)('chaos: 2 api + 2 worker processes, on
       console.error(`[chaos] seed ${SEED}; the processes said:\n${c.report()}`);
       throw error;
     }
-  }, 240_000);
+  }, 300_000);
 
   async function openClusterWith(env: NodeJS.ProcessEnv) {
     const databaseUrl = env['APERTURE_DATABASE_URL']!;

@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -40,6 +40,7 @@ interface KoaContext {
   path: string;
   query: Record<string, string | string[] | undefined>;
   req: IncomingMessage | Readable;
+  res: ServerResponse;
   status: number;
   type: string;
   body: unknown;
@@ -166,9 +167,9 @@ function bucketAndKey(ctx: KoaContext): { bucket: string; key: string } {
  * Fills a gap of the test double, not of Aperture: a real S3 PUT is atomic, but s3rver streams the
  * body straight into the object's final file, so concurrent PUTs of one key interleave their bytes.
  * Serialising PUTs per key here gives the double S3's semantics (the last complete PUT wins).
- * A PUT whose client went away mid-body (a process killed while uploading) never finishes in
- * s3rver, which does not notice the cut; it stops holding the key up once its connection closes, as
- * S3 would drop it.
+ * A PUT whose client went away before its answer (a process killed while uploading, a client that
+ * timed out) may never finish in s3rver, which does not notice; it stops holding the key up once
+ * its connection closes, as S3 would drop it.
  */
 function atomicPutMiddleware(): Middleware {
   const tails = new Map<string, Promise<void>>();
@@ -180,9 +181,19 @@ function atomicPutMiddleware(): Middleware {
     }
     const id = `${bucket}/${key}`;
     const previous = tails.get(id) ?? Promise.resolve();
-    const req = ctx.req as IncomingMessage;
-    const abandoned = new Promise<void>((resolve) => req.once('close', () => !req.complete && resolve()));
-    const mine = previous.then(() => Promise.race([next(), abandoned]));
+    // Abandoned: the connection closed before the answer was written — the client was killed, or
+    // gave up waiting (its body may have arrived in full: s3rver can still sit on it). A PUT
+    // abandoned while queued is never handed to s3rver at all.
+    const res = ctx.res;
+    let gone = false;
+    const abandoned = new Promise<void>((resolve) =>
+      res.once('close', () => {
+        if (res.writableFinished) return;
+        gone = true;
+        resolve();
+      }),
+    );
+    const mine = previous.then(() => (gone ? undefined : Promise.race([next(), abandoned])));
     const tail = mine.then(
       () => undefined,
       () => undefined,
