@@ -50,16 +50,25 @@ export function floorRoute(file, { publicUrl, page: PAGE }) {
         urls[v] = { webp: `${publicUrl}/media/${m.id}/${v}.webp`, jpg: `${publicUrl}/media/${m.id}/${v}.jpg` };
       }
     }
+    // The same work as Aperture's presenter: a video's renditions by quality, its kind from the type.
+    const renditions = {};
+    for (const q of ['720p', '360p']) {
+      const file = `${q.slice(0, -1)}.mp4`;
+      if (m.status === 'ready' && derivatives[file]) renditions[q] = `${publicUrl}/media/${m.id}/${file}`;
+    }
     const width = Number(m.width);
     const height = Number(m.height);
     return {
       id: String(m.id),
+      kind: m.content_type.startsWith('video/') ? 'video' : 'image',
+      durationMs: m.duration_ms === null ? null : Number(m.duration_ms),
       width,
       height,
       aspectRatio: Math.round((width / height) * 10_000) / 10_000,
       thumbhash: m.thumbhash,
       dominantColor: m.dominant_color,
       urls,
+      renditions,
     };
   };
   const authorView = (a) => ({
