@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../../errors/app-error.js';
-import { DEMUXER, type VideoContainer } from './container.js';
 import type { VideoFacts } from './facts.js';
+import type { VideoContainer } from './container.js';
+import { inputArgs } from './probe.js';
 import type { RunResult, VideoTools } from './tools.js';
 
 /** The renditions every ready video has, by their short side. Never enlarged past the original. */
@@ -32,19 +33,6 @@ export function renditionSize(facts: Pick<VideoFacts, 'width' | 'height'>, short
   const target = Math.min(shortSide, short);
   const long = (Math.max(facts.width, facts.height) * target) / short;
   return portrait ? { width: even(target), height: even(long) } : { width: even(long), height: even(target) };
-}
-
-function input(tools: VideoTools, container: VideoContainer, file: string): string[] {
-  return [
-    '-protocol_whitelist',
-    'file',
-    '-threads',
-    String(tools.threads),
-    '-f',
-    DEMUXER[container],
-    '-i',
-    `file:${file}`,
-  ];
 }
 
 function assertRan(result: RunResult, what: string): void {
@@ -84,7 +72,7 @@ export async function transcodeRenditions(
     'ffmpeg',
     [
       ...['-hide_banner', '-nostdin', '-v', 'error', '-nostats', '-filter_threads', String(tools.threads)],
-      ...input(tools, source.container, source.file),
+      ...inputArgs(tools, source.container, source.file),
       ...['-progress', 'pipe:1', '-y'],
       ...outputs,
     ],
@@ -121,7 +109,7 @@ export async function posterFrame(
     'ffmpeg',
     [
       ...['-hide_banner', '-nostdin', '-v', 'error'],
-      ...input(tools, source.container, source.file),
+      ...inputArgs(tools, source.container, source.file),
       ...['-map', '0:v:0', '-map_metadata', '-1', '-vf', `thumbnail=${frames}`, '-frames:v', '1'],
       ...['-threads', String(tools.threads), '-f', 'image2', '-c:v', 'png', '-y', `file:${file}`],
     ],
