@@ -30,8 +30,10 @@ export {
   type CheckResult,
   type CheckOptions,
   type MeasuredStep,
+  type MediaMix,
+  type VideoUploads,
 } from './check/check.js';
-export { formatCheck, formatStep, checkVerdicts, checkJson } from './check/format-check.js';
+export { formatCheck, formatStep, mediaLine, checkVerdicts, checkJson } from './check/format-check.js';
 export { plan, formatPlan, parseOverrides, OVERRIDE_FLAGS, OverrideError, type Plan } from './plan/plan.js';
 export { SCENARIOS, SCENARIO_IDS, findScenario, type ScenarioId, type Scenario } from './plan/scenarios.js';
 export { seedDataset, seededToken, SeedOptionsError, type SeedOptions, type SeedSummary } from './seed/index.js';

@@ -15,11 +15,12 @@ export interface UploadItem {
 }
 
 /**
- * Whether upload `made` (0-based) of a run is one of the `share`: an exact share rather than a coin
- * flip, so that a short step with a handful of uploads does not hold none one time and three the
- * next, and its p99 is not luck.
+ * Whether upload `made` (0-based) of a worker is one of the `share`: an exact share rather than a
+ * coin flip, so that a short step with a handful of uploads does not hold none one time and three
+ * the next, and its p99 is not luck. Rounded, so the first one comes half a period in (at 1/6, the
+ * 3rd upload, then every 6th): a step of a few uploads holds one already.
  */
-const takesShare = (made: number, share: number) => Math.floor((made + 1) * share) > Math.floor(made * share);
+const takesShare = (made: number, share: number) => Math.round((made + 1) * share) > Math.round(made * share);
 
 /** Source photos read once per worker; each upload then sends a unique copy. */
 export function photoSource(photos: PhotoSet | undefined): () => Buffer {
