@@ -29,10 +29,7 @@ export function metricRows(result: Pick<RunResult, 'metrics' | 'primary'>): { la
     Object.entries(result.metrics)
       // The primary metric first, then the others by name.
       .sort(([a], [b]) => (a === result.primary ? -1 : b === result.primary ? 1 : a.localeCompare(b)))
-      .flatMap(([name, m]) => [
-        { label: name, m: m as LatencySummary },
-        ...(m.all.failed > 0 ? [{ label: `${name} (all)`, m: m.all }] : []),
-      ])
+      .flatMap(([name, m]) => [{ label: name, m }, ...(m.all.failed > 0 ? [{ label: `${name} (all)`, m: m.all }] : [])])
   );
 }
 
