@@ -99,6 +99,104 @@ describe('aperture loadgen run', () => {
     }
   });
 
+  it('sends every --header and the --token with each get request', async () => {
+    const seen: Record<string, string | string[] | undefined>[] = [];
+    const plain = createServer((request, response) => {
+      seen.push(request.headers);
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    const url = await new Promise<string>((resolve) =>
+      plain.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(plain.address() as AddressInfo).port}`)),
+    );
+    try {
+      const result = await home.run([
+        '--json',
+        ...['loadgen', 'run', 'get', '--target', url, '--rate', '10', '--duration', '1s', '--workers', '1'],
+        ...['--header', 'X-Loadgen-Run: header test', '--header', 'x-second:2', '--token', 'tok_abc123'],
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(seen).toHaveLength(10);
+      for (const headers of seen) {
+        expect(headers['x-loadgen-run']).toBe('header test');
+        expect(headers['x-second']).toBe('2');
+        expect(headers['authorization']).toBe('Bearer tok_abc123');
+      }
+    } finally {
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  });
+
+  it("--token signs get requests in: a real server's authed query answers with it, refuses without", async () => {
+    const client = createClient({ url: server.url });
+    const name = `lgtoken_${process.pid}`;
+    await client.auth.register({
+      username: name,
+      email: `${name}@example.com`,
+      password: 'correct horse battery staple',
+    });
+    const args = ['--json', 'loadgen', 'run', 'get', '--target', server.url, '--path', '/trpc/accounts.me'];
+    const load = ['--rate', '5', '--duration', '1s', '--workers', '1'];
+
+    const signedIn = await home.run([...args, ...load, '--token', client.token!, '--threshold', 'errors<1%']);
+    expect(signedIn.code, signedIn.stderr).toBe(0);
+    expect((JSON.parse(signedIn.stdout) as { counts: { completed: number } }).counts.completed).toBe(5);
+
+    const anonymous = await home.run([...args, ...load]);
+    const run = JSON.parse(anonymous.stdout) as {
+      errors: Record<string, number>;
+      metrics: { get: { all: { failed: number } } };
+    };
+    expect(run.errors).toEqual({ UNAUTHENTICATED: 5 });
+    // The refusals count among all requests, at the time they took.
+    expect(run.metrics.get.all.failed).toBe(5);
+  });
+
+  it.each([
+    [['--header', 'no colon here'], /--header "no colon here": expected 'Name: value'/],
+    [['--header', 'Bad Name: x'], /--header "Bad Name: x": expected 'Name: value'/],
+    [['--token', 'two words'], /--token: expected a token without spaces/],
+  ])('refuses %j with a usage error (exit 2)', async (flags, message) => {
+    const result = await home.run(['loadgen', 'run', 'get', '--target', server.url, '--rate', '5', ...flags]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('refuses --header for a scenario that acts as users, and --video-share outside upload', async () => {
+    const base = ['loadgen', 'run', 'feed', '--target', server.url, '--rate', '5', '--users', '3'];
+    const header = await home.run([...base, '--header', 'X-A: b']);
+    expect(header.code).toBe(2);
+    expect(header.stderr).toMatch(/--header and --token apply to the get scenario/);
+    const video = await home.run([...base, '--video-share', '0.2']);
+    expect(video.code).toBe(2);
+    expect(video.stderr).toMatch(/--video-share applies to the upload scenario/);
+  });
+
+  it('upload --video-share sends real videos the server accepts, reported apart from the photos', async () => {
+    const client = createClient({ url: server.url });
+    const name = `lgvideo_${process.pid}`;
+    await client.auth.register({
+      username: name,
+      email: `${name}@example.com`,
+      password: 'correct horse battery staple',
+    });
+    const tokensFile = join(home.dir, 'video-tokens.txt');
+    await writeFile(tokensFile, `${client.token!}\n`);
+
+    const result = await home.run([
+      '--json',
+      ...['loadgen', 'run', 'upload', '--target', server.url, '--tokens-file', tokensFile, '--large-share', '0'],
+      ...['--video-share', '1', '--rate', '1', '--duration', '1s', '--workers', '1', '--threshold', 'errors<1%'],
+    ]);
+
+    expect(result.code, result.stderr).toBe(0);
+    const run = JSON.parse(result.stdout) as { metrics: Record<string, { count: number }> };
+    expect(run.metrics['video']!.count).toBe(1);
+    expect(run.metrics['video_accepted']!.count).toBe(1);
+    expect(run.metrics['upload']?.count ?? 0).toBe(0);
+    const [post] = await client.feed.home({ limit: 5 }).toArray({ max: 5 });
+    expect(post!.media[0]!.kind).toBe('video');
+  });
+
   it('exits 99 and names the threshold that failed', async () => {
     const result = await home.run([
       'loadgen',

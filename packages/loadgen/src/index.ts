@@ -5,7 +5,8 @@
 export const LOADGEN_VERSION = '0.1.0';
 
 export { runLoad, type RunOptions, type RunProgress } from './engine/run-load.js';
-export type { RunResult, MetricResult, SecondResult } from './engine/merge.js';
+export type { RunResult, MetricResult, SecondResult, SendSummary } from './engine/merge.js';
+export { clock, sleepUntil } from './engine/clock.js';
 export type { LoadModel, Counts } from './engine/types.js';
 export { parseDuration, parseSteps, positiveRate, scheduleSeconds, type Stage } from './engine/schedule.js';
 export {
@@ -14,9 +15,11 @@ export {
   type ScenarioOptions,
   type UsersSpec,
   type PhotoSet,
+  type VideoSet,
 } from './scenarios/options.js';
 export { NEEDS_PHOTOS } from './scenarios/index.js';
 export { generatePhotos } from './scenarios/photos.js';
+export { generateVideo } from './scenarios/videos.js';
 export { parseThreshold, ThresholdSyntaxError, type Threshold } from './thresholds/parse.js';
 export { evaluateThresholds, type ThresholdVerdict } from './thresholds/evaluate.js';
 export { formatResult, progressLine, describeModel } from './report/table.js';
@@ -27,8 +30,10 @@ export {
   type CheckResult,
   type CheckOptions,
   type MeasuredStep,
+  type MediaMix,
+  type VideoUploads,
 } from './check/check.js';
-export { formatCheck, formatStep, checkVerdicts, checkJson } from './check/format-check.js';
+export { formatCheck, formatStep, mediaLine, checkVerdicts, checkJson } from './check/format-check.js';
 export { plan, formatPlan, parseOverrides, OVERRIDE_FLAGS, OverrideError, type Plan } from './plan/plan.js';
 export { SCENARIOS, SCENARIO_IDS, findScenario, type ScenarioId, type Scenario } from './plan/scenarios.js';
 export { seedDataset, seededToken, SeedOptionsError, type SeedOptions, type SeedSummary } from './seed/index.js';

@@ -7,6 +7,7 @@ import { createClient } from '@aperture/sdk';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 import { runLoad } from '../src/engine/run-load.js';
 import { generatePhotos } from '../src/scenarios/photos.js';
+import { generateVideo } from '../src/scenarios/videos.js';
 
 let aperture: EphemeralServer;
 let dir: string;
@@ -60,8 +61,11 @@ describe('scenarios against a real Aperture', () => {
     expect(result.errors).toEqual({});
     expect(result.counts.completed).toBe(40);
     expect(result.throughput).toBeGreaterThan(0);
-    // Six posts in every feed, two per page: each visit read its first page and the next one.
-    expect(result.metrics['feed']!.count).toBe(80);
+    // Six posts in every feed, two per page: each visit read its first page and the next one. The
+    // first pages are `feed` (what a person waits for), one per visit; every page is `feed_page`.
+    expect(result.metrics['feed']!.count).toBe(40);
+    expect(result.metrics['feed_page']!.count).toBe(80);
+    expect(result.metrics['feed']!.all.failed).toBe(0);
   });
 
   it('upload: sends generated photos through upload → ready → post', async () => {
@@ -83,5 +87,35 @@ describe('scenarios against a real Aperture', () => {
     const fresh = after.filter((post) => !before.some((old) => old.id === post.id));
     expect(fresh).toHaveLength(2);
     expect(fresh.every((post) => post.caption === 'loadgen' && post.media.length === 1)).toBe(true);
+  });
+
+  it('upload with videos: a real MP4 from the bundled ffmpeg, accepted, transcoded and posted', async () => {
+    const photos = await generatePhotos(join(dir, 'mix-photos'), { largeShare: 0, variants: 1 });
+    // A small clip keeps the server's transcode short on a test machine.
+    const videos = await generateVideo(join(dir, 'videos'), { share: 0.5, width: 160, height: 90, seconds: 1 });
+    const client = createClient({ url: aperture.url, token: tokens[1]! });
+    const before = await client.feed.home({ limit: 50 }).toArray();
+
+    const result = await runLoad({
+      scenario: 'upload',
+      options: { target: aperture.url, users: { kind: 'tokens', tokens: [tokens[1]!] }, photos, videos },
+      model: { kind: 'open', stages: [{ rate: 1, seconds: 4 }] },
+      workers: 1,
+    });
+
+    expect(result.samples).toEqual([]);
+    expect(result.counts.completed).toBe(4);
+    // Half of the uploads exactly, reported apart from the photos: to accepted and to ready.
+    expect(result.metrics['upload']!.count).toBe(2);
+    expect(result.metrics['video']!.count).toBe(2);
+    expect(result.metrics['video_accepted']!.count).toBe(2);
+    expect(result.metrics['video_accepted']!.max).toBeLessThanOrEqual(result.metrics['video']!.max);
+    expect(result.metrics['post']!.count).toBe(4);
+    const after = await client.feed.home({ limit: 50 }).toArray();
+    const fresh = after.filter((post) => !before.some((old) => old.id === post.id));
+    expect(fresh.map((post) => post.media[0]!.kind).sort()).toEqual(['image', 'image', 'video', 'video']);
+    const video = fresh.find((post) => post.media[0]!.kind === 'video')!.media[0]!;
+    expect(video.durationMs).toBeGreaterThan(500);
+    expect(Object.keys(video.renditions).length).toBeGreaterThan(0);
   });
 });

@@ -7,7 +7,9 @@ import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 import { checkDeployment } from '../src/check/check.js';
 import { runLoad } from '../src/engine/run-load.js';
 import { SCENARIOS } from '../src/plan/scenarios.js';
+import { formatCheck } from '../src/check/format-check.js';
 import { generatePhotos } from '../src/scenarios/photos.js';
+import { generateVideo } from '../src/scenarios/videos.js';
 import type { PhotoSet, UsersSpec } from '../src/scenarios/options.js';
 import { seedDataset, seededToken } from '../src/seed/index.js';
 
@@ -114,5 +116,37 @@ describe('scenarios on a seeded dataset', () => {
       'not reached',
     ]).toContain(feed.saturated);
     expect(result.scalingAssumption).toMatch(/linearly/);
+  });
+
+  it("check: seed-002's upload steps send its videos, one per five photos, reported apart", async () => {
+    const video = await generateVideo(join(dir, 'video'), { share: 0, width: 160, height: 90, seconds: 1 });
+    const result = await checkDeployment({
+      scenarios: [SCENARIOS['seed-002']],
+      target: aperture.url,
+      users,
+      photos,
+      video,
+      workers: 1,
+      stepSeconds: 1,
+      feedRates: { start: 5, max: 5 },
+      uploadRates: { start: 1, max: 1 },
+      refinements: 0,
+      // Three uploads at 1/6 videos: the third is a video.
+      minUploadsPerStep: 3,
+    });
+
+    const [verdict] = result.verdicts;
+    expect(verdict!.media.videoShare).toBeCloseTo(1 / 6, 12);
+    expect(verdict!.media.peakVideoIngressBytesPerSec).toBeCloseTo((2 * 10e6 * 150e6) / 86_400, 0);
+    const uploads = result.steps.filter((s) => s.kind === 'upload');
+    expect(uploads.length).toBeGreaterThan(0);
+    for (const step of uploads) {
+      expect(step.videoShare).toBeCloseTo(1 / 6, 12);
+      expect(step.videos!.count).toBeGreaterThanOrEqual(1);
+      expect(step.videos!.readyP99).toBeGreaterThanOrEqual(step.videos!.acceptedP99);
+      // Judged by the photos: they are the `upload` metric, the videos are not in it.
+      expect(step.run.metrics['upload']!.count + step.videos!.count).toBe(step.run.counts.started);
+    }
+    expect(formatCheck(result)).toMatch(/media: 16\.7% of uploads sent as videos; the peak needs 231 video uploads\/s/);
   });
 });

@@ -9,6 +9,9 @@ export { ERROR_CODES, type ErrorCode } from './errors/codes.js';
 export type { ValidationIssue } from './errors/app-error.js';
 export type { PrivateUser, PublicUser, SessionInfo, AuthResult } from './modules/accounts/types.js';
 export type * from './modules/media/types.js';
+// The bundled ffmpeg and ffprobe, found and checked as the server does: the load generator makes
+// its test videos with them.
+export { VideoTools, type VideoToolsOptions } from './modules/media/video/tools.js';
 export type {
   StorageReport,
   LeftoverCount,

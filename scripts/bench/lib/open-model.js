@@ -1,5 +1,6 @@
 // Load-driving helpers of the feed benchmark: an open-model round (requests due at a fixed rate,
 // timed from when they were due), a closed-loop capacity probe, and small utilities.
+import { clock, sleepUntil } from '@aperture/loadgen';
 
 export function flag(flags, name, fallback) {
   // `--name=value` or `--name value`.
@@ -19,7 +20,11 @@ export function wordFlag(flags, name, fallback) {
   return raw;
 }
 
-/** One open-model round: request i is due at t0 + i/rate; latency counts from when it was due. */
+/**
+ * One open-model round: request i is due at t0 + i/rate; latency counts from when it was due. The
+ * load generator's own wait sends each request at its due time, never before it (a timer alone
+ * fires up to ~1 ms early, which would under-report sub-ms latencies).
+ */
 export async function drive(makeRequest, rate, seconds, users) {
   const total = Math.round(rate * seconds);
   const latencies = [];
@@ -27,16 +32,15 @@ export async function drive(makeRequest, rate, seconds, users) {
   let errors = 0;
   let firstError;
   const inflight = [];
-  const t0 = performance.now() + 50;
+  const t0 = clock() + 50;
   for (let i = 0; i < total; i++) {
     const due = t0 + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    else if (wait < -5) late++; // the generator itself fell behind: still timed from `due`
+    await sleepUntil(due);
+    if (clock() - due > 5) late++; // the generator itself fell behind: still timed from `due`
     const user = 1 + Math.floor(Math.random() * users);
     inflight.push(
       makeRequest(user).then(
-        () => latencies.push(performance.now() - due),
+        () => latencies.push(clock() - due),
         (error) => {
           errors++;
           firstError ??= error.message;
@@ -45,7 +49,7 @@ export async function drive(makeRequest, rate, seconds, users) {
     );
   }
   await Promise.all(inflight);
-  const elapsed = (performance.now() - t0) / 1000;
+  const elapsed = (clock() - t0) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
   return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), late, errors, firstError };

@@ -1,35 +1,11 @@
-import { availableParallelism, loadavg } from 'node:os';
-import { runLoad } from '../engine/run-load.js';
-import type { RunResult } from '../engine/merge.js';
 import { plan } from '../plan/plan.js';
 import type { Scenario, ScenarioId } from '../plan/scenarios.js';
 import type { PhotoSet, UsersSpec } from '../scenarios/options.js';
-import { findSustainableRate, type StepOutcome } from './search.js';
-import { metricsSource, readServerCpuSeconds } from './server-cpu.js';
 import { describeTargets } from '../scenarios/targets.js';
+import { findSustainableRate, type StepOutcome } from './search.js';
+import { runStep, saturation, type MeasuredStep, type Saturation } from './step.js';
 
-export type Saturation =
-  | 'server CPU'
-  | 'load generator CPU'
-  | "this machine's CPU (other processes)"
-  | 'latency target before CPU saturation'
-  | 'not reached';
-
-export interface MeasuredStep {
-  kind: 'feed' | 'upload';
-  rate: number;
-  p99: number;
-  errorRate: number;
-  late: number;
-  dropped: number;
-  /** Server CPU in cores (CPU seconds per second) during the step, null when its metrics were not readable. */
-  serverCores: number | null;
-  /** This process's CPU in cores during the step (main thread and workers). */
-  loadgenCores: number;
-  /** This machine's 1-minute load average per core at the end of the step. */
-  machineLoad: number;
-  run: RunResult;
-}
+export { saturation, type MeasuredStep, type Saturation, type VideoUploads } from './step.js';
 
 export interface RateVerdict {
   targetP99Ms: number;
@@ -41,11 +17,22 @@ export interface RateVerdict {
   saturated: Saturation;
 }
 
+/** The scenario's media mix, from its plan: what its upload steps send, and the bandwidth it implies. */
+export interface MediaMix {
+  /** Share of uploads that were videos in this scenario's upload steps. */
+  videoShare: number;
+  peakVideoUploadsPerSec: number;
+  peakPhotoIngressBytesPerSec: number;
+  peakVideoIngressBytesPerSec: number;
+}
+
 export interface ScenarioVerdict {
   id: ScenarioId;
   title: string;
   feed: RateVerdict;
+  /** Judged by the photo uploads; the videos sent beside them weigh on the server, see `media`. */
   upload: RateVerdict;
+  media: MediaMix;
 }
 
 export interface CheckResult {
@@ -63,6 +50,13 @@ export interface CheckOptions {
   targets?: string[] | undefined;
   users: UsersSpec;
   photos: PhotoSet;
+  /**
+   * The run's video clip (see `generateVideo`): upload steps send it as each scenario's plan says
+   * (seed-002: one video per five photos). Without it, no step sends videos.
+   */
+  video?: { path: string } | undefined;
+  /** Share of uploads that are videos in every scenario, instead of each plan's. */
+  videoShare?: number | undefined;
   workers?: number | undefined;
   stepSeconds: number;
   feedRates: { start: number; max: number };
@@ -86,9 +80,6 @@ export const SCALING_ASSUMPTION =
   'nodes = ceil(required peak / sustainable rate of this deployment): assumes throughput grows linearly with ' +
   'identical API nodes behind a load balancer, and that the shared database and media store keep up.';
 
-/** Late starts that, at 5% or more of a step's starts, mean the generator fell behind. */
-const MANY_LATE = 20;
-
 /** Most errors a step may have and still count as sustained. */
 const MAX_ERROR_RATE = 0.01;
 
@@ -100,28 +91,29 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckResul
   const steps: MeasuredStep[] = [];
   const measured = new Map<string, MeasuredStep>();
   // A step's numbers do not depend on the target it is judged against: scenarios with different
-  // targets share the steps they both need.
-  const measure = async (kind: 'feed' | 'upload', rate: number): Promise<MeasuredStep> => {
-    const key = `${kind}:${rate}`;
+  // targets (but the same media mix) share the steps they both need.
+  const measure = async (kind: 'feed' | 'upload', rate: number, videoShare: number): Promise<MeasuredStep> => {
+    const key = `${kind}:${rate}:${videoShare}`;
     const known = measured.get(key);
     if (known) return known;
-    const step = await runStep(options, kind, rate);
+    const step = await runStep(options, kind, rate, videoShare);
     measured.set(key, step);
     steps.push(step);
     options.onStep?.(step);
     return step;
   };
   const searches = new Map<string, { sustainable: number; limiting: MeasuredStep | undefined }>();
-  const search = async (kind: 'feed' | 'upload', targetP99Ms: number) => {
-    const key = `${kind}:${targetP99Ms}`;
+  const search = async (kind: 'feed' | 'upload', targetP99Ms: number, videoShare: number) => {
+    const key = `${kind}:${targetP99Ms}:${videoShare}`;
     const known = searches.get(key);
     if (known) return known;
     const rates = kind === 'feed' ? options.feedRates : options.uploadRates;
     const outcome = await findSustainableRate(
-      async (rate): Promise<StepOutcome> => ({ rate, ok: passes(await measure(kind, rate), targetP99Ms) }),
+      async (rate): Promise<StepOutcome> => ({ rate, ok: passes(await measure(kind, rate, videoShare), targetP99Ms) }),
       { start: rates.start, max: rates.max, min: rates.start / 16, refinements: options.refinements },
     );
-    const limiting = outcome.firstFailing === null ? undefined : measured.get(`${kind}:${outcome.firstFailing}`);
+    const limiting =
+      outcome.firstFailing === null ? undefined : measured.get(`${kind}:${outcome.firstFailing}:${videoShare}`);
     const found = { sustainable: outcome.sustainable, limiting };
     searches.set(key, found);
     return found;
@@ -137,11 +129,18 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckResul
   const verdicts: ScenarioVerdict[] = [];
   for (const scenario of options.scenarios) {
     const required = plan(scenario);
-    const feed = await search('feed', scenario.targets.feedP99Ms);
-    const upload = await search('upload', scenario.targets.uploadP99Ms);
+    const videoShare = options.video ? (options.videoShare ?? required.videoShare) : 0;
+    const feed = await search('feed', scenario.targets.feedP99Ms, 0);
+    const upload = await search('upload', scenario.targets.uploadP99Ms, videoShare);
     verdicts.push({
       id: scenario.id,
       title: scenario.title,
+      media: {
+        videoShare,
+        peakVideoUploadsPerSec: required.peakVideoUploadsPerSec,
+        peakPhotoIngressBytesPerSec: required.peakPhotoIngressBytesPerSec,
+        peakVideoIngressBytesPerSec: required.peakVideoIngressBytesPerSec,
+      },
       feed: verdict(scenario.targets.feedP99Ms, required.peakFeedReadsPerSec, feed.sustainable, feed.limiting, options),
       upload: verdict(
         scenario.targets.uploadP99Ms,
@@ -161,37 +160,13 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckResul
   };
 }
 
+/**
+ * A step meets a target by its `p99`: the first page of each feed visit (what a person waits for),
+ * or the photo uploads; it needs some of those measured, under 1% errors and no dropped starts.
+ */
 function passes(step: MeasuredStep, targetP99Ms: number): boolean {
-  return (
-    step.run.counts.completed > 0 && step.p99 < targetP99Ms && step.errorRate < MAX_ERROR_RATE && step.dropped === 0
-  );
-}
-
-async function runStep(options: CheckOptions, kind: 'feed' | 'upload', rate: number): Promise<MeasuredStep> {
-  const seconds =
-    kind === 'upload' ? Math.max(options.stepSeconds, (options.minUploadsPerStep ?? 10) / rate) : options.stepSeconds;
-  const metrics = metricsSource(options.target, options.metrics);
-  const cpuBefore = await readServerCpuSeconds(metrics);
-  const run = await runLoad({
-    scenario: kind,
-    options: { target: options.target, targets: options.targets, users: options.users, photos: options.photos },
-    model: { kind: 'open', stages: [{ rate, seconds }] },
-    workers: options.workers,
-  });
-  const cpuAfter = await readServerCpuSeconds(metrics);
-  const metric = run.metrics[kind];
-  return {
-    kind,
-    rate,
-    p99: metric?.p99 ?? 0,
-    errorRate: run.errorRate,
-    late: run.counts.late,
-    dropped: run.counts.dropped,
-    serverCores: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / run.elapsedSeconds,
-    loadgenCores: run.loadgenCpuSeconds / run.elapsedSeconds,
-    machineLoad: loadavg()[0]! / availableParallelism(),
-    run,
-  };
+  const measured = (step.run.metrics[step.kind]?.count ?? 0) > 0;
+  return measured && step.p99 < targetP99Ms && step.errorRate < MAX_ERROR_RATE && step.dropped === 0;
 }
 
 function verdict(
@@ -210,24 +185,4 @@ function verdict(
     nodes: met ? 1 : sustainable > 0 ? Math.ceil(required / sustainable) : null,
     saturated: limiting ? saturation(limiting, options) : 'not reached',
   };
-}
-
-/**
- * What gave out first at the first failing rate. A Node server runs its JavaScript on one thread,
- * so ~0.85 of a core means its event loop was full; the load generator has one loop per worker
- * thread, and starts sent late mean it could not keep to its own schedule. When neither is
- * busy but this machine has more runnable work than cores, other processes took the CPU (the
- * server's too, when it runs here): the measurement is then a floor, not the deployment's limit.
- */
-export function saturation(step: MeasuredStep, options: { workers?: number | undefined }): Saturation {
-  const workers = options.workers ?? Math.max(1, availableParallelism() - 1);
-  const serverBusy = step.serverCores === null ? 0 : step.serverCores / 0.85;
-  const started = step.run.counts.started + step.run.counts.dropped;
-  // A few late starts happen on any busy machine; only many of them say the generator fell behind.
-  const lateShare = step.late >= MANY_LATE ? step.late / Math.max(1, started) / 0.05 : 0;
-  const loadgenBusy = Math.max(step.loadgenCores / (0.85 * (workers + 1)), lateShare);
-  if (serverBusy < 1 && loadgenBusy < 1) {
-    return step.machineLoad >= 1 ? "this machine's CPU (other processes)" : 'latency target before CPU saturation';
-  }
-  return serverBusy >= loadgenBusy ? 'server CPU' : 'load generator CPU';
 }

@@ -1,15 +1,33 @@
 import type { ReportVerdict } from '../report/html.js';
 import { ms } from '../report/table.js';
-import type { CheckResult, MeasuredStep, RateVerdict } from './check.js';
+import { formatBytes } from '../plan/units.js';
+import type { CheckResult, MediaMix, MeasuredStep, RateVerdict } from './check.js';
 
 const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : String(+n.toPrecision(3)));
 
 export function formatStep(step: MeasuredStep): string {
   const cpu = step.serverCores === null ? 'server CPU n/a' : `server CPU ${step.serverCores.toFixed(2)} cores`;
+  const all = step.p99All > step.p99 ? ` (all ${ms(step.p99All)} ms)` : '';
+  const v = step.videos;
+  const videos =
+    v === null
+      ? ''
+      : `  videos ${v.count}${v.failed > 0 ? ` (${v.failed} failed)` : ''}: p99 accepted ${ms(v.acceptedP99)} ms, ready ${ms(v.readyP99)} ms`;
   return (
-    `${step.kind.padEnd(6)} ${rate(step.rate).padStart(7)}/s  p99 ${ms(step.p99).padStart(7)} ms  ` +
+    `${step.kind.padEnd(6)} ${rate(step.rate).padStart(7)}/s  p99 ${ms(step.p99).padStart(7)} ms${all}  ` +
     `errors ${(step.errorRate * 100).toFixed(1)}%  late ${step.late}  ${cpu}  loadgen CPU ${step.loadgenCores.toFixed(2)} cores  ` +
-    `load ${step.machineLoad.toFixed(1)}/core`
+    `load ${step.machineLoad.toFixed(1)}/core${videos}`
+  );
+}
+
+/** The scenario's videos: their share of the uploads sent, their peak rate and bandwidth beside the photos'. */
+export function mediaLine(media: MediaMix): string | null {
+  if (media.peakVideoUploadsPerSec === 0 && media.videoShare === 0) return null;
+  const sent =
+    media.videoShare > 0 ? `${(media.videoShare * 100).toFixed(1)}% of uploads sent as videos` : 'no videos sent';
+  return (
+    `media: ${sent}; the peak needs ${rate(media.peakVideoUploadsPerSec)} video uploads/s, ` +
+    `ingress ${formatBytes(media.peakPhotoIngressBytesPerSec)}/s of photos and ${formatBytes(media.peakVideoIngressBytesPerSec)}/s of videos`
   );
 }
 
@@ -24,8 +42,11 @@ function line(kind: string, v: RateVerdict): string {
 export function formatCheck(result: CheckResult): string {
   const lines = [`check of ${result.target} (${result.stepSeconds} s steps)`, '', 'steps'];
   for (const step of result.steps) lines.push(`  ${formatStep(step)}`);
-  for (const v of result.verdicts)
+  for (const v of result.verdicts) {
     lines.push('', `${v.id} — ${v.title}`, `  ${line('feed', v.feed)}`, `  ${line('upload', v.upload)}`);
+    const media = mediaLine(v.media);
+    if (media !== null) lines.push(`  ${media}`);
+  }
   lines.push('', result.scalingAssumption);
   return lines.join('\n');
 }

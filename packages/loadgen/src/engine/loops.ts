@@ -27,12 +27,14 @@ export async function openLoop(options: {
   for (const offset of intendedStarts(options.stages, options.shard, options.of)) {
     scheduled += 1;
     const due = options.startAt + offset;
-    await sleepUntil(due);
+    const spunMs = await sleepUntil(due);
     if (inFlight.size >= options.maxInFlight) {
       recorder.dropped();
       continue;
     }
-    if (clock() - due > options.lateAfterMs) recorder.counts.late += 1;
+    const sentAt = clock();
+    recorder.sent(due, sentAt, spunMs);
+    if (sentAt - due > options.lateAfterMs) recorder.counts.late += 1;
     recorder.counts.started += 1;
     const request = run(options.iteration, due, recorder).finally(() => inFlight.delete(request));
     inFlight.add(request);
@@ -71,6 +73,6 @@ async function run(iteration: Iteration, due: number, recorder: Recorder): Promi
     await iteration(due);
     recorder.succeeded(clock());
   } catch (error) {
-    recorder.failed(error, clock());
+    recorder.failed(error, clock(), due);
   }
 }

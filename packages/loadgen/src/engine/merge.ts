@@ -2,11 +2,28 @@ import { encodeHistogram, mergeEncoded, percentileCurve, summarize, type Latency
 import type { Counts, LoadModel, ShardResult } from './types.js';
 import type { ScenarioName } from '../scenarios/options.js';
 
+/** A metric's successful requests (the summary itself) beside all of its requests (`all`). */
 export interface MetricResult extends LatencySummary {
   /** Latency (ms) at the percentiles of a latency-by-percentile chart. */
   curve: { percentile: number; ms: number }[];
   /** The merged HdrHistogram (µs), compressed base64: exact, for other HdrHistogram tools. */
   histogram: string;
+  /**
+   * Every request of the metric, failed and timed-out ones included at the time they took to fail:
+   * what the users of a failing server waited for. `failed` is how many of them failed.
+   */
+  all: LatencySummary & { failed: number; histogram: string };
+}
+
+/** How precisely the open model's requests left at their due times (ms; see clock.ts). */
+export interface SendSummary {
+  count: number;
+  /** The earliest send relative to its due time: negative if any request left early. */
+  earliestMs: number;
+  /** How late sends were: median, 99th percentile and worst. */
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
 }
 
 export interface SecondResult {
@@ -37,8 +54,14 @@ export interface RunResult {
   errors: Record<string, number>;
   samples: string[];
   series: SecondResult[];
+  sends: SendSummary;
   /** CPU seconds this load-generator process used (all threads) during the run. */
   loadgenCpuSeconds: number;
+  /**
+   * Seconds the workers spent waiting out the last ~2 ms before sends on the clock, which burns CPU
+   * by design (part of `loadgenCpuSeconds`): not the generator being busy with requests.
+   */
+  loadgenSpinSeconds: number;
 }
 
 export function mergeShards(
@@ -59,10 +82,20 @@ export function mergeShards(
     for (const [code, n] of Object.entries(shard.errors)) errors[code] = (errors[code] ?? 0) + n;
   }
   const metrics: Record<string, MetricResult> = {};
-  for (const name of new Set(shards.flatMap((s) => Object.keys(s.histograms)))) {
+  const names = new Set(shards.flatMap((s) => [...Object.keys(s.histograms), ...Object.keys(s.allHistograms)]));
+  for (const name of names) {
     const merged = mergeEncoded(shards.flatMap((s) => (s.histograms[name] ? [s.histograms[name]] : [])));
-    metrics[name] = { ...summarize(merged), curve: percentileCurve(merged), histogram: encodeHistogram(merged) };
+    const all = mergeEncoded(shards.flatMap((s) => (s.allHistograms[name] ? [s.allHistograms[name]] : [])));
+    const success = summarize(merged);
+    const allSummary = summarize(all);
+    metrics[name] = {
+      ...success,
+      curve: percentileCurve(merged),
+      histogram: encodeHistogram(merged),
+      all: { ...allSummary, failed: allSummary.count - success.count, histogram: encodeHistogram(all) },
+    };
     merged.destroy();
+    all.destroy();
   }
   const scheduledSeconds =
     run.model.kind === 'open' ? run.model.stages.reduce((sum, s) => sum + s.seconds, 0) : run.model.seconds;
@@ -84,7 +117,23 @@ export function mergeShards(
     errors,
     samples: [...new Set(shards.flatMap((s) => s.samples))].slice(0, 5),
     series: mergeSeries(shards),
+    sends: mergeSends(shards),
     loadgenCpuSeconds: run.cpuSeconds,
+    loadgenSpinSeconds: shards.reduce((sum, s) => sum + s.sends.spinMs, 0) / 1000,
+  };
+}
+
+function mergeSends(shards: readonly ShardResult[]): SendSummary {
+  const sending = shards.filter((s) => s.sends.count > 0);
+  const lag = mergeEncoded(sending.map((s) => s.sends.lag));
+  const summary = summarize(lag);
+  lag.destroy();
+  return {
+    count: summary.count,
+    earliestMs: sending.length === 0 ? 0 : Math.min(...sending.map((s) => s.sends.earliestMs)),
+    lagP50Ms: summary.p50,
+    lagP99Ms: summary.p99,
+    lagMaxMs: summary.max,
   };
 }
 

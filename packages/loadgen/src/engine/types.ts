@@ -49,14 +49,29 @@ export interface SecondBucket {
   histogram: string;
 }
 
+/** How close to their due times a shard's open-model requests were handed to the scenario. */
+export interface SendTiming {
+  /** Requests sent. */
+  count: number;
+  /** The earliest send relative to its due time, ms: negative means a request left early. */
+  earliestMs: number;
+  /** Encoded histogram of how late each send was (0 when on time or early), µs. */
+  lag: string;
+  /** Wall-clock ms spent waiting out the last ~2 ms before sends on the clock (see clock.ts). */
+  spinMs: number;
+}
+
 export interface ShardResult {
   counts: Counts;
-  /** Per metric (`feed`, `upload`, …): the encoded histogram of its latencies in µs. */
+  /** Per metric (`feed`, `upload`, …): the encoded histogram of its successful latencies in µs. */
   histograms: Record<string, string>;
+  /** Per metric: every request's latency, failures at the time they took to fail, µs. */
+  allHistograms: Record<string, string>;
   errors: Record<string, number>;
   /** Messages of the first few failures, for a person to read. */
   samples: string[];
   seconds: SecondBucket[];
+  sends: SendTiming;
   /** Wall-clock ms when the shard's last request finished. */
   endedAt: number;
 }

@@ -14,7 +14,14 @@ import type { ShardResult, ShardTask, StartMessage } from './types.js';
  */
 export default async function runShard(task: ShardTask): Promise<ShardResult> {
   const recorder = new Recorder();
-  const dispatcher = new Agent({ connections: task.maxInFlight, keepAliveTimeout: 10_000 });
+  const timeoutMs = task.options.timeoutMs;
+  const dispatcher = new Agent({
+    connections: task.maxInFlight,
+    keepAliveTimeout: 10_000,
+    ...(timeoutMs === undefined
+      ? {}
+      : { connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
+  });
   // undici's own fetch, so that the pool above is used; its types differ from the DOM ones only
   // in details the SDK does not touch.
   const fetch = ((input: Parameters<FetchFunction>[0], init?: Parameters<FetchFunction>[1]) =>
@@ -26,11 +33,11 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     dispatcher,
     fetch,
     targetFor: (token) => targets.targetFor(token),
-    client: (token) =>
+    client: (token, onResponse) =>
       createClient({
         url: targets.targetFor(token),
         token,
-        fetch,
+        fetch: onResponse ? observed(fetch, onResponse) : fetch,
         // A retried request would hide the failure the run is meant to count.
         retry: { retries: 0 },
         userAgent: 'aperture-loadgen',
@@ -72,4 +79,13 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     task.port.close();
     await dispatcher.close();
   }
+}
+
+/** `fetch` that tells `onResponse` the URL of each response once its headers are in. */
+function observed(fetch: FetchFunction, onResponse: (url: string) => void): FetchFunction {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    onResponse(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    return response;
+  };
 }

@@ -223,6 +223,26 @@ describe('plan overrides', () => {
     expect(base(figureOf(p.figures, 'originEgressPerSec'))).toBeCloseTo(((1e6 * 20) / 86_400) * 50_000, 3);
   });
 
+  it("models seed-002's media mix: one video per five photos, the videos' rate and bandwidth apart", () => {
+    const p = plan(SCENARIOS['seed-002']);
+    expect(p.videoShare).toBeCloseTo(1 / 6, 12);
+    expect(p.peakVideoUploadsPerSec).toBeCloseTo((2 * 10e6) / 86_400, 9);
+    expect(figureOf(p.figures, 'peakVideoUploadsPerSec').value).toBeCloseTo(p.peakVideoUploadsPerSec, 9);
+    // 50M photos × 5 MB and 10M videos × 150 MB a day, at twice the average.
+    expect(p.peakPhotoIngressBytesPerSec).toBeCloseTo((2 * 50e6 * 5e6) / 86_400, 0);
+    expect(p.peakVideoIngressBytesPerSec).toBeCloseTo((2 * 10e6 * 150e6) / 86_400, 0);
+    expect(base(figureOf(p.figures, 'peakVideoIngressPerSec'))).toBeCloseTo(p.peakVideoIngressBytesPerSec, 0);
+    expect(p.peakPhotoIngressBytesPerSec + p.peakVideoIngressBytesPerSec).toBeCloseTo(
+      base(figureOf(p.figures, 'peakIngressPerSec')),
+      0,
+    );
+    expect(formatPlan(p)).toMatch(/video ingress \(peak\)\s+34\.7 GB\/s/);
+    // Photo-only notes have no video figures and send no videos.
+    const photosOnly = plan(SCENARIOS['seed-001']);
+    expect(photosOnly.videoShare).toBe(0);
+    expect(photosOnly.figures.some((f) => f.key === 'peakVideoIngressPerSec')).toBe(false);
+  });
+
   it('never changes the scenario it was given', () => {
     plan(SCENARIOS['seed-001'], { dau: 5 });
     expect(SCENARIOS['seed-001'].assumptions.dau).toBe(1_000_000);

@@ -52,6 +52,13 @@ export function plan(s: Scenario, overrides: Partial<Assumptions> = {}): Plan {
   add('uploadsPerSec', 'uploads/s (average)', uploadsPerSec, 'uploads/s', `${compact(uploads)} ÷ 86,400 s`);
   const peakUploadsPerSec = uploadsPerSec * a.peakFactor;
   add('peakUploadsPerSec', 'uploads/s (peak)', peakUploadsPerSec, 'uploads/s', `average × ${a.peakFactor} peak factor`);
+  // The notes' media mix: videos are a share of the uploads (seed-002: one per five photos, 1/6).
+  const videoShare = uploads > 0 ? videos / uploads : 0;
+  const peakVideoUploadsPerSec = peakUploadsPerSec * videoShare;
+  if (videos > 0) {
+    const share = `${a.videosPerPoster}/${a.photosPerPoster + a.videosPerPoster} (${a.videosPerPoster} video per ${a.photosPerPoster} photos)`;
+    add('peakVideoUploadsPerSec', 'video uploads/s (peak)', peakVideoUploadsPerSec, 'uploads/s', `peak × ${share}`);
+  }
   const reads = a.dau * a.feedViewsPerUser;
   add('feedReadsPerDay', 'feed reads/day', reads, 'reads', `${compact(a.dau)} DAU × ${a.feedViewsPerUser} views`);
   const readsPerSec = reads / SECONDS_PER_DAY;
@@ -116,6 +123,14 @@ export function plan(s: Scenario, overrides: Partial<Assumptions> = {}): Plan {
   const ingress = mediaPerDay / SECONDS_PER_DAY;
   addRate('ingressPerSec', 'ingress (average)', ingress, 'media per day ÷ 86,400 s');
   addRate('peakIngressPerSec', 'ingress (peak)', ingress * a.peakFactor, `average × ${a.peakFactor}`);
+  // Videos dwarf photos in bytes (150 MB against 5 MB in seed-002): their bandwidth is shown apart.
+  const peakPhotoIngress = ((photos * a.photoKB * 1_000) / SECONDS_PER_DAY) * a.peakFactor;
+  const peakVideoIngress = ((videos * a.videoKB * 1_000) / SECONDS_PER_DAY) * a.peakFactor;
+  if (videos > 0) {
+    const perDay = (n: number, kb: number) => `${compact(n)} × ${formatNumber(kb)} KB ÷ 86,400 s × ${a.peakFactor}`;
+    addRate('peakPhotoIngressPerSec', 'photo ingress (peak)', peakPhotoIngress, perDay(photos, a.photoKB));
+    addRate('peakVideoIngressPerSec', 'video ingress (peak)', peakVideoIngress, perDay(videos, a.videoKB));
+  }
   if (a.feedViewKB !== undefined) {
     const egress = readsPerSec * a.feedViewKB * 1_000;
     addRate('egressPerSec', 'image egress (average)', egress, `${compact(readsPerSec)} reads/s × ${a.feedViewKB} KB`);
@@ -125,5 +140,17 @@ export function plan(s: Scenario, overrides: Partial<Assumptions> = {}): Plan {
       addRate('originEgressPerSec', 'origin egress (CDN misses)', origin, `egress × (1 − ${served} CDN hits)`);
     }
   }
-  return { scenario: s, assumptions: a, overridden, peakFeedReadsPerSec, peakUploadsPerSec, readWriteRatio, figures };
+  return {
+    scenario: s,
+    assumptions: a,
+    overridden,
+    peakFeedReadsPerSec,
+    peakUploadsPerSec,
+    readWriteRatio,
+    videoShare,
+    peakVideoUploadsPerSec,
+    peakPhotoIngressBytesPerSec: peakPhotoIngress,
+    peakVideoIngressBytesPerSec: peakVideoIngress,
+    figures,
+  };
 }

@@ -68,6 +68,7 @@ export type FigureKey =
   | 'uploadsPerDay'
   | 'uploadsPerSec'
   | 'peakUploadsPerSec'
+  | 'peakVideoUploadsPerSec'
   | 'feedReadsPerDay'
   | 'feedReadsPerSec'
   | 'peakFeedReadsPerSec'
@@ -83,6 +84,8 @@ export type FigureKey =
   | 'tablesRetained'
   | 'ingressPerSec'
   | 'peakIngressPerSec'
+  | 'peakPhotoIngressPerSec'
+  | 'peakVideoIngressPerSec'
   | 'egressPerSec'
   | 'originEgressPerSec';
 

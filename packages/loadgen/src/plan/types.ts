@@ -24,5 +24,11 @@ export interface Plan {
   peakUploadsPerSec: number;
   /** Feed reads per upload: the mix a `mixed` run should use for this scenario. */
   readWriteRatio: number;
+  /** Share of uploads that are videos (videos ÷ photos and videos): what an `upload` run sends. */
+  videoShare: number;
+  peakVideoUploadsPerSec: number;
+  /** Bytes per second arriving at the peak, photos and videos apart (at the note's stored sizes). */
+  peakPhotoIngressBytesPerSec: number;
+  peakVideoIngressBytesPerSec: number;
   figures: Figure[];
 }

@@ -1,6 +1,6 @@
 import type { RunResult } from '../engine/merge.js';
 import { barChart, escapeXml, lineChart, type Series } from './svg.js';
-import { describeModel, ms } from './table.js';
+import { describeModel, describeSends, metricRows, ms } from './table.js';
 
 /** A pass/fail line shown in the report: a threshold, or a `check` verdict. */
 export interface ReportVerdict {
@@ -53,12 +53,15 @@ ${sections.join('\n')}
 
 function runSection(run: RunResult, index: number): string {
   const metrics = Object.entries(run.metrics);
-  const rows = metrics
+  const rows = metricRows(run)
     .map(
-      ([name, m]) =>
-        `<tr><td>${escapeXml(name)}</td><td>${ms(m.p50)}</td><td>${ms(m.p90)}</td><td>${ms(m.p99)}</td><td>${ms(m.p999)}</td><td>${ms(m.max)}</td><td>${m.count}</td></tr>`,
+      ({ label, m }) =>
+        `<tr><td>${escapeXml(label)}</td><td>${ms(m.p50)}</td><td>${ms(m.p90)}</td><td>${ms(m.p99)}</td><td>${ms(m.p999)}</td><td>${ms(m.max)}</td><td>${m.count}</td></tr>`,
     )
     .join('');
+  const allNote = metrics.some(([, m]) => m.all.failed > 0)
+    ? '<p class="note">(all) rows count failed and timed-out requests at the time they took to fail.</p>'
+    : '';
   const curves: Series[] = metrics.map(([name, m], i) => ({
     name,
     colour: COLOURS[i % COLOURS.length]!,
@@ -94,8 +97,10 @@ function runSection(run: RunResult, index: number): string {
     .join(', ');
   return `<section><h2>${index + 1}. ${escapeXml(run.scenario)} — ${escapeXml(describeModel(run))}</h2>
 <p>Target ${escapeXml(run.target)}, started ${escapeXml(run.startedAt)}. Throughput ${run.throughput.toFixed(1)} completed/s;
-errors ${(run.errorRate * 100).toFixed(2)}%${errors ? ` (${errors})` : ''}; ${run.counts.late} late and ${run.counts.dropped} dropped starts.</p>
+errors ${(run.errorRate * 100).toFixed(2)}%${errors ? ` (${errors})` : ''}; ${run.counts.late} late and ${run.counts.dropped} dropped starts.
+Sends: ${escapeXml(describeSends(run.sends))}.</p>
 <table><tr><th>latency (ms)</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>count</th></tr>${rows}</table>
+${allNote}
 ${percentiles}
 ${throughput}
 ${overTime}

@@ -1,4 +1,5 @@
-import type { RunResult } from '../engine/merge.js';
+import type { LatencySummary } from '../engine/histogram.js';
+import type { RunResult, SendSummary } from '../engine/merge.js';
 import type { RunProgress } from '../engine/run-load.js';
 import type { ThresholdVerdict } from '../thresholds/evaluate.js';
 
@@ -19,13 +20,39 @@ export function describeModel(result: Pick<RunResult, 'model' | 'workers'>): str
   return `${load}, ${result.workers} worker thread${result.workers === 1 ? '' : 's'}`;
 }
 
+/**
+ * A metric's rows: its successful requests, then — when some failed — all of its requests, the
+ * failures at the time they took to fail, as `name (all)`.
+ */
+export function metricRows(result: Pick<RunResult, 'metrics' | 'primary'>): { label: string; m: LatencySummary }[] {
+  return (
+    Object.entries(result.metrics)
+      // The primary metric first, then the others by name.
+      .sort(([a], [b]) => (a === result.primary ? -1 : b === result.primary ? 1 : a.localeCompare(b)))
+      .flatMap(([name, m]) => [{ label: name, m }, ...(m.all.failed > 0 ? [{ label: `${name} (all)`, m: m.all }] : [])])
+  );
+}
+
+/** How precisely requests left at their due times: `earliest +0.003 ms, late p50 0.21 ms, p99 1.4 ms`. */
+export function describeSends(sends: SendSummary): string {
+  if (sends.count === 0) return 'none timed (closed loop)';
+  const earliest = `${sends.earliestMs >= 0 ? '+' : ''}${sends.earliestMs.toFixed(3)} ms`;
+  return `earliest ${earliest} from due, late p50 ${ms(sends.lagP50Ms)} ms, p99 ${ms(sends.lagP99Ms)} ms, max ${ms(sends.lagMaxMs)} ms`;
+}
+
 /** The final table, like autocannon's: latency percentiles per metric, throughput, errors. */
 export function formatResult(result: RunResult, verdicts: readonly ThresholdVerdict[] = []): string {
   const columns = ['p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'count'];
-  const rows = Object.entries(result.metrics)
-    // The primary metric first, then the others by name.
-    .sort(([a], [b]) => (a === result.primary ? -1 : b === result.primary ? 1 : a.localeCompare(b)))
-    .map(([name, m]) => [name, ms(m.p50), ms(m.p90), ms(m.p99), ms(m.p999), ms(m.max), ms(m.mean), String(m.count)]);
+  const rows = metricRows(result).map(({ label, m }) => [
+    label,
+    ms(m.p50),
+    ms(m.p90),
+    ms(m.p99),
+    ms(m.p999),
+    ms(m.max),
+    ms(m.mean),
+    String(m.count),
+  ]);
   const table = [['latency (ms)', ...columns], ...rows];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   const lines = [
@@ -39,8 +66,17 @@ export function formatResult(result: RunResult, verdicts: readonly ThresholdVerd
       ` (${result.counts.completed} completed of ${result.counts.started + result.counts.dropped} due)`,
     `errors      ${result.counts.failed + result.counts.dropped} (${pct(result.errorRate)})${formatCodes(result.errors)}`,
     `starts      ${result.counts.late} late, ${result.counts.dropped} dropped (in-flight limit)`,
-    `loadgen CPU ${result.loadgenCpuSeconds.toFixed(1)} s`,
+    `sends       ${describeSends(result.sends)}`,
+    `loadgen CPU ${result.loadgenCpuSeconds.toFixed(1)} s (${result.loadgenSpinSeconds.toFixed(1)} s of it timing sends on the clock)`,
   ];
+  if (rows.some(([label]) => label!.endsWith(' (all)'))) {
+    lines.splice(
+      rows.length + 3,
+      0,
+      '',
+      '(all) rows count failed and timed-out requests at the time they took to fail.',
+    );
+  }
   for (const sample of result.samples) lines.push(`  e.g. ${sample}`);
   if (verdicts.length > 0) {
     lines.push('', 'thresholds');

@@ -33,11 +33,11 @@ export function fanoutScenario(ctx: ScenarioContext, users: UserPool): Scenario 
           const t = users.tokenOf(id);
           return t === undefined ? [] : [t];
         });
-      const post = await uploadAndPost(ctx, client, nextPhoto(), due);
+      const post = await uploadAndPost(ctx, token, { kind: 'photo', bytes: nextPhoto() }, due);
       const postedAt = clock();
-      await Promise.all(sampled.map((t) => waitUntilVisible(ctx, t, post.id, postedAt + timeoutMs)));
-      const now = clock();
-      ctx.recorder.latency('fanout', now - postedAt, now);
+      await ctx.recorder.timed('fanout', postedAt, () =>
+        Promise.all(sampled.map((t) => waitUntilVisible(ctx, t, post.id, postedAt + timeoutMs))),
+      );
     },
   };
 }

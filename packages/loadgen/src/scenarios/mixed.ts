@@ -1,5 +1,4 @@
-import { clock } from '../engine/clock.js';
-import { readFeed } from './feed.js';
+import { FIRST_PAGE, readFeed } from './feed.js';
 import { photoSource, uploadAndPost } from './upload.js';
 import type { Scenario, ScenarioContext } from './types.js';
 import type { UserPool } from './users.js';
@@ -21,13 +20,8 @@ export function mixedScenario(ctx: ScenarioContext, users: UserPool): Scenario {
       if (recent.length > RECENT_POSTS) recent.shift();
     }
   };
-  const timed = async (metric: string, due: number, call: () => Promise<unknown>) => {
-    await call();
-    const now = clock();
-    ctx.recorder.latency(metric, now - due, now);
-  };
   return {
-    primary: 'feed',
+    primary: FIRST_PAGE,
     async iteration(due) {
       const token = users.randomToken();
       if (Math.random() >= 1 / (readsPerWrite + 1)) return readFeed(ctx, token, due, remember);
@@ -36,11 +30,12 @@ export function mixedScenario(ctx: ScenarioContext, users: UserPool): Scenario {
       const write = Math.floor(Math.random() * 3);
       // Before any feed was read there is nothing to react to: post instead.
       if (postId === undefined || write === 0) {
-        await uploadAndPost(ctx, client, nextPhoto(), due);
+        await uploadAndPost(ctx, token, { kind: 'photo', bytes: nextPhoto() }, due);
       } else if (write === 1) {
-        await timed('like', due, () => client.likes.like(postId));
+        await ctx.recorder.timed('like', due, () => client.likes.like(postId));
       } else {
-        await timed('comment', due, () => client.comments.create({ postId, body: 'Lovely light (loadgen)' }));
+        const body = 'Lovely light (loadgen)';
+        await ctx.recorder.timed('comment', due, () => client.comments.create({ postId, body }));
       }
     },
   };

@@ -20,6 +20,14 @@ export interface PhotoSet {
   largeShare: number;
 }
 
+/** A short video made once per run (videos.ts), sent as a share of the uploads. */
+export interface VideoSet {
+  /** An H.264/AAC MP4 the server accepts; each upload sends a unique copy (see uniqueMp4). */
+  path: string;
+  /** Share of uploads that are videos (0–1): one video per five photos is 1/6. */
+  share: number;
+}
+
 /** Everything a scenario needs, as plain data: it crosses into worker threads. */
 export interface ScenarioOptions {
   /** Base URL of the Aperture server (`/trpc` is below it); the first of `targets` when those are given. */
@@ -32,12 +40,22 @@ export interface ScenarioOptions {
   users?: UsersSpec | undefined;
   /** `get`: the path requested, e.g. `/healthz`. */
   path?: string | undefined;
+  /** `get`: headers sent with every request, by lower-case name (`--header`, `--token`). */
+  headers?: Record<string, string> | undefined;
+  /**
+   * Longest wait for a connection, for a response's headers and between body chunks, ms (undici's
+   * connect, headers and body timeouts; its defaults when unset: 10 s, 300 s, 300 s). A request
+   * that hits it fails as POOL_CONNECT_TIMEOUT, RESPONSE_HEADERS_TIMEOUT or RESPONSE_BODY_TIMEOUT.
+   */
+  timeoutMs?: number | undefined;
   /** `feed`, `mixed`: pages read per feed visit, following `nextCursor` (default 3). */
   feedPages?: number | undefined;
   /** Posts per feed page (default 20). */
   pageSize?: number | undefined;
   /** `upload`, `mixed`, `fanout`. */
   photos?: PhotoSet | undefined;
+  /** `upload`: videos among the uploads (none when unset). */
+  videos?: VideoSet | undefined;
   /** `mixed`: feed visits per write (default 100, the notes' 100:1). */
   readsPerWrite?: number | undefined;
   /** `fanout`: followers whose feeds are polled for each new post (default 5). */

@@ -18,11 +18,19 @@ export async function trpcQuery<T>(
   return (body as { result: { data: T } }).result.data;
 }
 
-/** GETs `url` through the worker's pool; anything but a 2xx is a {@link RequestFailedError}. */
-export async function getJson(ctx: ScenarioContext, url: string, token: string | undefined): Promise<unknown> {
+/**
+ * GETs `url` through the worker's pool, with `headers` and the user's token; anything but a 2xx is a
+ * {@link RequestFailedError}.
+ */
+export async function getJson(
+  ctx: ScenarioContext,
+  url: string,
+  token: string | undefined,
+  headers: Record<string, string> = {},
+): Promise<unknown> {
   const response = await request(url, {
     dispatcher: ctx.dispatcher,
-    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    headers: token === undefined ? headers : { ...headers, authorization: `Bearer ${token}` },
   });
   const text = await response.body.text();
   let body: unknown = null;

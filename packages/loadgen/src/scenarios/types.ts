@@ -14,8 +14,12 @@ export interface ScenarioContext {
   fetch: FetchFunction;
   /** The base URL the user with `token` sends to (the next in turn for `undefined`: no user). */
   targetFor(token: string | undefined): string;
-  /** An SDK client signed in with `token`, sending to its target through this worker's pool. */
-  client(token: string): ApertureClient;
+  /**
+   * An SDK client signed in with `token`, sending to its target through this worker's pool.
+   * `onResponse` hears the URL of each response as it arrives (headers in), e.g. to time one step
+   * of an SDK call that makes several requests.
+   */
+  client(token: string, onResponse?: (url: string) => void): ApertureClient;
 }
 
 export interface Scenario {

@@ -1,11 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { ApertureClient, PostView } from '@aperture/sdk';
+import type { PostView } from '@aperture/sdk';
 import { clock } from '../engine/clock.js';
 import { uniqueJpeg } from './photos.js';
-import type { PhotoSet } from './options.js';
+import { uniqueMp4 } from './unique-mp4.js';
+import type { PhotoSet, VideoSet } from './options.js';
 import type { Scenario, ScenarioContext } from './types.js';
 import type { UserPool } from './users.js';
+
+/** One thing to upload: unique bytes, so the server does the work instead of recognising a copy. */
+export interface UploadItem {
+  kind: 'photo' | 'video';
+  bytes: Buffer;
+}
+
+/**
+ * Whether upload `made` (0-based) of a worker is one of the `share`: an exact share rather than a
+ * coin flip, so that a short step with a handful of uploads does not hold none one time and three
+ * the next, and its p99 is not luck. Rounded, so the first one comes half a period in (at 1/6, the
+ * 3rd upload, then every 6th): a step of a few uploads holds one already.
+ */
+const takesShare = (made: number, share: number) => Math.round((made + 1) * share) > Math.round(made * share);
 
 /** Source photos read once per worker; each upload then sends a unique copy. */
 export function photoSource(photos: PhotoSet | undefined): () => Buffer {
@@ -14,42 +29,61 @@ export function photoSource(photos: PhotoSet | undefined): () => Buffer {
   const large = photos.large.map((path) => readFileSync(path));
   let made = 0;
   return () => {
-    // An exact share rather than a coin flip: a short step with a handful of uploads would
-    // otherwise hold no 12 MP photo one time and three the next, and its p99 would be luck.
-    const share = photos.largeShare;
-    const isLarge = large.length > 0 && Math.floor((made + 1) * share) > Math.floor(made * share);
+    const isLarge = large.length > 0 && takesShare(made, photos.largeShare);
     made += 1;
     const pool = isLarge ? large : small;
     return uniqueJpeg(pool[made % pool.length]!, randomUUID());
   };
 }
 
+/** Photos, and videos as `videos.share` of the uploads (in an exact proportion, as above). */
+export function mediaSource(photos: PhotoSet | undefined, videos: VideoSet | undefined): () => UploadItem {
+  const nextPhoto = photoSource(photos);
+  const video = videos && videos.share > 0 ? readFileSync(videos.path) : undefined;
+  let made = 0;
+  return () => {
+    const isVideo = video !== undefined && takesShare(made, videos!.share);
+    made += 1;
+    return isVideo ? { kind: 'video', bytes: uniqueMp4(video, randomUUID()) } : { kind: 'photo', bytes: nextPhoto() };
+  };
+}
+
 /**
- * Upload → ready → post, through the SDK as an app would: `upload` is timed from when the
- * iteration was due until the media is ready (the server has made its derivatives), `post` from
- * the `posts.create` call until it answered.
+ * Upload → ready → post, through the SDK as an app would. A photo's `upload` is timed from when the
+ * iteration was due until the media is ready (the server has made its derivatives). A video is
+ * reported apart, as `video` (due → ready: verified and transcoded) and `video_accepted` (due → the
+ * server accepted the completed upload, having probed it), since transcoding takes far longer than
+ * a photo's resize. `post` is timed from the `posts.create` call until it answered.
  */
 export async function uploadAndPost(
   ctx: ScenarioContext,
-  client: ApertureClient,
-  photo: Buffer,
+  token: string,
+  item: UploadItem,
   due: number,
 ): Promise<PostView> {
-  const media = await client.media.upload(photo, { contentType: 'image/jpeg', filename: 'loadgen.jpg' });
+  let acceptedAt: number | undefined;
+  const client =
+    item.kind === 'video'
+      ? ctx.client(token, (url) => {
+          if (url.includes('media.completeUpload')) acceptedAt ??= clock();
+        })
+      : ctx.client(token);
+  const media = await ctx.recorder.timed(item.kind === 'video' ? 'video' : 'upload', due, () =>
+    item.kind === 'video'
+      ? client.media.upload(item.bytes, { contentType: 'video/mp4', filename: 'loadgen.mp4' })
+      : client.media.upload(item.bytes, { contentType: 'image/jpeg', filename: 'loadgen.jpg' }),
+  );
+  if (acceptedAt !== undefined) ctx.recorder.latency('video_accepted', acceptedAt - due, acceptedAt);
   const ready = clock();
-  ctx.recorder.latency('upload', ready - due, ready);
-  const post = await client.posts.create({ mediaIds: [media.id], caption: 'loadgen' });
-  const posted = clock();
-  ctx.recorder.latency('post', posted - ready, posted);
-  return post;
+  return ctx.recorder.timed('post', ready, () => client.posts.create({ mediaIds: [media.id], caption: 'loadgen' }));
 }
 
 export function uploadScenario(ctx: ScenarioContext, users: UserPool): Scenario {
-  const nextPhoto = photoSource(ctx.options.photos);
+  const next = mediaSource(ctx.options.photos, ctx.options.videos);
   return {
     primary: 'upload',
     iteration: async (due) => {
-      await uploadAndPost(ctx, ctx.client(users.randomToken()), nextPhoto(), due);
+      await uploadAndPost(ctx, users.randomToken(), next(), due);
     },
   };
 }

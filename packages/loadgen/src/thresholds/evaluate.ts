@@ -29,19 +29,22 @@ function evaluate(threshold: Threshold, result: RunResult): ThresholdVerdict {
   if (threshold.kind === 'throughput') {
     return verdict(threshold.text, 'throughput', result.throughput, threshold.op, threshold.perSecond, ' req/s');
   }
+  const all = threshold.requests === 'all';
   const metric = result.metrics[threshold.metric];
-  const label = `${threshold.metric}.${threshold.stat}`;
-  if (!metric || metric.count === 0) {
+  const summary = all ? metric?.all : metric;
+  const label = `${threshold.metric}.${threshold.stat}${all ? '_all' : ''}`;
+  if (!summary || summary.count === 0) {
     const known = Object.keys(result.metrics).join(', ') || 'none';
+    const which = all ? '' : ' successful';
     return {
       threshold: threshold.text,
       passed: false,
       actual: null,
-      message: `${label}: no ${threshold.metric} requests were measured (metrics of this run: ${known}): failed`,
+      message: `${label}: no${which} ${threshold.metric} requests were measured (metrics of this run: ${known}): failed`,
     };
   }
   const stat = threshold.stat === 'avg' ? 'mean' : threshold.stat === 'p99.9' ? 'p999' : threshold.stat;
-  return verdict(threshold.text, label, metric[stat], threshold.op, threshold.ms, ' ms');
+  return verdict(threshold.text, label, summary[stat], threshold.op, threshold.ms, ' ms');
 }
 
 function verdict(text: string, label: string, actual: number, op: Operator, limit: number, unit: string) {

@@ -1,6 +1,18 @@
-/** A k6-style pass/fail rule on a run: `feed.p99<200ms`, `errors<1%`, `throughput>=500`. */
+/**
+ * A k6-style pass/fail rule on a run: `feed.p99<200ms`, `errors<1%`, `throughput>=500`. A latency
+ * statistic judges the successful requests (`p99`), or every request with `_all` (`p99_all`):
+ * failed and timed-out ones too, at the time they took to fail.
+ */
 export type Threshold =
-  | { text: string; kind: 'latency'; metric: string; stat: LatencyStat; op: Operator; ms: number }
+  | {
+      text: string;
+      kind: 'latency';
+      metric: string;
+      stat: LatencyStat;
+      requests: 'successful' | 'all';
+      op: Operator;
+      ms: number;
+    }
   | { text: string; kind: 'ratio'; of: RatioOf; op: Operator; ratio: number }
   | { text: string; kind: 'throughput'; op: Operator; perSecond: number };
 
@@ -41,7 +53,7 @@ export function parseThreshold(text: string): Threshold {
   const dot = findStat(name);
   if (!dot) {
     throw new ThresholdSyntaxError(
-      `threshold "${text}": say which statistic, one of ${LATENCY_STATS.join(', ')} (like feed.p99<200ms)`,
+      `threshold "${text}": say which statistic, one of ${LATENCY_STATS.join(', ')}, with _all for every request (like feed.p99<200ms or feed.p99_all<500ms)`,
     );
   }
   if (unit === undefined || unit === '%' || unit === '/s') {
@@ -52,16 +64,19 @@ export function parseThreshold(text: string): Threshold {
     kind: 'latency',
     metric: dot.metric,
     stat: dot.stat,
+    requests: dot.all ? 'all' : 'successful',
     op: operator,
     ms: value * UNIT_MS[unit.toLowerCase()]!,
   };
 }
 
-/** `feed.p99.9` → feed + p99.9; `upload.p99` → upload + p99. */
-function findStat(name: string): { metric: string; stat: LatencyStat } | undefined {
+/** `feed.p99.9` → feed + p99.9; `upload.p99` → upload + p99; `feed.p99_all` → feed + p99 of all requests. */
+function findStat(name: string): { metric: string; stat: LatencyStat; all: boolean } | undefined {
+  const all = name.endsWith('_all');
+  const bare = all ? name.slice(0, -'_all'.length) : name;
   for (const stat of [...LATENCY_STATS].sort((a, b) => b.length - a.length)) {
-    if (name.endsWith(`.${stat}`) && name.length > stat.length + 1) {
-      return { metric: name.slice(0, -(stat.length + 1)), stat };
+    if (bare.endsWith(`.${stat}`) && bare.length > stat.length + 1) {
+      return { metric: bare.slice(0, -(stat.length + 1)), stat, all };
     }
   }
   return undefined;

@@ -16,6 +16,8 @@ function result(overrides: Partial<RunResult> = {}): RunResult {
     curve: [],
     histogram: '',
   };
+  // Every request: the 100 successes and 10 failures, several of them timeouts at 2 s.
+  const all = { ...summary, count: 110, p99: 2_000, max: 2_000, failed: 10 };
   return {
     scenario: 'feed',
     target: 'http://x',
@@ -27,11 +29,17 @@ function result(overrides: Partial<RunResult> = {}): RunResult {
     throughput: 9.7,
     errorRate: 0.03,
     primary: 'feed',
-    metrics: { feed: summary, upload: { ...summary, p99: 6_000 } },
+    metrics: {
+      feed: { ...summary, all },
+      upload: { ...summary, p99: 6_000, all: { ...all, p99: 6_000 } },
+      like: { ...summary, count: 0, all: { ...all, count: 3, failed: 3 } },
+    },
     errors: {},
     samples: [],
     series: [],
+    sends: { count: 100, earliestMs: 0, lagP50Ms: 0.1, lagP99Ms: 0.5, lagMaxMs: 2 },
     loadgenCpuSeconds: 1,
+    loadgenSpinSeconds: 0.2,
     ...overrides,
   };
 }
@@ -47,6 +55,18 @@ describe('thresholds', () => {
     });
     expect(parseThreshold('upload.p99<5s')).toMatchObject({ metric: 'upload', ms: 5000 });
     expect(parseThreshold('feed.p99.9 <= 1.5s')).toMatchObject({ stat: 'p99.9', op: '<=', ms: 1500 });
+    expect(parseThreshold('feed.p99<200ms')).toMatchObject({ requests: 'successful' });
+    expect(parseThreshold('feed.p99_all<500ms')).toMatchObject({
+      metric: 'feed',
+      stat: 'p99',
+      requests: 'all',
+      ms: 500,
+    });
+    expect(parseThreshold('feed_page.p99.9_all<1s')).toMatchObject({
+      metric: 'feed_page',
+      stat: 'p99.9',
+      requests: 'all',
+    });
     expect(parseThreshold('errors<1%')).toMatchObject({ kind: 'ratio', of: 'errors', ratio: 0.01 });
     expect(parseThreshold('throughput>=50')).toMatchObject({ kind: 'throughput', op: '>=', perSecond: 50 });
   });
@@ -71,9 +91,23 @@ describe('thresholds', () => {
     expect(verdicts[3]!.actual).toBeCloseTo(3);
   });
 
+  it('judges successful requests by default and every request with _all', () => {
+    const verdicts = evaluateThresholds(
+      ['feed.p99<200ms', 'feed.p99_all<200ms', 'feed.max_all<=2s'].map(parseThreshold),
+      result(),
+    );
+    expect(verdicts.map((v) => v.passed)).toEqual([true, false, true]);
+    expect(verdicts[1]!.message).toBe('feed.p99_all = 2000 ms (< 200 ms): FAILED');
+    // A metric whose every request failed has no successful latency to judge, but all-requests ones.
+    const [success, every] = evaluateThresholds(['like.p99<1s', 'like.p99_all<5s'].map(parseThreshold), result());
+    expect(success!.passed).toBe(false);
+    expect(success!.message).toMatch(/no successful like requests/);
+    expect(every!.passed).toBe(true);
+  });
+
   it('fails a latency rule on a metric the run did not measure', () => {
     const [verdict] = evaluateThresholds([parseThreshold('fanout.p99<1s')], result());
     expect(verdict!.passed).toBe(false);
-    expect(verdict!.message).toMatch(/no fanout requests were measured/);
+    expect(verdict!.message).toMatch(/no successful fanout requests were measured/);
   });
 });

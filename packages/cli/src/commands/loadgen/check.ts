@@ -7,6 +7,8 @@ import { positiveInt } from '../shared/arguments.js';
 import {
   collect,
   makePhotos,
+  makeVideo,
+  share,
   nonNegativeInt,
   positiveNumber,
   targetOf,
@@ -25,6 +27,7 @@ interface CheckCommandOptions extends LoadTargetOptions {
   uploadMax: number;
   refinements: number;
   minUploads: number;
+  videoShare?: number;
   metricsUrl?: string;
   metricsToken?: string;
 }
@@ -44,6 +47,11 @@ export function checkCommand(loadgen: Command, action: ActionFactory): void {
     .option('--upload-max <n>', 'highest upload rate tried', positiveNumber, 100)
     .option('--refinements <n>', 'bisection steps after the first failing rate', nonNegativeInt, 3)
     .option('--min-uploads <n>', 'an upload step lasts until this many uploads are due', positiveInt, 10)
+    .option(
+      '--video-share <share>',
+      "share of uploads sent as videos in every scenario (default: each plan's, seed-002 1/6, the others 0)",
+      share,
+    )
     .option(
       '--metrics-url <url>',
       "where the server's CPU is read (default <target>/metrics; env APERTURE_METRICS_URL)",
@@ -78,6 +86,16 @@ async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): P
   const { target, targets } = targetOf(ctx, options);
   const metrics = metricsOf(ctx, options);
   const photos = await makePhotos(ctx, options.largeShare);
+  // The clip is made only when some scenario's upload steps will send videos.
+  const wantsVideo =
+    options.videoShare === undefined ? scenarios.some((s) => lg.plan(s).videoShare > 0) : options.videoShare > 0;
+  let video;
+  try {
+    video = wantsVideo ? await makeVideo(ctx, 0) : undefined;
+  } catch (error) {
+    await photos.cleanup();
+    throw error;
+  }
   ctx.out.info(`Checking ${(targets ?? [target]).join(', ')} for ${ids.join(', ')}: ${stepSeconds} s per step…`);
   let result;
   try {
@@ -87,6 +105,8 @@ async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): P
       targets,
       users,
       photos: photos.photos,
+      video: video?.video,
+      videoShare: options.videoShare,
       workers: options.workers,
       stepSeconds,
       feedRates: { start: options.feedStart, max: options.feedMax },
@@ -98,6 +118,7 @@ async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): P
     });
   } finally {
     await photos.cleanup();
+    await video?.cleanup();
   }
   if (options.report !== undefined) {
     // The highest passing step of each kind shows what "sustainable" looked like.
@@ -111,7 +132,14 @@ async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): P
       title: `aperture loadgen check ${ids.join(', ')}`,
       runs,
       verdicts: lg.checkVerdicts(result),
-      notes: [result.scalingAssumption, ...result.steps.map((s) => lg.formatStep(s))],
+      notes: [
+        result.scalingAssumption,
+        ...result.verdicts.flatMap((v) => {
+          const media = lg.mediaLine(v.media);
+          return media === null ? [] : [`${v.id} ${media}`];
+        }),
+        ...result.steps.map((s) => lg.formatStep(s)),
+      ],
     });
     await writeFile(options.report, html);
     ctx.out.info(`Report: ${options.report}`);

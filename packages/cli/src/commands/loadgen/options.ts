@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { PhotoSet, UsersSpec } from '@aperture/loadgen';
+import type { PhotoSet, UsersSpec, VideoSet } from '@aperture/loadgen';
 import type { CliContext } from '../../context.js';
 import { normalizeServerUrl } from '../../context.js';
-import { UsageError } from '../../exit-codes.js';
+import { CliError, UsageError } from '../../exit-codes.js';
 import { positiveInt } from '../shared/arguments.js';
 
 /** A repeatable option's values, in the order given (`--threshold a --threshold b`). */
@@ -93,6 +93,41 @@ export async function makePhotos(
   ctx.out.info(`Generating photos (1080 px${largeShare > 0 ? ' and 12 MP' : ''})…`);
   const photos = await generatePhotos(dir, { largeShare });
   return { photos, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The run's video clip, made once with the server's bundled ffmpeg into a temp folder (or the one
+ * APERTURE_FFMPEG_PATH names, as the server would use); `cleanup` deletes it.
+ */
+export async function makeVideo(
+  ctx: CliContext,
+  share: number,
+): Promise<{ video: VideoSet; cleanup: () => Promise<void> }> {
+  const { generateVideo } = await import('@aperture/loadgen');
+  const dir = await mkdtemp(join(tmpdir(), 'aperture-loadgen-video-'));
+  ctx.out.info('Generating the test video (H.264 MP4, 640×360, 2 s)…');
+  const ffmpegPath = ctx.io.env['APERTURE_FFMPEG_PATH'] || undefined;
+  try {
+    return {
+      video: await generateVideo(dir, { share, ffmpegPath }),
+      cleanup: () => rm(dir, { recursive: true, force: true }),
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw new CliError(`Videos were asked for, but ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * `--header 'Name: value'` as a header: a token name (RFC 9110), a colon, a value without line
+ * breaks. Refused with the accepted form otherwise.
+ */
+export function parseHeader(text: string): [string, string] {
+  const match = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/.exec(text);
+  if (!match || /[\r\n\0]/.test(text)) {
+    throw new UsageError(`--header "${text}": expected 'Name: value', like --header 'X-Request-Source: loadgen'.`);
+  }
+  return [match[1]!.toLowerCase(), match[2]!.trim()];
 }
 
 /** Turns the loadgen parsers' RangeErrors into usage errors (exit 2). */

@@ -9,7 +9,10 @@ import { positiveInt } from '../shared/arguments.js';
 import {
   collect,
   makePhotos,
+  makeVideo,
+  parseHeader,
   positiveNumber,
+  share,
   targetOf,
   targetOptions,
   usage,
@@ -31,6 +34,10 @@ interface RunCommandOptions extends LoadTargetOptions {
   readsPerWrite?: number;
   fanoutSample?: number;
   maxInFlight?: number;
+  header: string[];
+  token?: string;
+  timeout?: string;
+  videoShare?: number;
   threshold: string[];
   /** The global --quiet. */
   quiet?: boolean;
@@ -53,8 +60,20 @@ export function runCommand(loadgen: Command, action: ActionFactory): void {
     .option('--page-size <n>', 'feed, mixed: posts per page', positiveInt)
     .option('--reads-per-write <n>', 'mixed: feed visits per write (default 100)', positiveInt)
     .option('--fanout-sample <n>', 'fanout: followers whose feeds are polled per post (default 5)', positiveInt)
+    .option('--header <header>', "get: send this header with every request, 'Name: value' (repeatable)", collect, [])
+    .option('--token <token>', 'get: send Authorization: Bearer <token> with every request')
+    .option('--video-share <share>', 'upload: share of uploads that are videos (0-1; default 0)', share)
+    .option(
+      '--timeout <time>',
+      'fail a request after this long without a connection, its response headers, or body data (default: undici 10s/300s)',
+    )
     .option('--max-in-flight <n>', 'requests waiting at once before starts are dropped (default 2000)', positiveInt)
-    .option('--threshold <rule>', "fail (exit 99) unless e.g. 'feed.p99<200ms', 'errors<1%' (repeatable)", collect, [])
+    .option(
+      '--threshold <rule>',
+      "fail (exit 99) unless e.g. 'feed.p99<200ms', 'feed.p99_all<500ms', 'errors<1%' (repeatable)",
+      collect,
+      [],
+    )
     .action((scenario: string, options: RunCommandOptions, command: Command) =>
       action<RunCommandOptions>((ctx, opts) =>
         runScenario(ctx, scenario, { ...opts, quiet: command.optsWithGlobals<{ quiet?: boolean }>().quiet === true }),
@@ -71,14 +90,25 @@ async function runScenario(ctx: CliContext, scenario: string, options: RunComman
   const name = scenario as ScenarioName;
   const thresholds = options.threshold.map((text) => usage('--threshold', () => lg.parseThreshold(text)));
   const model = loadModel(options, lg);
+  const headers = requestHeaders(name, options);
+  const timeoutMs =
+    options.timeout === undefined ? undefined : usage('--timeout', () => lg.parseDuration(options.timeout!)) * 1000;
+  if (options.videoShare !== undefined && name !== 'upload') {
+    throw new UsageError('--video-share applies to the upload scenario.');
+  }
   const users = await usersOf(options, name !== 'get');
   const { target, targets } = targetOf(ctx, options);
   const photos = lg.NEEDS_PHOTOS.has(name) ? await makePhotos(ctx, options.largeShare) : undefined;
+  const videoShare = options.videoShare ?? 0;
+  const video = videoShare > 0 ? await makeVideo(ctx, videoShare).catch(cleanUp(photos)) : undefined;
   const scenarioOptions: ScenarioOptions = {
     target,
     targets,
     users,
     path: options.path,
+    headers,
+    timeoutMs,
+    videos: video?.video,
     feedPages: options.pages,
     pageSize: options.pageSize,
     photos: photos?.photos,
@@ -100,6 +130,7 @@ async function runScenario(ctx: CliContext, scenario: string, options: RunComman
   } finally {
     progress.end();
     await photos?.cleanup();
+    await video?.cleanup();
   }
   const verdicts = lg.evaluateThresholds(thresholds, result);
   if (options.report !== undefined) {
@@ -119,6 +150,29 @@ async function runScenario(ctx: CliContext, scenario: string, options: RunComman
       EXIT.THRESHOLD_FAILED,
     );
   }
+}
+
+/** Deletes the photos made so far when a later step of the setup fails, and rethrows its error. */
+function cleanUp(made: { cleanup: () => Promise<void> } | undefined) {
+  return async (error: unknown): Promise<never> => {
+    await made?.cleanup();
+    throw error;
+  };
+}
+
+/** `--header` and `--token` as the `get` scenario's headers; the other scenarios act as users and take neither. */
+function requestHeaders(name: ScenarioName, options: RunCommandOptions): Record<string, string> | undefined {
+  if (options.header.length === 0 && options.token === undefined) return undefined;
+  if (name !== 'get') {
+    throw new UsageError('--header and --token apply to the get scenario; the others act as --users or --tokens-file.');
+  }
+  const headers = Object.fromEntries(options.header.map(parseHeader));
+  if (options.token !== undefined) {
+    if (options.token.trim() === '' || /[\s]/.test(options.token))
+      throw new UsageError('--token: expected a token without spaces.');
+    headers['authorization'] = `Bearer ${options.token}`;
+  }
+  return headers;
 }
 
 function loadModel(options: RunCommandOptions, lg: LoadgenModule): LoadModel {
