@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.js';
 import { idTimeRows } from '../../db/json-params.js';
+import { writeBehindTransaction } from '../../db/write-behind.js';
 import { SerialFlush, type FlushLog } from '../../lib/serial-flush.js';
 
 /**
  * When sessions were last used and users last active, written behind: a request notes it in
  * memory and one transaction a moment later writes every noted session and user. Writing it in
  * the request made a plain read (a feed page) wait for a durable commit (two, with fsync) whenever
- * a session was due for a touch. A crash loses at most one interval of these times; nothing a
- * user was told had been saved. A flush is two statements whatever the number of sessions (each
+ * a session was due for a touch. A crash loses at most one interval of these times, and the flush
+ * does not wait for the disk (`writeBehindTransaction`): nothing a user was told had been saved. A flush is two statements whatever the number of sessions (each
  * reads the batch from one JSON parameter, `idTimeRows`): on SQLite the transaction holds the one connection, and
  * an update per session kept feed reads waiting for hundreds of statements every flush.
  */
@@ -48,7 +49,7 @@ export class SessionActivity {
         Array.from(batch, ([sessionId, { at }]) => [sessionId, at] as const),
       );
       const byUser = idTimeRows(this.db.caps, users);
-      await this.db.kysely.transaction().execute(async (trx) => {
+      await writeBehindTransaction(this.db, async (trx) => {
         await sql`update sessions set last_used_at = v.at from ${sessions} as v where sessions.id = v.id`.execute(trx);
         // Never move it back: a later sign-in may have written a newer time meanwhile.
         await sql`update users set last_active_at = v.at from ${byUser} as v
