@@ -48,7 +48,7 @@ function expectedOutput(command: string, arg: string | undefined, known: Readonl
     login: [/^Signed in as \w+ on http/m],
     whoami: [/^\S+\thttp:\/\/\S+\t\w+\t/m],
     upload: [/\/media\/\d+\/w640\.webp/, /\/media\/\d+\/w1080\.jpg/],
-    post: [/^Posted \d+ \(\d+ photos?, (public|followers only)\)\.$/m],
+    post: [/^Posted \d+ \((\d+ photos?|\d+ videos?|\d+ photos? and \d+ videos?), (public|followers only)\)\.$/m],
     user: [new RegExp(`^@${name}$`, 'm')],
     follow: [new RegExp(`^(Asked to follow @${name}: the account is private|Following @${name}\\.)`, 'm')],
     like: [new RegExp(`^Liked post ${postId} \\(\\w+\\); it has \\d+ likes?\\.$`, 'm')],

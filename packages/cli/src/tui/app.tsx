@@ -19,6 +19,8 @@ interface UiState {
   prompt: PromptState | null;
 }
 
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
 /** The whole browser: a stack of screens, a header, a status line and the key hints. */
 export function App({ services, initial }: { services: TuiServices; initial?: Route }) {
   const { exit } = useApp();
@@ -124,8 +126,14 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
 
   const { stack, help, prompt } = view;
   const top = stack[stack.length - 1] ?? { kind: 'feed' };
+  // A long message (a video's URL on a line of its own, to copy when no player could open it)
+  // takes the rows it needs, up to 4.
+  const messageRows = Math.max(
+    1,
+    Math.min(4, sum(message.split('\n').map((line) => Math.max(1, Math.ceil(line.length / Math.max(1, width)))))),
+  );
   // One row short of the terminal: a frame as tall as the terminal makes Ink clear it on every render.
-  const bodyHeight = Math.max(4, height - 4);
+  const bodyHeight = Math.max(4, height - 3 - messageRows);
   return (
     <TuiStateContext.Provider value={state}>
       <TuiActionsContext.Provider value={actions}>
@@ -147,9 +155,11 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
           {prompt ? (
             <Prompt state={prompt} width={width} />
           ) : (
-            <Text wrap="truncate-end" color="yellow">
-              {message || ' '}
-            </Text>
+            <Box height={messageRows} width={width} overflow="hidden">
+              <Text wrap={messageRows > 1 ? 'wrap' : 'truncate-end'} color="yellow">
+                {message || ' '}
+              </Text>
+            </Box>
           )}
           <Chrome.Footer screen={top.kind} width={width} />
         </Box>
