@@ -68,13 +68,13 @@ describe('media views told apart by kind', () => {
         void m.renditions['720p'];
       }
       // @ts-expect-error unnarrowed, the view may be a photo's
-      return m.renditions['720p'];
+      void m.renditions['720p'];
     };
     const readPostItem = (m: PostMediaView) => {
       if (m.kind === 'video') expectTypeOf(m.renditions['360p']).toEqualTypeOf<string | undefined>();
       else expectTypeOf(m.durationMs).toEqualTypeOf<null>();
       // @ts-expect-error unnarrowed, the item may be a photo
-      return m.renditions['360p'];
+      void m.renditions['360p'];
     };
     expect([typeof read, typeof readPostItem]).toEqual(['function', 'function']);
   });

@@ -56,7 +56,7 @@ describe('browse: videos', () => {
     await app.press('right');
     await app.until((f) => f.includes('2/2 ←/→') && !f.includes('▶ 0:01'));
     // Without pictures, the box says what it stands for.
-    const plain = world.mount(ada, { support: { protocol: 'none', color: 'none' } });
+    const plain = world.mount(ada, { support: { protocol: 'none', color: '256' } });
     await plain.until('[video 64×48]');
   });
 
