@@ -134,13 +134,15 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
   );
   // One row short of the terminal: a frame as tall as the terminal makes Ink clear it on every render.
   const bodyHeight = Math.max(4, height - 3 - messageRows);
+  // The help lists every key, so it needs no footer hints; it takes their rows and the status line's.
+  const helpHeight = Math.max(4, height - 2);
   return (
     <TuiStateContext.Provider value={state}>
       <TuiActionsContext.Provider value={actions}>
         <Box flexDirection="column" width={width} height={height - 1}>
           <Chrome.Header route={top} me={services.me.username} unread={state.unread} width={width} />
-          <Box height={bodyHeight} width={width} flexDirection="column" overflow="hidden">
-            {help ? <HelpOverlay screen={top.kind} width={width} height={bodyHeight} /> : null}
+          <Box height={help ? helpHeight : bodyHeight} width={width} flexDirection="column" overflow="hidden">
+            {help ? <HelpOverlay screen={top.kind} width={width} height={helpHeight} /> : null}
             {stack.map((route, index) => (
               <Box key={`${index}:${routeKey(route)}`} display={!help && index === stack.length - 1 ? 'flex' : 'none'}>
                 <ScreenForRoute
@@ -152,7 +154,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
               </Box>
             ))}
           </Box>
-          {prompt ? (
+          {help ? null : prompt ? (
             <Prompt state={prompt} width={width} />
           ) : (
             <Box height={messageRows} width={width} overflow="hidden">
@@ -161,7 +163,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
               </Text>
             </Box>
           )}
-          <Chrome.Footer screen={top.kind} width={width} />
+          {help ? null : <Chrome.Footer screen={top.kind} width={width} />}
         </Box>
       </TuiActionsContext.Provider>
     </TuiStateContext.Provider>

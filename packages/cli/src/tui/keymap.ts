@@ -71,7 +71,7 @@ export const KEYMAP: readonly Binding[] = [
   {
     keys: ['o'],
     action: 'openVideo',
-    description: "open the video shown in the system's player (720p, else 360p), or show its URL",
+    description: "open the video in the system's player (or show its URL)",
     screens: PHOTOS,
     hint: 'video',
   },
