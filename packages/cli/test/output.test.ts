@@ -77,13 +77,14 @@ describe('output of the read commands', { timeout: 120_000 }, () => {
 
   it('prints tab-separated records in the documented columns when piped, without colour', async () => {
     const { ada, bob, post, tag } = await scene();
-    // feed: post id, author, date, photos, likes, comments, audience, caption.
+    // feed: post id, author, date, media, video lengths (none here), likes, comments, audience, caption.
     const [feedRow] = records((await bob.run(['feed'])).stdout);
     expect(feedRow).toEqual([
       post.id,
       `@${ada.username}`,
       post.createdAt,
       '1',
+      '',
       '1',
       '1',
       'everyone',

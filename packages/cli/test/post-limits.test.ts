@@ -54,7 +54,7 @@ describe('aperture post and upload against the server limits', () => {
 
     const eleven = await ada.run(['post', ...photos, '-c', 'All of them']);
     expect(eleven.code).toBe(1);
-    expect(eleven.stderr).toContain('error: <file...>: a post has at most 10 photos, and 11 were given.');
+    expect(eleven.stderr).toContain('error: <file...>: a post has at most 10 photos and videos, and 11 were given.');
     expect(eleven.stderr).toContain('Nothing was sent.');
     expect(eleven.stderr).not.toContain('mediaIds');
 

@@ -48,7 +48,7 @@ function expectedOutput(command: string, arg: string | undefined, known: Readonl
     login: [/^Signed in as \w+ on http/m],
     whoami: [/^\S+\thttp:\/\/\S+\t\w+\t/m],
     upload: [/\/media\/\d+\/w640\.webp/, /\/media\/\d+\/w1080\.jpg/],
-    post: [/^Posted \d+ \(\d+ photos?, (public|followers only)\)\.$/m],
+    post: [/^Posted \d+ \((\d+ photos?|\d+ videos?|\d+ photos? and \d+ videos?), (public|followers only)\)\.$/m],
     user: [new RegExp(`^@${name}$`, 'm')],
     follow: [new RegExp(`^(Asked to follow @${name}: the account is private|Following @${name}\\.)`, 'm')],
     like: [new RegExp(`^Liked post ${postId} \\(\\w+\\); it has \\d+ likes?\\.$`, 'm')],
@@ -232,7 +232,7 @@ describe('README "Use it"', () => {
   );
 
   it(
-    'runs the runnable examples as the README says: npm run example:quickstart, example:social',
+    'runs the runnable examples as the README says: npm run example:quickstart, example:social, example:video-post',
     { timeout: 180_000 },
     async () => {
       const quickstart = await runShell('npm run example:quickstart', { cwd: dir, env, timeoutMs: 120_000 });
@@ -244,6 +244,11 @@ describe('README "Use it"', () => {
       expect(social.code, social.stdout + social.stderr).toBe(0);
       expect(social.stdout).toContain(`Server: ${url}\n`);
       expect(social.stdout).toMatch(/^What ben_\w+ sees:$/m);
+
+      const video = await runShell('npm run example:video-post', { cwd: dir, env, timeoutMs: 120_000 });
+      expect(video.code, video.stdout + video.stderr).toBe(0);
+      expect(video.stdout).toMatch(/^clip: processing 100%$/m);
+      expect(video.stdout).toMatch(/^ {5}720p: http:\/\/\S+\/media\/\d+\/720\.mp4$/m);
     },
   );
 });

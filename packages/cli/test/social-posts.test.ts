@@ -29,12 +29,12 @@ describe('aperture post, user and delete-post', () => {
     const uploaded = await ada.json<{ id: string }[]>(['upload', first, second]);
     expect(profile.posts[0]?.media.map((m) => m.id)).toEqual(uploaded.map((m) => m.id));
 
-    // Piped, the grid is tab-separated: id, ISO date, photos, likes, comments, audience, caption.
+    // Piped, the grid is tab-separated: id, ISO date, media, video lengths, likes, comments, audience, caption.
     const human = await ada.run(['user', `@${ada.username}`]);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain(`@${ada.username}\n1 post · 0 followers · 0 following\n`);
     expect(human.stdout).toMatch(
-      new RegExp(`^${id}\\t\\d{4}-\\d\\d-\\d\\dT[^\\t]+Z\\t2\\t0\\t0\\tfollowers\\tTwo of them$`, 'm'),
+      new RegExp(`^${id}\\t\\d{4}-\\d\\d-\\d\\dT[^\\t]+Z\\t2\\t\\t0\\t0\\tfollowers\\tTwo of them$`, 'm'),
     );
   });
 
@@ -85,7 +85,7 @@ describe('aperture post, user and delete-post', () => {
     const ada = await someone('tty');
     const post = await ada.json<PostView>(['post', await photo(ada, 't.jpg', 51), '-c', 'On screen']);
     const screen = await onTerminal(ada, ['user', ada.username]);
-    expect(screen).toMatch(/POST {2,}DATE {2,}PHOTOS {2}LIKES {2}COMMENTS {2}SEEN BY +CAPTION/);
+    expect(screen).toMatch(/POST {2,}DATE {2,}MEDIA {2}VIDEO {2}LIKES {2}COMMENTS {2}SEEN BY +CAPTION/);
     expect(screen).toMatch(
       new RegExp(`${post.id} {2}\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d {2}1 +0 +0 +everyone +On screen`),
     );

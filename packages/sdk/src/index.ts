@@ -33,12 +33,14 @@ export type { MediaApi } from './media/api.js';
 export type {
   AcceptedContentType,
   CreateUploadResult,
+  ImageMediaView,
   MediaView,
   UploadInput,
   UploadOptions,
   UploadPhase,
   UploadProgress,
   UploadStatusView,
+  VideoMediaView,
   WaitOptions,
 } from './media/types.js';
 export {

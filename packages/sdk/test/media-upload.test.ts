@@ -30,6 +30,8 @@ describe('client.media.upload', () => {
     expect(media).toMatchObject({ status: 'ready', kind: 'video', width: 64, height: 48, progress: 100 });
     expect(media.durationMs).toBeGreaterThan(900);
     expect(Object.keys(media.renditions).sort()).toEqual(['360p', '720p']);
+    // `kind` narrows the view: only a video's renditions have a `720p`.
+    if (media.kind !== 'video') throw new Error(`expected a video, got ${media.kind}`);
     expect((await fetch(media.renditions['720p']!)).headers.get('content-type')).toBe('video/mp4');
     const processing = progress.events.filter((e) => e.phase === 'processing');
     expect(processing.length).toBeGreaterThan(0);

@@ -95,7 +95,7 @@ describe('a project that installs only the SDK', () => {
     await writeFile(
       join(consumer, 'good.ts'),
       [
-        "import { createClient, ValidationError, type PrivateUser, type RouterOutputs } from '@aperture/sdk';",
+        "import { createClient, ValidationError, type MediaView, type PrivateUser, type RouterOutputs } from '@aperture/sdk';",
         'type IsAny<T> = 0 extends 1 & T ? true : false;',
         "export const outputsAreTyped: IsAny<RouterOutputs['accounts']['sessions']> = false;",
         "const client = createClient({ url: 'http://127.0.0.1:4000' });",
@@ -104,7 +104,10 @@ describe('a project that installs only the SDK', () => {
         'const user: PrivateUser = me;',
         'const sessions = await client.trpc.accounts.sessions.query();',
         'const current: boolean | undefined = sessions[0]?.current;',
-        'export const facts = { name, user, current, isValidation: (e: unknown) => e instanceof ValidationError };',
+        "const media: MediaView = await client.media.get('1');",
+        "const clip: string | undefined = media.kind === 'video' ? media.renditions['720p'] : undefined;",
+        "const length: null = media.kind === 'image' ? media.durationMs : null;",
+        'export const facts = { name, user, current, clip, length, isValidation: (e: unknown) => e instanceof ValidationError };',
         '',
       ].join('\n'),
     );
@@ -115,6 +118,7 @@ describe('a project that installs only the SDK', () => {
         "const client = createClient({ url: 'http://127.0.0.1:4000' });",
         'export const wrapped = (await client.me()).nope;',
         'export const raw = (await client.trpc.accounts.me.query()).nope;',
+        "export const unnarrowed = (await client.media.get('1')).renditions['720p'];",
         '',
       ].join('\n'),
     );
@@ -156,6 +160,12 @@ describe('a project that installs only the SDK', () => {
     const { code, output } = await typecheck('bad');
     expect(code).not.toBe(0);
     expect(output.match(/Property 'nope' does not exist on type/g)).toHaveLength(2);
+  });
+
+  it("fails to type-check a rendition read before `kind` says it is a video's", async () => {
+    const { code, output } = await typecheck('bad');
+    expect(code).not.toBe(0);
+    expect(output).toContain("Property '720p' does not exist on type");
   });
 
   it('loads and creates a client at runtime', async () => {

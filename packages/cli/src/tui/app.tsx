@@ -19,6 +19,8 @@ interface UiState {
   prompt: PromptState | null;
 }
 
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
 /** The whole browser: a stack of screens, a header, a status line and the key hints. */
 export function App({ services, initial }: { services: TuiServices; initial?: Route }) {
   const { exit } = useApp();
@@ -124,15 +126,23 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
 
   const { stack, help, prompt } = view;
   const top = stack[stack.length - 1] ?? { kind: 'feed' };
+  // A long message (a video's URL on a line of its own, to copy when no player could open it)
+  // takes the rows it needs, up to 4.
+  const messageRows = Math.max(
+    1,
+    Math.min(4, sum(message.split('\n').map((line) => Math.max(1, Math.ceil(line.length / Math.max(1, width)))))),
+  );
   // One row short of the terminal: a frame as tall as the terminal makes Ink clear it on every render.
-  const bodyHeight = Math.max(4, height - 4);
+  const bodyHeight = Math.max(4, height - 3 - messageRows);
+  // The help lists every key, so it needs no footer hints; it takes their rows and the status line's.
+  const helpHeight = Math.max(4, height - 2);
   return (
     <TuiStateContext.Provider value={state}>
       <TuiActionsContext.Provider value={actions}>
         <Box flexDirection="column" width={width} height={height - 1}>
           <Chrome.Header route={top} me={services.me.username} unread={state.unread} width={width} />
-          <Box height={bodyHeight} width={width} flexDirection="column" overflow="hidden">
-            {help ? <HelpOverlay screen={top.kind} width={width} height={bodyHeight} /> : null}
+          <Box height={help ? helpHeight : bodyHeight} width={width} flexDirection="column" overflow="hidden">
+            {help ? <HelpOverlay screen={top.kind} width={width} height={helpHeight} /> : null}
             {stack.map((route, index) => (
               <Box key={`${index}:${routeKey(route)}`} display={!help && index === stack.length - 1 ? 'flex' : 'none'}>
                 <ScreenForRoute
@@ -144,14 +154,16 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
               </Box>
             ))}
           </Box>
-          {prompt ? (
+          {help ? null : prompt ? (
             <Prompt state={prompt} width={width} />
           ) : (
-            <Text wrap="truncate-end" color="yellow">
-              {message || ' '}
-            </Text>
+            <Box height={messageRows} width={width} overflow="hidden">
+              <Text wrap={messageRows > 1 ? 'wrap' : 'truncate-end'} color="yellow">
+                {message || ' '}
+              </Text>
+            </Box>
           )}
-          <Chrome.Footer screen={top.kind} width={width} />
+          {help ? null : <Chrome.Footer screen={top.kind} width={width} />}
         </Box>
       </TuiActionsContext.Provider>
     </TuiStateContext.Provider>

@@ -18,6 +18,12 @@ export function countsLine(post: PostView): string {
   return `${post.viewerHasLiked ? '♥' : '♡'} ${plural(post.likeCount, 'like')} · ${plural(post.commentCount, 'comment')}`;
 }
 
+/** The photo or video a carousel shows at position `photo` (which wraps around, either way). */
+export function shownMedia(post: PostView, photo: number): PostView['media'][number] | undefined {
+  const count = post.media.length;
+  return count === 0 ? undefined : post.media[((photo % count) + count) % count];
+}
+
 export function who(user: PublicUser): string {
   return user.displayName && user.displayName !== user.username
     ? `${user.displayName} @${user.username}`

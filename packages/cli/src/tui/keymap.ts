@@ -20,6 +20,7 @@ export type Action =
   | 'up'
   | 'prevPhoto'
   | 'nextPhoto'
+  | 'openVideo'
   | 'open'
   | 'back'
   | 'like'
@@ -49,6 +50,7 @@ export interface Binding {
 }
 
 const POSTS: ScreenKind[] = ['feed', 'post', 'profile', 'hashtag'];
+/** Where a post's photo or video is shown large. */
 const PHOTOS: ScreenKind[] = ['feed', 'post', 'hashtag'];
 
 export const KEYMAP: readonly Binding[] = [
@@ -60,7 +62,19 @@ export const KEYMAP: readonly Binding[] = [
     hint: 'move',
   },
   { keys: ['k', 'up'], action: 'up', description: 'move up', screens: 'all' },
-  { keys: ['left', 'right'], action: 'nextPhoto', description: 'previous / next photo of a carousel', screens: PHOTOS },
+  {
+    keys: ['left', 'right'],
+    action: 'nextPhoto',
+    description: 'previous / next photo or video of a carousel',
+    screens: PHOTOS,
+  },
+  {
+    keys: ['o'],
+    action: 'openVideo',
+    description: "open the video in the system's player (or show its URL)",
+    screens: PHOTOS,
+    hint: 'video',
+  },
   {
     keys: ['enter'],
     action: 'open',

@@ -54,7 +54,8 @@ export function Photo({ media, maxColumns, maxRows }: { media: PostMediaView; ma
   }, [key, url, columns, rows, support, images.cache]);
 
   if (support.protocol === 'none') {
-    return <Text dimColor>{`[photo ${media.width ?? '?'}×${media.height ?? '?'}]`.slice(0, columns)}</Text>;
+    const what = media.kind === 'video' ? 'video' : 'photo';
+    return <Text dimColor>{`[${what} ${media.width ?? '?'}×${media.height ?? '?'}]`.slice(0, columns)}</Text>;
   }
   const box = media.width && media.height ? fitImage(media.width, media.height, columns, rows) : { columns, rows };
   const shown = image ?? renderPlaceholder(media.thumbhash, media.dominantColor, { ...box, support });

@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import type { ApertureClient, PrivateUser } from '@aperture/sdk';
 import { ImageCache, type TerminalImageSupport } from '../images/index.js';
+import type { UrlOpener } from '../open-url.js';
 import { App } from './app.js';
 
 export interface BrowseOptions {
@@ -11,6 +12,8 @@ export interface BrowseOptions {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** What opens a video in the system's player (`systemUrlOpener`); null: its URL is shown. */
+  opener: UrlOpener | null;
 }
 
 const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[H';
@@ -27,6 +30,7 @@ export async function runBrowse(options: BrowseOptions): Promise<void> {
     client: options.client,
     me: options.me,
     images: { support: options.support, cache: new ImageCache(options.imageCacheDir) },
+    opener: options.opener,
   };
   stdout.write(ENTER_ALTERNATE_SCREEN);
   const restore = () => stdout.write(LEAVE_ALTERNATE_SCREEN + SHOW_CURSOR);

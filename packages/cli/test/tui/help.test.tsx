@@ -25,6 +25,21 @@ describe('browse: keymap and help', () => {
     await app.until((f) => !f.includes('Keys (any key') && f.includes('Your feed is empty'));
   });
 
+  it('lays the keys out in two columns on a terminal too short for one', async () => {
+    const ada = await world.user('shorthelp');
+    const app = world.mount(ada);
+    await app.until('Your feed is empty');
+    app.resize(160, 16);
+    await app.press('?');
+    const frame = await app.until('Keys (any key closes this help)');
+    // Every key is there, the first and the last binding side by side on the first row.
+    for (const binding of KEYMAP) expect(frame).toContain(`${displayKeys(binding).padEnd(10)} `);
+    const half = Math.ceil(KEYMAP.length / 2);
+    const firstRow = frame.split('\n').find((line) => line.includes(KEYMAP[0]!.description)) ?? '';
+    expect(firstRow).toContain(KEYMAP[half]!.description);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(16);
+  });
+
   it('every key resolves to its action on the screens it is bound for, and the footer hints come from it', () => {
     const keyEvents: Record<string, [string, Record<string, boolean>]> = {
       up: ['', { upArrow: true }],

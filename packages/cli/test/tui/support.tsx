@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createClient, type ApertureClient, type PostView, type PrivateUser } from '@aperture/sdk';
 import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 import { ImageCache, type TerminalImageSupport } from '../../src/images/index.js';
+import type { UrlOpener } from '../../src/open-url.js';
 import { App } from '../../src/tui/app.js';
 import type { TuiServices } from '../../src/tui/context/state.js';
 import type { Route } from '../../src/tui/routes.js';
@@ -74,15 +75,25 @@ export function tuiWorld() {
         .toBuffer();
       return who.client.posts.publish(bytes, { caption });
     },
-    /** Mounts the app as `who` (photos drawn as half blocks in 256 colours unless told). */
+    /**
+     * Mounts the app as `who` (photos drawn as half blocks in 256 colours unless told; videos
+     * opened by no program, so `o` shows their URL, unless an opener is given).
+     */
     mount(
       who: TestUser,
-      options: { route?: Route; pageSize?: number; support?: TerminalImageSupport; client?: ApertureClient } = {},
+      options: {
+        route?: Route;
+        pageSize?: number;
+        support?: TerminalImageSupport;
+        client?: ApertureClient;
+        opener?: UrlOpener | null;
+      } = {},
     ) {
       const services: TuiServices = {
         client: options.client ?? who.client,
         me: who.me,
         images: { support: options.support ?? { protocol: 'blocks', color: '256' }, cache: new ImageCache(cacheDir) },
+        opener: options.opener ?? null,
         ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
       };
       const app = render(<App services={services} {...(options.route ? { initial: options.route } : {})} />);

@@ -1,7 +1,17 @@
 import type { RouterInputs, RouterOutputs } from '../types.js';
 
-/** A media item: its status, and once `ready` its size, placeholder and derivative URLs. */
+/**
+ * A media item: its status, and once `ready` its size, placeholder and derivative URLs. A photo
+ * or a video, told apart by `kind`: `if (m.kind === 'video') m.renditions['720p']`.
+ */
 export type MediaView = RouterOutputs['media']['get'];
+/** A photo: `durationMs` and `progress` are null and `renditions` is empty. */
+export type ImageMediaView = Extract<MediaView, { kind: 'image' }>;
+/**
+ * A video: `urls` are its poster frame's, `renditions` its MP4s by quality (`720p`, `360p`) once
+ * ready, `progress` how far transcoding is (0–100), `durationMs` its length once probed.
+ */
+export type VideoMediaView = Extract<MediaView, { kind: 'video' }>;
 /** What `media.createUpload` answers: a duplicate, or where to send the bytes (one PUT or parts). */
 export type CreateUploadResult = RouterOutputs['media']['createUpload'];
 /** What `media.uploadStatus` answers: the parts stored so far, and fresh targets for the rest. */

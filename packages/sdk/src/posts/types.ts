@@ -2,9 +2,9 @@ import type { RouterInputs, RouterOutputs } from '../types.js';
 import type { PageOptions } from '../paginate.js';
 import type { UploadProgress } from '../media/types.js';
 
-/** A post as a viewer sees it: author, caption, photos with their URLs, counts, the viewer's like. */
+/** A post as a viewer sees it: author, caption, photos and videos with their URLs, counts, the viewer's like. */
 export type PostView = RouterOutputs['posts']['get'];
-/** One photo of a post's carousel. */
+/** One photo or video of a post's carousel, told apart by `kind` as a `MediaView` is. */
 export type PostMediaView = PostView['media'][number];
 /** Where a post was taken. */
 export type PostLocation = NonNullable<PostView['location']>;

@@ -7,7 +7,7 @@ import { CliError } from '../../exit-codes.js';
 import type { ActionFactory } from '../../command-action.js';
 import { createProgressView, formatBytes } from '../../progress.js';
 import { idArg } from '../shared/arguments.js';
-import { count } from '../shared/format.js';
+import { mediaCount } from '../../media-words.js';
 
 interface PostOptions {
   caption?: string;
@@ -18,8 +18,11 @@ interface PostOptions {
 export function postCommands(program: Command, action: ActionFactory): void {
   program
     .command('post')
-    .description('publish photos as one post (a carousel, in the order given)')
-    .argument('<file...>', '1–10 JPEG, PNG, WebP, AVIF or GIF images, 25 MiB each at most')
+    .description('publish photos and videos as one post (a carousel, in the order given)')
+    .argument(
+      '<file...>',
+      '1–10 JPEG, PNG, WebP, AVIF or GIF images (25 MiB at most) or MP4, MOV, WebM or Matroska videos (512 MiB)',
+    )
     .option('-c, --caption <text>', 'the caption, 2,200 characters at most')
     .option('--followers-only', 'only your followers may see it (default: everyone)')
     .action((files: string[], options: PostOptions, command: Command) =>
@@ -41,7 +44,7 @@ export function postCommands(program: Command, action: ActionFactory): void {
 async function publish(ctx: CliContext, files: string[], options: PostOptions): Promise<void> {
   // Check every file first: a missing one would otherwise fail after the others were sent.
   const sizes = await fileSizes(files);
-  const label = files.length === 1 ? basename(files[0]!) : `${files.length} photos`;
+  const label = files.length === 1 ? basename(files[0]!) : `${files.length} files`;
   let post: PostView;
   const progress = combinedProgress(ctx, label, files.length);
   try {
@@ -62,7 +65,7 @@ async function publish(ctx: CliContext, files: string[], options: PostOptions): 
     progress.end();
   }
   const audience = post.visibility === 'followers' ? 'followers only' : 'public';
-  ctx.out.data(`Posted ${post.id} (${count(post.media.length, 'photo')}, ${audience}).`, post);
+  ctx.out.data(`Posted ${post.id} (${mediaCount(post.media)}, ${audience}).`, post);
 }
 
 /** Each file's size; a missing file (or a folder) fails the command before anything is sent. */
@@ -81,7 +84,9 @@ async function fileSizes(files: string[]): Promise<number[]> {
 function checkAgainstLimits(files: string[], sizes: number[], options: PostOptions, limits: InstanceInfo['limits']) {
   const problems: string[] = [];
   if (files.length > limits.photosPerPost) {
-    problems.push(`<file...>: a post has at most ${limits.photosPerPost} photos, and ${files.length} were given.`);
+    problems.push(
+      `<file...>: a post has at most ${limits.photosPerPost} photos and videos, and ${files.length} were given.`,
+    );
   }
   files.forEach((file, i) => {
     const size = sizes[i] ?? 0;
@@ -120,16 +125,25 @@ function combinedProgress(ctx: CliContext, label: string, files: number) {
   const sent = new Array<number>(files).fill(0);
   const totals = new Array<number>(files).fill(0);
   const phases = new Array<UploadPhase>(files).fill('hashing');
+  const processed = new Array<number | null>(files).fill(null);
   const order: UploadPhase[] = ['hashing', 'uploading', 'processing', 'done'];
   return {
     update: (p: PublishProgress) => {
       sent[p.file] = p.sentBytes;
       totals[p.file] = p.totalBytes;
       phases[p.file] = p.phase;
-      // The slowest file says where the whole post is.
+      processed[p.file] = p.processedPercent;
+      // The slowest file says where the whole post is, and the slowest video being transcoded
+      // how far the server is (photos report no percentage; a file that is done waits for none).
       const phase = order[Math.min(...phases.map((ph) => order.indexOf(ph)))] ?? 'hashing';
+      const transcoding = processed.filter((pc, i): pc is number => pc !== null && phases[i] === 'processing');
       const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-      view.update({ phase, sentBytes: sum(sent), totalBytes: sum(totals), processedPercent: null });
+      view.update({
+        phase,
+        sentBytes: sum(sent),
+        totalBytes: sum(totals),
+        processedPercent: phase === 'processing' && transcoding.length > 0 ? Math.min(...transcoding) : null,
+      });
     },
     end: () => view.end(),
   };

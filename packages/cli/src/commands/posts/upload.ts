@@ -4,6 +4,7 @@ import { ApertureError, AuthenticationError, type ApertureClient, type MediaView
 import type { CliContext } from '../../context.js';
 import { CliError } from '../../exit-codes.js';
 import type { ActionFactory } from '../../command-action.js';
+import { formatDuration } from '../../media-words.js';
 import { createProgressView, formatBytes } from '../../progress.js';
 
 interface UploadCommandOptions {
@@ -79,11 +80,20 @@ async function uploadOne(
   }
 }
 
-/** `photo.jpg: media 123…` and one line per derivative URL (for a video: its renditions, then its poster's). */
+/**
+ * `photo.jpg: media 123…` (`clip.mp4: video 123… (0:12)`, with its length) and one line per
+ * derivative URL (for a video: its renditions, then its poster's).
+ */
 function describeMedia(file: string, media: MediaView): string {
-  const lines = [`${file}: ${media.kind === 'video' ? 'video' : 'media'} ${media.id}`];
-  for (const [quality, url] of Object.entries(media.renditions)) {
-    if (url) lines.push(`  ${`${quality}.mp4`.padEnd(11)} ${url}`);
+  const lines = [
+    media.kind === 'video'
+      ? `${file}: video ${media.id} (${formatDuration(media.durationMs)})`
+      : `${file}: media ${media.id}`,
+  ];
+  if (media.kind === 'video') {
+    for (const [quality, url] of Object.entries(media.renditions)) {
+      if (url) lines.push(`  ${`${quality}.mp4`.padEnd(11)} ${url}`);
+    }
   }
   for (const [variant, urls] of Object.entries(media.urls)) {
     if (!urls) continue;

@@ -1,5 +1,6 @@
 import type { PostView, PublicUser } from '@aperture/sdk';
 import type { CliContext } from '../../context.js';
+import { videoLengths } from '../../media-words.js';
 
 /**
  * Lists are for people on a terminal (aligned columns, short dates) and for scripts when piped
@@ -31,16 +32,30 @@ export function who(user: Pick<PublicUser, 'username' | 'displayName'>): string 
     : `@${user.username}`;
 }
 
-/** Posts as a table (aligned on a terminal, tab-separated when piped); `author` adds who wrote each. */
+/**
+ * Posts as a table (aligned on a terminal, tab-separated when piped); `author` adds who wrote each.
+ * MEDIA counts the photos and videos of each post, VIDEO gives its videos' lengths (`0:12, 1:03`).
+ */
 export function postTable(ctx: CliContext, posts: PostView[], options: { author?: boolean } = {}): string {
   return table(
     ctx,
-    ['POST', ...(options.author ? ['AUTHOR'] : []), 'DATE', 'PHOTOS', 'LIKES', 'COMMENTS', 'SEEN BY', 'CAPTION'],
+    [
+      'POST',
+      ...(options.author ? ['AUTHOR'] : []),
+      'DATE',
+      'MEDIA',
+      'VIDEO',
+      'LIKES',
+      'COMMENTS',
+      'SEEN BY',
+      'CAPTION',
+    ],
     posts.map((p) => [
       p.id,
       ...(options.author ? [`@${p.author.username}`] : []),
       when(ctx, p.createdAt),
       String(p.media.length),
+      videoLengths(p.media),
       String(p.likeCount),
       String(p.commentCount),
       p.visibility === 'followers' ? 'followers' : 'everyone',

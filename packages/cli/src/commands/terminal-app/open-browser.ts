@@ -5,6 +5,7 @@ import { aperture, serveSuggestion } from '../../how-to-run.js';
 // Not images/index.js: that one loads sharp, which no command should pay for before it is needed.
 import { defaultImageCacheDir } from '../../images/cache.js';
 import { detectImageSupport } from '../../images/detect.js';
+import { systemUrlOpener } from '../../open-url.js';
 
 // What `browse` and `demo` share: both open the same full-screen app, one on your account, the
 // other on a throwaway server's demo world.
@@ -52,6 +53,7 @@ export async function openBrowser(ctx: CliContext, client: ApertureClient, flags
     stdin: ctx.io.stdin,
     stdout: ctx.io.stdout as NodeJS.WriteStream,
     stderr: ctx.io.stderr as NodeJS.WriteStream,
+    opener: systemUrlOpener(process.platform, ctx.io.env),
   });
 }
 

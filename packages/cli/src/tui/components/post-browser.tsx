@@ -79,6 +79,7 @@ export function PostBrowser({
       else if (action === 'like') actions.toggleLike(post, replace);
       else if (action === 'comment') actions.comment(post, null, replace);
       else if (action === 'author') open({ kind: 'profile', username: post.author.username });
+      else if (action === 'openVideo') actions.openVideo(post, photo);
     }
   });
 
@@ -105,7 +106,7 @@ export function PostBrowser({
               return (
                 <Box key={item.id} flexDirection="column" height={2}>
                   <Text wrap="truncate-end" inverse={isSelected}>
-                    {`${isSelected ? '›' : ' '} @${item.author.username} ${item.viewerHasLiked ? '♥' : '♡'}${item.likeCount} c${item.commentCount}`}
+                    {`${isSelected ? '›' : ' '} @${item.author.username} ${item.viewerHasLiked ? '♥' : '♡'}${item.likeCount} c${item.commentCount}${item.media.some((m) => m.kind === 'video') ? ' ▶' : ''}`}
                   </Text>
                   <Text
                     wrap="truncate-end"

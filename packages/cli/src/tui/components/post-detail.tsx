@@ -1,9 +1,13 @@
 import { Box, Text } from 'ink';
 import type { PostView } from '@aperture/sdk';
-import { ago, countsLine, who } from '../format.js';
+import { formatDuration } from '../../media-words.js';
+import { ago, countsLine, shownMedia, who } from '../format.js';
 import { Photo } from '../photo.js';
 
-/** One post: who and when, the photo (as large as fits), counts, and the caption. */
+/**
+ * One post: who and when, the photo (as large as fits) — for a video its poster, with a ▶ badge,
+ * its length and the key that plays it — counts, and the caption.
+ */
 export function PostDetail({
   post,
   photo,
@@ -19,8 +23,9 @@ export function PostDetail({
 }) {
   const count = post.media.length;
   const index = count === 0 ? 0 : ((photo % count) + count) % count;
-  const media = post.media[index];
-  const photoRows = Math.max(2, height - 2 - captionRows);
+  const media = shownMedia(post, photo);
+  const badgeRows = media?.kind === 'video' ? 1 : 0;
+  const photoRows = Math.max(2, height - 2 - captionRows - badgeRows);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text wrap="truncate-end">
@@ -38,9 +43,15 @@ export function PostDetail({
           <Text dimColor>(no photo)</Text>
         )}
       </Box>
+      {media?.kind === 'video' ? (
+        <Text wrap="truncate-end">
+          <Text inverse bold>{` ▶ ${formatDuration(media.durationMs)} `}</Text>
+          <Text dimColor> video · o plays it</Text>
+        </Text>
+      ) : null}
       <Text wrap="truncate-end">
         <Text color={post.viewerHasLiked ? 'red' : undefined}>{countsLine(post)}</Text>
-        {count > 1 ? <Text dimColor>{` · photo ${index + 1}/${count} ←/→`}</Text> : null}
+        {count > 1 ? <Text dimColor>{` · ${index + 1}/${count} ←/→`}</Text> : null}
       </Text>
       <Box height={captionRows} overflow="hidden">
         <Text wrap="wrap">{post.caption}</Text>

@@ -1,12 +1,15 @@
 import { createContext, useContext } from 'react';
 import type { ApertureClient, PrivateUser } from '@aperture/sdk';
 import type { ImageCache, TerminalImageSupport } from '../../images/index.js';
+import type { UrlOpener } from '../../open-url.js';
 
 /** What the app is given: a signed-in client, who that is, and how to draw photos. */
 export interface TuiServices {
   client: ApertureClient;
   me: PrivateUser;
   images: { support: TerminalImageSupport; cache: ImageCache };
+  /** What `o` opens a video's URL with (the system's player); null shows the URL instead. */
+  opener: UrlOpener | null;
   /** Items per page of every list (the server's default is 20). */
   pageSize?: number;
 }

@@ -1,18 +1,25 @@
 import type { PostView } from '@aperture/sdk';
+import { openUrl } from '../../open-url.js';
 import { useTuiState } from '../context/state.js';
 import { useTuiActions } from '../context/actions.js';
 import { describeError } from '../describe-error.js';
+import { shownMedia } from '../format.js';
 
 export interface PostActions {
   /** Likes or unlikes; `changed` gets the post with its new count once the server agreed. */
   toggleLike: (post: PostView, changed: (post: PostView) => void) => void;
   /** Asks for a comment (a reply when `parentId` is set) and sends it. */
   comment: (post: PostView, parentId: string | null, changed: (post: PostView) => void) => void;
+  /**
+   * Opens the video shown (carousel position `photo`) in the system's player: its 720p rendition,
+   * else its 360p. Without a player, or when it fails, the status line shows the URL instead.
+   */
+  openVideo: (post: PostView, photo: number) => void;
 }
 
 /** The actions every screen that shows a post offers, with their outcome in the status line. */
 export function usePostActions(): PostActions {
-  const { client } = useTuiState();
+  const { client, opener } = useTuiState();
   const { ask, changes, flash } = useTuiActions();
   return {
     toggleLike(post, changed) {
@@ -52,6 +59,24 @@ export function usePostActions(): PostActions {
           );
         },
       });
+    },
+    openVideo(post, photo) {
+      const media = shownMedia(post, photo);
+      if (media?.kind !== 'video') {
+        flash('This is a photo: o opens videos (←/→ moves along the carousel).');
+        return;
+      }
+      const url = media.renditions['720p'] ?? media.renditions['360p'];
+      if (!url) {
+        flash('This video has no rendition to play yet.');
+        return;
+      }
+      flash('Opening the video…');
+      void openUrl(opener, url).then((outcome) =>
+        flash(
+          outcome.opened ? 'Opened the video in your player.' : `Could not open a player (${outcome.reason}):\n${url}`,
+        ),
+      );
     },
   };
 }

@@ -5,6 +5,7 @@ import { useTuiState } from '../context/state.js';
 import { useTuiActions } from '../context/actions.js';
 import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { describeError } from '../describe-error.js';
+import { mediaCount } from '../../media-words.js';
 import type { ScreenProps } from './screen-props.js';
 
 type Field = 'files' | 'caption' | 'visibility' | 'publish';
@@ -12,7 +13,19 @@ const FIELDS: Field[] = ['files', 'caption', 'visibility', 'publish'];
 
 interface FileProgress {
   phase: PublishProgress['phase'] | 'waiting';
-  percent: number;
+  /** Uploading: of the bytes sent; processing: how far the server is with a video (null for a photo). */
+  percent: number | null;
+}
+
+/** `uploading 40%`, `processing 12%` (a video being transcoded), `done`. */
+function progressWords(p: FileProgress): string {
+  const percent = (p.phase === 'uploading' || p.phase === 'processing') && p.percent !== null ? ` ${p.percent}%` : '';
+  return `${p.phase}${percent}`;
+}
+
+function fileProgress(p: PublishProgress): FileProgress {
+  if (p.phase === 'processing') return { phase: p.phase, percent: p.processedPercent };
+  return { phase: p.phase, percent: p.totalBytes > 0 ? Math.round((100 * p.sentBytes) / p.totalBytes) : 0 };
 }
 
 /** Splits `a.jpg "b c.jpg"` into paths; quotes keep spaces. */
@@ -43,20 +56,13 @@ export function ComposeScreen({ active, width, height }: ScreenProps) {
       .publish(files, {
         caption,
         visibility,
-        onProgress: (p) =>
-          setProgress((old) =>
-            (old ?? []).map((f, i) =>
-              i === p.file
-                ? { phase: p.phase, percent: p.totalBytes > 0 ? Math.round((100 * p.sentBytes) / p.totalBytes) : 0 }
-                : f,
-            ),
-          ),
+        onProgress: (p) => setProgress((old) => (old ?? []).map((f, i) => (i === p.file ? fileProgress(p) : f))),
       })
       .then(
         (post) => {
           setOutcome({ postId: post.id });
           changes.emit({ kind: 'published', post });
-          flash(`Posted (${post.media.length} photo${post.media.length === 1 ? '' : 's'}).`);
+          flash(`Posted (${mediaCount(post.media)}).`);
           open({ kind: 'post', postId: post.id });
         },
         (error: unknown) => setOutcome({ error: describeError(error) }),
@@ -97,10 +103,7 @@ export function ComposeScreen({ active, width, height }: ScreenProps) {
       )}
       {row(3, 'Publish', busy ? 'publishing…' : 'enter to post')}
       {(progress ?? []).map((p, i) => (
-        <Text
-          key={i}
-          wrap="truncate-end"
-        >{`  ${files[i] ?? ''}: ${p.phase}${p.phase === 'uploading' ? ` ${p.percent}%` : ''}`}</Text>
+        <Text key={i} wrap="truncate-end">{`  ${files[i] ?? ''}: ${progressWords(p)}`}</Text>
       ))}
       {outcome && 'error' in outcome ? <Text color="red">{`Not posted: ${outcome.error} — r retries`}</Text> : null}
     </Box>

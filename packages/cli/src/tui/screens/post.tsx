@@ -60,6 +60,7 @@ export function PostScreen({ postId, active, width, height }: ScreenProps & { po
           username: selectedComment && action === 'open' ? selectedComment.author.username : data.author.username,
         });
       } else if (action === 'follow') follow(data.author.username, null);
+      else if (action === 'openVideo') actions.openVideo(data, photo);
     }
   });
 

@@ -102,7 +102,7 @@ export function ProfileScreen({ username, active, width, height }: ScreenProps &
                   {media ? <Photo media={media} maxColumns={CELL.columns - 1} maxRows={CELL.rows - 1} /> : null}
                 </Box>
                 <Text wrap="truncate-end" inverse={index === selected}>
-                  {`${index === selected ? '›' : ' '}${item.viewerHasLiked ? '♥' : '♡'}${item.likeCount} c${item.commentCount}${item.media.length > 1 ? ` +${item.media.length - 1}` : ''}`}
+                  {`${index === selected ? '›' : ' '}${media?.kind === 'video' ? '▶' : ''}${item.viewerHasLiked ? '♥' : '♡'}${item.likeCount} c${item.commentCount}${item.media.length > 1 ? ` +${item.media.length - 1}` : ''}`}
                 </Text>
               </Box>
             );

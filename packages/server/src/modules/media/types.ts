@@ -41,16 +41,11 @@ export interface MediaUrls {
   jpg: string;
 }
 
-export interface MediaView {
+/** What every media view has, a photo's or a video's. */
+interface MediaViewCommon {
   id: string;
   ownerId: string;
-  /** `video` for an MP4, MOV, WebM or Matroska upload: its `urls` are its poster frame's. */
-  kind: 'image' | 'video';
   status: MediaStatus;
-  /** Videos being transcoded: 0–100 (100 once ready). Null for photos. */
-  progress: number | null;
-  /** Videos, once ready: their length. Null for photos. */
-  durationMs: number | null;
   /** Why processing failed (status `failed`), in words; `failureCode` is one of the error codes. */
   failureCode: string | null;
   failureReason: string | null;
@@ -64,14 +59,46 @@ export interface MediaView {
   dominantColor: string | null;
   /** URLs of every derivative, by variant (a video's are its poster frame's). Empty until ready. */
   urls: Partial<Record<Variant, MediaUrls>>;
-  /** Videos, once ready: the MP4 renditions, by quality. Empty for photos. */
-  renditions: Partial<Record<RenditionQuality, string>>;
   /** Only for the owner. */
   exif: ExifFacts | null;
   /** Only for the owner, and only when the upload asked to keep it. */
   location: GeoPoint | null;
   createdAt: string;
 }
+
+/** A photo: no transcoding, no length, no renditions. */
+export interface ImageMediaView extends MediaViewCommon {
+  kind: 'image';
+  progress: null;
+  durationMs: null;
+  /** Always empty: only videos have renditions. */
+  renditions: NoRenditions;
+}
+
+/** A video (an MP4, MOV, WebM or Matroska upload): its `urls` are its poster frame's. */
+export interface VideoMediaView extends MediaViewCommon {
+  kind: 'video';
+  /** How far transcoding is, 0–100 (100 once ready); null until it starts. */
+  progress: number | null;
+  /** Its length, once probed (null before that). */
+  durationMs: number | null;
+  /** The MP4 renditions, by quality, once ready (empty until then). */
+  renditions: Partial<Record<RenditionQuality, string>>;
+}
+
+/** An empty object: what a photo has for renditions. */
+export type NoRenditions = Partial<Record<never, string>>;
+
+/**
+ * A media item, as its owner or a viewer sees it. `kind` tells a photo from a video, so that
+ * `if (m.kind === 'video') m.renditions['720p']` type-checks and a photo's `renditions` does not.
+ * On the wire the keys come in one order for both kinds (see `presentMedia`).
+ */
+export type MediaView = ImageMediaView | VideoMediaView;
+
+/** The fields that differ by kind. */
+export type MediaKindFacts = Pick<ImageMediaView, MediaKindKey> | Pick<VideoMediaView, MediaKindKey>;
+export type MediaKindKey = 'kind' | 'progress' | 'durationMs' | 'renditions';
 
 export interface SignedTargetView {
   method: 'PUT';

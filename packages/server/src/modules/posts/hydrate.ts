@@ -4,10 +4,11 @@ import type { Database, PostRow } from '../../db/schema.js';
 import { loadUsers } from '../accounts/load-users.js';
 import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
 import { presentMedia } from '../media/presenter.js';
+import type { MediaView } from '../media/types.js';
 import type { MediaUrlSigner } from '../media/urls.js';
 import type { PostAccess } from '../visibility/post-access.js';
 import { isPubliclyVisible } from '../visibility/post-policy.js';
-import type { PostView } from './types.js';
+import type { PostMediaKey, PostMediaView, PostView } from './types.js';
 import { viewerReactions } from '../engagement/viewer-reactions.js';
 
 const mediaOfPosts = preparedQuery((db, p: ParamRefs<{ postIds: string[] }>) =>
@@ -67,21 +68,7 @@ export async function hydratePosts(
         commentsEnabled: post.comments_enabled === 1,
         media: media
           .filter((m) => m.post_id === post.id)
-          .map((m) => {
-            const view = presentMedia(m, { viewerIsOwner: false, isPublic, urls: deps.urls });
-            return {
-              id: view.id,
-              kind: view.kind,
-              durationMs: view.durationMs,
-              width: view.width,
-              height: view.height,
-              aspectRatio: view.aspectRatio,
-              thumbhash: view.thumbhash,
-              dominantColor: view.dominantColor,
-              urls: view.urls,
-              renditions: view.renditions,
-            };
-          }),
+          .map((m) => postMedia(presentMedia(m, { viewerIsOwner: false, isPublic, urls: deps.urls }))),
         likeCount: post.like_count,
         commentCount: post.comment_count,
         viewerHasLiked: reaction !== null,
@@ -91,4 +78,26 @@ export async function hydratePosts(
       },
     ];
   });
+}
+
+/** What a post shows of a media view; a photo's stays a photo's and a video's a video's. */
+function postMedia(view: MediaView): PostMediaView {
+  // Each branch narrows `view`, so `pickPostMedia` returns that kind's shape.
+  return view.kind === 'video' ? pickPostMedia(view) : pickPostMedia(view);
+}
+
+/** The post's fields of `view`, in the order a post's media has on the wire. */
+function pickPostMedia<V extends MediaView>(view: V): Pick<V, PostMediaKey> {
+  return {
+    id: view.id,
+    kind: view.kind,
+    durationMs: view.durationMs,
+    width: view.width,
+    height: view.height,
+    aspectRatio: view.aspectRatio,
+    thumbhash: view.thumbhash,
+    dominantColor: view.dominantColor,
+    urls: view.urls,
+    renditions: view.renditions,
+  };
 }

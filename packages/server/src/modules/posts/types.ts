@@ -1,26 +1,28 @@
 import type { PublicUser } from '../accounts/types.js';
-import type { GeoPoint, MediaUrls, RenditionQuality, Variant } from '../media/types.js';
+import type { GeoPoint, ImageMediaView, VideoMediaView } from '../media/types.js';
 
 export interface PostLocation extends GeoPoint {
   name: string;
 }
 
-/** One photo or video of a post's carousel. */
-export interface PostMediaView {
-  id: string;
-  kind: 'image' | 'video';
-  /** Videos: their length. Null for photos. */
-  durationMs: number | null;
-  width: number | null;
-  height: number | null;
-  aspectRatio: number | null;
-  thumbhash: string | null;
-  dominantColor: string | null;
-  /** Public posts: plain immutable URLs. Otherwise signed URLs valid for about an hour. */
-  urls: Partial<Record<Variant, MediaUrls>>;
-  /** Videos: the MP4 renditions, by quality, signed or plain as `urls` are. Empty for photos. */
-  renditions: Partial<Record<RenditionQuality, string>>;
-}
+/** What a post shows of each of its media items (the rest of a media view is its owner's business). */
+export type PostMediaKey =
+  | 'id'
+  | 'kind'
+  | 'durationMs'
+  | 'width'
+  | 'height'
+  | 'aspectRatio'
+  | 'thumbhash'
+  | 'dominantColor'
+  | 'urls'
+  | 'renditions';
+
+/**
+ * One photo or video of a post's carousel, told apart by `kind` as media views are. Public posts'
+ * `urls` and `renditions` are plain immutable URLs, others' are signed URLs valid for about an hour.
+ */
+export type PostMediaView = Pick<ImageMediaView, PostMediaKey> | Pick<VideoMediaView, PostMediaKey>;
 
 export interface PostView {
   id: string;
