@@ -7,25 +7,21 @@ import { spawn } from 'node:child_process';
 export interface UrlOpener {
   command: string;
   args: readonly string[];
-  /**
-   * Windows' `cmd` parses its own command line: the URL goes in double quotes, verbatim, so that
-   * the `&` of a signed URL's query is part of the URL and not cmd's command separator.
-   */
-  quoteForCmd?: boolean;
 }
 
 export type OpenOutcome = { opened: true } | { opened: false; reason: string };
 
 /**
- * The system's opener: `open` on macOS, `start` through `cmd` on Windows, `xdg-open` elsewhere.
+ * The system's opener: `open` on macOS, the URL protocol handler through `rundll32` on Windows
+ * (not `cmd /c start`: cmd would parse the URL, reading `&` as a command separator and expanding
+ * `%NAME%`), `xdg-open` elsewhere.
  * Null where nothing could show a video: on Linux and the BSDs without a graphical session (no
  * `DISPLAY` nor `WAYLAND_DISPLAY`, as over SSH), xdg-open would fall back to a text browser
  * that fights the terminal app for the screen.
  */
 export function systemUrlOpener(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): UrlOpener | null {
   if (platform === 'darwin') return { command: 'open', args: [] };
-  // `start`'s first quoted argument is the window title: an empty one, so the URL is not taken for it.
-  if (platform === 'win32') return { command: 'cmd', args: ['/d', '/c', 'start', '""'], quoteForCmd: true };
+  if (platform === 'win32') return { command: 'rundll32', args: ['url.dll,FileProtocolHandler'] };
   if (!env['DISPLAY'] && !env['WAYLAND_DISPLAY']) return null;
   return { command: 'xdg-open', args: [] };
 }
@@ -50,8 +46,7 @@ export function openUrl(opener: UrlOpener | null, url: string, settleMs = SETTLE
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return Promise.resolve({ opened: false, reason: `not a web address (${parsed.protocol})` });
   }
-  // WHATWG serialization percent-encodes `"`, so the URL cannot close cmd's quotes.
-  const target = opener.quoteForCmd ? `"${parsed.href}"` : parsed.href;
+  const target = parsed.href;
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: OpenOutcome) => {
@@ -66,7 +61,6 @@ export function openUrl(opener: UrlOpener | null, url: string, settleMs = SETTLE
       detached: true,
       stdio: 'ignore',
       windowsHide: true,
-      windowsVerbatimArguments: opener.quoteForCmd === true,
     });
     child.once('error', (error: NodeJS.ErrnoException) =>
       settle({

@@ -22,13 +22,10 @@ async function program(name: string, tail = 'exit 0'): Promise<{ opener: UrlOpen
 }
 
 describe('systemUrlOpener', () => {
-  it('is open on macOS, start through cmd on Windows, xdg-open in a graphical session elsewhere', () => {
+  it('is open on macOS, the URL handler through rundll32 on Windows, xdg-open in a graphical session elsewhere', () => {
     expect(systemUrlOpener('darwin', {})).toEqual({ command: 'open', args: [] });
-    expect(systemUrlOpener('win32', {})).toEqual({
-      command: 'cmd',
-      args: ['/d', '/c', 'start', '""'],
-      quoteForCmd: true,
-    });
+    // No cmd: it would read a signed URL's & as a command separator and expand %NAME%.
+    expect(systemUrlOpener('win32', {})).toEqual({ command: 'rundll32', args: ['url.dll,FileProtocolHandler'] });
     expect(systemUrlOpener('linux', { DISPLAY: ':0' })).toEqual({ command: 'xdg-open', args: [] });
     expect(systemUrlOpener('freebsd', { WAYLAND_DISPLAY: 'wayland-0' })).toEqual({ command: 'xdg-open', args: [] });
   });
@@ -46,13 +43,12 @@ describe('openUrl', () => {
     expect(await readFile(argv, 'utf8')).toBe(`${new URL(url).href}\n`);
   });
 
-  it("quotes the URL for cmd's own parser when asked", async () => {
-    const { opener, argv } = await program('quoted');
-    await openUrl({ ...opener, args: ['start', '""'], quoteForCmd: true }, 'https://example.com/v.mp4?a=1&b=2');
+  it('passes the opener its own arguments first, then the URL', async () => {
+    const { opener, argv } = await program('with-args');
+    await openUrl({ ...opener, args: ['url.dll,FileProtocolHandler'] }, 'https://example.com/v.mp4?a=1&b=%41');
     expect((await readFile(argv, 'utf8')).split('\n')).toEqual([
-      'start',
-      '""',
-      '"https://example.com/v.mp4?a=1&b=2"',
+      'url.dll,FileProtocolHandler',
+      'https://example.com/v.mp4?a=1&b=%41',
       '',
     ]);
   });
