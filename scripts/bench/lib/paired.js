@@ -34,7 +34,7 @@ export function spread(values) {
 
 /** `0.93 (IQR 0.90–0.95, 7 pairs)`. */
 export function formatSpread({ median, q1, q3, n }, digits = 2) {
-  return `${median.toFixed(digits)} (IQR ${q1.toFixed(digits)}–${q3.toFixed(digits)}, ${n} pairs)`;
+  return `${median.toFixed(digits)} (IQR ${q1.toFixed(digits)}–${q3.toFixed(digits)}, ${n} pair${n === 1 ? '' : 's'})`;
 }
 
 /**
