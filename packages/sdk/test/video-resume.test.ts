@@ -49,7 +49,7 @@ function watchedFetch(onBytes: (part: number, sent: number, total: number) => vo
     }
     const response = await fetch(input, init);
     if (url.includes('/trpc/media.createUpload') && watch.uploadId === undefined) {
-      const body = (await response.clone().json()) as unknown;
+      const body = await response.clone().json();
       const [answer] = (Array.isArray(body) ? body : [body]) as { result?: { data?: { uploadId?: string } } }[];
       watch.uploadId = answer?.result?.data?.uploadId;
     }

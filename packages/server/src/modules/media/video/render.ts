@@ -37,7 +37,7 @@ async function fileEtag(file: string): Promise<{ etag: string; size: number }> {
 /**
  * Everything a ready video needs, stored under the item's derivative keys: the original copied to a
  * private scratch folder (refused with StorageFullError when its volume has no room above the
- * floor) and probed again, both renditions, and a poster frame made into the same
+ * floor) and probed again (ffprobe only), both renditions, and a poster frame made into the same
  * derivatives a photo has (through the photo pipeline, in an image-work slot). Nothing here changes
  * the row: until the caller records the result, the files are listed nowhere and served to no one.
  */
@@ -54,7 +54,8 @@ export async function renderVideo(
     const file = path.join(dir, 'original');
     await pipeline((await blobs.get(row.original_key)).body, createWriteStream(file, { mode: 0o600 }));
     const limits = { maxSeconds: settings.maxVideoSeconds, maxLongSide: settings.maxVideoLongSide };
-    const facts = await probeVideoFile(tools, file, limits);
+    // Its facts again (they are not kept with the upload); its last frames decoded when it was completed.
+    const facts = await probeVideoFile(tools, file, limits, { decodeCheck: false });
     const source = { file, container: facts.container, facts };
     lease.throwIfAborted();
     const posterPng = await posterFrame(tools, source, dir);
