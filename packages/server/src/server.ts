@@ -180,6 +180,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     wakeups,
     ...(wakeups.crossProcess ? { safetyPollMs: config.safetyPollMs } : {}),
     videoTools,
+    videoTempDir: config.videoTempDir,
   });
   const built = buildApp({
     config,

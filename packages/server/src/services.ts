@@ -82,6 +82,8 @@ export interface ServiceDeps {
   safetyPollMs?: number;
   /** ffmpeg and ffprobe as bounded child processes; the server kills what runs when it stops. */
   videoTools: VideoTools;
+  /** Where videos are copied for ffprobe and ffmpeg (APERTURE_VIDEO_TEMP_DIR). */
+  videoTempDir: string;
 }
 
 /** What requests use: the services behind the tRPC routers and the upload and media routes. */
@@ -143,9 +145,10 @@ export function createServices(deps: ServiceDeps): Services {
     ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups },
     ...pollMs,
   });
+  const videoScratch = { dir: deps.videoTempDir, space: deps.space };
   const videoProcessor = new VideoProcessor({
     ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups },
-    ...{ tools: deps.videoTools, concurrency: settings.videoConcurrency },
+    ...{ tools: deps.videoTools, scratch: videoScratch, concurrency: settings.videoConcurrency },
     ...pollMs,
   });
   const postCleanup = new PostCleanup({ db, clock, log });
@@ -197,6 +200,7 @@ export function createServices(deps: ServiceDeps): Services {
       },
       wakeups,
       video: deps.videoTools,
+      videoTempDir: deps.videoTempDir,
     }),
     mediaServing: new MediaServing({ db, reader, widths: new WidthRenderer({ db, blobs, settings, imageWork }) }),
     imageWork,

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { DatabaseConfig } from '../db/connect.js';
@@ -48,6 +49,8 @@ export interface Config {
   mediaSettings: MediaSettings;
   /** ffmpeg and ffprobe to run instead of the bundled ones (undefined: the bundled binaries). */
   videoTools: { ffmpegPath: string | undefined; ffprobePath: string | undefined };
+  /** Where a video is copied to be probed and transcoded (default: the OS temp folder). */
+  videoTempDir: string;
   /** Fan-out threshold and windows of the home feed. */
   feedSettings: FeedSettings;
   /** How often each process writes the post views it counted. */
@@ -116,6 +119,7 @@ const envSchema = z.object({
   APERTURE_VIDEO_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   APERTURE_FFMPEG_PATH: z.string().min(1).optional(),
   APERTURE_FFPROBE_PATH: z.string().min(1).optional(),
+  APERTURE_VIDEO_TEMP_DIR: z.string().min(1).optional(),
   APERTURE_MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   APERTURE_MEDIA_RENDER_QUEUE: z.coerce.number().int().min(0).max(1000).default(DEFAULT_MEDIA_SETTINGS.renderQueue),
   APERTURE_UNATTACHED_MEDIA_HOURS: z.coerce.number().positive().default(24),
@@ -289,6 +293,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ffmpegPath: e.APERTURE_FFMPEG_PATH && path.resolve(cwd, e.APERTURE_FFMPEG_PATH),
       ffprobePath: e.APERTURE_FFPROBE_PATH && path.resolve(cwd, e.APERTURE_FFPROBE_PATH),
     },
+    videoTempDir: e.APERTURE_VIDEO_TEMP_DIR ? path.resolve(cwd, e.APERTURE_VIDEO_TEMP_DIR) : tmpdir(),
     feedSettings: {
       ...DEFAULT_FEED_SETTINGS,
       celebrityFollowers: e.APERTURE_CELEBRITY_FOLLOWERS,

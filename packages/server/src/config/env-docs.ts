@@ -95,7 +95,7 @@ export const VARIABLE_DOCS = {
     summary:
       'below this much free space on the media or SQLite disk, uploads are refused (`STORAGE_FULL`) and `/readyz` fails; `0` turns it off',
     reference:
-      "free-space floor of the disks Aperture writes to: the disk store's folder and the SQLite file's (S3 and Postgres have none here). Below it, `media.createUpload` and `PUT /uploads/…` answer `STORAGE_FULL` (507, `Retry-After`) before reading anything, and `/readyz` answers 503 with a failing `free space` check; reads, posts of photos already uploaded and uploads already sent go on. Read with `statfs` at most once a second. `0` turns the floor off (a full disk then fails writes half-way, still as `STORAGE_FULL`, keeping nothing half-written)",
+      "free-space floor of the disks Aperture writes to: the disk store's folder and the SQLite file's (S3 and Postgres have none here). Below it, `media.createUpload` and `PUT /uploads/…` answer `STORAGE_FULL` (507, `Retry-After`) before reading anything, and `/readyz` answers 503 with a failing `free space` check; reads, posts of photos already uploaded and uploads already sent go on. Read with `statfs` at most once a second. A video's copies for ffprobe and ffmpeg are checked against it too, on the volume of `APERTURE_VIDEO_TEMP_DIR`, before they are written (`STORAGE_FULL` when completing an upload). `0` turns the floor off (a full disk then fails writes half-way, still as `STORAGE_FULL`, keeping nothing half-written)",
   },
   APERTURE_MAX_IMAGE_MEGAPIXELS: {
     summary: 'largest accepted image',
@@ -127,6 +127,12 @@ export const VARIABLE_DOCS = {
     summary: 'ffprobe binary to run instead of the one the server package bundles',
     reference:
       'ffprobe binary to run instead of the one `@ffprobe-installer/ffprobe` bundles; missing or broken, video uploads are disabled as for `APERTURE_FFMPEG_PATH`',
+  },
+  APERTURE_VIDEO_TEMP_DIR: {
+    shownDefault: 'the OS temp folder',
+    summary: 'folder a video is copied to while it is probed and transcoded',
+    reference:
+      "folder a video is copied to while ffprobe reads it (when its upload completes) and while ffmpeg transcodes it: the original, and for a transcode its renditions, each in a private subfolder removed afterwards. Each copy is checked first against `APERTURE_MIN_FREE_MB` on this folder's volume: one that would take it below the floor is refused (`STORAGE_FULL`, the upload kept pending) or, for a transcode, put off as an outage. Point it at a large scratch disk when the OS temp folder is small or in memory",
   },
   APERTURE_MEDIA_CONCURRENCY: {
     summary: 'images decoded at once per process (processing and `?w=` renders share it)',

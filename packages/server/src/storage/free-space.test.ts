@@ -44,6 +44,24 @@ describe('FreeSpaceGuard', () => {
     expect(await guard.read()).toMatchObject({ ok: false, freeBytes: 3 * MiB, minFreeBytes: 4 * MiB });
   });
 
+  it("refuses a scratch copy that would take any folder's volume below the floor, measured afresh", async () => {
+    const scratch = path.join(dir, 'scratch', 'video');
+    const v = volumes({ [dir]: 10 * MiB });
+    // The scratch folder is not watched (no `paths`), and the cache would hide the change: neither matters.
+    const guard = new FreeSpaceGuard({ paths: [], minFreeBytes: 4 * MiB, probe: v.probe });
+    await expect(guard.assertRoomFor(scratch, 6 * MiB)).resolves.toBeUndefined();
+    await expect(guard.assertRoomFor(scratch, 6 * MiB + 1)).rejects.toThrow(
+      /10\.0 MiB free at .*scratch.video: a copy of 6\.0 MiB would leave less than the 4\.0 MiB floor/,
+    );
+    v.free[dir] = 5 * MiB;
+    await expect(guard.assertRoomFor(scratch, 2 * MiB)).rejects.toBeInstanceOf(StorageFullError);
+    expect(v.probed).toEqual([dir, dir, dir]);
+    // A floor of 0 checks nothing.
+    const off = new FreeSpaceGuard({ paths: [], minFreeBytes: 0, probe: v.probe });
+    await expect(off.assertRoomFor(scratch, 100 * MiB)).resolves.toBeUndefined();
+    expect(v.probed).toHaveLength(3);
+  });
+
   it('reads at most once per cache period, however many requests ask', async () => {
     let now = 0;
     const v = volumes({ [dir]: 10 * MiB });

@@ -73,6 +73,27 @@ export class FreeSpaceGuard {
     if (!reading.ok && reading.error === undefined) throw new StorageFullError(describe(reading));
   }
 
+  /**
+   * Throws StorageFullError when writing `bytes` more into `dir` would take its volume below the
+   * floor: for a large scratch copy (a video being probed or transcoded), measured afresh since
+   * the copy may be hundreds of megabytes. Any folder, watched or not; an unreadable volume never
+   * blocks, and a floor of 0 checks nothing.
+   */
+  async assertRoomFor(dir: string, bytes: number): Promise<void> {
+    if (this.#minFreeBytes === 0) return;
+    let freeBytes: number;
+    try {
+      freeBytes = await this.#probe(await existingAncestor(path.resolve(dir)));
+    } catch {
+      return;
+    }
+    if (freeBytes - bytes < this.#minFreeBytes) {
+      throw new StorageFullError(
+        `${mib(freeBytes)} free at ${dir}: a copy of ${mib(bytes)} would leave less than the ${mib(this.#minFreeBytes)} floor`,
+      );
+    }
+  }
+
   /** For /readyz: throws, naming the volume and its free space, when below the floor or unreadable. */
   async check(): Promise<void> {
     if (this.idle) return;
@@ -120,7 +141,8 @@ async function existingAncestor(dir: string): Promise<string> {
   }
 }
 
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
 function describe(reading: FreeSpaceReading): string {
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  return `${mb(reading.freeBytes ?? 0)} free at ${reading.path ?? '?'}, below the ${mb(reading.minFreeBytes)} floor`;
+  return `${mib(reading.freeBytes ?? 0)} free at ${reading.path ?? '?'}, below the ${mib(reading.minFreeBytes)} floor`;
 }

@@ -7,7 +7,14 @@ import { buffer } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivativeKey } from '../../src/modules/media/keys.js';
-import { HEVC_LOCATION, h264Mp4Vga, hevcMovRotated, removeVideoFixtures } from '../fixtures/videos.js';
+import sharp from 'sharp';
+import {
+  HEVC_LOCATION,
+  blackThenPatternMp4,
+  h264Mp4Vga,
+  hevcMovRotated,
+  removeVideoFixtures,
+} from '../fixtures/videos.js';
 import { DIALECTS, sqliteDialect } from '../support/databases.js';
 import { putTo, sha256, uploadReady, waitForMedia, type Target } from '../support/media.js';
 import { photo } from '../fixtures/images.js';
@@ -103,6 +110,18 @@ describe.each(PAIRS)('video processing on $name', ({ dialect, media }) => {
     }
     const row = await t.server.db.kysely.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ fps: 10, video_codec: 'h264', audio_codec: 'aac', has_audio: 1, format: 'mp4' });
+  });
+
+  it('takes the poster from the pattern, not the black second that is more than half the clip', async () => {
+    const id = await uploadVideo(await blackThenPatternMp4(), 'video/mp4');
+    const ready = await waitForMedia(t.url, token, id);
+    expect(ready).toMatchObject({ status: 'ready', kind: 'video', width: 320, height: 240 });
+    const poster = await fetch((ready.urls as Record<string, { jpg: string }>).w320!.jpg);
+    expect(poster.status).toBe(200);
+    const { channels } = await sharp(Buffer.from(await poster.arrayBuffer())).stats();
+    // Black is 0 in every channel; the test pattern's colour bars average near the middle.
+    const mean = channels.slice(0, 3).reduce((sum, c) => sum + c.mean, 0) / 3;
+    expect(mean).toBeGreaterThan(60);
   });
 
   it('turns a rotated clip upright and writes no location into any rendition, keeping it for the owner only when asked', async () => {

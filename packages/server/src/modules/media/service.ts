@@ -35,13 +35,15 @@ export interface MediaServiceDeps {
   settings: MediaSettings;
   reader: MediaReader;
   /** Refuses new uploads while the volume they would land on is nearly full. */
-  space: Pick<FreeSpaceGuard, 'assertRoom'>;
+  space: Pick<FreeSpaceGuard, 'assertRoom' | 'assertRoomFor'>;
   /** Tells this process's processor there is new work. */
   onMediaQueued: () => void;
   /** Tells the processors of other processes, in the transaction that queues the work. */
   wakeups: Wakeups;
   /** ffprobe/ffmpeg, which judge a video when its upload completes. */
   video: VideoTools;
+  /** Where the video is copied for them to read (APERTURE_VIDEO_TEMP_DIR). */
+  videoTempDir: string;
 }
 
 const targetView = (t: SignedTarget) => ({ method: t.method, url: t.url, headers: t.headers });
@@ -195,7 +197,12 @@ export class MediaService {
       await verifyAndKeep(blobs, upload.blob_key, media.original_key, expected);
       if (video) {
         const { maxVideoSeconds: maxSeconds, maxVideoLongSide: maxLongSide } = this.deps.settings;
-        await probeStoredVideo(this.deps.video, blobs, media.original_key, { maxSeconds, maxLongSide });
+        const scratch = { dir: this.deps.videoTempDir, space: this.deps.space };
+        await probeStoredVideo(
+          { tools: this.deps.video, blobs, scratch },
+          { key: media.original_key, size: upload.size },
+          { maxSeconds, maxLongSide },
+        );
       }
     } catch (error) {
       if (error instanceof AppError && !NOT_THE_FILES_FAULT.has(error.code)) await this.fail(upload, error);

@@ -21,7 +21,8 @@ import {
 } from '../../../../test/fixtures/videos.js';
 import { AppError } from '../../../errors/app-error.js';
 import type { VideoLimits } from './facts.js';
-import { inputArgs, probeVideoFile } from './probe.js';
+import { inputArgs } from './commands.js';
+import { probeVideoFile } from './probe.js';
 import { VideoTools } from './tools.js';
 
 const LIMITS: VideoLimits = { maxSeconds: 900, maxLongSide: 4096 };

@@ -14,6 +14,7 @@ import type { WorkLimiter } from '../../../lib/work-limiter.js';
 import type { BlobStore } from '../../../storage/blob-store.js';
 import { VIDEO_CONTENT_TYPES } from './container.js';
 import { renderVideo } from './render.js';
+import type { VideoScratch } from './scratch.js';
 import type { VideoTools } from './tools.js';
 
 const POLL_MS = 2_000;
@@ -31,6 +32,8 @@ export interface VideoProcessorDeps {
   tools: VideoTools;
   /** The poster goes through the photo pipeline, in a slot of the image work it shares. */
   imageWork: WorkLimiter;
+  /** Where the original and its renditions are written while they are made, and its floor. */
+  scratch: VideoScratch;
   /** Transcodes at once in this process (APERTURE_VIDEO_CONCURRENCY). */
   concurrency: number;
   leaseHolder?: string;
@@ -160,7 +163,13 @@ export class VideoProcessor {
         .catch((err: unknown) => log.error({ err, mediaId: row.id }, 'video progress not written'));
     };
     try {
-      const deps = { tools: this.deps.tools, blobs, settings, imageWork: this.deps.imageWork };
+      const deps = {
+        tools: this.deps.tools,
+        blobs,
+        settings,
+        imageWork: this.deps.imageWork,
+        scratch: this.deps.scratch,
+      };
       const { facts, derivatives, poster } = await renderVideo(deps, row, onProgress, lease);
       const keepLocation = row.keep_location === 1 && facts.location !== null;
       const now = clock.now().toISOString();

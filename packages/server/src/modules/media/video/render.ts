@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { MediaSettings } from '../../../config/media-settings.js';
@@ -14,6 +12,7 @@ import type { DerivativeMap } from '../presenter.js';
 import { contentEtag } from '../processor.js';
 import type { VideoFacts } from './facts.js';
 import { probeVideoFile } from './probe.js';
+import { inScratchFolder, type VideoScratch } from './scratch.js';
 import type { VideoTools } from './tools.js';
 import { posterFrame, transcodeRenditions } from './transcode.js';
 
@@ -37,23 +36,26 @@ async function fileEtag(file: string): Promise<{ etag: string; size: number }> {
 
 /**
  * Everything a ready video needs, stored under the item's derivative keys: the original copied to a
- * private temp folder and probed again, both renditions, and a poster frame made into the same
+ * private scratch folder (refused with StorageFullError when its volume has no room above the
+ * floor) and probed again (ffprobe only), both renditions, and a poster frame made into the same
  * derivatives a photo has (through the photo pipeline, in an image-work slot). Nothing here changes
  * the row: until the caller records the result, the files are listed nowhere and served to no one.
  */
 export async function renderVideo(
-  deps: { tools: VideoTools; blobs: BlobStore; settings: MediaSettings; imageWork: WorkLimiter },
-  row: Pick<MediaRow, 'id' | 'original_key'>,
+  deps: { tools: VideoTools; blobs: BlobStore; settings: MediaSettings; imageWork: WorkLimiter; scratch: VideoScratch },
+  row: Pick<MediaRow, 'id' | 'original_key' | 'size'>,
   onProgress: (percent: number) => void,
   lease: AbortSignal,
 ): Promise<RenderedVideo> {
   const { tools, blobs, settings } = deps;
-  const dir = await mkdtemp(path.join(tmpdir(), 'aperture-video-'));
-  try {
+  // The original's copy, and room as large again for the renditions: at their capped bitrates
+  // they are rarely larger than what they are made from.
+  return inScratchFolder(deps.scratch, row.size * 2, async (dir) => {
     const file = path.join(dir, 'original');
     await pipeline((await blobs.get(row.original_key)).body, createWriteStream(file, { mode: 0o600 }));
     const limits = { maxSeconds: settings.maxVideoSeconds, maxLongSide: settings.maxVideoLongSide };
-    const facts = await probeVideoFile(tools, file, limits);
+    // Its facts again (they are not kept with the upload); its last frames decoded when it was completed.
+    const facts = await probeVideoFile(tools, file, limits, { decodeCheck: false });
     const source = { file, container: facts.container, facts };
     lease.throwIfAborted();
     const posterPng = await posterFrame(tools, source, dir);
@@ -81,7 +83,5 @@ export async function renderVideo(
       derivatives[r.name] = { width: r.width, height: r.height, size, etag };
     }
     return { facts, derivatives, poster };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
