@@ -96,6 +96,7 @@ describe.each(PAIRS)('a 100 MB video upload cut mid-part, resumed, on $name', ({
     const ready = await client.media.resume(uploadId, video, { onProgress: progress.onProgress, concurrency: 1 });
 
     expect(ready).toMatchObject({ status: 'ready', kind: 'video', width: 1920, height: 1080 });
+    if (ready.kind !== 'video') throw new Error(`expected a video, got ${ready.kind}`);
     expect(Object.keys(ready.renditions).sort()).toEqual(['360p', '720p']);
     expect((await fetch(ready.renditions['720p']!)).headers.get('content-type')).toBe('video/mp4');
     // Parts 1 and 2 were not sent again, not a byte of them; the cut part and the rest once each, whole.
