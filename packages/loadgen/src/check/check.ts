@@ -103,8 +103,8 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckResul
       const step = (rate: number) => measured.get(`${kind}:${rate}:${videoShare}`);
       const outcome = await findSustainableRate(
         async (rate): Promise<StepOutcome> => {
-          const s = await measure(kind, rate, videoShare);
-          return { rate, ok: judgeStep(s, targetP99Ms) === 'pass' };
+          const judged = judgeStep(await measure(kind, rate, videoShare), targetP99Ms);
+          return { rate, ok: judged === 'pass', inconclusive: judged === 'inconclusive' };
         },
         { start: rates.start, max: rates.max, min: rates.start / 16, refinements: options.refinements },
       );

@@ -6,14 +6,14 @@ const MAX_ERROR_RATE = 0.01;
 /**
  * A step against a p99 target: `pass` when its p99 (first page of each visit, or the photo
  * uploads) is under the target on at least MIN_SAMPLES samples, with under 1 % errors and no
- * dropped starts; `inconclusive` when it met all that on fewer samples (its p99 is then about
- * the slowest few requests, not a percentile); `fail` otherwise.
+ * dropped starts; `fail` when its p99 missed the target, or errors or drops; `inconclusive` when
+ * it met all that on fewer samples (its p99 is then the slowest few requests, not a percentile).
  */
 export type StepJudgement = 'pass' | 'fail' | 'inconclusive';
 
 export function judgeStep(step: MeasuredStep, targetP99Ms: number): StepJudgement {
-  const met = step.samples > 0 && step.p99 < targetP99Ms && step.errorRate < MAX_ERROR_RATE && step.dropped === 0;
-  if (!met) return 'fail';
+  const missed = step.samples > 0 && step.p99 >= targetP99Ms;
+  if (missed || step.errorRate >= MAX_ERROR_RATE || step.dropped > 0) return 'fail';
   return step.samples >= MIN_SAMPLES ? 'pass' : 'inconclusive';
 }
 
