@@ -66,7 +66,7 @@ export class FigureBuilder {
     const changed = [...rests].filter((r) => this.overridden.has(r));
     const useStated = stated !== undefined && (derived === undefined || (this.preferStated && changed.length === 0));
     if (!useStated && derived === undefined) return undefined;
-    const base = useStated ? stated!.value : derived!.value;
+    const base = useStated ? stated.value : derived!.value;
     // A stated figure the assumptions cannot derive is a given: no assumption, overridden or not, moves it.
     this.known.set(key, { base, rests: derived === undefined ? new Set() : rests, derived: !useStated });
 
@@ -75,7 +75,7 @@ export class FigureBuilder {
     const derivation =
       'bytes' in format && derived !== undefined ? `${how} = ${formatDisplay(derived.value, format)}` : how;
     let source: string;
-    if (useStated) source = `stated ("${this.s.source}", line ${stated!.line})`;
+    if (useStated) source = `stated ("${this.s.source}", line ${stated.line})`;
     else if (stated !== undefined) {
       source = `derived (${derivation}; the note's figure, line ${stated.line}, assumed its own ${changed.join(', ')})`;
     } else source = `derived (${derivation})`;
