@@ -46,7 +46,7 @@ const checkArgs = () => [
   'loadgen',
   'check',
   '--scenario',
-  'seed-001',
+  'photo-app-1m-dau',
   '--target',
   server.url,
   '--users',
@@ -69,8 +69,9 @@ const checkArgs = () => [
   '0.5',
   '--refinements',
   '0',
-  '--min-uploads',
-  '1',
+  // Steps of 1 s: too few samples to call any rate sustainable, enough to read the server's CPU.
+  '--max-step-duration',
+  '1s',
 ];
 
 describe('aperture loadgen check', () => {
@@ -79,10 +80,24 @@ describe('aperture loadgen check', () => {
       env: { APERTURE_METRICS_TOKEN: METRICS_TOKEN },
     });
     expect(result.code, result.stderr).toBe(0);
-    const check = JSON.parse(result.stdout) as { steps: { kind: string; serverCores: number | null }[] };
+    const check = JSON.parse(result.stdout) as {
+      steps: { kind: string; serverCores: number | null; samples: number }[];
+      verdicts: { feed: { unit: string; sustainablePerSec: number }; upload: { inconclusive: { samples: number } } }[];
+    };
     expect(check.steps.map((s) => s.kind)).toEqual(expect.arrayContaining(['feed', 'upload']));
     for (const step of check.steps) expect(step.serverCores).not.toBeNull();
+    // Under 200 samples a step proves nothing: no rate is sustainable, the upload is inconclusive.
+    const [verdict] = check.verdicts;
+    expect(verdict!.feed).toMatchObject({ unit: 'requests/s', sustainablePerSec: 0 });
+    expect(verdict!.upload.inconclusive.samples).toBe(check.steps.find((s) => s.kind === 'upload')!.samples);
   }, 120_000);
+
+  it('accepts a former scenario id with a deprecation warning, before sending anything', async () => {
+    const args = checkArgs().map((a) => (a === 'photo-app-1m-dau' ? 'seed-001' : a));
+    const result = await home.run([...args, '--metrics-url', 'ftp://127.0.0.1/metrics']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('warning: scenario "seed-001" is deprecated, use "photo-app-1m-dau"');
+  });
 
   it('refuses a metrics URL that is not http(s) before sending anything (exit 2)', async () => {
     const result = await home.run([...checkArgs(), '--metrics-url', 'ftp://127.0.0.1/metrics']);

@@ -115,7 +115,7 @@ const OVERRIDES: Record<string, (w: World, dir: string) => { args: string[]; inp
   'sessions revoke': () => ({ args: ['1'] }),
   'loadgen run': (w) => ({ args: ['get', '--target', w.url, '--rate', '2', '--duration', '1s'] }),
   'loadgen check': (w) => ({ args: ['--target', w.url] }),
-  'loadgen plan': () => ({ args: ['--scenario', 'seed-001'] }),
+  'loadgen plan': () => ({ args: ['--scenario', 'photo-app-1m-dau'] }),
   'loadgen seed': (_w, dir) => ({
     args: ['--database', `sqlite:${dir}/seed.db`, '--users', '3', '--posts-per-user', '1'],
   }),

@@ -27,6 +27,12 @@ export { renderReport, type ReportVerdict } from './report/html.js';
 export {
   checkDeployment,
   SCALING_ASSUMPTION,
+  MIN_SAMPLES,
+  SAMPLES_DUE,
+  stepDuration,
+  judgeStep,
+  type RateVerdict,
+  type ScenarioVerdict,
   type CheckResult,
   type CheckOptions,
   type MeasuredStep,
@@ -34,11 +40,30 @@ export {
   type VideoUploads,
 } from './check/check.js';
 export { formatCheck, formatStep, mediaLine, checkVerdicts, checkJson } from './check/format-check.js';
-export { plan, formatPlan, parseOverrides, OVERRIDE_FLAGS, OverrideError, type Plan } from './plan/plan.js';
-export { SCENARIOS, SCENARIO_IDS, findScenario, type ScenarioId, type Scenario } from './plan/scenarios.js';
+export {
+  plan,
+  formatPlan,
+  formatStatedFigures,
+  statedFigures,
+  parseOverrides,
+  OVERRIDE_FLAGS,
+  OverrideError,
+  type Plan,
+  type StatedFigureRow,
+} from './plan/plan.js';
+export {
+  SCENARIOS,
+  SCENARIO_IDS,
+  findScenario,
+  lookupScenario,
+  deprecationWarning,
+  type FoundScenario,
+  type ScenarioId,
+  type Scenario,
+} from './plan/scenarios.js';
 export { seedDataset, seededToken, SeedOptionsError, type SeedOptions, type SeedSummary } from './seed/index.js';
 export type { Figure } from './plan/plan.js';
-export type { Assumptions, FigureKey } from './plan/scenarios.js';
+export type { Assumptions, FigureKey, StatedFigure } from './plan/scenarios.js';
 export {
   SeedRefusedError,
   DEFAULT_CELEBRITY_FOLLOWERS,

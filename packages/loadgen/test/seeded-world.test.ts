@@ -7,6 +7,7 @@ import { startEphemeralServer, type EphemeralServer } from '@aperture/server';
 import { checkDeployment } from '../src/check/check.js';
 import { runLoad } from '../src/engine/run-load.js';
 import { SCENARIOS } from '../src/plan/scenarios.js';
+import { plan } from '../src/plan/plan.js';
 import { formatCheck } from '../src/check/format-check.js';
 import { generatePhotos } from '../src/scenarios/photos.js';
 import { generateVideo } from '../src/scenarios/videos.js';
@@ -80,48 +81,65 @@ describe('scenarios on a seeded dataset', () => {
     expect(result.metrics['post']!.count).toBe(2);
   });
 
-  it('check: finds sustainable rates and turns them into a verdict with a node count', async () => {
+  it('check: sizes feed steps for 200 samples and feed in requests; too few uploads are inconclusive', async () => {
+    const scenario = SCENARIOS['photo-app-1m-dau'];
     const result = await checkDeployment({
-      scenarios: [SCENARIOS['seed-001']],
+      scenarios: [scenario],
       target: aperture.url,
       users,
       photos,
       workers: 1,
       stepSeconds: 1,
-      feedRates: { start: 5, max: 10 },
-      uploadRates: { start: 0.5, max: 1 },
+      // Uploads at 0.5/s would need 420 s for their samples: capped at 3 s, they cannot be judged.
+      maxStepSeconds: 3,
+      feedRates: { start: 100, max: 100 },
+      uploadRates: { start: 0.5, max: 0.5 },
       refinements: 0,
-      minUploadsPerStep: 1,
       metrics: { token: METRICS_TOKEN },
     });
 
     const [verdict] = result.verdicts;
-    expect(verdict!.id).toBe('seed-001');
-    expect(result.steps.map((s) => `${s.kind}:${s.rate}`)).toEqual(expect.arrayContaining(['feed:5', 'upload:0.5']));
+    expect(verdict!.id).toBe('photo-app-1m-dau');
+    expect(result.minSamples).toBe(200);
     // The token opened the server's /metrics, so its CPU was measured for every step.
     expect(result.steps.every((s) => s.serverCores !== null && s.serverCores >= 0)).toBe(true);
-    const feed = verdict!.feed;
-    expect(feed.targetP99Ms).toBe(SCENARIOS['seed-001'].targets.feedP99Ms);
-    expect(feed.requiredPeakPerSec).toBeGreaterThan(10);
-    // A test machine cannot serve the notes' peak: the verdict is a node count from the rate found.
-    expect(feed.met).toBe(false);
-    expect(feed.nodes).toBe(
-      feed.sustainablePerSec > 0 ? Math.ceil(feed.requiredPeakPerSec / feed.sustainablePerSec) : null,
+    // 210 visits due at 100/s: the 1 s step ran 2.1 s.
+    const feedStep = result.steps.find((s) => s.kind === 'feed' && s.rate === 100)!;
+    expect(feedStep.seconds).toBe(2.1);
+    expect(feedStep.samples).toBe(feedStep.run.metrics['feed']!.count);
+    expect(feedStep.requestsPerVisit).toBeCloseTo(
+      feedStep.run.metrics['feed_page']!.all.count / feedStep.run.metrics['feed']!.all.count,
+      12,
     );
-    expect([
-      'server CPU',
-      'load generator CPU',
-      "this machine's CPU (other processes)",
-      'latency target before CPU saturation',
-      'not reached',
-    ]).toContain(feed.saturated);
+    const feed = verdict!.feed!;
+    expect(feed.unit).toBe('requests/s');
+    expect(feed.targetP99Ms).toBe(scenario.targets.feedP99Ms);
+    expect(feed.requiredPeakPerSec).toBeCloseTo(plan(scenario).peakFeedRequestsPerSec!, 9);
+    if (feed.sustainablePerSec > 0) {
+      // Sustained on its 200 samples: visits/s × pages per visit, in the note's requests.
+      expect(feed.samples).toBeGreaterThanOrEqual(200);
+      expect(feed.sustainablePerSec).toBeCloseTo(100 * feedStep.requestsPerVisit, 9);
+      expect(feed.nodes).toBe(Math.ceil(feed.requiredPeakPerSec / feed.sustainablePerSec));
+    } else {
+      expect(feed.nodes).toBeNull();
+    }
+    // A test machine cannot serve the notes' peak.
+    expect(feed.met).toBe(false);
+
+    const upload = verdict!.upload;
+    const uploadSteps = result.steps.filter((s) => s.kind === 'upload');
+    // One 3 s step of a couple of uploads, then no lower rate: it would hold fewer still.
+    expect(uploadSteps.map((s) => [s.rate, s.seconds])).toEqual([[0.5, 3]]);
+    expect(upload).toMatchObject({ unit: 'uploads/s', sustainablePerSec: 0, met: false, nodes: null });
+    expect(upload.inconclusive).toEqual({ stepRatePerSec: 0.5, samples: uploadSteps[0]!.samples });
+    expect(formatCheck(result)).toContain(`upload: inconclusive: ${uploadSteps[0]!.samples} samples at 0.5 uploads/s`);
     expect(result.scalingAssumption).toMatch(/linearly/);
   });
 
-  it("check: seed-002's upload steps send its videos, one per five photos, reported apart", async () => {
+  it("check: instagram-50m-dau's upload steps send its videos, one per five photos, reported apart", async () => {
     const video = await generateVideo(join(dir, 'video'), { share: 0, width: 160, height: 90, seconds: 1 });
     const result = await checkDeployment({
-      scenarios: [SCENARIOS['seed-002']],
+      scenarios: [SCENARIOS['instagram-50m-dau']],
       target: aperture.url,
       users,
       photos,
@@ -131,13 +149,14 @@ describe('scenarios on a seeded dataset', () => {
       feedRates: { start: 5, max: 5 },
       uploadRates: { start: 1, max: 1 },
       refinements: 0,
-      // Three uploads at 1/6 videos: the third is a video.
-      minUploadsPerStep: 3,
+      // Three uploads at 1/6 videos (the third is a video): too few to judge, enough to send one.
+      maxStepSeconds: 3,
     });
 
     const [verdict] = result.verdicts;
     expect(verdict!.media.videoShare).toBeCloseTo(1 / 6, 12);
-    expect(verdict!.media.peakVideoIngressBytesPerSec).toBeCloseTo((2 * 10e6 * 150e6) / 86_400, 0);
+    // The note's 1,200 writes/s at the peak, a sixth of them 150 MB videos.
+    expect(verdict!.media.peakVideoIngressBytesPerSec).toBeCloseTo(200 * 150e6, 0);
     const uploads = result.steps.filter((s) => s.kind === 'upload');
     expect(uploads.length).toBeGreaterThan(0);
     for (const step of uploads) {
@@ -147,6 +166,6 @@ describe('scenarios on a seeded dataset', () => {
       // Judged by the photos: they are the `upload` metric, the videos are not in it.
       expect(step.run.metrics['upload']!.count + step.videos!.count).toBe(step.run.counts.started);
     }
-    expect(formatCheck(result)).toMatch(/media: 16\.7% of uploads sent as videos; the peak needs 231 video uploads\/s/);
+    expect(formatCheck(result)).toMatch(/media: 16\.7% of uploads sent as videos; the peak needs 200 video uploads\/s/);
   });
 });

@@ -2,6 +2,7 @@ import type { ReportVerdict } from '../report/html.js';
 import { ms } from '../report/table.js';
 import { formatBytes } from '../plan/units.js';
 import type { CheckResult, MediaMix, MeasuredStep, RateVerdict } from './check.js';
+import { MIN_SAMPLES } from './step.js';
 
 const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : String(+n.toPrecision(3)));
 
@@ -13,8 +14,11 @@ export function formatStep(step: MeasuredStep): string {
     v === null
       ? ''
       : `  videos ${v.count}${v.failed > 0 ? ` (${v.failed} failed)` : ''}: p99 accepted ${ms(v.acceptedP99)} ms, ready ${ms(v.readyP99)} ms`;
+  const few = step.samples < MIN_SAMPLES ? ' (too few to judge)' : '';
+  const pages = step.kind === 'feed' ? ` × ${step.requestsPerVisit.toFixed(1)} pages` : '';
   return (
-    `${step.kind.padEnd(6)} ${rate(step.rate).padStart(7)}/s  p99 ${ms(step.p99).padStart(7)} ms${all}  ` +
+    `${step.kind.padEnd(6)} ${rate(step.rate).padStart(7)}/s${pages}  ${step.seconds} s  ${step.samples} samples${few}  ` +
+    `p99 ${ms(step.p99).padStart(7)} ms${all}  ` +
     `errors ${(step.errorRate * 100).toFixed(1)}%  late ${step.late}  ${cpu}  loadgen CPU ${step.loadgenCores.toFixed(2)} cores  ` +
     `load ${step.machineLoad.toFixed(1)}/core${videos}`
   );
@@ -31,16 +35,36 @@ export function mediaLine(media: MediaMix): string | null {
   );
 }
 
-function line(kind: string, v: RateVerdict): string {
-  const target = `p99 < ${ms(v.targetP99Ms)} ms`;
-  const head = `${kind}: sustains ${rate(v.sustainablePerSec)}/s (${target}), the peak needs ${rate(v.requiredPeakPerSec)}/s`;
-  if (v.met) return `${head}: met on this deployment (limit: ${v.saturated})`;
-  if (v.nodes === null) return `${head}: no rate tried met the target here (limit: ${v.saturated})`;
-  return `${head}: ${v.nodes.toLocaleString('en-US')} such nodes (limit: ${v.saturated})`;
+/** One verdict in the notes' unit: feed requests (pages) per second, or uploads per second. */
+function line(kind: 'feed' | 'upload', v: RateVerdict | null): string {
+  if (v === null) return `${kind}: not checked: the note models no ${kind} traffic`;
+  const unit = v.unit;
+  const target = `${kind === 'feed' ? 'first-page ' : ''}p99 < ${ms(v.targetP99Ms)} ms`;
+  const steps = kind === 'feed' ? 'visits/s' : 'uploads/s';
+  const needs = `the peak needs ${rate(v.requiredPeakPerSec)} ${unit}`;
+  const unclear = v.inconclusive;
+  if (v.sustainablePerSec === 0 && unclear !== null) {
+    return (
+      `${kind}: inconclusive: ${unclear.samples} samples at ${rate(unclear.stepRatePerSec)} ${steps} ` +
+      `(${target} needs ${MIN_SAMPLES}; allow longer steps), ${needs}`
+    );
+  }
+  const visits = kind === 'feed' && v.sustainablePerSec > 0;
+  const as = visits ? ` (${rate(v.stepRatePerSec)} visits/s × ${v.requestsPerVisit.toFixed(1)} pages)` : '';
+  const head = `${kind}: sustains ${rate(v.sustainablePerSec)} ${unit}${as} at ${target} over ${v.samples} samples, ${needs}`;
+  const above =
+    unclear === null ? '' : `; ${rate(unclear.stepRatePerSec)} ${steps} inconclusive: ${unclear.samples} samples`;
+  if (v.met) return `${head}: met on this deployment (limit: ${v.saturated})${above}`;
+  if (v.nodes === null) return `${head}: no rate tried met the target here (limit: ${v.saturated})${above}`;
+  return `${head}: ${v.nodes.toLocaleString('en-US')} such nodes (limit: ${v.saturated})${above}`;
 }
 
 export function formatCheck(result: CheckResult): string {
-  const lines = [`check of ${result.target} (${result.stepSeconds} s steps)`, '', 'steps'];
+  const lines = [
+    `check of ${result.target} (steps of ${result.stepSeconds} s or more, sized for ${result.minSamples} samples)`,
+    '',
+    'steps',
+  ];
   for (const step of result.steps) lines.push(`  ${formatStep(step)}`);
   for (const v of result.verdicts) {
     lines.push('', `${v.id} — ${v.title}`, `  ${line('feed', v.feed)}`, `  ${line('upload', v.upload)}`);
@@ -54,7 +78,7 @@ export function formatCheck(result: CheckResult): string {
 /** The verdicts as report lines, for the HTML page. */
 export function checkVerdicts(result: CheckResult): ReportVerdict[] {
   return result.verdicts.flatMap((v) => [
-    { label: `${v.id} feed`, passed: v.feed.met, message: line('feed', v.feed) },
+    ...(v.feed === null ? [] : [{ label: `${v.id} feed`, passed: v.feed.met, message: line('feed', v.feed) }]),
     { label: `${v.id} upload`, passed: v.upload.met, message: line('upload', v.upload) },
   ]);
 }

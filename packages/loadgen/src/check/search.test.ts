@@ -30,6 +30,25 @@ describe('findSustainableRate', () => {
     expect(dead.tried).toEqual([10, 5, 2.5, 1.25]);
   });
 
+  it('halves no further once a step is inconclusive: lower rates hold fewer samples still', async () => {
+    const tried: number[] = [];
+    const found = await findSustainableRate(
+      async (rate) => (tried.push(rate), { rate, ok: false, inconclusive: rate < 8 }),
+      { start: 16, max: 100, min: 1, refinements: 3 },
+    );
+    expect(tried).toEqual([16, 8, 4]);
+    expect(found).toMatchObject({ sustainable: 0, firstFailing: 4 });
+    // Inconclusive from the start: nothing lower is tried.
+    const first: number[] = [];
+    await findSustainableRate(async (rate) => (first.push(rate), { rate, ok: false, inconclusive: true }), {
+      start: 16,
+      max: 100,
+      min: 1,
+      refinements: 3,
+    });
+    expect(first).toEqual([16]);
+  });
+
   it('stops at the maximum rate without a failure', async () => {
     const fast = deployment(1e9);
     const found = await findSustainableRate(fast.measure, { start: 10, max: 50, min: 1, refinements: 3 });

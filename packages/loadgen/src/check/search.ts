@@ -1,8 +1,13 @@
 /** What one step of a rate search learned. */
 export interface StepOutcome {
   rate: number;
-  /** The step met the target: p99 under it, errors under 1%, no dropped starts. */
+  /** The step met the target: p99 under it on enough samples, errors under 1%, no dropped starts. */
   ok: boolean;
+  /**
+   * Not ok for want of samples, not for a missed target. Lower rates would hold fewer still (their
+   * steps are already as long as allowed), so the search halves no further.
+   */
+  inconclusive?: boolean;
 }
 
 export interface SearchOptions {
@@ -18,7 +23,7 @@ export interface SearchOptions {
 
 /**
  * The highest sustainable rate: double from `start` until a step fails (or halve until one
- * passes), then bisect between the last good and the first bad rate. Steps run one after
+ * passes, or one is inconclusive), then bisect between the last good and the first bad rate. Steps run one after
  * another, so each sees the server as the previous step left it — short steps keep that small.
  * Returns 0 when even `min` failed.
  */
@@ -27,9 +32,11 @@ export async function findSustainableRate(
   options: SearchOptions,
 ): Promise<{ sustainable: number; firstFailing: number | null; steps: StepOutcome[] }> {
   const steps: StepOutcome[] = [];
+  let unclear = false;
   const tryRate = async (rate: number) => {
     const outcome = await measure(round(rate));
     steps.push(outcome);
+    unclear = outcome.inconclusive === true;
     return outcome.ok;
   };
   let good = 0;
@@ -47,7 +54,7 @@ export async function findSustainableRate(
     }
   } else {
     bad = rate;
-    while (rate / 2 >= options.min) {
+    while (!unclear && rate / 2 >= options.min) {
       rate /= 2;
       if (await tryRate(rate)) {
         good = rate;

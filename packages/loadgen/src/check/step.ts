@@ -2,6 +2,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import type { RunResult } from '../engine/merge.js';
 import { runLoad } from '../engine/run-load.js';
 import type { PhotoSet, UsersSpec } from '../scenarios/options.js';
+import { EACH_PAGE } from '../scenarios/feed.js';
 import { metricsSource, readServerCpuSeconds } from './server-cpu.js';
 
 export type Saturation =
@@ -24,7 +25,14 @@ export interface VideoUploads {
 
 export interface MeasuredStep {
   kind: 'feed' | 'upload';
+  /** Feed: visits per second (each `requestsPerVisit` page requests); upload: uploads per second. */
   rate: number;
+  /** How long the step was scheduled for: `stepSeconds`, or longer to be due `SAMPLES_DUE` samples. */
+  seconds: number;
+  /** Latencies the step's p99 is computed over: completed first pages (feed) or photo uploads. */
+  samples: number;
+  /** Feed: page requests per visit as served (fewer than asked when a feed runs out); upload: 1. */
+  requestsPerVisit: number;
   /** Upload steps: the share of uploads that were videos (0 for feed steps). */
   videoShare: number;
   /** Feed: the first page of each visit (what a person waits for); upload: photos until ready. */
@@ -58,22 +66,51 @@ export interface StepOptions {
   video?: { path: string } | undefined;
   workers?: number | undefined;
   stepSeconds: number;
-  minUploadsPerStep?: number | undefined;
+  /** The longest a step may run to gather its samples (default 600 s); a shorter one is inconclusive. */
+  maxStepSeconds?: number | undefined;
   metrics?: { url?: string | undefined; token?: string | undefined } | undefined;
+}
+
+/** Fewest samples a step's p99 must rest on before `check` calls its rate sustainable. */
+export const MIN_SAMPLES = 200;
+/**
+ * Samples a step is sized for: 5 % over MIN_SAMPLES, so that a step with failures under the 1 %
+ * allowed still has its 200. (A p99 over 10–20 samples is their maximum, one slow request.)
+ */
+export const SAMPLES_DUE = 210;
+const DEFAULT_MAX_STEP_SECONDS = 600;
+
+/**
+ * How long a step at `rate` runs: `stepSeconds`, or long enough for SAMPLES_DUE samples to be due
+ * (upload steps count photos only: the videos among them are not in the p99), but no longer than
+ * `maxStepSeconds` (a step cut short by it is reported inconclusive, not sustainable).
+ */
+export function stepDuration(
+  options: Pick<StepOptions, 'stepSeconds' | 'maxStepSeconds'>,
+  rate: number,
+  videoShare = 0,
+): number {
+  const perSecond = rate * (1 - videoShare);
+  const needed = perSecond > 0 ? SAMPLES_DUE / perSecond : Number.POSITIVE_INFINITY;
+  const cap = Math.max(options.stepSeconds, options.maxStepSeconds ?? DEFAULT_MAX_STEP_SECONDS);
+  return Math.min(cap, Math.max(options.stepSeconds, Math.ceil(needed * 10) / 10));
 }
 
 /** Late starts that, at 5% or more of a step's starts, mean the generator fell behind. */
 const MANY_LATE = 20;
 
-/** One measured rate: an open-model run of `kind` at `rate`, with the CPU of both sides around it. */
+/**
+ * One measured rate: an open-model run of `kind` at `rate`, with the CPU of both sides around it.
+ * `sized` false runs it for `stepSeconds` only (the unmeasured warm-up).
+ */
 export async function runStep(
   options: StepOptions,
   kind: 'feed' | 'upload',
   rate: number,
   videoShare = 0,
+  sized = true,
 ): Promise<MeasuredStep> {
-  const seconds =
-    kind === 'upload' ? Math.max(options.stepSeconds, (options.minUploadsPerStep ?? 10) / rate) : options.stepSeconds;
+  const seconds = sized ? stepDuration(options, rate, kind === 'upload' ? videoShare : 0) : options.stepSeconds;
   if (videoShare > 0 && !options.video) throw new Error('an upload step with videos needs the run’s video clip');
   const metrics = metricsSource(options.target, options.metrics);
   const cpuBefore = await readServerCpuSeconds(metrics);
@@ -92,9 +129,15 @@ export async function runStep(
   const cpuAfter = await readServerCpuSeconds(metrics);
   const metric = run.metrics[kind];
   const video = run.metrics['video'];
+  // Pages over visits, failed ones included on both sides: what the server was asked to serve.
+  const visits = metric?.all.count ?? 0;
+  const pages = run.metrics[EACH_PAGE]?.all.count ?? 0;
   return {
     kind,
     rate,
+    seconds,
+    samples: metric?.count ?? 0,
+    requestsPerVisit: kind === 'feed' && visits > 0 ? pages / visits : 1,
     videoShare: kind === 'upload' ? videoShare : 0,
     p99: metric?.p99 ?? 0,
     p99All: metric?.all.p99 ?? 0,

@@ -1,4 +1,4 @@
-import type { Assumptions } from './scenarios.js';
+import type { Assumptions } from './scenario-types.js';
 
 type Kind = 'count' | 'ratio' | 'positive';
 
@@ -19,15 +19,28 @@ export const OVERRIDE_FLAGS: readonly OverrideFlag[] = [
   { flag: 'videos-per-poster', key: 'videosPerPoster', kind: 'count', description: 'videos per posting user per day' },
   { flag: 'photo-kb', key: 'photoKB', kind: 'count', description: 'stored KB per photo' },
   { flag: 'video-kb', key: 'videoKB', kind: 'count', description: 'stored KB per video' },
-  { flag: 'feed-views', key: 'feedViewsPerUser', kind: 'count', description: 'feed loads per DAU per day' },
+  { flag: 'feed-views', key: 'feedViewsPerUser', kind: 'count', description: 'feed requests (pages) per DAU per day' },
   { flag: 'peak-factor', key: 'peakFactor', kind: 'positive', description: 'peak rate / average rate' },
   { flag: 'metadata-bytes', key: 'metadataBytesPerPhoto', kind: 'count', description: 'metadata bytes per upload' },
   { flag: 'years', key: 'retentionYears', kind: 'positive', description: 'retention years for storage totals' },
-  { flag: 'feed-view-kb', key: 'feedViewKB', kind: 'count', description: 'image KB served per feed load' },
+  { flag: 'feed-view-kb', key: 'feedViewKB', kind: 'count', description: 'image KB served per feed request' },
   { flag: 'cdn-hit-ratio', key: 'cdnHitRatio', kind: 'ratio', description: 'share of egress the CDN serves (0-1)' },
   { flag: 'user-row-bytes', key: 'userRowBytes', kind: 'count', description: 'bytes per user row' },
   { flag: 'follow-row-bytes', key: 'followRowBytes', kind: 'count', description: 'bytes per follow row' },
   { flag: 'follows-per-user', key: 'followsPerUser', kind: 'count', description: 'accounts followed per user' },
+  { flag: 'hashtags-per-post', key: 'hashtagsPerPost', kind: 'count', description: 'hashtags (tag writes) per post' },
+  {
+    flag: 'event-retention-days',
+    key: 'eventRetentionDays',
+    kind: 'positive',
+    description: 'days the event bus keeps',
+  },
+  {
+    flag: 'connections-per-server',
+    key: 'connectionsPerServer',
+    kind: 'positive',
+    description: 'concurrent connections per web server',
+  },
 ];
 
 const SUFFIXES: Record<string, number> = { k: 1e3, m: 1e6, b: 1e9, t: 1e12 };

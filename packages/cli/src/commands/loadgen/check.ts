@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import type { ActionFactory } from '../../command-action.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../exit-codes.js';
-import { positiveInt } from '../shared/arguments.js';
 import {
   collect,
   makePhotos,
@@ -26,7 +25,7 @@ interface CheckCommandOptions extends LoadTargetOptions {
   uploadStart: number;
   uploadMax: number;
   refinements: number;
-  minUploads: number;
+  maxStepDuration: string;
   videoShare?: number;
   metricsUrl?: string;
   metricsToken?: string;
@@ -39,17 +38,26 @@ export function checkCommand(loadgen: Command, action: ActionFactory): void {
       .command('check')
       .description("find this deployment's sustainable feed and upload rates and compare them with the notes"),
   )
-    .option('--scenario <id>', 'seed-001, seed-002, seed-003 or all (repeatable; default all)', collect, [])
-    .option('--step-duration <time>', 'how long each measured rate runs', '5s')
-    .option('--feed-start <n>', 'first feed rate tried, per second', positiveNumber, 10)
-    .option('--feed-max <n>', 'highest feed rate tried', positiveNumber, 5000)
-    .option('--upload-start <n>', 'first upload rate tried, per second', positiveNumber, 0.5)
+    .option(
+      '--scenario <id>',
+      'instagram-hashtags-2m-posts, instagram-500m-dau, photo-app-1m-dau, instagram-50m-dau or all (repeatable; default all)',
+      collect,
+      [],
+    )
+    .option('--step-duration <time>', 'shortest measured step (longer at low rates, for 200 samples)', '5s')
+    .option(
+      '--max-step-duration <time>',
+      'longest a step may run for its 200 samples; a step cut short is inconclusive',
+      '10m',
+    )
+    .option('--feed-start <n>', 'first feed rate tried, visits per second', positiveNumber, 10)
+    .option('--feed-max <n>', 'highest feed rate tried, visits per second', positiveNumber, 5000)
+    .option('--upload-start <n>', 'first upload rate tried, per second', positiveNumber, 2)
     .option('--upload-max <n>', 'highest upload rate tried', positiveNumber, 100)
     .option('--refinements <n>', 'bisection steps after the first failing rate', nonNegativeInt, 3)
-    .option('--min-uploads <n>', 'an upload step lasts until this many uploads are due', positiveInt, 10)
     .option(
       '--video-share <share>',
-      "share of uploads sent as videos in every scenario (default: each plan's, seed-002 1/6, the others 0)",
+      "share of uploads sent as videos in every scenario (default: each plan's, instagram-50m-dau 1/6, the others 0)",
       share,
     )
     .option(
@@ -78,11 +86,18 @@ function metricsOf(ctx: CliContext, options: CheckCommandOptions): { url?: strin
 /** Finds the sustainable rates of each scenario asked for and prints them beside the notes' targets. */
 async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): Promise<void> {
   const lg = await import('@aperture/loadgen');
-  const ids = options.scenario.length === 0 || options.scenario.includes('all') ? lg.SCENARIO_IDS : options.scenario;
-  const scenarios = ids.map((id) => usage('--scenario', () => lg.findScenario(id)));
+  const asked = options.scenario.length === 0 || options.scenario.includes('all') ? lg.SCENARIO_IDS : options.scenario;
+  const found = asked.map((id) => usage('--scenario', () => lg.lookupScenario(id)));
+  for (const f of found) {
+    const warning = lg.deprecationWarning(f);
+    if (warning !== null) ctx.out.error(warning);
+  }
+  const scenarios = found.map((f) => f.scenario);
+  const ids = scenarios.map((s) => s.id);
   const users = await usersOf(options, true);
   if (!users) throw new UsageError('check needs users: --users N (and --seed N) or --tokens-file <file>.');
   const stepSeconds = usage('--step-duration', () => lg.parseDuration(options.stepDuration));
+  const maxStepSeconds = usage('--max-step-duration', () => lg.parseDuration(options.maxStepDuration));
   const { target, targets } = targetOf(ctx, options);
   const metrics = metricsOf(ctx, options);
   const photos = await makePhotos(ctx, options.largeShare);
@@ -96,7 +111,10 @@ async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): P
     await photos.cleanup();
     throw error;
   }
-  ctx.out.info(`Checking ${(targets ?? [target]).join(', ')} for ${ids.join(', ')}: ${stepSeconds} s per step…`);
+  ctx.out.info(
+    `Checking ${(targets ?? [target]).join(', ')} for ${ids.join(', ')}: steps of ${stepSeconds} s or more ` +
+      `(up to ${maxStepSeconds} s, for ${lg.MIN_SAMPLES} samples each)…`,
+  );
   let result;
   try {
     result = await lg.checkDeployment({
@@ -112,7 +130,7 @@ async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): P
       feedRates: { start: options.feedStart, max: options.feedMax },
       uploadRates: { start: options.uploadStart, max: options.uploadMax },
       refinements: options.refinements,
-      minUploadsPerStep: options.minUploads,
+      maxStepSeconds,
       metrics,
       onStep: (step) => ctx.out.info(lg.formatStep(step)),
     });
@@ -126,7 +144,7 @@ async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): P
       result.steps
         .filter((s) => s.kind === kind)
         .sort((a, b) => b.rate - a.rate)
-        .find((s) => result.verdicts.some((v) => s.rate <= v[kind].sustainablePerSec));
+        .find((s) => result.verdicts.some((v) => s.rate <= (v[kind]?.stepRatePerSec ?? 0)));
     const runs = [best('feed'), best('upload')].flatMap((s) => (s ? [s.run] : []));
     const html = lg.renderReport({
       title: `aperture loadgen check ${ids.join(', ')}`,

@@ -4,20 +4,37 @@ import { OVERRIDE_FLAGS } from '@aperture/loadgen/plan';
 import type { ActionFactory } from '../../command-action.js';
 import { UsageError } from '../../exit-codes.js';
 
-/** `aperture loadgen plan --scenario <id>`: a design note's figures, re-derived from its assumptions. */
+/**
+ * `aperture loadgen plan [--scenario <id>]`: a design note's figures, the note's own where it states
+ * them and derived where it does not; without a scenario, every note's stated figures by line.
+ */
 export function planCommand(loadgen: Command, action: ActionFactory): void {
   const plan = loadgen
     .command('plan')
-    .description("re-derive a design note's figures (rates, storage, bandwidth) from its assumptions")
-    .requiredOption('--scenario <id>', 'seed-001, seed-002 or seed-003');
+    .description(
+      "a design note's capacity figures (stated by the note, or derived); all notes' stated figures without --scenario",
+    )
+    .option(
+      '--scenario <id>',
+      'instagram-hashtags-2m-posts, instagram-500m-dau, photo-app-1m-dau or instagram-50m-dau (default: list every stated figure)',
+    );
   // The override flags come from the plan module, so a new assumption needs no CLI change.
   for (const flag of OVERRIDE_FLAGS) plan.option(`--${flag.flag} <value>`, `override: ${flag.description}`);
   plan.action(
-    action<{ scenario: string } & Record<string, unknown>>(async (ctx, options) => {
+    action<{ scenario?: string } & Record<string, unknown>>(async (ctx, options) => {
       const lg = await import('@aperture/loadgen');
-      const scenario = usageOf(() => lg.findScenario(options.scenario));
       const overrides = usageOf(() => lg.parseOverrides(options));
-      const result = lg.plan(scenario, overrides);
+      if (options.scenario === undefined) {
+        if (Object.keys(overrides).length > 0) throw new UsageError('overrides need a --scenario to apply to.');
+        const plans = lg.SCENARIO_IDS.map((id) => lg.plan(lg.SCENARIOS[id]));
+        ctx.out.data(lg.formatStatedFigures(plans), lg.statedFigures(plans));
+        return;
+      }
+      const id = options.scenario;
+      const found = usageOf(() => lg.lookupScenario(id));
+      const warning = lg.deprecationWarning(found);
+      if (warning !== null) ctx.out.error(warning);
+      const result = usageOf(() => lg.plan(found.scenario, overrides));
       ctx.out.data(lg.formatPlan(result), result);
     }),
   );
