@@ -1,18 +1,22 @@
 // What does the full stack cost per request? `accounts.me` through Aperture (Fastify + tRPC + token
 // lookup in SQLite + error/metrics middleware) against a raw Fastify route answering the same JSON
-// from memory. Rounds alternate between the two so machine noise hits both; medians are quoted.
+// from memory. Paired rounds in ABBA order (`--pairs`, default 7); each pair gives a ratio, and the
+// median of those ratios is quoted with its interquartile range. Client and servers share this
+// process, so its CPU time per request counts the same client work on both sides.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { createServer, loadConfig } from '@aperture/server';
+import { flag } from './lib/open-model.js';
+import { formatSpread, pairedRounds, spread } from './lib/paired.js';
 
-const ROUNDS = 5;
 const ROUND_MS = 2_000;
 const CONCURRENCY = 16;
 
 async function drive(url, headers) {
   const latencies = [];
+  const cpu = process.cpuUsage();
   const deadline = performance.now() + ROUND_MS;
   async function worker() {
     while (performance.now() < deadline) {
@@ -24,17 +28,18 @@ async function drive(url, headers) {
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const used = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
   return {
+    cpuUs: (used.user + used.system) / latencies.length,
     rps: latencies.length / (ROUND_MS / 1000),
     p50: latencies[Math.floor(latencies.length * 0.5)],
     p99: latencies[Math.floor(latencies.length * 0.99)],
   };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-export async function run() {
+export async function run(flags) {
+  const pairs = flag(flags, 'pairs', 7);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'aperture-bench-'));
   const server = await createServer(
     loadConfig({ APERTURE_DATA_DIR: dataDir, APERTURE_PORT: '0', APERTURE_LOG_LEVEL: 'silent' }),
@@ -54,35 +59,31 @@ export async function run() {
   await raw.listen({ host: '127.0.0.1', port: 0 });
   const rawUrl = `http://127.0.0.1:${raw.server.address().port}/me`;
 
-  const results = { aperture: [], raw: [] };
+  const sides = { raw: () => drive(rawUrl, auth), aperture: () => drive(`${url}/trpc/accounts.me`, auth) };
+  let results;
   try {
-    await drive(rawUrl, auth); // warm-up both
-    await drive(`${url}/trpc/accounts.me`, auth);
-    for (let round = 0; round < ROUNDS; round++) {
-      results.raw.push(await drive(rawUrl, auth));
-      results.aperture.push(await drive(`${url}/trpc/accounts.me`, auth));
-    }
+    await sides.raw(); // warm-up both
+    await sides.aperture();
+    results = await pairedRounds(pairs, ['raw', 'aperture'], (side) => sides[side]());
   } finally {
     await raw.close();
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
-  const summary = (name) => ({
-    rps: median(results[name].map((r) => r.rps)),
-    p50: median(results[name].map((r) => r.p50)),
-    p99: median(results[name].map((r) => r.p99)),
-  });
-  const a = summary('aperture');
-  const b = summary('raw');
-  console.log(`concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds of ${ROUND_MS} ms, medians`);
-  console.log(`                         req/s    p50 ms   p99 ms`);
-  console.log(
-    `raw Fastify (baseline) ${b.rps.toFixed(0).padStart(7)} ${b.p50.toFixed(2).padStart(8)} ${b.p99.toFixed(2).padStart(8)}`,
-  );
-  console.log(
-    `aperture accounts.me   ${a.rps.toFixed(0).padStart(7)} ${a.p50.toFixed(2).padStart(8)} ${a.p99.toFixed(2).padStart(8)}`,
-  );
-  console.log(
-    `ratio aperture/raw: throughput ${(a.rps / b.rps).toFixed(2)}x, p50 latency ${(a.p50 / b.p50).toFixed(2)}x`,
-  );
+  const median = (name, key) => spread(results.map((r) => r[name][key])).median;
+  const ratio = (top, bottom, key) => formatSpread(spread(results.map((r) => r[top][key] / r[bottom][key])));
+  console.log(`concurrency ${CONCURRENCY}, ${pairs} ABBA pairs of ${ROUND_MS} ms rounds, medians`);
+  console.log(`                         req/s    p50 ms   p99 ms   CPU µs/req`);
+  for (const [label, name] of [
+    ['raw Fastify (baseline)', 'raw'],
+    ['aperture accounts.me  ', 'aperture'],
+  ]) {
+    const [rps, p50, p99, cpu] = ['rps', 'p50', 'p99', 'cpuUs'].map((key) => median(name, key));
+    console.log(
+      `${label} ${rps.toFixed(0).padStart(7)} ${p50.toFixed(2).padStart(8)} ${p99.toFixed(2).padStart(8)} ${cpu.toFixed(0).padStart(12)}`,
+    );
+  }
+  console.log(`per pair: CPU per request raw/aperture ${ratio('raw', 'aperture', 'cpuUs')}`);
+  console.log(`          throughput aperture/raw      ${ratio('aperture', 'raw', 'rps')}`);
+  console.log(`          p50 latency aperture/raw     ${ratio('aperture', 'raw', 'p50')}`);
 }
