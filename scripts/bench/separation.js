@@ -5,7 +5,7 @@
 // start, in ABBA pairs of rounds: A with the worker idle, B while uploads of 12 MP photos keep its
 // media processing saturated (its backlog, sampled every 100 ms, must stay above zero throughout).
 // Target: the feed's p99 grows at most 2× (median of the per-pair p99 ratios).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seededToken } from '@aperture/loadgen';
@@ -22,14 +22,15 @@ export async function run(flags) {
   const rate = flag(flags, 'rate', 100);
   const pairs = flag(flags, 'pairs', 7);
   const seconds = flag(flags, 'seconds', 10);
-  const uploaders = flag(flags, 'uploaders', 3);
-  if (uploaders < 2) throw new Error('--uploaders: at least 2, so that one waits while another is processed');
+  // Photos kept waiting for the worker: enough that it never runs dry between two of them.
+  const backlog = flag(flags, 'backlog', 4);
+  if (backlog < 2) throw new Error('--backlog: at least 2, so that one waits while another is processed');
   const dataset = await openDataset(flags, { name: 'separation', users: 5_000 });
   const { dialect, databaseUrl, dataDir, users, seed, reader } = dataset;
   const scratch = await mkdtemp(path.join(tmpdir(), 'aperture-bench-photos-'));
   try {
-    const photo = await cameraPhoto(scratch);
-    console.log(`camera photo: 4000×3000 JPEG, ${(photo.length / 1e6).toFixed(1)} MB`);
+    const photoFile = await cameraPhoto(scratch);
+    console.log(`camera photo: 4000×3000 JPEG, ${((await stat(photoFile)).size / 1e6).toFixed(1)} MB`);
     const tokens = Array.from({ length: users + 1 }, (_, id) => seededToken(seed, id));
     const env = { APERTURE_DATA_DIR: dataDir, APERTURE_DATABASE_URL: databaseUrl, APERTURE_LOG_LEVEL: 'silent' };
     const servers = await startSeparatedServers(dialect, env);
@@ -40,7 +41,7 @@ export async function run(flags) {
       const feed = (u) =>
         fetchOk(`${servers.url}/trpc/feed.home?input=${input}`, { authorization: `Bearer ${tokens[u]}` });
       await drive(feed, rate, 2, users); // warm-up
-      const round = { feed, reader, rate, seconds, users, url: servers.url, tokens, photo, uploaders };
+      const round = { feed, reader, rate, seconds, users, url: servers.url, tokens, photoFile, databaseUrl, backlog };
       const show = (r) => JSON.stringify(r, (_k, v) => (typeof v === 'number' ? +v.toFixed(2) : v));
       results = await pairedRounds(pairs, SIDES, async (side, pair) => {
         const r = await (side === 'busy' ? busyRound : aloneRound)(round);
@@ -50,7 +51,7 @@ export async function run(flags) {
     } finally {
       await servers.stop();
     }
-    report({ dialect, rate, seconds, uploaders, results });
+    report({ dialect, rate, seconds, backlog, results });
   } finally {
     await rm(scratch, { recursive: true, force: true });
     await dataset.close();
@@ -66,14 +67,15 @@ async function aloneRound({ feed, reader, rate, seconds, users }) {
 }
 
 /** The worker saturated: uploads under way and some waiting before the round starts. */
-async function busyRound({ feed, reader, rate, seconds, users, url, tokens, photo, uploaders }) {
+async function busyRound({ feed, reader, rate, seconds, users, url, tokens, photoFile, databaseUrl, backlog }) {
   const started = performance.now();
-  const pressure = uploadPressure({ url, tokens, photo, uploaders });
+  // A hundred accounts upload, the first ones of the dataset.
+  const pressure = uploadPressure({ url, tokens: tokens.slice(0, 101), photoFile, databaseUrl, backlog });
   let samples;
   let r;
   let uploads;
   try {
-    await waitForBacklog(reader, { atLeast: uploaders - 1 });
+    await waitForBacklog(reader, { atLeast: backlog - 1 });
     const sampler = backlogSampler(reader);
     r = await drive(feed, rate, seconds, users);
     samples = await sampler.stop();
@@ -93,11 +95,11 @@ async function busyRound({ feed, reader, rate, seconds, users, url, tokens, phot
   };
 }
 
-function report({ dialect, rate, seconds, uploaders, results }) {
+function report({ dialect, rate, seconds, backlog, results }) {
   const fixed = (n, d = 2, w = 8) => n.toFixed(d).padStart(w);
   console.log(
     `feed.home at ${rate} req/s for ${seconds} s per round, ${results.length} ABBA pairs, ${dialect}: ` +
-      `alone = worker idle, busy = ${uploaders} uploaders of 12 MP photos keeping its media processing saturated`,
+      `alone = worker idle, busy = uploads of 12 MP photos keeping ~${backlog} waiting for its media processing`,
   );
   console.log(`pair   alone p50   p99 ms    busy p50   p99 ms   p99 busy/alone  backlog min  photos/s  errors`);
   results.forEach((r, i) => {

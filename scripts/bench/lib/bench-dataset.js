@@ -44,6 +44,13 @@ function postgresReader(url) {
   };
 }
 
+/** A reader of the database at `databaseUrl` (`sqlite:<file>` or `postgres://…`). */
+export function openReader(databaseUrl) {
+  return databaseUrl.startsWith('sqlite:')
+    ? sqliteReader(databaseUrl.slice('sqlite:'.length))
+    : postgresReader(databaseUrl);
+}
+
 /** Runs `statement` on the server of `url`, connected to its `postgres` maintenance database. */
 async function onServer(url, statement) {
   const admin = new URL(url);
@@ -130,7 +137,7 @@ export async function openDataset(flags, { name, users: defaultUsers }) {
         seed,
       });
       console.log(`seeded in ${summary.seconds.toFixed(1)} s:`, summary);
-      reader ??= sqliteReader(databaseUrl.slice('sqlite:'.length));
+      reader ??= openReader(databaseUrl);
     }
     return { dialect, databaseUrl, dataDir, users, seed, reader, close };
   } catch (error) {

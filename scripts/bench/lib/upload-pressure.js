@@ -1,48 +1,97 @@
 // Background pressure for the separation benchmark: uploads of camera-sized photos that keep the
-// worker's media processing busy, and a sampler of its backlog that shows it never ran dry.
+// worker's media processing busy, and a sampler of its backlog that shows it never ran dry. The
+// uploads run in a worker thread: hashing and copying megabytes on the load generator's thread
+// would delay the feed requests it sends, and the feed's latency would grow for the client's sake.
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createClient } from '@aperture/sdk';
 import { generatePhotos, uniqueJpeg } from '@aperture/loadgen';
+import { openReader } from './bench-dataset.js';
 
-/** A 12 MP (4000 × 3000) camera-like JPEG, made once in `dir` by the load generator's photo maker. */
+/** A 12 MP (4000 × 3000) camera-like JPEG made once in `dir` by the load generator's photo maker: its path. */
 export async function cameraPhoto(dir) {
   const photos = await generatePhotos(dir, { largeShare: 1, variants: 1 });
-  return readFile(photos.large[0]);
+  return photos.large[0];
 }
 
 /**
- * `uploaders` loops, each uploading a unique copy of `photo` through the SDK and waiting until it is
- * ready, then the next: while one photo is processed the others wait in the queue, so the worker
- * always has the next one. stop() lets each loop finish the upload it has under way (the queue
- * drains) and says how many were processed.
+ * Starts the uploads in a worker thread (below) on the database at `databaseUrl`; stop() ends them
+ * once those under way are processed and says how many were.
  */
-export function uploadPressure({ url, tokens, photo, uploaders }) {
+export function uploadPressure(options) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { uploadPressure: options } });
+  const failedEarly = new Promise((_resolve, reject) => worker.once('error', reject));
+  failedEarly.catch(() => {}); // stop() reports it
+  return {
+    async stop() {
+      const result = new Promise((resolve) => worker.once('message', resolve));
+      worker.postMessage('stop');
+      const done = await Promise.race([result, failedEarly]);
+      await worker.terminate();
+      return done;
+    },
+  };
+}
+
+/**
+ * Uploads of unique copies of `photo` through the SDK, started whenever fewer than `backlog` wait
+ * for the worker (with at most `backlog` sending their bytes at once): the queue stays at that
+ * depth or a little above however fast the worker drains it, without waiting for the SDK to notice
+ * a photo is ready (it polls at up to 1 s, long enough for a short queue to run dry). An upload
+ * stops counting as sending once `media.completeUpload` has answered, when its row is queued.
+ */
+function pressure({ url, tokens, photo, reader, backlog }) {
   let running = true;
+  let sending = 0;
+  let made = 0;
   let uploaded = 0;
   let failed = 0;
   let firstError;
-  const loop = async (n) => {
-    const client = createClient({ url, token: tokens[1 + (n % (tokens.length - 1))] });
-    while (running) {
-      try {
-        await client.media.upload(uniqueJpeg(photo, randomUUID()), {
-          contentType: 'image/jpeg',
-          filename: 'camera.jpg',
-        });
-        uploaded++;
-      } catch (error) {
-        failed++;
-        firstError ??= error instanceof Error ? error.message : String(error);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
+  const underway = new Set();
+  const start = () => {
+    sending++;
+    let counted = true;
+    const sent = () => {
+      if (counted) sending--;
+      counted = false;
+    };
+    const client = createClient({
+      url,
+      token: tokens[1 + (made++ % (tokens.length - 1))],
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (String(input).includes('media.completeUpload')) sent();
+        return response;
+      },
+    });
+    const upload = client.media
+      .upload(uniqueJpeg(photo, randomUUID()), { contentType: 'image/jpeg', filename: 'camera.jpg' })
+      .then(
+        () => uploaded++,
+        (error) => {
+          failed++;
+          firstError ??= error instanceof Error ? error.message : String(error);
+        },
+      )
+      .finally(() => {
+        sent();
+        underway.delete(upload);
+      });
+    underway.add(upload);
   };
-  const loops = Array.from({ length: uploaders }, (_, n) => loop(n));
+  const topUp = (async () => {
+    while (running) {
+      const queued = await mediaBacklog(reader);
+      for (let n = sending; n < backlog - queued && running; n++) start();
+      await new Promise((resolve) => setTimeout(resolve, failed > 0 ? 500 : 50));
+    }
+  })();
   return {
     async stop() {
       running = false;
-      await Promise.all(loops);
+      await topUp;
+      await Promise.all(underway);
       return { uploaded, failed, firstError };
     },
   };
@@ -83,4 +132,15 @@ export async function waitForBacklog(reader, { atLeast, atMost, timeoutMs = 120_
     if (performance.now() > deadline) throw new Error(`the media backlog stayed at ${n} for ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+if (!isMainThread && workerData?.uploadPressure) {
+  const { url, tokens, photoFile, databaseUrl, backlog } = workerData.uploadPressure;
+  const reader = openReader(databaseUrl);
+  const running = pressure({ url, tokens, photo: await readFile(photoFile), reader, backlog });
+  parentPort.once('message', async () => {
+    const result = await running.stop();
+    await reader.close();
+    parentPort.postMessage(result);
+  });
 }
