@@ -35,9 +35,9 @@ export function uploadPressure(options) {
 }
 
 /**
- * Uploads of unique copies of `photo` through the SDK, started whenever fewer than `backlog` wait
- * for the worker (with at most `backlog` sending their bytes at once): the queue stays at that
- * depth or a little above however fast the worker drains it, without waiting for the SDK to notice
+ * Uploads of unique copies of `photo` through the SDK, `backlog` of them sending their bytes at once
+ * whenever fewer than `backlog` wait for the worker: the queue stays at that depth or a little above
+ * however fast the worker drains it, without waiting for the SDK to notice
  * a photo is ready (it polls at up to 1 s, long enough for a short queue to run dry). An upload
  * stops counting as sending once `media.completeUpload` has answered, when its row is queued.
  */
@@ -83,7 +83,10 @@ function pressure({ url, tokens, photo, reader, backlog }) {
   const topUp = (async () => {
     while (running) {
       const queued = await mediaBacklog(reader);
-      for (let n = sending; n < backlog - queued && running; n++) start();
+      // Short of `backlog` queued, up to `backlog` more are sent at once: a slow upload (a busy API)
+      // must not let the queue run dry while the others are still on their way.
+      const wanted = queued < backlog ? backlog : 0;
+      for (let n = sending; n < wanted && running; n++) start();
       await new Promise((resolve) => setTimeout(resolve, failed > 0 ? 500 : 50));
     }
   })();
