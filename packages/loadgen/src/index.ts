@@ -18,7 +18,7 @@ export {
   type VideoSet,
 } from './scenarios/options.js';
 export { NEEDS_PHOTOS } from './scenarios/index.js';
-export { generatePhotos } from './scenarios/photos.js';
+export { generatePhotos, uniqueJpeg } from './scenarios/photos.js';
 export { generateVideo } from './scenarios/videos.js';
 export { parseThreshold, ThresholdSyntaxError, type Threshold } from './thresholds/parse.js';
 export { evaluateThresholds, type ThresholdVerdict } from './thresholds/evaluate.js';

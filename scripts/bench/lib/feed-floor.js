@@ -2,11 +2,10 @@
 // home feed as `feed.home`, byte for byte (the same JSON envelope, post, author and media fields,
 // media URLs and cursor), straight from the SQLite file with prepared statements reused across
 // requests. It skips what the benchmark's dataset never needs (authentication, privacy and block
-// checks), so it is a floor, not a second implementation.
+// checks), so it is a floor, not a second implementation. feed-floor-pg.js is the same on Postgres.
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
-
-const VARIANTS = ['thumb', 'w320', 'w640', 'w1080'];
+import { mergeCandidates, presentPage } from './feed-floor-page.js';
 
 export function floorRoute(file, { publicUrl, page: PAGE }) {
   const db = new Database(file, { readonly: true });
@@ -42,55 +41,15 @@ export function floorRoute(file, { publicUrl, page: PAGE }) {
         WHERE post_media.post_id IN (SELECT value FROM json_each(?)) ORDER BY post_media.position`,
     ),
   };
-  const mediaView = (m) => {
-    const derivatives = JSON.parse(m.derivatives ?? '{}');
-    const urls = {};
-    for (const v of VARIANTS) {
-      if (derivatives[`${v}.webp`] && derivatives[`${v}.jpg`]) {
-        urls[v] = { webp: `${publicUrl}/media/${m.id}/${v}.webp`, jpg: `${publicUrl}/media/${m.id}/${v}.jpg` };
-      }
-    }
-    // The same work as Aperture's presenter: a video's renditions by quality, its kind from the type.
-    const renditions = {};
-    for (const q of ['720p', '360p']) {
-      const file = `${q.slice(0, -1)}.mp4`;
-      if (m.status === 'ready' && derivatives[file]) renditions[q] = `${publicUrl}/media/${m.id}/${file}`;
-    }
-    const width = Number(m.width);
-    const height = Number(m.height);
-    return {
-      id: String(m.id),
-      kind: m.content_type.startsWith('video/') ? 'video' : 'image',
-      durationMs: m.duration_ms === null ? null : Number(m.duration_ms),
-      width,
-      height,
-      aspectRatio: Math.round((width / height) * 10_000) / 10_000,
-      thumbhash: m.thumbhash,
-      dominantColor: m.dominant_color,
-      urls,
-      renditions,
-    };
-  };
-  const authorView = (a) => ({
-    id: String(a.id),
-    username: a.username,
-    displayName: a.display_name,
-    bio: a.bio,
-    isPrivate: a.is_private === 1n,
-    avatar: null,
-    createdAt: a.created_at,
-  });
-
   const app = Fastify({ logger: false });
   app.get('/floor', async (request) => {
     const user = BigInt(request.query.user);
     const want = PAGE + 1;
     q.rebuiltAt.get(user); // Aperture checks the timeline is fresh; the seeded ones all are
-    const byId = new Map();
-    for (const list of [q.own.all(user, want), q.unpushed.all(user, want), q.timeline.all(user, want)]) {
-      for (const c of list) byId.set(c.id, c);
-    }
-    const candidates = [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, want);
+    const candidates = mergeCandidates(
+      [q.own.all(user, want), q.unpushed.all(user, want), q.timeline.all(user, want)],
+      want,
+    );
     const pageIds = candidates.slice(0, PAGE).map((c) => c.id);
     const more = candidates.length > PAGE;
     const idList = ids(pageIds);
@@ -103,24 +62,8 @@ export function floorRoute(file, { publicUrl, page: PAGE }) {
     const authors = new Map(q.authors.all(ids([...new Set(posts.map((p) => p.author_id))])).map((a) => [a.id, a]));
     const reactions = new Map(q.liked.all(user, idList).map((l) => [l.post_id, l.reaction]));
     const media = q.media.all(idList);
-    const items = posts.map((p) => ({
-      id: String(p.id),
-      author: authorView(authors.get(p.author_id)),
-      caption: p.caption,
-      location: null,
-      visibility: p.visibility,
-      commentsEnabled: p.comments_enabled === 1n,
-      media: media.filter((m) => m.post_id === p.id).map(mediaView),
-      likeCount: Number(p.like_count),
-      commentCount: Number(p.comment_count),
-      viewerHasLiked: reactions.has(p.id),
-      viewerReaction: reactions.get(p.id) ?? null,
-      createdAt: p.created_at,
-      updatedAt: p.updated_at,
-    }));
-    const last = pageIds.at(-1);
-    const nextCursor = more && last !== undefined ? Buffer.from(`v1:${last}`).toString('base64url') : null;
-    return { result: { data: { items, nextCursor } } };
+    const last = more ? pageIds.at(-1) : undefined;
+    return presentPage({ posts, authors, reactions, media, last, publicUrl });
   });
   return {
     app,

@@ -1,0 +1,92 @@
+// The separation benchmark's server processes: an API-role server and a worker-role one sharing one
+// database and one data directory (the disk blob store and the secret), as a deployment that
+// separates reads from background work runs them.
+// - Postgres: two `aperture serve` processes, `--role api` and `--role worker`.
+// - SQLite: one process serves a file, so both roles run in one child process, each in a thread
+//   of its own (separation-host.js).
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../../packages/cli/bin/aperture.js', import.meta.url));
+const HOST = fileURLToPath(new URL('./separation-host.js', import.meta.url));
+
+/** Resolves with what `find` extracts from a line of the child's stdout; rejects if it exits first. */
+function firstMatch(child, find, stderr) {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const found = find(line);
+      if (found !== undefined) resolve(found);
+    });
+    child.once('exit', (code, signal) =>
+      reject(new Error(`a bench server exited (${code ?? signal}) before it listened:\n${stderr.join('')}`)),
+    );
+  });
+}
+
+function collectStderr(child) {
+  const stderr = [];
+  child.stderr.setEncoding('utf8').on('data', (chunk) => {
+    stderr.push(chunk);
+    if (stderr.length > 50) stderr.shift();
+  });
+  return stderr;
+}
+
+async function serve(env, role) {
+  const child = spawn(process.execPath, [CLI, 'serve', '--role', role, '--port', '0'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await firstMatch(child, (line) => /running at (http:\/\/\S+)/.exec(line)?.[1], collectStderr(child));
+  return {
+    url,
+    pid: child.pid,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function sqliteHost(env) {
+  const child = spawn(process.execPath, [HOST], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const url = await firstMatch(child, (line) => JSON.parse(line).url, collectStderr(child));
+  return {
+    url,
+    pid: child.pid,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+/** Starts the API and the worker on `env`'s database; returns the API's URL and stop(). */
+export async function startSeparatedServers(dialect, env) {
+  const full = { ...process.env, ...env };
+  if (dialect === 'sqlite') {
+    const host = await sqliteHost(full);
+    return { url: host.url, processes: 'one process, API and worker in a thread each', stop: () => host.stop() };
+  }
+  // The API first: it migrates and writes the secret the worker then reads.
+  const api = await serve(full, 'api');
+  let worker;
+  try {
+    worker = await serve(full, 'worker');
+  } catch (error) {
+    await api.stop();
+    throw error;
+  }
+  return {
+    url: api.url,
+    processes: `two processes, aperture serve --role api (pid ${api.pid}) and --role worker (pid ${worker.pid})`,
+    async stop() {
+      await worker.stop();
+      await api.stop();
+    },
+  };
+}
