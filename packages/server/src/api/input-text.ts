@@ -6,14 +6,7 @@ import { textIssues } from '../modules/shared/text.js';
  * may break the text rule (`modules/shared/text.ts`). A refusal reaches the client as a schema's
  * does: VALIDATION_FAILED with an issue, and its path, per offending field.
  */
-export async function refuseHostileText<T>({
-  getRawInput,
-  next,
-}: {
-  getRawInput: () => Promise<unknown>;
-  next: () => Promise<T>;
-}): Promise<T> {
+export async function refuseHostileText(getRawInput: () => Promise<unknown>): Promise<void> {
   const issues = textIssues(await getRawInput());
   if (issues.length > 0) throw validationFailed(issues);
-  return next();
 }

@@ -59,7 +59,10 @@ export function createPostgresKysely(url: string, schema: string | undefined): K
   // admin terminating backends — emits 'error' with no listener, which kills the process. The
   // client is unusable then: its next query fails (UNAVAILABLE to the caller) and the pool
   // discards it on release, so the next request gets a fresh connection.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    sendHotStatementsNamed(client);
+  });
 
   const setup = [
     // Parsers above expect ISO output; UTC keeps `::text` casts and logs unambiguous too.
@@ -77,6 +80,50 @@ export function createPostgresKysely(url: string, schema: string | undefined): K
     }),
     plugins: [new ResultNormaliserPlugin()],
   });
+}
+
+/**
+ * The hot statements (`preparedQuery`'s, run on every feed page and every authenticated request),
+ * by SQL text → the name they are prepared under. Kysely sends every statement unnamed, so
+ * Postgres parses and plans it on every execution: on a feed page that was most of the backends'
+ * CPU. A named statement is parsed once per connection and its plan reused.
+ */
+const hotStatements = new Map<string, string>();
+
+/** Marks a statement text as hot: from now on every connection prepares it once, by name. */
+export function nameHotStatement(text: string): void {
+  if (!hotStatements.has(text)) hotStatements.set(text, `aperture_hot_${hotStatements.size + 1}`);
+}
+
+/** SQLSTATE 0A000 "cached plan must not change result type": the table changed under a prepared `select *`. */
+const CACHED_PLAN_CHANGED = '0A000';
+
+/**
+ * Sends this client's hot statements as named ones (pg prepares each once per connection). A
+ * migration run by another process can change a table a named statement reads (`select *` of a
+ * table that gained a column): Postgres then refuses the prepared plan, and this connection runs
+ * that text unnamed from then on, as every other statement.
+ */
+function sendHotStatementsNamed(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<pg.QueryResult>;
+  const stale = new Set<string>();
+  const named = async (name: string, text: string, values: unknown[]): Promise<pg.QueryResult> => {
+    try {
+      return await query({ name, text, values });
+    } catch (err) {
+      const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+      if (code !== CACHED_PLAN_CHANGED) throw err;
+      stale.add(text);
+      return query(text, values);
+    }
+  };
+  // Kysely calls `query(text, values)`; everything else (cursors, callbacks, configs) passes through.
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values, callback] = args;
+    const name = typeof text === 'string' && !stale.has(text) ? hotStatements.get(text) : undefined;
+    if (name === undefined || !Array.isArray(values) || callback !== undefined) return query(...args);
+    return named(name, text as string, values);
+  };
 }
 
 export async function openPostgres(url: string, schema: string | undefined): Promise<OpenedPostgres> {

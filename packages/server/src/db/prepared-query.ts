@@ -3,6 +3,7 @@ import type { AliasedRawBuilder, Compilable, CompiledQuery, DialectAdapter, Expr
 
 import { isCanonicalId } from '../ids/canonical.js';
 import { jsonIdList } from './json-params.js';
+import { nameHotStatement } from './postgres.js';
 import type { Database } from './schema.js';
 
 export { MAX_ID } from '../ids/canonical.js';
@@ -59,7 +60,9 @@ export interface PreparedQuery<P, O> {
  * query, more than running an indexed SQLite lookup, and a feed page runs a dozen. Here that work
  * happens once: the builder is called with placeholders, and each run only swaps the placeholders
  * in the compiled parameters for the values. Rows still pass through the result plugins, so they
- * come back in the shapes of `schema.ts` as from any other query.
+ * come back in the shapes of `schema.ts` as from any other query. On Postgres the text is also
+ * sent as a named statement (`nameHotStatement`), so the server parses and plans it once per
+ * connection rather than on every run.
  *
  * The builder must have one shape whatever the values: no `$if` on a parameter, no list of
  * values (`ids()` binds a whole list as one parameter instead).
@@ -76,6 +79,7 @@ export function preparedQuery<P, O>(
     if (!entry) {
       const dialect: Dialect = adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
       entry = { query: build(db, paramRefs<P>(dialect)).compile(), dialect };
+      if (dialect === 'postgres') nameHotStatement(entry.query.sql);
       compiled.set(adapter, entry);
     }
     return entry;

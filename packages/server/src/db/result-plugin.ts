@@ -23,24 +23,34 @@ export class ResultNormaliserPlugin implements KyselyPlugin {
   }
 
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    for (const row of args.result.rows) normaliseRow(row);
+    normaliseRows(args.result.rows);
     return Promise.resolve(args.result);
   }
 }
 
-/** Rows are fresh objects from the driver, so converting in place is safe and allocates nothing. */
-export function normaliseRow(row: Record<string, unknown>): void {
-  for (const column in row) {
-    const value = row[column];
-    if (typeof value === 'bigint') row[column] = normaliseBigInt(column, value);
+/**
+ * Rows are fresh objects from the driver, so converting in place is safe and allocates nothing.
+ * Every row of one result has the same columns: which are ids is decided once per result, not per
+ * value (a feed page converts a few thousand values).
+ */
+export function normaliseRows(rows: Record<string, unknown>[]): void {
+  const first = rows[0];
+  if (first === undefined) return;
+  const columns = Object.keys(first);
+  const isId = columns.map((column) => column === 'id' || column.endsWith('_id'));
+  for (const row of rows) {
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i]!;
+      const value = row[column];
+      if (typeof value === 'bigint') row[column] = isId[i] ? value.toString() : toSafeNumber(column, value);
+    }
   }
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 
-function normaliseBigInt(column: string, value: bigint): string | number {
-  if (column === 'id' || column.endsWith('_id')) return value.toString();
+function toSafeNumber(column: string, value: bigint): number {
   if (value > MAX_SAFE || value < MIN_SAFE) {
     throw new UnsafeIntegerError(column, value);
   }

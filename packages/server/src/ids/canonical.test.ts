@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCanonicalId, MAX_ID } from './canonical.js';
+import { compareCanonicalIds, isCanonicalId, MAX_ID } from './canonical.js';
 import { createIdGenerator } from './snowflake.js';
 
 describe('canonical ids', () => {
@@ -32,6 +32,18 @@ describe('canonical ids', () => {
       null,
     ]) {
       expect(isCanonicalId(value), JSON.stringify(value)).toBe(false);
+    }
+  });
+
+  it('order as the numbers they name, across digit counts, without parsing them', () => {
+    const ids = ['0', '9', '10', '99', '100', '123456789012345678', '999999999999999999', '1000000000000000000', MAX_ID];
+    const generated = createIdGenerator({ nodeId: 3 });
+    for (let i = 0; i < 200; i++) ids.push(generated.next());
+    for (const a of ids) {
+      for (const b of ids) {
+        const numeric = BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;
+        expect(Math.sign(compareCanonicalIds(a, b))).toBe(numeric);
+      }
     }
   });
 });

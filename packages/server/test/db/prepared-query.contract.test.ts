@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { MAX_ID, preparedQuery } from '../../src/db/index.js';
@@ -90,6 +91,47 @@ describe.each(DIALECTS)('preparedQuery on $name', (dialect) => {
       await trx.insertInto('users').values(userRow('5', 'dee')).execute();
       expect((await usersByIds.execute(trx, { ids: ['5'] })).map((r) => r.username)).toEqual(['dee']);
       expect(await usersByIds.executeTakeFirst(trx, { ids: ['5'] })).toMatchObject({ id: '5' });
+    });
+  });
+});
+
+const wholeUser = preparedQuery((db, p: ParamRefs<{ id: string }>) =>
+  db.selectFrom('users').selectAll().where('id', '=', p.id('id')),
+);
+
+describe.each(DIALECTS.filter((d) => d.name === 'postgres'))('preparedQuery on $name: named statements', (dialect) => {
+  let t: TestDatabase;
+  let db: Db;
+
+  beforeEach(async () => {
+    t = await dialect.create();
+    db = t.db;
+    await db.kysely.insertInto('users').values(userRow('1', 'ann')).execute();
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  it('prepares a hot statement once per connection, under its name', async () => {
+    await db.kysely.connection().execute(async (conn) => {
+      expect((await usersByIds.execute(conn, { ids: ['1'] })).map((r) => r.username)).toEqual(['ann']);
+      expect(await usersByIds.execute(conn, { ids: ['2'] })).toEqual([]);
+      const { rows } = await sql<{ name: string; statement: string }>`
+        select name, statement from pg_prepared_statements where statement like '%follower_count%'`.execute(conn);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.name).toMatch(/^aperture_hot_\d+$/);
+    });
+  });
+
+  it('runs a hot statement unnamed on a connection once the table under it changed', async () => {
+    await db.kysely.connection().execute(async (conn) => {
+      expect(await wholeUser.execute(conn, { id: '1' })).toHaveLength(1);
+      // Another connection (another process's migration) adds a column: the prepared plan of
+      // `select *` no longer fits, and Postgres refuses to run it.
+      await sql`alter table users add column extra text`.execute(db.kysely);
+      const [row] = await wholeUser.execute(conn, { id: '1' });
+      expect(row).toMatchObject({ id: '1', username: 'ann', extra: null });
+      expect(await wholeUser.execute(conn, { id: '1' })).toHaveLength(1);
     });
   });
 });

@@ -5,7 +5,7 @@ import type { Reads } from '../../db/reads.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors/app-error.js';
-import { MAX_ID } from '../../ids/canonical.js';
+import { compareCanonicalIds, MAX_ID } from '../../ids/canonical.js';
 import type { Viewer } from '../accounts/types.js';
 import type { Logger } from '../../lib/logger.js';
 import type { HydrateDeps } from '../posts/hydrate.js';
@@ -230,7 +230,7 @@ async function rankPage(ctx: PostListContext, kept: LoadedPosts, skeleton: Ranke
   const signals = await loadSignals(ctx.db, ctx.viewerId!, authors, now);
   const ordered = kept.rows
     .map((row) => ({ row, score: score(row, signals, now) }))
-    .sort((a, b) => b.score - a.score || (BigInt(b.row.id) > BigInt(a.row.id) ? 1 : -1))
+    .sort((a, b) => b.score - a.score || compareCanonicalIds(b.row.id, a.row.id))
     .map((s) => s.row);
   const more = offset + limit < ordered.length;
   return {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { MAX_ID, preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
+import { compareCanonicalIds } from '../../ids/canonical.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../clock.js';
 import type { FeedSettings } from '../../config/feed-settings.js';
@@ -50,7 +51,7 @@ export async function homeSkeleton(
     // it rows were trimmed (the cap) or never written: pull there rather than end the feed.
     if (timeline.length < want) {
       const oldest = (await oldestTimelineQuery.executeTakeFirst(db, { viewerId }))?.id ?? null;
-      const pullBelow = oldest !== null && BigInt(oldest) < BigInt(below) ? oldest : below;
+      const pullBelow = oldest !== null && compareCanonicalIds(oldest, below) < 0 ? oldest : below;
       sources.push(followedPostsQuery.execute(db, { ...page, below: pullBelow }));
     }
   }
@@ -124,6 +125,6 @@ export function mergeNewestFirst(lists: Candidate[][], limit: number): Candidate
   const byId = new Map<string, Candidate>();
   for (const list of lists) for (const c of list) byId.set(c.id, c);
   return [...byId.values()]
-    .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? 1 : BigInt(a.id) > BigInt(b.id) ? -1 : 0))
+    .sort((a, b) => compareCanonicalIds(b.id, a.id))
     .slice(0, limit);
 }
