@@ -181,6 +181,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     ...(wakeups.crossProcess ? { safetyPollMs: config.safetyPollMs } : {}),
     videoTools,
     videoTempDir: config.videoTempDir,
+    writeLimits: config.writeLimits,
   });
   const built = buildApp({
     config,

@@ -43,6 +43,8 @@ import { NotificationsService } from './modules/notifications/service.js';
 import { ViewCounter } from './modules/views/view-counter.js';
 import { SessionActivity } from './modules/accounts/session-activity.js';
 import { ViewsService } from './modules/views/service.js';
+import { WriteLimits } from './modules/limits/service.js';
+import type { WriteLimitSettings } from './config/write-limit-settings.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { FreeSpaceGuard } from './storage/free-space.js';
 import { backgroundTasks, type BackgroundWorkers } from './background-tasks.js';
@@ -84,6 +86,8 @@ export interface ServiceDeps {
   videoTools: VideoTools;
   /** Where videos are copied for ffprobe and ffmpeg (APERTURE_VIDEO_TEMP_DIR). */
   videoTempDir: string;
+  /** Posts, comments, likes, follows, upload starts, reports and sign-ups an hour. */
+  writeLimits: WriteLimitSettings;
 }
 
 /** What requests use: the services behind the tRPC routers and the upload and media routes. */
@@ -112,6 +116,8 @@ export interface ApiServices {
   views: ViewsService;
   /** The limits and rules clients may check before sending (`instance.info`). */
   instance: InstanceService;
+  /** Writes counted per account and address (the limited procedures charge them). */
+  limits: WriteLimits;
 }
 
 export interface BackgroundServices extends BackgroundWorkers {
@@ -183,8 +189,10 @@ export function createServices(deps: ServiceDeps): Services {
     wakeups,
     reads,
   });
+  const limits = new WriteLimits({ db, clock, settings: deps.writeLimits });
   const api: ApiServices = {
     reads,
+    limits,
     accounts,
     media: new MediaService({
       db,
@@ -249,6 +257,7 @@ export function createServices(deps: ServiceDeps): Services {
     tagCounter,
     viewCounter,
     sessionActivity,
+    limits,
   };
   return { api, background: { ...workers, tasks: backgroundTasks(workers, log, db) } };
 }

@@ -5,6 +5,8 @@ import { toAppError, toTRPCError } from '../errors/map-error.js';
 import type { RequestContext } from './context.js';
 import type { ProcedureMetrics } from './procedure-metrics.js';
 import { refuseHostileText } from './input-text.js';
+import type { AccountLimitKind } from '../config/write-limit-settings.js';
+import type { WriteLimits } from '../modules/limits/service.js';
 
 /** The `data` every Aperture error carries on the wire, next to tRPC's `message`. */
 export interface ApertureErrorData {
@@ -50,7 +52,11 @@ export interface WriteNotes {
  * The base of every procedure: maps whatever a service throws to our error table (so an
  * AppError('NOT_FOUND') becomes a 404, not a 500) and records per-procedure metrics.
  */
-export function createProcedures(metrics: ProcedureMetrics, writes: WriteNotes) {
+export function createProcedures(
+  metrics: ProcedureMetrics,
+  writes: WriteNotes,
+  limits: Pick<WriteLimits, 'charge' | 'refund'>,
+) {
   const measuredProcedure = t.procedure.use(async ({ next, path, type }) => {
     const stop = metrics.start();
     const result = await next();
@@ -73,5 +79,26 @@ export function createProcedures(metrics: ProcedureMetrics, writes: WriteNotes) 
     return result;
   });
 
-  return { publicProcedure, authedProcedure };
+  /**
+   * A signed-in write counted by the write limits (`modules/limits`): charged before it runs, or
+   * refused with RATE_LIMITED; a call that fails (bad input, not found, a server error) gets its
+   * charge back.
+   */
+  const limitedProcedure = (kind: AccountLimitKind) =>
+    authedProcedure.use(async ({ ctx, next }) => {
+      const charge = await limits.charge(kind, { userId: ctx.viewer.userId, ip: ctx.ip });
+      const result = await next();
+      if (!result.ok) await limits.refund(charge);
+      return result;
+    });
+
+  /** Sign-up: counted per client address, as `signups`. */
+  const signupProcedure = publicProcedure.use(async ({ ctx, next }) => {
+    const charge = await limits.charge('signups', { userId: null, ip: ctx.ip });
+    const result = await next();
+    if (!result.ok) await limits.refund(charge);
+    return result;
+  });
+
+  return { publicProcedure, authedProcedure, limitedProcedure, signupProcedure };
 }

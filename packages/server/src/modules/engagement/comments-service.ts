@@ -50,6 +50,7 @@ export class CommentsService {
       reply_count: 0,
       created_at: clock.now().toISOString(),
       deleted_at: null,
+      held_at: null,
     };
     await outbox.write(async (trx, emit) => {
       if (threadId !== null) {
