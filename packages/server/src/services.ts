@@ -44,6 +44,7 @@ import { ViewCounter } from './modules/views/view-counter.js';
 import { SessionActivity } from './modules/accounts/session-activity.js';
 import { ViewsService } from './modules/views/service.js';
 import { WriteLimits } from './modules/limits/service.js';
+import { WordFilters } from './modules/word-filters/service.js';
 import type { WriteLimitSettings } from './config/write-limit-settings.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { FreeSpaceGuard } from './storage/free-space.js';
@@ -88,6 +89,8 @@ export interface ServiceDeps {
   videoTempDir: string;
   /** Posts, comments, likes, follows, upload starts, reports and sign-ups an hour. */
   writeLimits: WriteLimitSettings;
+  /** APERTURE_WORD_FILTER_FILE (absolute), or undefined. */
+  wordFilterFile?: string | undefined;
 }
 
 /** What requests use: the services behind the tRPC routers and the upload and media routes. */
@@ -118,6 +121,8 @@ export interface ApiServices {
   instance: InstanceService;
   /** Writes counted per account and address (the limited procedures charge them). */
   limits: WriteLimits;
+  /** Word filter rules, screening of comments and captions, and the holds they make. */
+  wordFilters: WordFilters;
 }
 
 export interface BackgroundServices extends BackgroundWorkers {
@@ -190,9 +195,11 @@ export function createServices(deps: ServiceDeps): Services {
     reads,
   });
   const limits = new WriteLimits({ db, clock, settings: deps.writeLimits });
+  const words = new WordFilters({ db, ids, clock, log, outbox, file: deps.wordFilterFile });
   const api: ApiServices = {
     reads,
     limits,
+    wordFilters: words,
     accounts,
     media: new MediaService({
       db,
@@ -222,11 +229,12 @@ export function createServices(deps: ServiceDeps): Services {
       avatarUrls: avatarUrlsOf,
       onPostDeleted: () => postCleanup.kick(),
       outbox,
+      words,
     }),
     graph: new GraphService({ db, reads, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
     profiles: new ProfilesService({ db, reads, clock, avatarUrls: avatarUrlsOf, reader, outbox }),
     likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
-    comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
+    comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox, words }),
     feed: new FeedService({
       db,
       reads,
@@ -258,6 +266,7 @@ export function createServices(deps: ServiceDeps): Services {
     viewCounter,
     sessionActivity,
     limits,
+    words,
   };
   return { api, background: { ...workers, tasks: backgroundTasks(workers, log, db) } };
 }

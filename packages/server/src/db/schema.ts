@@ -315,7 +315,8 @@ export interface WordFiltersTable {
 /** A post or comment a `hold` rule matched, and which rule, until a moderator releases it. */
 export interface ContentHoldsTable {
   id: string;
-  subject: 'post' | 'comment';
+  /** `post`: held when published; `caption`: held at a caption edit; `comment`. */
+  subject: 'post' | 'caption' | 'comment';
   post_id: string;
   /** Set when the subject is a comment (on `post_id`). */
   comment_id: string | null;
