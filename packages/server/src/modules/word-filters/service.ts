@@ -9,8 +9,9 @@ import type { IdGenerator } from '../../ids/snowflake.js';
 import type { BackgroundTask } from '../../lib/background-task.js';
 import { cachedReading } from '../../lib/cached-reading.js';
 import type { Logger } from '../../lib/logger.js';
-import { foldForMatching, WordMatcher, type WordRule } from './matcher.js';
-import { parseRulesFile, termProblem } from './rules-file.js';
+import { addAdminRule, listAdminRules, removeAdminRule, type AdminWordRule } from './admin-rules.js';
+import { WordMatcher, type WordRule } from './matcher.js';
+import { parseRulesFile } from './rules-file.js';
 import { presentHold } from './presenter.js';
 import type { HeldItem } from './types.js';
 
@@ -208,33 +209,21 @@ export class WordFilters {
   }
 
   /** The rules `aperture admin words` added, in the order they were added. */
-  async listAdminRules(): Promise<{ term: string; action: WordFilterAction; createdAt: string }[]> {
-    const rows = await this.deps.db.kysely.selectFrom('word_filters').selectAll().orderBy('created_at').execute();
-    return rows.map((row) => ({ term: row.term, action: row.action, createdAt: row.created_at }));
+  listAdminRules(): Promise<AdminWordRule[]> {
+    return listAdminRules(this.deps.db.kysely);
   }
 
-  /** Adds a rule, or changes the action of the rule with the same folded term. */
+  /** Adds a rule (or changes its action); this process applies it at once, the others within 5 s. */
   async addAdminRule(term: string, action: WordFilterAction): Promise<void> {
-    const trimmed = term.trim();
-    const problem = termProblem(trimmed);
-    if (problem) throw new AppError('VALIDATION_FAILED', `Not a word filter term: ${problem}.`);
-    const termKey = foldForMatching(trimmed);
-    await this.deps.db.kysely
-      .insertInto('word_filters')
-      .values({ term_key: termKey, term: trimmed, action, created_at: this.deps.clock.now().toISOString() })
-      .onConflict((oc) => oc.column('term_key').doUpdateSet({ term: trimmed, action }))
-      .execute();
+    await addAdminRule(this.deps.db.kysely, term, action, this.deps.clock.now());
     this.adminMatcher = this.cachedAdminRules();
   }
 
-  /** Removes the rule whose folded term is `term`'s; false when there is none. */
+  /** Removes the rule with `term`'s folded form; false when there is none. */
   async removeAdminRule(term: string): Promise<boolean> {
-    const result = await this.deps.db.kysely
-      .deleteFrom('word_filters')
-      .where('term_key', '=', foldForMatching(term.trim()))
-      .executeTakeFirst();
+    const removed = await removeAdminRule(this.deps.db.kysely, term);
     this.adminMatcher = this.cachedAdminRules();
-    return result.numDeletedRows > 0n;
+    return removed;
   }
 
   private cachedAdminRules(): () => Promise<WordMatcher> {
