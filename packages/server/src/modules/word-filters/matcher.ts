@@ -20,7 +20,18 @@ const INVISIBLE = /\p{Cf}/gu;
  * letters to disguise them). Only these blocks: the vowel signs of Indic scripts are marks too, and
  * dropping them would make different words equal.
  */
-const DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/gu;
+const DIACRITIC_BLOCKS: [number, number][] = [
+  [0x0300, 0x036f], // Combining Diacritical Marks
+  [0x1ab0, 0x1aff], // … Extended
+  [0x1dc0, 0x1dff], // … Supplement
+  [0x20d0, 0x20ff], // … for Symbols
+  [0xfe20, 0xfe2f], // Combining Half Marks
+];
+// Built from the numbers: a literal class of lone combining marks reads as garbled text.
+const DIACRITICS = new RegExp(
+  `[${DIACRITIC_BLOCKS.map(([from, to]) => `\\u{${from.toString(16)}}-\\u{${to.toString(16)}}`).join('')}]`,
+  'gu',
+);
 
 /**
  * Text as the filters compare it, the same for every locale: compatibility forms unified (NFKC:
