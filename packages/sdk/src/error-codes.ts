@@ -22,6 +22,8 @@ export const ERROR_FAMILIES = {
   PAYLOAD_TOO_LARGE: 'validation',
   // Only a client batching more than the server's cap gets it; the SDK's batches stay within it.
   BATCH_TOO_LARGE: 'validation',
+  // A word filter refused the text: the same text again is refused again, other text may pass.
+  CONTENT_REJECTED: 'validation',
   // The file itself is refused: sending it again will not help, another file might.
   UNSUPPORTED_MEDIA_TYPE: 'media-rejected',
   FILE_TOO_LARGE: 'media-rejected',

@@ -21,6 +21,7 @@ const EXPECTED: Record<ServerErrorCode, typeof ApertureError> = {
   MALFORMED_REQUEST: ValidationError,
   PAYLOAD_TOO_LARGE: ValidationError,
   BATCH_TOO_LARGE: ValidationError,
+  CONTENT_REJECTED: ValidationError,
   UNSUPPORTED_MEDIA_TYPE: MediaRejectedError,
   FILE_TOO_LARGE: MediaRejectedError,
   IMAGE_TOO_LARGE: MediaRejectedError,

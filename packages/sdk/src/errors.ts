@@ -56,7 +56,7 @@ export class ApertureError extends Error {
 
 /**
  * The input was rejected: `VALIDATION_FAILED` (see `issues`), `MALFORMED_REQUEST`, `PAYLOAD_TOO_LARGE`,
- * `BATCH_TOO_LARGE`.
+ * `BATCH_TOO_LARGE`, `CONTENT_REJECTED` (a comment or caption holds a term the server refuses).
  */
 export class ValidationError extends ApertureError {
   override name = 'ValidationError';

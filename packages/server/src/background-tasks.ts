@@ -11,6 +11,8 @@ import type { MediaSweeper } from './modules/media/sweeper.js';
 import type { PostCleanup } from './modules/posts/cleanup.js';
 import type { TagCounter } from './modules/tags/counter.js';
 import type { ViewCounter } from './modules/views/view-counter.js';
+import type { WriteLimits } from './modules/limits/service.js';
+import type { WordFilters } from './modules/word-filters/service.js';
 
 /** How often abandoned uploads and unattached media are collected. */
 export const SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -35,6 +37,10 @@ export interface BackgroundWorkers {
   viewCounter: ViewCounter;
   /** Session last-used and user last-active times, written a moment after the request. */
   sessionActivity: SessionActivity;
+  /** The write limits' buckets, of which the sweep deletes those full again. */
+  limits: WriteLimits;
+  /** Watches the word filter file: every process screens what it serves with the latest rules. */
+  words: WordFilters;
 }
 
 /**
@@ -98,6 +104,7 @@ export function backgroundTasks(workers: BackgroundWorkers, log: Logger, db: Db)
         ifAdvisoryLockFree(db, 'sweep', async () => {
           await postCleanup.run();
           await mediaSweeper.sweep();
+          await workers.limits.prune();
         }),
       log,
     }),
@@ -116,6 +123,7 @@ export function backgroundTasks(workers: BackgroundWorkers, log: Logger, db: Db)
       flush: () => viewCounter.flush(),
       stop: () => viewCounter.stop(),
     },
+    workers.words.fileWatch(),
     {
       name: 'session activity',
       runsIn: 'every-role',

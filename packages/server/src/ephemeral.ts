@@ -13,16 +13,22 @@ export interface EphemeralServer {
 }
 
 /**
- * Per-address limits of a throwaway server: off. It listens on 127.0.0.1, so every client is this
+ * Per-address and write limits of a throwaway server: off. It listens on 127.0.0.1, so every client is this
  * machine, one address, and those limits would only throttle the tests or demo driving it (which
  * register and sign in dozens of users in seconds). Pass the variables to test them.
  */
-const NO_ADDRESS_LIMITS = { APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: '0', APERTURE_RATE_LIMIT_ANON_PER_MIN: '0' };
+const NO_ADDRESS_LIMITS = {
+  APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: '0',
+  APERTURE_RATE_LIMIT_ANON_PER_MIN: '0',
+  APERTURE_WRITE_LIMITS: 'off',
+  APERTURE_WRITE_LIMITS_NEW_ACCOUNT: 'off',
+  APERTURE_WRITE_LIMITS_PER_ADDRESS: 'off',
+};
 
 /**
  * A throwaway server on a free port, with its SQLite file and media in a fresh temp folder — for
  * tests of code that embeds the SDK, and for demos. Extra `APERTURE_*` variables may be passed.
- * Its per-address rate limits are off unless they are passed too.
+ * Its per-address and write limits are off unless they are passed too.
  *
  * @example
  * const aperture = await startEphemeralServer();

@@ -20,15 +20,19 @@ export type {
   WrongSize,
 } from './modules/media/storage-check.js';
 export {
+  addWordFilter,
   createBackup,
   listEvents,
+  listWordFilters,
   moveDeployment,
   recount,
+  removeWordFilter,
   requestReprocess,
   restoreFromBackup,
   retryEvent,
   verifyStorage,
 } from './modules/admin/service.js';
+export type { AdminWordRule } from './modules/word-filters/admin-rules.js';
 export { RestoreTargetNotEmptyError } from './modules/admin/backup/restore.js';
 export type {
   BackupOptions,

@@ -181,7 +181,20 @@ export async function createServer(config: Config, options: CreateServerOptions 
     ...(wakeups.crossProcess ? { safetyPollMs: config.safetyPollMs } : {}),
     videoTools,
     videoTempDir: config.videoTempDir,
+    writeLimits: config.writeLimits,
+    wordFilterFile: config.wordFilterFile,
   });
+  try {
+    // A broken rules file stops the start: serving without rules the operator believes are active
+    // would let through what they meant to stop.
+    await services.wordFilters.loadFile();
+  } catch (error) {
+    await lease.release().catch(() => undefined);
+    await db.close();
+    throw new Error(`APERTURE_WORD_FILTER_FILE ${config.wordFilterFile}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   const built = buildApp({
     config,
     db,

@@ -43,6 +43,9 @@ import { NotificationsService } from './modules/notifications/service.js';
 import { ViewCounter } from './modules/views/view-counter.js';
 import { SessionActivity } from './modules/accounts/session-activity.js';
 import { ViewsService } from './modules/views/service.js';
+import { WriteLimits } from './modules/limits/service.js';
+import { WordFilters } from './modules/word-filters/service.js';
+import type { WriteLimitSettings } from './config/write-limit-settings.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { FreeSpaceGuard } from './storage/free-space.js';
 import { backgroundTasks, type BackgroundWorkers } from './background-tasks.js';
@@ -84,6 +87,10 @@ export interface ServiceDeps {
   videoTools: VideoTools;
   /** Where videos are copied for ffprobe and ffmpeg (APERTURE_VIDEO_TEMP_DIR). */
   videoTempDir: string;
+  /** Posts, comments, likes, follows, upload starts, reports and sign-ups an hour. */
+  writeLimits: WriteLimitSettings;
+  /** APERTURE_WORD_FILTER_FILE (absolute), or undefined. */
+  wordFilterFile?: string | undefined;
 }
 
 /** What requests use: the services behind the tRPC routers and the upload and media routes. */
@@ -112,6 +119,10 @@ export interface ApiServices {
   views: ViewsService;
   /** The limits and rules clients may check before sending (`instance.info`). */
   instance: InstanceService;
+  /** Writes counted per account and address (the limited procedures charge them). */
+  limits: WriteLimits;
+  /** Word filter rules, screening of comments and captions, and the holds they make. */
+  wordFilters: WordFilters;
 }
 
 export interface BackgroundServices extends BackgroundWorkers {
@@ -183,8 +194,12 @@ export function createServices(deps: ServiceDeps): Services {
     wakeups,
     reads,
   });
+  const limits = new WriteLimits({ db, clock, settings: deps.writeLimits });
+  const words = new WordFilters({ db, ids, clock, log, outbox, file: deps.wordFilterFile });
   const api: ApiServices = {
     reads,
+    limits,
+    wordFilters: words,
     accounts,
     media: new MediaService({
       db,
@@ -214,11 +229,12 @@ export function createServices(deps: ServiceDeps): Services {
       avatarUrls: avatarUrlsOf,
       onPostDeleted: () => postCleanup.kick(),
       outbox,
+      words,
     }),
     graph: new GraphService({ db, reads, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
     profiles: new ProfilesService({ db, reads, clock, avatarUrls: avatarUrlsOf, reader, outbox }),
     likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
-    comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
+    comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox, words }),
     feed: new FeedService({
       db,
       reads,
@@ -249,6 +265,8 @@ export function createServices(deps: ServiceDeps): Services {
     tagCounter,
     viewCounter,
     sessionActivity,
+    limits,
+    words,
   };
   return { api, background: { ...workers, tasks: backgroundTasks(workers, log, db) } };
 }

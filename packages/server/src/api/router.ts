@@ -16,7 +16,7 @@ import { createProcedures, router } from './trpc.js';
 
 /** The whole API. Services are bound here, by closure, so the request context stays small. */
 export function createAppRouter(services: ApiServices, metrics: ProcedureMetrics) {
-  const procedures = createProcedures(metrics, services.reads);
+  const procedures = createProcedures(metrics, services.reads, services.limits);
   return router({
     accounts: accountsRouter(services.accounts, services.profiles, procedures),
     media: mediaRouter(services.media, procedures),

@@ -5,6 +5,8 @@ import { toAppError, toTRPCError } from '../errors/map-error.js';
 import type { RequestContext } from './context.js';
 import type { ProcedureMetrics } from './procedure-metrics.js';
 import { refuseHostileText } from './input-text.js';
+import type { AccountLimitKind } from '../config/write-limit-settings.js';
+import type { WriteLimits } from '../modules/limits/service.js';
 
 /** The `data` every Aperture error carries on the wire, next to tRPC's `message`. */
 export interface ApertureErrorData {
@@ -56,7 +58,11 @@ type CallResult = { ok: true } | { ok: false; error: unknown };
  * not a chain of them: tRPC copies the call's options (and the context) at every hop, and on a feed
  * read those copies cost more than the checks they carried.
  */
-export function createProcedures(metrics: ProcedureMetrics, writes: WriteNotes) {
+export function createProcedures(
+  metrics: ProcedureMetrics,
+  writes: WriteNotes,
+  limits: Pick<WriteLimits, 'charge' | 'refund'>,
+) {
   /** Runs the call, timing it, and ends it with the error table's error when it fails. */
   async function measured<R extends CallResult>(path: string, type: string, call: () => Promise<R>): Promise<R> {
     const stop = metrics.start();
@@ -97,5 +103,26 @@ export function createProcedures(metrics: ProcedureMetrics, writes: WriteNotes) 
     }),
   );
 
-  return { publicProcedure, authedProcedure };
+  /**
+   * A signed-in write counted by the write limits (`modules/limits`): charged before it runs, or
+   * refused with RATE_LIMITED; a call that fails (bad input, not found, a server error) gets its
+   * charge back.
+   */
+  const limitedProcedure = (kind: AccountLimitKind) =>
+    authedProcedure.use(async ({ ctx, next }) => {
+      const charge = await limits.charge(kind, { userId: ctx.viewer.userId, ip: ctx.ip });
+      const result = await next();
+      if (!result.ok) await limits.refund(charge);
+      return result;
+    });
+
+  /** Sign-up: counted per client address, as `signups`. */
+  const signupProcedure = publicProcedure.use(async ({ ctx, next }) => {
+    const charge = await limits.charge('signups', { userId: null, ip: ctx.ip });
+    const result = await next();
+    if (!result.ok) await limits.refund(charge);
+    return result;
+  });
+
+  return { publicProcedure, authedProcedure, limitedProcedure, signupProcedure };
 }

@@ -4,8 +4,32 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDatabaseUrl, parseMediaUrl } from './config.js';
 import { ensureSecret } from './secret.js';
+import { DEFAULT_WRITE_LIMITS } from './write-limit-settings.js';
 
 describe('loadConfig', () => {
+  it('parses write limits over their defaults: kind=n, kind=0, off, and names the first problem', () => {
+    const defaults = loadConfig({}, '/srv/app').writeLimits;
+    expect(defaults).toEqual(DEFAULT_WRITE_LIMITS);
+    const config = loadConfig(
+      {
+        APERTURE_WRITE_LIMITS: ' posts=5 , likes=0',
+        APERTURE_WRITE_LIMITS_NEW_ACCOUNT: 'off',
+        APERTURE_NEW_ACCOUNT_HOURS: '1.5',
+        APERTURE_WRITE_LIMITS_PER_ADDRESS: 'signups=3',
+      },
+      '/srv/app',
+    ).writeLimits;
+    expect(config.perAccount).toEqual({ ...DEFAULT_WRITE_LIMITS.perAccount, posts: 5, likes: 0 });
+    expect(Object.values(config.newAccount).every((n) => n === 0)).toBe(true);
+    expect(config.newAccountMs).toBe(5_400_000);
+    expect(config.perAddress).toEqual({ ...DEFAULT_WRITE_LIMITS.perAddress, signups: 3 });
+    expect(() => loadConfig({ APERTURE_WRITE_LIMITS: 'posts=ten' })).toThrow(
+      /APERTURE_WRITE_LIMITS: "posts=ten" is not kind=number/,
+    );
+    // Sign-ups are counted per address only.
+    expect(() => loadConfig({ APERTURE_WRITE_LIMITS: 'signups=1' })).toThrow(/unknown kind "signups"/);
+  });
+
   it('defaults to the embedded setup under ./data', () => {
     const config = loadConfig({}, '/srv/app');
     expect(config).toMatchObject({

@@ -6,6 +6,7 @@ import type { BlobStoreConfig } from '../storage/index.js';
 import { MAX_NODE_ID } from '../ids/snowflake.js';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from './media-settings.js';
 import { DEFAULT_FEED_SETTINGS, type FeedSettings } from './feed-settings.js';
+import { DEFAULT_WRITE_LIMITS, formatLimits, parseLimits, type WriteLimitSettings } from './write-limit-settings.js';
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -68,6 +69,10 @@ export interface Config {
   passwordHashing: PasswordHashingLimits;
   /** Per-address limits on calls made without a session, per minute; 0 turns one off. */
   rateLimits: { passwordPerMinute: number; anonymousPerMinute: number };
+  /** Posts, comments, likes, follows, upload starts and reports an hour per account and address; sign-ups per address. */
+  writeLimits: WriteLimitSettings;
+  /** The operator's word filter file (`APERTURE_WORD_FILTER_FILE`), re-read when it changes; undefined: none. */
+  wordFilterFile: string | undefined;
   /** Who may read /metrics: a bearer token on the public port, and/or a separate listener. */
   metrics: { token: string | undefined; port: number | undefined; host: string };
 }
@@ -136,6 +141,15 @@ const envSchema = z.object({
   APERTURE_PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
   APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: z.coerce.number().int().min(0).default(30),
   APERTURE_RATE_LIMIT_ANON_PER_MIN: z.coerce.number().int().min(0).default(300),
+  APERTURE_WRITE_LIMITS: z.string().default(formatLimits(DEFAULT_WRITE_LIMITS.perAccount)),
+  APERTURE_WRITE_LIMITS_NEW_ACCOUNT: z.string().default(formatLimits(DEFAULT_WRITE_LIMITS.newAccount)),
+  APERTURE_NEW_ACCOUNT_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(DEFAULT_WRITE_LIMITS.newAccountMs / 3_600_000),
+  APERTURE_WRITE_LIMITS_PER_ADDRESS: z.string().default(formatLimits(DEFAULT_WRITE_LIMITS.perAddress)),
+  APERTURE_WORD_FILTER_FILE: z.string().min(1).optional(),
   APERTURE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   APERTURE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   APERTURE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -262,6 +276,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('APERTURE_METRICS_PORT: must differ from APERTURE_PORT (metrics get a listener of their own)');
   }
 
+  const limitsOf = <K extends string>(name: EnvVariable, defaults: Readonly<Record<K, number>>) => {
+    try {
+      return parseLimits(String(e?.[name] ?? ''), defaults);
+    } catch (error) {
+      problems.push(`${name}: ${(error as Error).message}`);
+      return defaults;
+    }
+  };
+  const writeLimits: WriteLimitSettings = {
+    perAccount: limitsOf('APERTURE_WRITE_LIMITS', DEFAULT_WRITE_LIMITS.perAccount),
+    newAccount: limitsOf('APERTURE_WRITE_LIMITS_NEW_ACCOUNT', DEFAULT_WRITE_LIMITS.newAccount),
+    newAccountMs: Math.round((e?.APERTURE_NEW_ACCOUNT_HOURS ?? 0) * 3_600_000),
+    perAddress: limitsOf('APERTURE_WRITE_LIMITS_PER_ADDRESS', DEFAULT_WRITE_LIMITS.perAddress),
+  };
+
   if (problems.length > 0 || !e || !database || !media) throw new ConfigError(problems);
   return {
     dataDir,
@@ -310,6 +339,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       passwordPerMinute: e.APERTURE_RATE_LIMIT_PASSWORD_PER_MIN,
       anonymousPerMinute: e.APERTURE_RATE_LIMIT_ANON_PER_MIN,
     },
+    writeLimits,
+    wordFilterFile: e.APERTURE_WORD_FILTER_FILE && path.resolve(cwd, e.APERTURE_WORD_FILTER_FILE),
     metrics: { token: e.APERTURE_METRICS_TOKEN, port: e.APERTURE_METRICS_PORT, host: e.APERTURE_METRICS_HOST },
   };
 }

@@ -205,6 +205,32 @@ export const VARIABLE_DOCS = {
     reference:
       'other calls made without a valid session per client address and minute, also the burst; `0` turns it off',
   },
+  APERTURE_WRITE_LIMITS: {
+    summary:
+      'posts, comments, likes, follows, upload starts and reports per account and hour, as `kind=n,…` (`kind=0`: no limit; `off`: none)',
+    reference:
+      'what one account may do per hour, as comma-separated `kind=n` pairs over the defaults (kinds: `posts`, `comments`, `likes`, `follows`, `uploads` — upload starts —, `reports`); each is also the burst, refilled evenly over the hour. A kind not named keeps its default, `kind=0` lifts that limit, `off` lifts them all. Counted in the database, so the limits hold across every process of a deployment. Past one: `RATE_LIMITED` (429) with `retryAfter`. See [moderation.md](moderation.md#limits-and-word-filters)',
+  },
+  APERTURE_WRITE_LIMITS_NEW_ACCOUNT: {
+    summary: 'the same for accounts younger than `APERTURE_NEW_ACCOUNT_HOURS` (tighter)',
+    reference:
+      "the per-account limits in an account's first `APERTURE_NEW_ACCOUNT_HOURS`, in the same form (kinds not named keep these defaults; `kind=0` lifts that limit for new accounts)",
+  },
+  APERTURE_NEW_ACCOUNT_HOURS: {
+    summary: 'how long an account gets the new-account limits (`0`: never)',
+    reference:
+      'how many hours after sign-up an account is limited by `APERTURE_WRITE_LIMITS_NEW_ACCOUNT` instead of `APERTURE_WRITE_LIMITS`; `0` gives every account the regular limits',
+  },
+  APERTURE_WRITE_LIMITS_PER_ADDRESS: {
+    summary: 'the same kinds per client address and hour, plus `signups` (`accounts.register`), whoever is signed in',
+    reference:
+      "what all accounts together may do per hour from one client address (an IPv6 client by its /64), in the same form, plus `signups`: `accounts.register` calls. Many people may share an address (NAT, a campus proxy), so these are ten times an account's. Behind a proxy set `APERTURE_TRUST_PROXY`, or every client shares the proxy's address. A load test from one machine needs `off` here",
+  },
+  APERTURE_WORD_FILTER_FILE: {
+    summary: 'a file of terms that reject or hold comments and captions; re-read when it changes',
+    reference:
+      'a file of word filter rules, one a line: `reject <term>` or `hold <term>` (a term may be several words; `#` starts a comment). A matching comment or caption is refused with `CONTENT_REJECTED` or saved but shown to its author only until a moderator releases it. Checked for changes every 2 s; a broken file stops the start, and a change that breaks it is logged and the rules before it stay. Rules added with `aperture admin words` apply too. See [moderation.md](moderation.md#limits-and-word-filters)',
+  },
   APERTURE_METRICS_TOKEN: {
     summary: 'serve `/metrics` on the API port to `Authorization: Bearer <token>` (≥ 16 characters)',
     reference:

@@ -5,7 +5,7 @@
  * - flags are integers 0/1, and other integers are numbers.
  * The dialect adapter in `connect.ts` makes both drivers return exactly these shapes.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface UsersTable {
   id: string;
@@ -138,6 +138,8 @@ export interface PostsTable {
   deleted_at: string | null;
   /** Hidden by moderation: visible to its author only. */
   hidden_at: string | null;
+  /** Held by a word filter until a moderator releases it (`content_holds`): visible to its author only. */
+  held_at: ColumnType<string | null, string | null | undefined, string | null>;
   /** When the asynchronous cleanup of a deleted post finished. */
   cleaned_at: string | null;
   /** 1 once fan-out pushed it into followers' timelines; 0 posts are pulled by readers. */
@@ -191,6 +193,8 @@ export interface CommentsTable {
   reply_count: Generated<number>;
   created_at: string;
   deleted_at: string | null;
+  /** Held by a word filter until a moderator releases it (`content_holds`): visible to its author only. */
+  held_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IdempotencyKeysTable {
@@ -290,6 +294,40 @@ export interface NodeLeasesTable {
   expires_at: string | null;
 }
 
+/** One token bucket of the write limits (modules/limits): the instant, in epoch ms, it is full again. */
+export interface WriteLimitsTable {
+  bucket_key: string;
+  full_at: number;
+}
+
+export type WordFilterAction = 'reject' | 'hold';
+
+/** A word filter rule added with `aperture admin words add` (the file's rules are not stored). */
+export interface WordFiltersTable {
+  /** The term folded for matching: one rule per folded term. */
+  term_key: string;
+  /** The term as the operator typed it. */
+  term: string;
+  action: WordFilterAction;
+  created_at: string;
+}
+
+/** A post or comment a `hold` rule matched, and which rule, until a moderator releases it. */
+export interface ContentHoldsTable {
+  id: string;
+  /** `post`: held when published; `caption`: held at a caption edit; `comment`. */
+  subject: 'post' | 'caption' | 'comment';
+  post_id: string;
+  /** Set when the subject is a comment (on `post_id`). */
+  comment_id: string | null;
+  author_id: string;
+  rule_term: string;
+  /** `file` (APERTURE_WORD_FILTER_FILE) or `admin` (`aperture admin words`). */
+  rule_source: string;
+  created_at: string;
+  released_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -310,6 +348,9 @@ export interface Database {
   post_tags: PostTagsTable;
   notifications: NotificationsTable;
   node_leases: NodeLeasesTable;
+  write_limits: WriteLimitsTable;
+  word_filters: WordFiltersTable;
+  content_holds: ContentHoldsTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

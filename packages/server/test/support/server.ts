@@ -28,7 +28,7 @@ export interface TestServerOptions {
 }
 
 /**
- * The per-address limits the test servers run with. Every test talks from 127.0.0.1, and many
+ * The per-address and write limits the test servers run with. Every test talks from 127.0.0.1, and many
  * register and sign in dozens of users in a few seconds (often with a manual clock that never
  * refills a bucket), which the production defaults rightly refuse. Tests of the limits themselves
  * pass their own values in `env`, and one proves the defaults.
@@ -36,6 +36,9 @@ export interface TestServerOptions {
 export const TEST_RATE_LIMITS = {
   APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: '100000',
   APERTURE_RATE_LIMIT_ANON_PER_MIN: '1000000',
+  APERTURE_WRITE_LIMITS: 'off',
+  APERTURE_WRITE_LIMITS_NEW_ACCOUNT: 'off',
+  APERTURE_WRITE_LIMITS_PER_ADDRESS: 'off',
 };
 
 /**

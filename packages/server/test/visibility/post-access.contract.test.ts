@@ -13,6 +13,7 @@ const post = (id: string, authorId: string, visibility: 'public' | 'followers') 
   visibility,
   deleted_at: null,
   hidden_at: null,
+  held_at: null,
 });
 
 // The access check the feeds use (`forPosts`) loads follows only where the policy reads them; these

@@ -12,7 +12,7 @@ import { insertEdges } from '../support/graph-rows.js';
 /**
  * Search filters its pages in SQL with `postVisibleTo`, a restatement of the post policy. In random
  * graphs — private and public accounts, active follows and pending requests, blocks either way,
- * mutes, public and followers-only posts, deleted and hidden ones — the SQL condition must pick, for
+ * mutes, public and followers-only posts, deleted, hidden and held ones — the SQL condition must pick, for
  * every viewer (signed out too) and every post, exactly what the policy decides. Should the two
  * drift, search would show a post the policy hides, or leave out one it shows.
  */
@@ -22,7 +22,7 @@ interface Graph {
   follows: { from: number; to: number; pending: boolean }[];
   blocks: { from: number; to: number }[];
   mutes: { from: number; to: number }[];
-  posts: { author: number; followersOnly: boolean; deleted: boolean; hidden: boolean }[];
+  posts: { author: number; followersOnly: boolean; deleted: boolean; hidden: boolean; held: boolean }[];
 }
 
 const graphArb: fc.Arbitrary<Graph> = fc
@@ -46,6 +46,7 @@ const graphArb: fc.Arbitrary<Graph> = fc
           deleted: fc.boolean(),
           // Moderation hides rarely; often enough to be tried in most runs.
           hidden: fc.integer({ min: 0, max: 4 }).map((k) => k === 0),
+          held: fc.integer({ min: 0, max: 4 }).map((k) => k === 0),
         }),
         { minLength: 1, maxLength: 8 },
       ),
@@ -99,6 +100,7 @@ describe.each(DIALECTS)('search’s SQL prefilter against the post policy on $na
           updated_at: now,
           deleted_at: p.deleted ? now : null,
           hidden_at: p.hidden ? now : null,
+          held_at: p.held ? now : null,
           cleaned_at: null,
         })),
       )
@@ -145,6 +147,7 @@ describe.each(DIALECTS)('search’s SQL prefilter against the post policy on $na
                 visibility: post.followersOnly ? 'followers' : 'public',
                 deleted: post.deleted,
                 hidden: post.hidden,
+                held: post.held,
                 authorIsPrivate: graph.users[post.author]!.private,
               },
               { followsAuthor: follows, blocked },

@@ -6,6 +6,7 @@ import { moveCommand } from './move.js';
 import { recountCommand } from './recount.js';
 import { reprocessCommand } from './reprocess.js';
 import { verifyCommand } from './verify.js';
+import { wordsCommand } from './words.js';
 
 /** Operator commands that work on the configured database directly (run them where the server runs). */
 export function adminCommand(program: Command, action: ActionFactory): void {
@@ -16,4 +17,5 @@ export function adminCommand(program: Command, action: ActionFactory): void {
   eventsCommand(admin, action);
   backupCommands(admin, action);
   moveCommand(admin, action);
+  wordsCommand(admin, action);
 }

@@ -12,11 +12,11 @@ const clientInfo = (ctx: RequestContext) => ({ ip: ctx.ip, userAgent: ctx.userAg
 export function accountsRouter(
   accounts: AccountsService,
   profiles: ProfilesService,
-  { publicProcedure, authedProcedure }: Procedures,
+  { publicProcedure, authedProcedure, signupProcedure }: Procedures,
 ) {
   return router({
     /** Create an account and sign in. */
-    register: publicProcedure
+    register: signupProcedure
       .input(registerInput)
       .mutation(({ input, ctx }) => accounts.register(input, clientInfo(ctx))),
     /** Sign in with username (or email) and password; returns a bearer token. */

@@ -13,10 +13,12 @@ import { router, type createProcedures } from '../trpc.js';
 
 type Procedures = ReturnType<typeof createProcedures>;
 
-export function likesRouter(likes: LikesService, { publicProcedure, authedProcedure }: Procedures) {
+export function likesRouter(likes: LikesService, { publicProcedure, authedProcedure, limitedProcedure }: Procedures) {
   return router({
     /** Like a post (`reaction` defaults to `like`); liking again changes the reaction. Idempotent. */
-    like: authedProcedure.input(likeInput).mutation(({ input, ctx }) => likes.like(ctx.viewer, input)),
+    like: limitedProcedure('likes')
+      .input(likeInput)
+      .mutation(({ input, ctx }) => likes.like(ctx.viewer, input)),
     /** Take a like back. Idempotent. */
     unlike: authedProcedure.input(unlikeInput).mutation(({ input, ctx }) => likes.unlike(ctx.viewer, input.postId)),
     /** Who liked a post, newest first. */
@@ -24,10 +26,15 @@ export function likesRouter(likes: LikesService, { publicProcedure, authedProced
   });
 }
 
-export function commentsRouter(comments: CommentsService, { publicProcedure, authedProcedure }: Procedures) {
+export function commentsRouter(
+  comments: CommentsService,
+  { publicProcedure, authedProcedure, limitedProcedure }: Procedures,
+) {
   return router({
     /** Comment on a post, or reply with `parentId` (a reply to a reply joins its thread). */
-    create: authedProcedure.input(createCommentInput).mutation(({ input, ctx }) => comments.create(ctx.viewer, input)),
+    create: limitedProcedure('comments')
+      .input(createCommentInput)
+      .mutation(({ input, ctx }) => comments.create(ctx.viewer, input)),
     /** Top-level comments, newest first, with reply counts. */
     list: publicProcedure.input(listCommentsInput).query(({ input, ctx }) => comments.list(ctx.viewer, input)),
     /** Replies to a top-level comment, oldest first. */

@@ -4,12 +4,16 @@ import { router, type createProcedures } from '../trpc.js';
 
 type Procedures = ReturnType<typeof createProcedures>;
 
-export function graphRouter(graph: GraphService, { publicProcedure, authedProcedure }: Procedures) {
+export function graphRouter(graph: GraphService, { publicProcedure, authedProcedure, limitedProcedure }: Procedures) {
   return router({
     /** Follow someone; to a private account this sends a request (`state: 'pending'`). Idempotent. */
-    follow: authedProcedure.input(userRefInput).mutation(({ input, ctx }) => graph.follow(ctx.viewer, input)),
+    follow: limitedProcedure('follows')
+      .input(userRefInput)
+      .mutation(({ input, ctx }) => graph.follow(ctx.viewer, input)),
     /** Stop following, or withdraw a pending request. Idempotent. */
-    unfollow: authedProcedure.input(userRefInput).mutation(({ input, ctx }) => graph.unfollow(ctx.viewer, input)),
+    unfollow: limitedProcedure('follows')
+      .input(userRefInput)
+      .mutation(({ input, ctx }) => graph.unfollow(ctx.viewer, input)),
     /** Active followers, newest first. */
     followers: publicProcedure.input(userListInput).query(({ input, ctx }) => graph.followers(ctx.viewer, input)),
     /** Active follows, newest first. */

@@ -4,10 +4,10 @@ import { router, type createProcedures } from '../trpc.js';
 
 type Procedures = ReturnType<typeof createProcedures>;
 
-export function mediaRouter(media: MediaService, { publicProcedure, authedProcedure }: Procedures) {
+export function mediaRouter(media: MediaService, { publicProcedure, authedProcedure, limitedProcedure }: Procedures) {
   return router({
     /** Start an upload: a signed target for the bytes, or the existing media if these bytes are known. */
-    createUpload: authedProcedure
+    createUpload: limitedProcedure('uploads')
       .input(createUploadInput)
       .mutation(({ input, ctx }) => media.createUpload(ctx.viewer, input)),
     /** Which parts are stored, with fresh URLs for the missing ones (to resume). */

@@ -4,10 +4,12 @@ import { router, type createProcedures } from '../trpc.js';
 
 type Procedures = ReturnType<typeof createProcedures>;
 
-export function postsRouter(posts: PostsService, { publicProcedure, authedProcedure }: Procedures) {
+export function postsRouter(posts: PostsService, { publicProcedure, authedProcedure, limitedProcedure }: Procedures) {
   return router({
     /** Publish 1–10 ready photos with a caption. Idempotent with `idempotencyKey`. */
-    create: authedProcedure.input(createPostInput).mutation(({ input, ctx }) => posts.create(ctx.viewer, input)),
+    create: limitedProcedure('posts')
+      .input(createPostInput)
+      .mutation(({ input, ctx }) => posts.create(ctx.viewer, input)),
     /** A post, if the viewer may see it. */
     get: publicProcedure.input(postIdInput).query(({ input, ctx }) => posts.get(ctx.viewer, input.id)),
     /** A profile grid, newest first. */

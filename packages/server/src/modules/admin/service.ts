@@ -14,6 +14,8 @@ import { openBackupStore, parseBackupLocation, type BackupStore } from './backup
 import { checkStorage, type StorageReport } from '../media/storage-check.js';
 import { queryEvents, requeueEvent } from './events.js';
 import { recountCounters } from './recount.js';
+import type { WordFilterAction } from '../../db/schema.js';
+import { addAdminRule, listAdminRules, removeAdminRule, type AdminWordRule } from '../word-filters/admin-rules.js';
 import { queueReprocess } from './reprocess.js';
 import type {
   BackupOptions,
@@ -50,6 +52,24 @@ export async function requestReprocess(config: Config, mediaIds?: string[]): Pro
 /** Recompute every counter from the rows and fix drift (`aperture admin recount`). */
 export async function recount(config: Config): Promise<RecountResult> {
   return withDb(config, (db) => recountCounters(db.kysely));
+}
+
+/**
+ * The word filter rules stored in the database (`aperture admin words list`); those of
+ * APERTURE_WORD_FILTER_FILE are in that file. Running servers pick up a change within 5 s.
+ */
+export async function listWordFilters(config: Config): Promise<AdminWordRule[]> {
+  return withDb(config, (db) => listAdminRules(db.kysely));
+}
+
+/** Adds a word filter rule, or changes its action (`aperture admin words add`). */
+export async function addWordFilter(config: Config, term: string, action: WordFilterAction): Promise<void> {
+  return withDb(config, (db) => addAdminRule(db.kysely, term, action, systemClock.now()));
+}
+
+/** Removes a word filter rule by its term, in any case (`aperture admin words remove`); false: none. */
+export async function removeWordFilter(config: Config, term: string): Promise<boolean> {
+  return withDb(config, (db) => removeAdminRule(db.kysely, term));
 }
 
 /** The newest outbox events, optionally of one status (`aperture admin events`). */

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
-import type { CommentRow, PostRow } from '../../db/schema.js';
+import type { ExpressionBuilder } from 'kysely';
+import type { CommentRow, Database, PostRow } from '../../db/schema.js';
 import { AppError } from '../../errors/app-error.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
@@ -18,6 +19,7 @@ import {
 } from './post-gate.js';
 import type { CreateCommentInput, ListCommentsInput, RepliesInput } from './schemas.js';
 import type { CommentView } from './types.js';
+import type { WordFilters } from '../word-filters/service.js';
 
 export interface CommentsServiceDeps {
   db: Db;
@@ -26,6 +28,8 @@ export interface CommentsServiceDeps {
   avatarUrls: AvatarUrls;
   /** Comments are written through it, with the event notifications react to. */
   outbox: Outbox;
+  /** Comments are screened: a `reject` term refuses one, a `hold` term holds it for a moderator. */
+  words: Pick<WordFilters, 'screen' | 'recordHold'>;
 }
 
 /**
@@ -37,10 +41,11 @@ export class CommentsService {
   constructor(private readonly deps: CommentsServiceDeps) {}
 
   async create(viewer: Viewer, input: CreateCommentInput): Promise<CommentView> {
-    const { db, ids, clock, outbox } = this.deps;
+    const { db, ids, clock, outbox, words } = this.deps;
     const { post } = await visiblePost(db.kysely, viewer.userId, input.postId);
     if (post.comments_enabled === 0) throw new AppError('FORBIDDEN', 'Comments are turned off for this post.');
     const threadId = input.parentId === undefined ? null : await this.threadOf(viewer, post, input.parentId);
+    const hold = await words.screen(input.body);
     const row: CommentRow = {
       id: ids.next(),
       post_id: post.id,
@@ -50,6 +55,7 @@ export class CommentsService {
       reply_count: 0,
       created_at: clock.now().toISOString(),
       deleted_at: null,
+      held_at: hold ? clock.now().toISOString() : null,
     };
     await outbox.write(async (trx, emit) => {
       if (threadId !== null) {
@@ -73,6 +79,13 @@ export class CommentsService {
         .returning('id')
         .executeTakeFirst();
       if (!counted) throw postNotFound();
+      if (hold) {
+        // Counted like any comment (the counts stay what `admin recount` finds), but listed to its
+        // author only, and notified when a moderator releases it.
+        const held = { subject: 'comment' as const, postId: post.id, commentId: row.id, authorId: viewer.userId };
+        await words.recordHold(trx, { ...held, rule: hold });
+        return;
+      }
       await emit({
         type: 'comment.created',
         commentId: row.id,
@@ -100,6 +113,7 @@ export class CommentsService {
       .where('post_id', '=', post.id)
       .where('parent_id', 'is', null)
       .where('deleted_at', 'is', null)
+      .where(shownTo(viewerId))
       .where(notBlockedWith(viewerId, 'comments.author_id'))
       .$if(after !== undefined, (qb) => qb.where('id', '<', after!))
       .orderBy('id', 'desc')
@@ -115,6 +129,7 @@ export class CommentsService {
     const viewerId = viewer?.userId ?? null;
     const { comment, post } = await this.visibleComment(viewerId, input.commentId);
     if (comment.deleted_at !== null) throw commentNotFound();
+    if (comment.held_at !== null && comment.author_id !== viewerId) throw commentNotFound();
     if (viewerId !== null && (await isBlockedEitherWay(db.kysely, viewerId, comment.author_id))) {
       throw commentNotFound();
     }
@@ -125,6 +140,7 @@ export class CommentsService {
       .selectAll()
       .where('parent_id', '=', comment.id)
       .where('deleted_at', 'is', null)
+      .where(shownTo(viewerId))
       .where(notBlockedWith(viewerId, 'comments.author_id'))
       .$if(after !== undefined, (qb) => qb.where('id', '>', after!))
       .orderBy('id', 'asc')
@@ -207,6 +223,7 @@ export class CommentsService {
     const { db } = this.deps;
     const parent = await db.kysely.selectFrom('comments').selectAll().where('id', '=', parentId).executeTakeFirst();
     if (!parent || parent.post_id !== post.id || parent.deleted_at !== null) throw commentNotFound();
+    if (parent.held_at !== null && parent.author_id !== viewer.userId) throw commentNotFound();
     const threadId = parent.parent_id ?? parent.id;
     const authors = new Set([parent.author_id]);
     if (parent.parent_id !== null) {
@@ -257,4 +274,12 @@ export class CommentsService {
       ];
     });
   }
+}
+
+/** A comment held by a word filter is listed to its author only, until a moderator releases it. */
+function shownTo(viewerId: string | null) {
+  return (eb: ExpressionBuilder<Database, 'comments'>) =>
+    viewerId === null
+      ? eb('comments.held_at', 'is', null)
+      : eb.or([eb('comments.held_at', 'is', null), eb('comments.author_id', '=', viewerId)]);
 }

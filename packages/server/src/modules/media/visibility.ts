@@ -26,7 +26,7 @@ export async function canView(
   const posts = await db
     .selectFrom('post_media')
     .innerJoin('posts', 'posts.id', 'post_media.post_id')
-    .select(['posts.id', 'posts.author_id', 'posts.visibility', 'posts.deleted_at', 'posts.hidden_at'])
+    .select(['posts.id', 'posts.author_id', 'posts.visibility', 'posts.deleted_at', 'posts.hidden_at', 'posts.held_at'])
     .where('post_media.media_id', '=', media.id)
     .where('posts.deleted_at', 'is', null)
     .execute();

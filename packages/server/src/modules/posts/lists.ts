@@ -2,6 +2,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { PostRow } from '../../db/schema.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../shared/pagination.js';
 import { PostAccess } from '../visibility/post-access.js';
+import { shownToOthers } from '../visibility/post-visibility-sql.js';
 import type { HydrateDeps } from './hydrate.js';
 import { byIds, createPostList, keepSkeletonOrder, type PostList } from './pipeline.js';
 import type { ByUserInput } from './schemas.js';
@@ -48,7 +49,7 @@ export function profileGrid(deps: Omit<HydrateDeps, 'db'>): PostList<ByUserInput
         .selectAll()
         .where('author_id', '=', author.id)
         .where('deleted_at', 'is', null)
-        .$if(!isAuthor, (qb) => qb.where('hidden_at', 'is', null))
+        .$if(!isAuthor, (qb) => qb.where(shownToOthers('posts')))
         .$if(!isAuthor && !access.relation(author.id).followsAuthor, (qb) => qb.where('visibility', '=', 'public'))
         .$if(after !== undefined, (qb) => qb.where('id', '<', after!))
         .orderBy('id', 'desc')

@@ -14,6 +14,7 @@ import { profileGrid, singlePost } from './lists.js';
 import type { PostList } from './pipeline.js';
 import type { ByUserInput, CreatePostInput, UpdatePostInput } from './schemas.js';
 import type { PostView } from './types.js';
+import type { WordFilters } from '../word-filters/service.js';
 
 /** An idempotency key answers with the first post for this long (Stripe's window). */
 const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
@@ -28,6 +29,8 @@ export interface PostsServiceDeps extends Omit<HydrateDeps, 'db'> {
   onPostDeleted: () => void;
   /** Posts are written through it, with the events fan-out, tags and notifications react to. */
   outbox: Outbox;
+  /** Captions are screened: a `reject` term refuses the write, a `hold` term holds the post. */
+  words: Pick<WordFilters, 'screen' | 'recordHold'>;
 }
 
 export class PostsService {
@@ -52,7 +55,8 @@ export class PostsService {
       const earlier = await this.replay(viewer, input.idempotencyKey, requestHash);
       if (earlier) return earlier;
     }
-    const { db, ids, clock, outbox } = this.deps;
+    const { db, ids, clock, outbox, words } = this.deps;
+    const hold = await words.screen(input.caption);
     const now = clock.now().toISOString();
     const postId = ids.next();
     try {
@@ -101,6 +105,7 @@ export class PostsService {
             updated_at: now,
             deleted_at: null,
             hidden_at: null,
+            held_at: hold ? now : null,
             cleaned_at: null,
           })
           .execute();
@@ -118,7 +123,16 @@ export class PostsService {
           .set((eb) => ({ post_count: eb('post_count', '+', 1) }))
           .where('id', '=', viewer.userId)
           .execute();
-        await emit({ type: 'post.created', postId, authorId: viewer.userId });
+        // A held post is announced (fan-out, hashtags, mentions) when a moderator releases it.
+        if (hold)
+          await words.recordHold(trx, {
+            subject: 'post',
+            postId,
+            commentId: null,
+            authorId: viewer.userId,
+            rule: hold,
+          });
+        else await emit({ type: 'post.created', postId, authorId: viewer.userId });
       });
     } catch (error) {
       // Another request with this key won the race; answer with its post.
@@ -147,7 +161,9 @@ export class PostsService {
 
   async update(viewer: Viewer, input: UpdatePostInput): Promise<PostView> {
     const before = await this.authorsPost(viewer, input.id);
-    const { clock, outbox } = this.deps;
+    const { clock, outbox, words } = this.deps;
+    const hold = input.caption === undefined ? undefined : await words.screen(input.caption);
+    const now = clock.now().toISOString();
     await outbox.write(async (trx, emit) => {
       await trx
         .updateTable('posts')
@@ -162,10 +178,22 @@ export class PostsService {
             : {}),
           ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
           ...(input.commentsEnabled !== undefined ? { comments_enabled: input.commentsEnabled ? 1 : 0 } : {}),
-          updated_at: clock.now().toISOString(),
+          ...(hold ? { held_at: before.held_at ?? now } : {}),
+          updated_at: now,
         })
         .where('id', '=', input.id)
         .execute();
+      if (hold) {
+        // Shown to its author only from now on; the update is announced when it is released.
+        await words.recordHold(trx, {
+          subject: 'caption',
+          postId: input.id,
+          commentId: null,
+          authorId: viewer.userId,
+          rule: hold,
+        });
+        return;
+      }
       await emit({
         type: 'post.updated',
         postId: input.id,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { followsActively, noBlockBetween, postVisibleTo } from '../visibility/post-visibility-sql.js';
+import { followsActively, noBlockBetween, postVisibleTo, shownToOthers } from '../visibility/post-visibility-sql.js';
 
 /**
  * Which posts carrying a hashtag a viewer may see, found in the database without walking the ones
@@ -98,7 +98,7 @@ function followedRows(db: Db, tagId: string, viewerId: string) {
     .where('f.state', '=', 'active')
     .where('f.followee_id', '<>', viewerId)
     .where('p.deleted_at', 'is', null)
-    .where('p.hidden_at', 'is', null)
+    .where(shownToOthers('p'))
     .where(noBlockBetween(viewerId, 'f.followee_id'));
 }
 
@@ -159,7 +159,7 @@ export async function visibleUses(db: Db, viewerId: string | null, tagId: string
           .where('pt.tag_id', '=', tagId)
           .where('pt.author_id', '=', sql.ref<string>('f.followee_id'))
           .where('p.deleted_at', 'is', null)
-          .where('p.hidden_at', 'is', null)
+          .where(shownToOthers('p'))
           .orderBy('pt.post_id', 'asc')
           .limit(1)}))`.as('oldest'),
       )

@@ -5,7 +5,7 @@ import type { Database, PostRow } from '../../db/schema.js';
 import { loadUsers, type PublicUserRow } from '../accounts/load-users.js';
 import { mayViewPost, type PostFacts, type RelationFacts } from './post-policy.js';
 
-type PostLike = Pick<PostRow, 'id' | 'author_id' | 'visibility' | 'deleted_at' | 'hidden_at'>;
+type PostLike = Pick<PostRow, 'id' | 'author_id' | 'visibility' | 'deleted_at' | 'hidden_at' | 'held_at'>;
 
 /**
  * The viewer's relations to some users, in one statement: which of `followIds` the viewer follows
@@ -113,6 +113,7 @@ export class PostAccess {
       visibility: post.visibility,
       deleted: post.deleted_at !== null,
       hidden: post.hidden_at !== null,
+      held: post.held_at !== null,
       authorIsPrivate: this.authors.get(post.author_id)?.is_private === 1,
     };
   }

@@ -6,6 +6,8 @@ export interface PostFacts {
   visibility: PostVisibility;
   deleted: boolean;
   hidden: boolean;
+  /** Held by a word filter until a moderator releases it. */
+  held: boolean;
   authorIsPrivate: boolean;
 }
 
@@ -27,7 +29,7 @@ export function mayViewPost(viewerId: string | null, post: PostFacts, relation: 
   if (post.deleted) return false;
   const isAuthor = viewerId !== null && viewerId === post.authorId;
   if (isAuthor) return true;
-  if (post.hidden) return false;
+  if (post.hidden || post.held) return false;
   if (relation.blocked) return false;
   if (post.visibility === 'followers' || post.authorIsPrivate) return relation.followsAuthor;
   return true;
@@ -35,5 +37,5 @@ export function mayViewPost(viewerId: string | null, post: PostFacts, relation: 
 
 /** A post anyone may see, signed in or not: its media may be cached publicly and forever. */
 export function isPubliclyVisible(post: PostFacts): boolean {
-  return !post.deleted && !post.hidden && post.visibility === 'public' && !post.authorIsPrivate;
+  return !post.deleted && !post.hidden && !post.held && post.visibility === 'public' && !post.authorIsPrivate;
 }

@@ -24,6 +24,14 @@ export function followsActively(viewerId: string, column: string): RawBuilder<bo
     and follows.followee_id = ${sql.ref(column)} and follows.state = 'active')`;
 }
 
+/**
+ * The post in `postTable` (a table or alias) is shown to others: neither hidden by moderation nor
+ * held by a word filter. Its author sees it either way.
+ */
+export function shownToOthers(postTable: string): RawBuilder<boolean> {
+  return sql<boolean>`(${sql.ref(`${postTable}.hidden_at`)} is null and ${sql.ref(`${postTable}.held_at`)} is null)`;
+}
+
 /** The tables (or aliases) of the surrounding query holding the post's row and its author's. */
 export interface PostTables {
   post: string;
@@ -39,14 +47,15 @@ export interface PostTables {
 export function postVisibleTo(viewerId: string | null, tables: PostTables): RawBuilder<boolean> {
   const post = (column: string) => sql.ref(`${tables.post}.${column}`);
   const live = sql<boolean>`${post('deleted_at')} is null`;
-  // A post anyone may see (`isPubliclyVisible`): not hidden, public, by a public account.
-  const visibleToAll = sql<boolean>`(${post('hidden_at')} is null and ${post('visibility')} = 'public'
+  // A post anyone may see (`isPubliclyVisible`): not hidden or held, public, by a public account.
+  const visibleToAll = sql<boolean>`(${shownToOthers(tables.post)} and ${post('visibility')} = 'public'
     and ${sql.ref(`${tables.author}.is_private`)} = 0)`;
   if (viewerId === null) return sql<boolean>`(${live} and ${visibleToAll})`;
   const authorColumn = `${tables.post}.author_id`;
-  // The author sees their own live posts; anyone else needs it unhidden, no block either way, and
-  // either a post anyone may see or an active follow (followers-only posts, private accounts).
-  return sql<boolean>`(${live} and (${post('author_id')} = ${viewerId} or (${post('hidden_at')} is null
+  // The author sees their own live posts; anyone else needs it neither hidden nor held, no block
+  // either way, and either a post anyone may see or an active follow (followers-only posts, private
+  // accounts).
+  return sql<boolean>`(${live} and (${post('author_id')} = ${viewerId} or (${shownToOthers(tables.post)}
     and ${noBlockBetween(viewerId, authorColumn)}
     and (${visibleToAll} or ${followsActively(viewerId, authorColumn)}))))`;
 }
