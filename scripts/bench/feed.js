@@ -13,6 +13,7 @@ import { serverThread } from './lib/feed-server-thread.js';
 import { drive, fetchOk, flag, saturate, wordFlag } from './lib/open-model.js';
 import { pairedRounds } from './lib/paired.js';
 import { backendCpuBetween, backendCpuWatcher } from './lib/pg-backend-cpu.js';
+import { NO_LIMITS } from './lib/no-limits.js';
 
 const PAGE = 20;
 const SIDES = ['floor', 'aperture'];
@@ -74,6 +75,7 @@ export async function run(flags) {
     APERTURE_LOG_LEVEL: 'silent',
     APERTURE_ROLE: 'api',
     APERTURE_PUBLIC_URL: PUBLIC_URL,
+    ...NO_LIMITS,
   };
   const watcher = dialect === 'postgres' ? backendCpuWatcher(databaseUrl) : undefined;
   const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));

@@ -14,6 +14,7 @@ import { drive, fetchOk, flag, median } from './lib/open-model.js';
 import { formatSpread, pairedRounds, spread } from './lib/paired.js';
 import { startSeparatedServers } from './lib/separation-servers.js';
 import { backlogSampler, cameraPhoto, uploadPressure, waitForBacklog } from './lib/upload-pressure.js';
+import { NO_LIMITS } from './lib/no-limits.js';
 
 const SIDES = ['alone', 'busy'];
 const PAGE = 20;
@@ -32,7 +33,12 @@ export async function run(flags) {
     const photoFile = await cameraPhoto(scratch);
     console.log(`camera photo: 4000×3000 JPEG, ${((await stat(photoFile)).size / 1e6).toFixed(1)} MB`);
     const tokens = Array.from({ length: users + 1 }, (_, id) => seededToken(seed, id));
-    const env = { APERTURE_DATA_DIR: dataDir, APERTURE_DATABASE_URL: databaseUrl, APERTURE_LOG_LEVEL: 'silent' };
+    const env = {
+      APERTURE_DATA_DIR: dataDir,
+      APERTURE_DATABASE_URL: databaseUrl,
+      APERTURE_LOG_LEVEL: 'silent',
+      ...NO_LIMITS,
+    };
     const servers = await startSeparatedServers(dialect, env);
     console.log(`servers: ${servers.processes}, ${dialect}`);
     let results;

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../src/engine/run-load.js';
+import { formatResult, RATE_LIMITED_HINT } from '../src/report/table.js';
 
 // A server that fails in the ways an overloaded one does: `/half-stall` answers every other request
 // at once and never answers the rest; `/fail` answers 503 at once.
@@ -11,6 +12,11 @@ let url: string;
 beforeAll(async () => {
   let seen = 0;
   server = createServer((request, response) => {
+    if (request.url === '/limited') {
+      const body = { error: { message: 'Too many', code: -32029, data: { appCode: 'RATE_LIMITED', httpStatus: 429 } } };
+      response.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return;
+    }
     if (request.url === '/fail') {
       response.writeHead(503, { 'content-type': 'text/plain' }).end('overloaded');
       return;
@@ -64,5 +70,24 @@ describe('failed requests in the percentiles', () => {
     expect(get.all.count).toBe(10);
     expect(get.all.failed).toBe(10);
     expect(get.all.max).toBeGreaterThan(0);
+  });
+
+  it("says so under the table when the server's limits refused requests, and only then", async () => {
+    const limited = await runLoad({
+      scenario: 'get',
+      options: { target: url, path: '/limited' },
+      model: { kind: 'open', stages: [{ rate: 10, seconds: 1 }] },
+      workers: 1,
+    });
+    expect(limited.errors).toEqual({ RATE_LIMITED: 10 });
+    expect(formatResult(limited)).toContain(RATE_LIMITED_HINT);
+
+    const failing = await runLoad({
+      scenario: 'get',
+      options: { target: url, path: '/fail' },
+      model: { kind: 'open', stages: [{ rate: 10, seconds: 1 }] },
+      workers: 1,
+    });
+    expect(formatResult(failing)).not.toContain('RATE_LIMITED');
   });
 });

@@ -78,12 +78,24 @@ export function formatResult(result: RunResult, verdicts: readonly ThresholdVerd
     );
   }
   for (const sample of result.samples) lines.push(`  e.g. ${sample}`);
+  if ((result.errors['RATE_LIMITED'] ?? 0) > 0) lines.push(RATE_LIMITED_HINT);
   if (verdicts.length > 0) {
     lines.push('', 'thresholds');
     for (const v of verdicts) lines.push(`  ${v.passed ? '✓' : '✗'} ${v.message}`);
   }
   return lines.join('\n');
 }
+
+/**
+ * A load test runs as a few accounts from one address, far faster than people: the server's limits
+ * refuse it long before its capacity does. Said once under the table, so the refusals are not read
+ * as the server's limit.
+ */
+export const RATE_LIMITED_HINT =
+  'RATE_LIMITED: the server refused requests by its limits, not for lack of capacity. For a load test, ' +
+  'run it with APERTURE_WRITE_LIMITS=off APERTURE_WRITE_LIMITS_NEW_ACCOUNT=off ' +
+  'APERTURE_WRITE_LIMITS_PER_ADDRESS=off (writes) and APERTURE_RATE_LIMIT_ANON_PER_MIN=0 ' +
+  'APERTURE_RATE_LIMIT_PASSWORD_PER_MIN=0 (sign-ins and signed-out calls): docs/loadgen.md.';
 
 function formatCodes(errors: Record<string, number>): string {
   const entries = Object.entries(errors).sort(([, a], [, b]) => b - a);
