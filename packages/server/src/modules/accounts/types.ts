@@ -10,9 +10,13 @@ export interface PublicUser {
   createdAt: string;
 }
 
+/** What an account may do beyond its own content: moderators and admins moderate (docs/moderation.md). */
+export type Role = 'user' | 'moderator' | 'admin';
+
 /** The signed-in user's own view of their account. */
 export interface PrivateUser extends PublicUser {
   email: string;
+  role: Role;
 }
 
 export interface SessionInfo {

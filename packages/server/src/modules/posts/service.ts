@@ -13,6 +13,7 @@ import type { HydrateDeps } from './hydrate.js';
 import { profileGrid, singlePost } from './lists.js';
 import type { PostList } from './pipeline.js';
 import type { ByUserInput, CreatePostInput, UpdatePostInput } from './schemas.js';
+import { NOT_SENSITIVE, SENSITIVE_BY_AUTHOR, SENSITIVE_BY_MODERATOR } from './sensitive.js';
 import type { PostView } from './types.js';
 
 /** An idempotency key answers with the first post for this long (Stripe's window). */
@@ -46,7 +47,16 @@ export class PostsService {
    */
   async create(viewer: Viewer, input: CreatePostInput): Promise<PostView> {
     const requestHash = createHash('sha256')
-      .update(JSON.stringify([input.mediaIds, input.caption, input.location ?? null, input.visibility]))
+      .update(
+        JSON.stringify([
+          input.mediaIds,
+          input.caption,
+          input.location ?? null,
+          input.visibility,
+          // Only when set, so keys taken before posts could be sensitive keep their hashes.
+          ...(input.sensitive ? [true] : []),
+        ]),
+      )
       .digest('hex');
     if (input.idempotencyKey) {
       const earlier = await this.replay(viewer, input.idempotencyKey, requestHash);
@@ -102,6 +112,7 @@ export class PostsService {
             deleted_at: null,
             hidden_at: null,
             cleaned_at: null,
+            sensitive: input.sensitive ? SENSITIVE_BY_AUTHOR : NOT_SENSITIVE,
           })
           .execute();
         await trx
@@ -147,6 +158,10 @@ export class PostsService {
 
   async update(viewer: Viewer, input: UpdatePostInput): Promise<PostView> {
     const before = await this.authorsPost(viewer, input.id);
+    // A moderator's mark stays until a moderator lifts it (`moderation.unmarkSensitive`).
+    if (input.sensitive === false && before.sensitive === SENSITIVE_BY_MODERATOR) {
+      throw new AppError('FORBIDDEN', 'A moderator marked this post sensitive; only a moderator can lift that.');
+    }
     const { clock, outbox } = this.deps;
     await outbox.write(async (trx, emit) => {
       await trx
@@ -162,6 +177,9 @@ export class PostsService {
             : {}),
           ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
           ...(input.commentsEnabled !== undefined ? { comments_enabled: input.commentsEnabled ? 1 : 0 } : {}),
+          ...(input.sensitive !== undefined && before.sensitive !== SENSITIVE_BY_MODERATOR
+            ? { sensitive: input.sensitive ? SENSITIVE_BY_AUTHOR : NOT_SENSITIVE }
+            : {}),
           updated_at: clock.now().toISOString(),
         })
         .where('id', '=', input.id)

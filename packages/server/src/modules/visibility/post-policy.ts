@@ -7,6 +7,8 @@ export interface PostFacts {
   deleted: boolean;
   hidden: boolean;
   authorIsPrivate: boolean;
+  /** A moderator suspended the author: all their posts are gone for everyone until unsuspended. */
+  authorSuspended: boolean;
 }
 
 /** What the policy needs to know about the viewer's relation to the author. */
@@ -24,7 +26,7 @@ export interface RelationFacts {
  * must look exactly like not-found. Its SQL restatements are in `post-visibility-sql.ts`.
  */
 export function mayViewPost(viewerId: string | null, post: PostFacts, relation: RelationFacts): boolean {
-  if (post.deleted) return false;
+  if (post.deleted || post.authorSuspended) return false;
   const isAuthor = viewerId !== null && viewerId === post.authorId;
   if (isAuthor) return true;
   if (post.hidden) return false;
@@ -35,5 +37,5 @@ export function mayViewPost(viewerId: string | null, post: PostFacts, relation: 
 
 /** A post anyone may see, signed in or not: its media may be cached publicly and forever. */
 export function isPubliclyVisible(post: PostFacts): boolean {
-  return !post.deleted && !post.hidden && post.visibility === 'public' && !post.authorIsPrivate;
+  return !post.deleted && !post.authorSuspended && !post.hidden && post.visibility === 'public' && !post.authorIsPrivate;
 }
