@@ -2,7 +2,7 @@ import { initTRPC } from '@trpc/server';
 import { AppError, type ValidationIssue } from '../errors/app-error.js';
 import { ERROR_CODES, type ErrorCode } from '../errors/codes.js';
 import { toAppError, toTRPCError } from '../errors/map-error.js';
-import type { Role } from '../modules/accounts/types.js';
+import type { UserRole as Role } from '../modules/accounts/types.js';
 import type { RequestContext } from './context.js';
 import type { ProcedureMetrics } from './procedure-metrics.js';
 import { refuseHostileText } from './input-text.js';

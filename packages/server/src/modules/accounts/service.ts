@@ -13,7 +13,7 @@ import type { LoginInput, RegisterInput } from './schemas.js';
 import type { SessionActivity } from './session-activity.js';
 import { LoginThrottle } from './throttle.js';
 import { hashToken, looksLikeSessionToken, newSessionToken } from './tokens.js';
-import type { AuthResult, ClientInfo, PrivateUser, Role, SessionInfo, Viewer } from './types.js';
+import type { AuthResult, ClientInfo, PrivateUser, SessionInfo, UserRole as Role, Viewer } from './types.js';
 
 export interface AccountsServiceDeps {
   db: Db;

@@ -11,12 +11,12 @@ export interface PublicUser {
 }
 
 /** What an account may do beyond its own content: moderators and admins moderate (docs/moderation.md). */
-export type Role = 'user' | 'moderator' | 'admin';
+export type UserRole = 'user' | 'moderator' | 'admin';
 
 /** The signed-in user's own view of their account. */
 export interface PrivateUser extends PublicUser {
   email: string;
-  role: Role;
+  role: UserRole;
 }
 
 export interface SessionInfo {

@@ -6,7 +6,7 @@ import type { Wakeups } from '../../db/wakeups.js';
 import { AppError } from '../../errors/app-error.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
-import type { Role, Viewer } from '../accounts/types.js';
+import type { UserRole as Role, Viewer } from '../accounts/types.js';
 import { NOT_SENSITIVE, SENSITIVE_BY_MODERATOR } from '../posts/sensitive.js';
 import type { AccountActionInput, ContentActionInput, DismissInput, SetRoleInput } from './schemas.js';
 import type { ModerationAction, ReportTarget } from './types.js';

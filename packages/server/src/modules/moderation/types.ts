@@ -1,4 +1,4 @@
-import type { PublicUser, Role } from '../accounts/types.js';
+import type { PublicUser, UserRole as Role } from '../accounts/types.js';
 
 export type ReportTargetKind = 'post' | 'comment' | 'user';
 export type ReportReason = 'spam' | 'nudity' | 'violence' | 'harassment' | 'illegal' | 'other';
