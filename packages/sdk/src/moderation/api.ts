@@ -125,7 +125,10 @@ export function createModerationApi(trpc: TRPCClient<AppRouter>): ModerationApi 
     queue: (options = {}) =>
       paginate(
         (cursor) =>
-          m.queue.query({ ...(options.state === undefined ? {} : { state: options.state }), ...pageInput(options, cursor) }),
+          m.queue.query({
+            ...(options.state === undefined ? {} : { state: options.state }),
+            ...pageInput(options, cursor),
+          }),
         options.cursor,
       ),
     show: (target) => m.show.query({ target }),

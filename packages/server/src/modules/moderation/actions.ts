@@ -44,7 +44,12 @@ export class ModerationActions {
   async hidePost(moderator: Viewer, input: ContentActionInput): Promise<Acted> {
     const post = await this.livePost(input.id);
     return this.act(moderator, 'hide_post', { kind: 'post', id: post.id }, post.author_id, input.reason, (trx, now) =>
-      trx.updateTable('posts').set({ hidden_at: now }).where('id', '=', post.id).where('hidden_at', 'is', null).execute(),
+      trx
+        .updateTable('posts')
+        .set({ hidden_at: now })
+        .where('id', '=', post.id)
+        .where('hidden_at', 'is', null)
+        .execute(),
     );
   }
 

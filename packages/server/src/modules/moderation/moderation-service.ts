@@ -153,7 +153,8 @@ export class ModerationService {
     };
   }
 
-  hidePost = (moderator: Viewer, input: ContentActionInput) => this.answer(this.deps.actions.hidePost(moderator, input));
+  hidePost = (moderator: Viewer, input: ContentActionInput) =>
+    this.answer(this.deps.actions.hidePost(moderator, input));
   unhidePost = (moderator: Viewer, input: ContentActionInput) =>
     this.answer(this.deps.actions.unhidePost(moderator, input));
   markSensitive = (moderator: Viewer, input: ContentActionInput) =>

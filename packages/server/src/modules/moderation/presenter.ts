@@ -2,14 +2,7 @@ import type { Selectable } from 'kysely';
 import type { CommentRow, ModerationLogTable, PostRow, ReportsTable } from '../../db/schema.js';
 import type { PublicUserRow } from '../accounts/load-users.js';
 import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
-import type {
-  LogEntry,
-  ModerationAction,
-  MyReport,
-  ReportTarget,
-  ReportView,
-  TargetSummary,
-} from './types.js';
+import type { LogEntry, ModerationAction, MyReport, ReportTarget, ReportView, TargetSummary } from './types.js';
 
 export type ReportRow = Selectable<ReportsTable>;
 export type LogRow = Selectable<ModerationLogTable>;

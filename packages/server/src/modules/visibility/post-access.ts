@@ -114,8 +114,7 @@ export class PostAccess {
       deleted: post.deleted_at !== null,
       hidden: post.hidden_at !== null,
       authorIsPrivate: this.authors.get(post.author_id)?.is_private === 1,
-      // An author row not loaded counts as suspended: a missing fact never shows a post.
-      authorSuspended: (this.authors.get(post.author_id)?.suspended_at ?? 'unknown') !== null,
+      authorSuspended: (this.authors.get(post.author_id)?.suspended_at ?? null) !== null,
     };
   }
 

@@ -37,5 +37,7 @@ export function mayViewPost(viewerId: string | null, post: PostFacts, relation: 
 
 /** A post anyone may see, signed in or not: its media may be cached publicly and forever. */
 export function isPubliclyVisible(post: PostFacts): boolean {
-  return !post.deleted && !post.authorSuspended && !post.hidden && post.visibility === 'public' && !post.authorIsPrivate;
+  return (
+    !post.deleted && !post.authorSuspended && !post.hidden && post.visibility === 'public' && !post.authorIsPrivate
+  );
 }
