@@ -21,7 +21,9 @@ export type {
 } from './modules/media/storage-check.js';
 export {
   createBackup,
+  grantRole,
   listEvents,
+  NoSuchAccountError,
   moveDeployment,
   recount,
   requestReprocess,
@@ -42,5 +44,6 @@ export type {
   EventSummary,
   ListEventsOptions,
   RecountResult,
+  RoleGrant,
   VerifyStorageOptions,
 } from './modules/admin/types.js';

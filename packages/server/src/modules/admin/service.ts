@@ -14,8 +14,10 @@ import { openBackupStore, parseBackupLocation, type BackupStore } from './backup
 import { checkStorage, type StorageReport } from '../media/storage-check.js';
 import { queryEvents, requeueEvent } from './events.js';
 import { recountCounters } from './recount.js';
+import type { UserRole } from '../../db/schema.js';
 import { queueReprocess } from './reprocess.js';
 import type {
+  RoleGrant,
   BackupOptions,
   BackupResult,
   EventSummary,
@@ -50,6 +52,32 @@ export async function requestReprocess(config: Config, mediaIds?: string[]): Pro
 /** Recompute every counter from the rows and fix drift (`aperture admin recount`). */
 export async function recount(config: Config): Promise<RecountResult> {
   return withDb(config, (db) => recountCounters(db.kysely));
+}
+
+/**
+ * Gives an account a role (`aperture admin grant`), on the database directly: how an operator makes
+ * the first moderators, or an admin when none can sign in. The holder's next request has it.
+ */
+export async function grantRole(config: Config, username: string, role: UserRole): Promise<RoleGrant> {
+  return withDb(config, async (db) => {
+    const key = username.trim().replace(/^@/, '').toLowerCase();
+    const user = await db.kysely
+      .updateTable('users')
+      .set({ role })
+      .where('username_key', '=', key)
+      .returning(['id', 'username', 'role'])
+      .executeTakeFirst();
+    if (!user) throw new NoSuchAccountError(username);
+    return { userId: user.id, username: user.username, role: user.role };
+  });
+}
+
+/** `grantRole` of a username no account has. */
+export class NoSuchAccountError extends Error {
+  override readonly name = 'NoSuchAccountError';
+  constructor(readonly username: string) {
+    super(`No account is named ${username}.`);
+  }
 }
 
 /** The newest outbox events, optionally of one status (`aperture admin events`). */
