@@ -6,7 +6,8 @@ import { UsageError } from '../../exit-codes.js';
 import { idArg, positiveInt, usernameArg } from '../shared/arguments.js';
 import { targetArg } from './report.js';
 
-type ContentAction = 'hidePost' | 'unhidePost' | 'markSensitive' | 'unmarkSensitive' | 'removeComment' | 'restoreComment';
+type ContentAction =
+  'hidePost' | 'unhidePost' | 'markSensitive' | 'unmarkSensitive' | 'removeComment' | 'restoreComment';
 
 /** The content actions: command, SDK call, what it takes, and what it did in words. */
 const CONTENT_ACTIONS: { command: string; call: ContentAction; what: 'post' | 'comment'; done: string }[] = [
@@ -222,7 +223,8 @@ function describe(ctx: CliContext, d: TargetDetail): string {
     '',
     `Actions (${d.log.length}):`,
     ...d.log.map(
-      (e) => `  ${ctx.out.when(e.createdAt)}  ${e.moderator ? `@${e.moderator.username}` : '?'}  ${e.action}  ${e.reason}`,
+      (e) =>
+        `  ${ctx.out.when(e.createdAt)}  ${e.moderator ? `@${e.moderator.username}` : '?'}  ${e.action}  ${e.reason}`,
     ),
   ];
   return lines.join('\n');

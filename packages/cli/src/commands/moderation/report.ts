@@ -37,7 +37,10 @@ export function reportCommands(program: Command, action: ActionFactory): void {
             ...(opts.note === undefined ? {} : { note: opts.note }),
           }),
         );
-        ctx.out.data(`Reported ${target.kind} ${target.id} (${report.reason}): report ${report.id} is ${report.state}.`, report);
+        ctx.out.data(
+          `Reported ${target.kind} ${target.id} (${report.reason}): report ${report.id} is ${report.state}.`,
+          report,
+        );
       })(options, command),
     );
   program
