@@ -186,7 +186,7 @@ export function modCommands(program: Command, action: ActionFactory): void {
 async function userIdOf(client: ApertureClient, value: string): Promise<string> {
   const ref = accountArg(value);
   if ('userId' in ref && ref.userId !== undefined) return ref.userId;
-  return (await client.users.profile({ username: ref.username! })).user.id;
+  return (await client.users.profile({ username: ref.username })).user.id;
 }
 
 function queueTable(ctx: CliContext, items: QueueItem[]): string {
