@@ -16,6 +16,8 @@ import { requestsCommand } from './commands/graph/requests.js';
 import { loadgenCommand } from './commands/loadgen/loadgen.js';
 import { notificationsCommand } from './commands/notifications/notifications.js';
 import { commentCommands } from './commands/posts/comments.js';
+import { modCommands } from './commands/moderation/mod.js';
+import { reportCommands } from './commands/moderation/report.js';
 import { feedCommand } from './commands/posts/feed.js';
 import { likeCommands } from './commands/posts/likes.js';
 import { postCommands } from './commands/posts/post.js';
@@ -65,6 +67,8 @@ const COMMANDS: ((program: Command, action: ActionFactory) => void)[] = [
   trendingCommand,
   searchCommand,
   notificationsCommand,
+  reportCommands,
+  modCommands,
   loadgenCommand,
   browseCommand,
   demoCommand,

@@ -75,10 +75,11 @@ describe('aperture completion', () => {
       ]);
       return stdout.split('\n').filter(Boolean).sort();
     };
-    expect(await complete('re')).toEqual(['register', 'requests']);
+    expect(await complete('re')).toEqual(['register', 'report', 'reports', 'requests']);
     expect(await complete('admin', '')).toEqual([
       'backup',
       'events',
+      'grant',
       'help',
       'move',
       'recount',

@@ -12,6 +12,7 @@ import { createSearchApi, type SearchApi } from './search/api.js';
 import { createTagsApi, type TagsApi } from './tags/api.js';
 import { createFeedApi, type FeedApi } from './feed/api.js';
 import { createNotificationsApi, type NotificationsApi } from './notifications/api.js';
+import { createModerationApi, createReportsApi, type ModerationApi, type ReportsApi } from './moderation/api.js';
 import { resolveRetryPolicy, retryQueriesLink, type RetryOptions } from './retry.js';
 import { withErrorMapping } from './with-error-mapping.js';
 
@@ -89,6 +90,10 @@ export interface ApertureClient {
   readonly notifications: NotificationsApi;
   /** The server's input limits (photos per post, upload size, text lengths) and trending rule. */
   readonly instance: InstanceApi;
+  /** Report posts, comments and accounts to the moderators; follow your reports' state. */
+  readonly reports: ReportsApi;
+  /** Moderators and admins: the queue of reports, actions on posts, comments and accounts, the audit log. */
+  readonly moderation: ModerationApi;
   /**
    * The typed tRPC proxy, for procedures the SDK does not wrap yet. Its errors are
    * {@link ApertureError}s too.
@@ -176,6 +181,8 @@ export function createClient(options: ClientOptions): ApertureClient {
       mapError: (error) => toApertureError(error, url),
     }),
     instance: createInstanceApi(trpc),
+    reports: createReportsApi(trpc),
+    moderation: createModerationApi(trpc),
     trpc,
   };
 }

@@ -39,6 +39,8 @@ export const ERROR_FAMILIES = {
   UNAUTHENTICATED: 'authentication',
   INVALID_CREDENTIALS: 'authentication',
   FORBIDDEN: 'permission',
+  // Sign-in of an account its instance's moderators suspended: only they can lift it.
+  ACCOUNT_SUSPENDED: 'permission',
   SIGNATURE_INVALID: 'permission',
   SIGNATURE_EXPIRED: 'permission',
   NOT_FOUND: 'not-found',

@@ -36,6 +36,7 @@ const EXPECTED: Record<ServerErrorCode, typeof ApertureError> = {
   UNAUTHENTICATED: AuthenticationError,
   INVALID_CREDENTIALS: AuthenticationError,
   FORBIDDEN: PermissionError,
+  ACCOUNT_SUSPENDED: PermissionError,
   SIGNATURE_INVALID: PermissionError,
   SIGNATURE_EXPIRED: PermissionError,
   NOT_FOUND: NotFoundError,

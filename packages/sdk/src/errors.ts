@@ -67,7 +67,10 @@ export class AuthenticationError extends ApertureError {
   override name = 'AuthenticationError';
 }
 
-/** Signed in, but not allowed: `FORBIDDEN`, `SIGNATURE_INVALID`, `SIGNATURE_EXPIRED`. */
+/**
+ * Signed in, but not allowed: `FORBIDDEN`, `SIGNATURE_INVALID`, `SIGNATURE_EXPIRED`; and
+ * `ACCOUNT_SUSPENDED`, the sign-in of an account the instance's moderators suspended.
+ */
 export class PermissionError extends ApertureError {
   override name = 'PermissionError';
 }

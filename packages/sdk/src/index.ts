@@ -52,6 +52,21 @@ export {
   type Paginator,
 } from './paginate.js';
 export type { NotificationsApi } from './notifications/api.js';
+export type { ModerationApi, ModerationLogOptions, QueueOptions, ReportsApi } from './moderation/api.js';
+export type {
+  AccountRef,
+  CreateReportInput,
+  ModerationAction,
+  ModerationLogEntry,
+  ModerationResult,
+  MyReport,
+  QueueItem,
+  ReportReason,
+  ReportTarget,
+  ReportView,
+  TargetDetail,
+  UserRole,
+} from './moderation/types.js';
 export type {
   LiveNotification,
   MarkReadInput,

@@ -22,8 +22,10 @@ export type {
 export {
   addWordFilter,
   createBackup,
+  grantRole,
   listEvents,
   listWordFilters,
+  NoSuchAccountError,
   moveDeployment,
   recount,
   removeWordFilter,
@@ -46,5 +48,6 @@ export type {
   EventSummary,
   ListEventsOptions,
   RecountResult,
+  RoleGrant,
   VerifyStorageOptions,
 } from './modules/admin/types.js';

@@ -40,6 +40,9 @@ import { DEFAULT_TRENDING } from './modules/tags/trending.js';
 import { InstanceService } from './modules/instance/service.js';
 import { createNotificationHandlers } from './modules/notifications/handlers.js';
 import { NotificationsService } from './modules/notifications/service.js';
+import { ModerationActions } from './modules/moderation/actions.js';
+import { ModerationService } from './modules/moderation/moderation-service.js';
+import { ReportsService } from './modules/moderation/reports-service.js';
 import { ViewCounter } from './modules/views/view-counter.js';
 import { SessionActivity } from './modules/accounts/session-activity.js';
 import { ViewsService } from './modules/views/service.js';
@@ -123,6 +126,10 @@ export interface ApiServices {
   limits: WriteLimits;
   /** Word filter rules, screening of comments and captions, and the holds they make. */
   wordFilters: WordFilters;
+  /** Reports users file (`reports.*`). */
+  reports: ReportsService;
+  /** The moderators' queue, actions and audit log (`moderation.*`). */
+  moderation: ModerationService;
 }
 
 export interface BackgroundServices extends BackgroundWorkers {
@@ -248,6 +255,19 @@ export function createServices(deps: ServiceDeps): Services {
     notifications,
     views: new ViewsService({ db: db.kysely, counter: viewCounter, now: () => clock.now().getTime() }),
     instance: new InstanceService({ mediaSettings: settings, trending: DEFAULT_TRENDING }),
+    reports: new ReportsService({ db, ids, clock }),
+    moderation: new ModerationService({
+      db,
+      avatarUrls: avatarUrlsOf,
+      actions: new ModerationActions({
+        db,
+        ids,
+        clock,
+        outbox,
+        wakeups,
+        onSessionEnded: (sessionId) => notifications.sessionEnded(sessionId),
+      }),
+    }),
   };
   // Handlers of one event type run in this order: timelines, then hashtags, then notifications.
   dispatcher.subscribe(

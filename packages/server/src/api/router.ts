@@ -11,12 +11,13 @@ import { searchRouter } from './routers/search.js';
 import { tagsRouter } from './routers/tags.js';
 import { notificationsRouter } from './routers/notifications.js';
 import { viewsRouter } from './routers/views.js';
+import { moderationRouter, reportsRouter } from './routers/moderation.js';
 import type { ProcedureMetrics } from './procedure-metrics.js';
 import { createProcedures, router } from './trpc.js';
 
 /** The whole API. Services are bound here, by closure, so the request context stays small. */
 export function createAppRouter(services: ApiServices, metrics: ProcedureMetrics) {
-  const procedures = createProcedures(metrics, services.reads, services.limits);
+  const procedures = createProcedures(metrics, services.reads, services.limits, services.accounts);
   return router({
     accounts: accountsRouter(services.accounts, services.profiles, procedures),
     media: mediaRouter(services.media, procedures),
@@ -31,6 +32,8 @@ export function createAppRouter(services: ApiServices, metrics: ProcedureMetrics
     notifications: notificationsRouter(services.notifications, procedures),
     views: viewsRouter(services.views, procedures),
     instance: instanceRouter(services.instance, procedures),
+    reports: reportsRouter(services.reports, procedures),
+    moderation: moderationRouter(services.moderation, procedures),
   });
 }
 

@@ -2,6 +2,7 @@ import { initTRPC } from '@trpc/server';
 import { AppError, type ValidationIssue } from '../errors/app-error.js';
 import { ERROR_CODES, type ErrorCode } from '../errors/codes.js';
 import { toAppError, toTRPCError } from '../errors/map-error.js';
+import type { UserRole as Role } from '../modules/accounts/types.js';
 import type { RequestContext } from './context.js';
 import type { ProcedureMetrics } from './procedure-metrics.js';
 import { refuseHostileText } from './input-text.js';
@@ -51,6 +52,11 @@ export interface WriteNotes {
 /** What a middleware's `next()` resolves to: the call's result, or the error it ended with. */
 type CallResult = { ok: true } | { ok: false; error: unknown };
 
+/** The caller's role as stored now, or null for an account that is gone or suspended. */
+export interface RoleLookup {
+  roleOf(userId: string): Promise<Role | null>;
+}
+
 /**
  * The base of every procedure: maps whatever a service throws to our error table (so an
  * AppError('NOT_FOUND') becomes a 404, not a 500), records per-procedure metrics, refuses hostile
@@ -62,6 +68,7 @@ export function createProcedures(
   metrics: ProcedureMetrics,
   writes: WriteNotes,
   limits: Pick<WriteLimits, 'charge' | 'refund'>,
+  roles: RoleLookup,
 ) {
   /** Runs the call, timing it, and ends it with the error table's error when it fails. */
   async function measured<R extends CallResult>(path: string, type: string, call: () => Promise<R>): Promise<R> {
@@ -124,5 +131,20 @@ export function createProcedures(
     return result;
   });
 
-  return { publicProcedure, authedProcedure, limitedProcedure, signupProcedure };
+  /**
+   * Moderators and admins only. The role is read from the database at every call, not kept in the
+   * session, so granting or taking it back counts from the caller's next request. Anyone else
+   * gets FORBIDDEN whatever the input (the input is not even parsed for them).
+   */
+  const withRole = (allowed: readonly Role[]) =>
+    authedProcedure.use(async ({ ctx, next }) => {
+      const role = await roles.roleOf(ctx.viewer.userId);
+      if (role === null) throw new AppError('UNAUTHENTICATED');
+      if (!allowed.includes(role)) throw new AppError('FORBIDDEN', 'Only the instance’s moderators can do this.');
+      return next({ ctx: { ...ctx, role } });
+    });
+  const moderatorProcedure = withRole(['moderator', 'admin']);
+  const adminProcedure = withRole(['admin']);
+
+  return { publicProcedure, authedProcedure, limitedProcedure, signupProcedure, moderatorProcedure, adminProcedure };
 }

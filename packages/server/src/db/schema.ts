@@ -29,7 +29,13 @@ export interface UsersTable {
   timeline_rebuilt_at: Generated<string | null>;
   /** The primary's WAL position after the user's latest write (`X/Y`); set only with a read replica. */
   last_write_lsn: Generated<string | null>;
+  /** What the account may do beyond its own content (see docs/moderation.md). */
+  role: Generated<UserRole>;
+  /** Suspended by a moderator: no sign-in, and the account and its content hidden from everyone. */
+  suspended_at: Generated<string | null>;
 }
+
+export type UserRole = 'user' | 'moderator' | 'admin';
 
 export interface SessionsTable {
   id: string;
@@ -140,6 +146,8 @@ export interface PostsTable {
   hidden_at: string | null;
   /** Held by a word filter until a moderator releases it (`content_holds`): visible to its author only. */
   held_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 1 when the author or a moderator marked it sensitive: clients blur it until asked. */
+  sensitive: Generated<number>;
   /** When the asynchronous cleanup of a deleted post finished. */
   cleaned_at: string | null;
   /** 1 once fan-out pushed it into followers' timelines; 0 posts are pulled by readers. */
@@ -195,6 +203,8 @@ export interface CommentsTable {
   deleted_at: string | null;
   /** Held by a word filter until a moderator releases it (`content_holds`): visible to its author only. */
   held_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Removed by a moderator (the author's own delete is `deleted_at`). */
+  removed_at: Generated<string | null>;
 }
 
 export interface IdempotencyKeysTable {
@@ -275,6 +285,8 @@ export interface NotificationsTable {
   read_at: string | null;
   created_at: string;
   updated_at: string;
+  /** The moderator's reason, on the kinds moderation sends (`post_hidden`, …); else null. */
+  note: Generated<string | null>;
 }
 
 /** A snowflake node id's lease (see migration 0011 and `db/node-leases.ts`). */
@@ -328,6 +340,42 @@ export interface ContentHoldsTable {
   released_at: string | null;
 }
 
+export type ReportTargetKind = 'post' | 'comment' | 'user';
+export type ReportReason = 'spam' | 'nudity' | 'violence' | 'harassment' | 'illegal' | 'other';
+
+/** One reporter's report of one target; at most one open per reporter and target. */
+export interface ReportsTable {
+  id: string;
+  reporter_id: string;
+  target_kind: ReportTargetKind;
+  target_id: string;
+  /** The author of the reported post or comment, or the reported account. */
+  target_user_id: string;
+  reason: ReportReason;
+  note: string;
+  state: 'open' | 'resolved';
+  /** A new id at each report and update: the queue's order ("newest activity first"). */
+  activity_id: string;
+  created_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+  resolved_by_id: string | null;
+  /** The moderation action that resolved it. */
+  resolution: string | null;
+}
+
+/** Append-only: every moderation action. Nothing updates or deletes its rows. */
+export interface ModerationLogTable {
+  id: string;
+  moderator_id: string;
+  action: string;
+  target_kind: ReportTargetKind;
+  target_id: string;
+  target_user_id: string;
+  reason: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -351,6 +399,8 @@ export interface Database {
   write_limits: WriteLimitsTable;
   word_filters: WordFiltersTable;
   content_holds: ContentHoldsTable;
+  reports: ReportsTable;
+  moderation_log: ModerationLogTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

@@ -8,6 +8,11 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: { status: 401, trpc: 'UNAUTHORIZED', message: 'Sign in to do this.' },
   INVALID_CREDENTIALS: { status: 401, trpc: 'UNAUTHORIZED', message: 'Wrong username or password.' },
   FORBIDDEN: { status: 403, trpc: 'FORBIDDEN', message: 'You are not allowed to do this.' },
+  ACCOUNT_SUSPENDED: {
+    status: 403,
+    trpc: 'FORBIDDEN',
+    message: "This account is suspended by the instance's moderators; it cannot sign in.",
+  },
   SIGNATURE_INVALID: { status: 403, trpc: 'FORBIDDEN', message: 'The signed URL is invalid.' },
   SIGNATURE_EXPIRED: { status: 403, trpc: 'FORBIDDEN', message: 'The signed URL has expired.' },
   NOT_FOUND: { status: 404, trpc: 'NOT_FOUND', message: 'Not found.' },

@@ -16,7 +16,9 @@ export type DomainEvent =
   | { type: 'like.created'; postId: string; userId: string; reaction: string }
   | { type: 'comment.created'; commentId: string; postId: string; authorId: string; parentId: string | null }
   | { type: 'media.ready'; mediaId: string; ownerId: string }
-  | { type: 'account.privacy_changed'; userId: string };
+  | { type: 'account.privacy_changed'; userId: string }
+  /** A moderator acted (`moderation_log` row `logId`): the affected user is told. */
+  | { type: 'moderation.acted'; logId: string };
 
 export type EventType = DomainEvent['type'];
 

@@ -36,7 +36,17 @@ describe('canonical ids', () => {
   });
 
   it('order as the numbers they name, across digit counts, without parsing them', () => {
-    const ids = ['0', '9', '10', '99', '100', '123456789012345678', '999999999999999999', '1000000000000000000', MAX_ID];
+    const ids = [
+      '0',
+      '9',
+      '10',
+      '99',
+      '100',
+      '123456789012345678',
+      '999999999999999999',
+      '1000000000000000000',
+      MAX_ID,
+    ];
     const generated = createIdGenerator({ nodeId: 3 });
     for (let i = 0; i < 200; i++) ids.push(generated.next());
     for (const a of ids) {

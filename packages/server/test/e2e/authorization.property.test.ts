@@ -10,8 +10,10 @@ import { callTrpc, startTestServer, type TestServer } from '../support/server.js
 
 /**
  * Authorization as a property: in random small worlds (public and private users, active and pending
- * follows, blocks, public and followers-only posts, some deleted), every surface that shows a post
- * answers for each (viewer, post) pair exactly what an independent model of the rules says.
+ * follows, blocks, public and followers-only posts, some deleted, hidden or sensitive, suspended
+ * accounts, and users, moderators and admins), every surface that shows a post answers for each
+ * (viewer, post) pair exactly what an independent model of the rules says, and only moderators and
+ * admins get past the door of a moderation procedure.
  * Worlds are written straight into the database (fast); every check goes through real HTTP.
  *
  * Posts carry some of two hashtags. Their tag rows are written as the tags handler would, except
@@ -19,12 +21,25 @@ import { callTrpc, startTestServer, type TestServer } from '../support/server.js
  * privacy change, or with a delete): hashtag surfaces must not trust the flag.
  */
 
+type Role = 'user' | 'moderator' | 'admin';
+
 interface World {
-  users: { private: boolean }[];
+  users: { private: boolean; suspended: boolean; role: Role }[];
   follows: { from: number; to: number; pending: boolean }[];
   blocks: { from: number; to: number }[];
-  posts: { author: number; followersOnly: boolean; deleted: boolean; tags: number[]; staleFlag: boolean }[];
+  posts: {
+    author: number;
+    followersOnly: boolean;
+    deleted: boolean;
+    hidden: boolean;
+    sensitive: boolean;
+    tags: number[];
+    staleFlag: boolean;
+  }[];
 }
+
+/** True about one time in `n`: moderation states are rare in a world, but tried in most runs. */
+const rarely = (n: number) => fc.integer({ min: 0, max: n - 1 }).map((k) => k === 0);
 
 /** The hashtags of a world: posts carry some of them. */
 const TAG_COUNT = 2;
@@ -34,7 +49,14 @@ const worldArb: fc.Arbitrary<World> = fc
   .chain((n) => {
     const user = fc.integer({ min: 0, max: n - 1 });
     return fc.record({
-      users: fc.array(fc.record({ private: fc.boolean() }), { minLength: n, maxLength: n }),
+      users: fc.array(
+        fc.record({
+          private: fc.boolean(),
+          suspended: rarely(5),
+          role: fc.constantFrom<Role>('user', 'user', 'moderator', 'admin'),
+        }),
+        { minLength: n, maxLength: n },
+      ),
       follows: fc.uniqueArray(fc.record({ from: user, to: user, pending: fc.boolean() }), {
         maxLength: n * 2,
         selector: (f) => `${f.from}>${f.to}`,
@@ -48,6 +70,8 @@ const worldArb: fc.Arbitrary<World> = fc
           author: user,
           followersOnly: fc.boolean(),
           deleted: fc.boolean(),
+          hidden: rarely(4),
+          sensitive: fc.boolean(),
           tags: fc.subarray([...Array(TAG_COUNT).keys()]),
           staleFlag: fc.boolean(),
         }),
@@ -67,8 +91,10 @@ const worldArb: fc.Arbitrary<World> = fc
 /** The rules, restated independently of the server's code. `viewer` null is a signed-out visitor. */
 function modelSeesPost(world: World, viewer: number | null, postIndex: number): boolean {
   const post = world.posts[postIndex]!;
-  if (post.deleted) return false;
+  // A suspended author's posts are gone for everyone; a hidden post is its author's alone.
+  if (post.deleted || world.users[post.author]!.suspended) return false;
   if (viewer === post.author) return true;
+  if (post.hidden) return false;
   if (
     viewer !== null &&
     world.blocks.some((b) => (b.from === viewer && b.to === post.author) || (b.from === post.author && b.to === viewer))
@@ -121,6 +147,8 @@ describe.each(DIALECTS)('authorization property on $name', (dialect) => {
           display_name: name,
           bio: '',
           is_private: u.private ? 1 : 0,
+          role: u.role,
+          suspended_at: u.suspended ? now : null,
           created_at: now,
           updated_at: now,
           last_active_at: now,
@@ -139,7 +167,8 @@ describe.each(DIALECTS)('authorization property on $name', (dialect) => {
           created_at: now,
           last_used_at: now,
           expires_at: '2999-01-01T00:00:00.000Z',
-          revoked_at: null,
+          // Suspension revokes every session.
+          revoked_at: u.suspended ? now : null,
         })
         .execute();
     }
@@ -204,8 +233,9 @@ describe.each(DIALECTS)('authorization property on $name', (dialect) => {
           created_at: postTimes[i]!,
           updated_at: now,
           deleted_at: p.deleted ? now : null,
-          hidden_at: null,
+          hidden_at: p.hidden ? now : null,
           cleaned_at: null,
+          sensitive: p.sensitive ? 1 : 0,
         })
         .execute();
       await db.insertInto('post_media').values({ post_id: postId, media_id: mediaId, position: 0 }).execute();
@@ -235,19 +265,71 @@ describe.each(DIALECTS)('authorization property on $name', (dialect) => {
     return { userIds, tokens, postIds, mediaIds, postTimes, tagNames };
   }
 
+  /**
+   * Every moderation procedure refuses a plain user (FORBIDDEN) and a signed-out caller
+   * (UNAUTHENTICATED) whatever the input; moderators and admins get in (their answers here are
+   * reads, or NOT_FOUND for targets that do not exist, so the world is left as it is), and only
+   * admins reach `setRole`.
+   */
+  async function checkModerationDoor(
+    world: World,
+    viewer: number | null,
+    token: string | undefined,
+    userIds: string[],
+    postIds: string[],
+  ) {
+    const role = viewer === null ? null : world.users[viewer]!.role;
+    const missing = '9100000000000000001';
+    const calls: { path: string; type: 'query' | 'mutation'; input: unknown; admin?: boolean; found: boolean }[] = [
+      { path: 'moderation.queue', type: 'query', input: {}, found: true },
+      { path: 'moderation.log', type: 'query', input: { targetUserId: userIds[0] }, found: true },
+      { path: 'moderation.show', type: 'query', input: { target: { kind: 'post', id: postIds[0] } }, found: true },
+      { path: 'moderation.hidePost', type: 'mutation', input: { id: missing, reason: 'r' }, found: false },
+      { path: 'moderation.markSensitive', type: 'mutation', input: { id: missing, reason: 'r' }, found: false },
+      { path: 'moderation.removeComment', type: 'mutation', input: { id: missing, reason: 'r' }, found: false },
+      { path: 'moderation.suspend', type: 'mutation', input: { userId: missing, reason: 'r' }, found: false },
+      { path: 'moderation.unsuspend', type: 'mutation', input: { userId: missing, reason: 'r' }, found: false },
+      {
+        path: 'moderation.dismiss',
+        type: 'mutation',
+        input: { target: { kind: 'post', id: missing }, reason: 'r' },
+        found: false,
+      },
+      {
+        path: 'moderation.setRole',
+        type: 'mutation',
+        input: { userId: missing, role: 'admin', reason: 'r' },
+        admin: true,
+        found: false,
+      },
+    ];
+    for (const call of calls) {
+      const res = await callTrpc(t.url, call.path, { type: call.type, token, input: call.input });
+      const allowed = role === 'admin' || (role === 'moderator' && !call.admin);
+      const expected = role === null ? 401 : !allowed ? 403 : call.found ? 200 : 404;
+      expect(res.status, `${call.path} as ${role ?? 'signed out'}`).toBe(expected);
+    }
+  }
+
   it('every surface shows a post exactly to the viewers the rules allow', async () => {
     await fc.assert(
       fc.asyncProperty(worldArb, async (world) => {
         const { userIds, tokens, postIds, mediaIds, postTimes, tagNames } = await build(world);
-        const viewers: (number | null)[] = [null, ...world.users.map((_, i) => i)];
+        // A suspended user has no session to look with: they are not among the viewers.
+        const viewers: (number | null)[] = [null, ...world.users.flatMap((u, i) => (u.suspended ? [] : [i]))];
         for (const viewer of viewers) {
           const token = viewer === null ? undefined : tokens[viewer];
           const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+          await checkModerationDoor(world, viewer, token, userIds, postIds);
           for (const [p, post] of world.posts.entries()) {
             const expected = modelSeesPost(world, viewer, p);
             const who = `viewer ${viewer} / post ${p} in ${JSON.stringify(world)}`;
             const get = await callTrpc(t.url, 'posts.get', { type: 'query', token, input: { id: postIds[p] } });
             expect(get.status, `posts.get: ${who}`).toBe(expected ? 200 : 404);
+            if (expected) {
+              const view = (get.body.result?.data ?? {}) as { sensitive?: boolean };
+              expect(view.sensitive, `posts.get sensitive: ${who}`).toBe(post.sensitive);
+            }
             const grid = await callTrpc<{ items: { id: string }[] }>(t.url, 'posts.byUser', {
               type: 'query',
               token,

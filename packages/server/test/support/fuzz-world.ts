@@ -66,10 +66,19 @@ export class FuzzWorld {
    */
   async refresh(): Promise<string> {
     const { t, fuzzer, other } = this;
+    // The fuzzer is the instance's first account, so an admin: a fuzzed `moderation.suspend` may
+    // have suspended `other` (revoking its sessions). Lift that, and speak for `other` with a
+    // session of its own minted afresh.
+    await t.server.db.kysely
+      .updateTable('users')
+      .set({ suspended_at: null })
+      .where('id', 'in', [fuzzer.id, other.id])
+      .execute();
     const token = await this.mintToken();
+    const otherToken = await this.mintToken(other.id);
     await callTrpc(t.url, 'graph.unblock', { token, input: { userId: other.id } });
     await callTrpc(t.url, 'accounts.update', { token, input: { isPrivate: false } });
-    await callTrpc(t.url, 'graph.follow', { token: other.token, input: { userId: fuzzer.id } });
+    await callTrpc(t.url, 'graph.follow', { token: otherToken, input: { userId: fuzzer.id } });
     const mediaId = await insertReadyMedia(t.server.db.kysely, fuzzer.id);
     const spare = await insertReadyMedia(t.server.db.kysely, fuzzer.id);
     const post = await callTrpc<{ id: string }>(t.url, 'posts.create', {
@@ -79,12 +88,12 @@ export class FuzzWorld {
     const postId = post.body.result?.data.id;
     if (!postId) throw new Error(`posts.create failed: ${JSON.stringify(post.body)}`);
     const comment = await callTrpc<{ id: string }>(t.url, 'comments.create', {
-      token: other.token,
+      token: otherToken,
       input: { postId, body: 'nice' },
     });
     const commentId = comment.body.result?.data.id;
     if (!commentId) throw new Error(`comments.create failed: ${JSON.stringify(comment.body)}`);
-    await callTrpc(t.url, 'likes.like', { token: other.token, input: { postId } });
+    await callTrpc(t.url, 'likes.like', { token: otherToken, input: { postId } });
     // An upload still waiting for its bytes, so upload procedures meet a real row too.
     const upload = await callTrpc<{ uploadId: string }>(t.url, 'media.createUpload', {
       token,

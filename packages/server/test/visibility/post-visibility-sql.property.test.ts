@@ -12,13 +12,13 @@ import { insertEdges } from '../support/graph-rows.js';
 /**
  * Search filters its pages in SQL with `postVisibleTo`, a restatement of the post policy. In random
  * graphs — private and public accounts, active follows and pending requests, blocks either way,
- * mutes, public and followers-only posts, deleted, hidden and held ones — the SQL condition must pick, for
+ * mutes, suspended authors, public and followers-only posts, deleted, hidden and held ones — the SQL condition must pick, for
  * every viewer (signed out too) and every post, exactly what the policy decides. Should the two
  * drift, search would show a post the policy hides, or leave out one it shows.
  */
 
 interface Graph {
-  users: { private: boolean }[];
+  users: { private: boolean; suspended: boolean }[];
   follows: { from: number; to: number; pending: boolean }[];
   blocks: { from: number; to: number }[];
   mutes: { from: number; to: number }[];
@@ -32,7 +32,11 @@ const graphArb: fc.Arbitrary<Graph> = fc
     const pair = fc.record({ from: user, to: user });
     const key = (p: { from: number; to: number }) => `${p.from}>${p.to}`;
     return fc.record({
-      users: fc.array(fc.record({ private: fc.boolean() }), { minLength: n, maxLength: n }),
+      users: fc.array(
+        // Suspension is rare too: most worlds have one or none.
+        fc.record({ private: fc.boolean(), suspended: fc.integer({ min: 0, max: 4 }).map((k) => k === 0) }),
+        { minLength: n, maxLength: n },
+      ),
       follows: fc.uniqueArray(fc.record({ from: user, to: user, pending: fc.boolean() }), {
         maxLength: n * 3,
         selector: key,
@@ -81,7 +85,14 @@ describe.each(DIALECTS)('search’s SQL prefilter against the post policy on $na
     const userIds = graph.users.map((_, i) => id(i));
     await db.kysely
       .insertInto('users')
-      .values(graph.users.map((u, i) => userRow(userIds[i]!, `r${run}u${i}`, { is_private: u.private ? 1 : 0 })))
+      .values(
+        graph.users.map((u, i) =>
+          userRow(userIds[i]!, `r${run}u${i}`, {
+            is_private: u.private ? 1 : 0,
+            suspended_at: u.suspended ? now : null,
+          }),
+        ),
+      )
       .execute();
     await insertEdges(db.kysely, userIds, graph, { followId: (i) => id(100 + i), now });
     const postIds = graph.posts.map((_, i) => id(200 + i));
@@ -149,6 +160,7 @@ describe.each(DIALECTS)('search’s SQL prefilter against the post policy on $na
                 hidden: post.hidden,
                 held: post.held,
                 authorIsPrivate: graph.users[post.author]!.private,
+                authorSuspended: graph.users[post.author]!.suspended,
               },
               { followsAuthor: follows, blocked },
             );

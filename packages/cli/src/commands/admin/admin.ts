@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ActionFactory } from '../../command-action.js';
 import { backupCommands } from './backup.js';
 import { eventsCommand } from './events.js';
+import { grantCommand } from './grant.js';
 import { moveCommand } from './move.js';
 import { recountCommand } from './recount.js';
 import { reprocessCommand } from './reprocess.js';
@@ -18,4 +19,5 @@ export function adminCommand(program: Command, action: ActionFactory): void {
   backupCommands(admin, action);
   moveCommand(admin, action);
   wordsCommand(admin, action);
+  grantCommand(admin, action);
 }

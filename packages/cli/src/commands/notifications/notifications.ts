@@ -112,7 +112,20 @@ function describe(n: NotificationView): string {
       return `${actor} replied to your comment on the post${post}`;
     case 'mention':
       return `${actor} mentioned you${n.commentId ? ' in a comment on the post' : ' in the post'}${post}`;
+    // Moderation names no moderator: the sentence is about the recipient's own content.
+    case 'post_hidden':
+      return `Moderators hid your post${post}${because(n)}`;
+    case 'post_sensitive':
+      return `Moderators marked your post${post} sensitive${because(n)}`;
+    case 'comment_removed':
+      return `Moderators removed your comment on the post${post}${because(n)}`;
+    case 'account_suspended':
+      return `Moderators suspended your account${because(n)}`;
   }
+}
+
+function because(n: NotificationView): string {
+  return n.note ? `: ${n.note}` : '';
 }
 
 /**

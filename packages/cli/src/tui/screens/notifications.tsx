@@ -16,6 +16,11 @@ const VERBS: Record<NotificationView['kind'], string> = {
   comment: 'commented on your post',
   reply: 'replied to your comment',
   mention: 'mentioned you',
+  // The actor of a moderation notice is the recipient: the sentence reads as about their content.
+  post_hidden: '— moderators hid your post',
+  post_sensitive: '— moderators marked your post sensitive',
+  comment_removed: '— moderators removed your comment',
+  account_suspended: '— moderators suspended your account',
 };
 
 export function describeNotification(n: NotificationView): string {

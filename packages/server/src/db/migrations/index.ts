@@ -10,6 +10,7 @@ import { leaseHolders0010 } from './0010-lease-holders.js';
 import { nodeLeases0011 } from './0011-node-leases.js';
 import { readAfterWrite0012 } from './0012-read-after-write.js';
 import { mediaVideo0013 } from './0013-media-video.js';
+import { moderation0014 } from './0014-moderation.js';
 import { limitsWordFilters0015 } from './0015-limits-word-filters.js';
 import { notifications0006 } from './0006-notifications.js';
 import type { MigrationFactory } from './migration-factory.js';
@@ -35,5 +36,6 @@ export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.fre
   '0011_node_leases': nodeLeases0011,
   '0012_read_after_write': readAfterWrite0012,
   '0013_media_video': mediaVideo0013,
+  '0014_moderation': moderation0014,
   '0015_limits_word_filters': limitsWordFilters0015,
 });

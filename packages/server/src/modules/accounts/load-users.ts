@@ -14,6 +14,8 @@ export const PUBLIC_USER_COLUMNS = [
   'is_private',
   'avatar_media_id',
   'created_at',
+  // Not shown to anyone; read so every list can leave suspended accounts out (the post policy).
+  'suspended_at',
 ] as const;
 
 export type PublicUserRow = Pick<UserRow, (typeof PUBLIC_USER_COLUMNS)[number]>;

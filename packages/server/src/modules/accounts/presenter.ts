@@ -18,7 +18,7 @@ export function presentPublicUser(row: PublicUserRow, avatarUrls: AvatarUrls): P
 }
 
 export function presentPrivateUser(row: UserRow, avatarUrls: AvatarUrls): PrivateUser {
-  return { ...presentPublicUser(row, avatarUrls), email: row.email };
+  return { ...presentPublicUser(row, avatarUrls), email: row.email, role: row.role };
 }
 
 export function presentSession(row: SessionRow, currentSessionId: string | undefined): SessionInfo {

@@ -13,7 +13,7 @@ import type { LoginInput, RegisterInput } from './schemas.js';
 import type { SessionActivity } from './session-activity.js';
 import { LoginThrottle } from './throttle.js';
 import { hashToken, looksLikeSessionToken, newSessionToken } from './tokens.js';
-import type { AuthResult, ClientInfo, PrivateUser, SessionInfo, Viewer } from './types.js';
+import type { AuthResult, ClientInfo, PrivateUser, SessionInfo, UserRole as Role, Viewer } from './types.js';
 
 export interface AccountsServiceDeps {
   db: Db;
@@ -72,6 +72,11 @@ const sessionWithWritePosition = preparedQuery((db, p: ParamRefs<{ tokenHash: st
     .where('sessions.token_hash', '=', p.value('tokenHash')),
 );
 
+/** Moderation procedures read the caller's role with every call. */
+const roleQuery = preparedQuery((db, p: ParamRefs<{ userId: string }>) =>
+  db.selectFrom('users').select(['role', 'suspended_at']).where('id', '=', p.id('userId')),
+);
+
 /** Of some sessions, those neither revoked nor expired: live streams ask every few seconds. */
 const activeSessionsQuery = preparedQuery((db, p: ParamRefs<{ ids: string[]; now: string }>) =>
   db
@@ -111,6 +116,8 @@ export class AccountsService {
           created_at: now,
           updated_at: now,
           last_active_at: now,
+          // The first account of an instance administers it (docs/moderation.md).
+          role: sql<Role>`(case when exists (select 1 from users) then 'user' else 'admin' end)`,
         })
         .execute();
     } catch (error) {
@@ -141,7 +148,18 @@ export class AccountsService {
       throw new AppError('INVALID_CREDENTIALS');
     }
     await this.throttle.reset(key);
+    // Checked after the password, so only the account's owner learns it is suspended.
+    if (user.suspended_at !== null) throw new AppError('ACCOUNT_SUSPENDED');
     return this.openSession(user, client);
+  }
+
+  /**
+   * The viewer's role as the database holds it now: moderation procedures ask on every call, so a
+   * grant or a revocation counts from the next request. Null when the account is gone or suspended.
+   */
+  async roleOf(userId: string): Promise<Role | null> {
+    const row = await roleQuery.executeTakeFirst(this.deps.db.kysely, { userId });
+    return row && row.suspended_at === null ? row.role : null;
   }
 
   /** The viewer for a bearer token, or null when the token is unknown, revoked or expired. */
@@ -243,7 +261,20 @@ export class AccountsService {
       expires_at: new Date(now.getTime() + sessionTtlDays * 86_400_000).toISOString(),
       revoked_at: null,
     };
-    await db.kysely.insertInto('sessions').values(row).execute();
+    await db.kysely.transaction().execute(async (trx) => {
+      // The user's row is locked (Postgres) and read again with the session's insert, so a
+      // suspension committing meanwhile either comes first and is seen here, or comes after and
+      // revokes this session with the others: no session outlives a suspension.
+      const current = await trx
+        .selectFrom('users')
+        .select('suspended_at')
+        .where('id', '=', user.id)
+        .$if(db.caps.supportsRowLocks, (qb) => qb.forUpdate())
+        .executeTakeFirst();
+      if (!current) throw new AppError('UNAUTHENTICATED', 'This account no longer exists.');
+      if (current.suspended_at !== null) throw new AppError('ACCOUNT_SUSPENDED');
+      await trx.insertInto('sessions').values(row).execute();
+    });
     return { token, user: presentPrivateUser(user, this.deps.avatarUrls), session: presentSession(row, row.id) };
   }
 }

@@ -10,9 +10,13 @@ export interface PublicUser {
   createdAt: string;
 }
 
+/** What an account may do beyond its own content: moderators and admins moderate (docs/moderation.md). */
+export type UserRole = 'user' | 'moderator' | 'admin';
+
 /** The signed-in user's own view of their account. */
 export interface PrivateUser extends PublicUser {
   email: string;
+  role: UserRole;
 }
 
 export interface SessionInfo {

@@ -16,8 +16,10 @@ import { queryEvents, requeueEvent } from './events.js';
 import { recountCounters } from './recount.js';
 import type { WordFilterAction } from '../../db/schema.js';
 import { addAdminRule, listAdminRules, removeAdminRule, type AdminWordRule } from '../word-filters/admin-rules.js';
+import type { UserRole } from '../../db/schema.js';
 import { queueReprocess } from './reprocess.js';
 import type {
+  RoleGrant,
   BackupOptions,
   BackupResult,
   EventSummary,
@@ -70,6 +72,32 @@ export async function addWordFilter(config: Config, term: string, action: WordFi
 /** Removes a word filter rule by its term, in any case (`aperture admin words remove`); false: none. */
 export async function removeWordFilter(config: Config, term: string): Promise<boolean> {
   return withDb(config, (db) => removeAdminRule(db.kysely, term));
+}
+
+/**
+ * Gives an account a role (`aperture admin grant`), on the database directly: how an operator makes
+ * the first moderators, or an admin when none can sign in. The holder's next request has it.
+ */
+export async function grantRole(config: Config, username: string, role: UserRole): Promise<RoleGrant> {
+  return withDb(config, async (db) => {
+    const key = username.trim().replace(/^@/, '').toLowerCase();
+    const user = await db.kysely
+      .updateTable('users')
+      .set({ role })
+      .where('username_key', '=', key)
+      .returning(['id', 'username', 'role'])
+      .executeTakeFirst();
+    if (!user) throw new NoSuchAccountError(username);
+    return { userId: user.id, username: user.username, role: user.role };
+  });
+}
+
+/** `grantRole` of a username no account has. */
+export class NoSuchAccountError extends Error {
+  override readonly name = 'NoSuchAccountError';
+  constructor(readonly username: string) {
+    super(`No account is named ${username}.`);
+  }
 }
 
 /** The newest outbox events, optionally of one status (`aperture admin events`). */

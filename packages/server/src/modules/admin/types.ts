@@ -106,3 +106,10 @@ export interface MoveResult {
   tables: Record<string, number>;
   blobs: { count: number; bytes: number };
 }
+
+/** What `aperture admin grant` did. */
+export interface RoleGrant {
+  userId: string;
+  username: string;
+  role: 'user' | 'moderator' | 'admin';
+}

@@ -8,10 +8,12 @@ import type { IdGenerator } from '../../ids/snowflake.js';
 import type { Viewer } from '../accounts/types.js';
 import { loadUsers } from '../accounts/load-users.js';
 import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
+import { accountActive } from '../visibility/post-visibility-sql.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage, type Page } from '../shared/pagination.js';
 import {
   commentNotFound,
   isBlockedEitherWay,
+  isSuspended,
   notBlockedWith,
   postNotFound,
   visiblePost,
@@ -56,6 +58,7 @@ export class CommentsService {
       created_at: clock.now().toISOString(),
       deleted_at: null,
       held_at: hold ? clock.now().toISOString() : null,
+      removed_at: null,
     };
     await outbox.write(async (trx, emit) => {
       if (threadId !== null) {
@@ -114,7 +117,9 @@ export class CommentsService {
       .where('parent_id', 'is', null)
       .where('deleted_at', 'is', null)
       .where(shownTo(viewerId))
+      .where('removed_at', 'is', null)
       .where(notBlockedWith(viewerId, 'comments.author_id'))
+      .where(accountActive('comments.author_id'))
       .$if(after !== undefined, (qb) => qb.where('id', '<', after!))
       .orderBy('id', 'desc')
       .limit(limit + 1)
@@ -128,8 +133,9 @@ export class CommentsService {
     const { db } = this.deps;
     const viewerId = viewer?.userId ?? null;
     const { comment, post } = await this.visibleComment(viewerId, input.commentId);
-    if (comment.deleted_at !== null) throw commentNotFound();
+    if (comment.deleted_at !== null || comment.removed_at !== null) throw commentNotFound();
     if (comment.held_at !== null && comment.author_id !== viewerId) throw commentNotFound();
+    if (await isSuspended(db.kysely, comment.author_id)) throw commentNotFound();
     if (viewerId !== null && (await isBlockedEitherWay(db.kysely, viewerId, comment.author_id))) {
       throw commentNotFound();
     }
@@ -141,7 +147,9 @@ export class CommentsService {
       .where('parent_id', '=', comment.id)
       .where('deleted_at', 'is', null)
       .where(shownTo(viewerId))
+      .where('removed_at', 'is', null)
       .where(notBlockedWith(viewerId, 'comments.author_id'))
+      .where(accountActive('comments.author_id'))
       .$if(after !== undefined, (qb) => qb.where('id', '>', after!))
       .orderBy('id', 'asc')
       .limit(limit + 1)
@@ -222,7 +230,9 @@ export class CommentsService {
   private async threadOf(viewer: Viewer, post: PostRow, parentId: string): Promise<string> {
     const { db } = this.deps;
     const parent = await db.kysely.selectFrom('comments').selectAll().where('id', '=', parentId).executeTakeFirst();
-    if (!parent || parent.post_id !== post.id || parent.deleted_at !== null) throw commentNotFound();
+    if (!parent || parent.post_id !== post.id || parent.deleted_at !== null || parent.removed_at !== null) {
+      throw commentNotFound();
+    }
     if (parent.held_at !== null && parent.author_id !== viewer.userId) throw commentNotFound();
     const threadId = parent.parent_id ?? parent.id;
     const authors = new Set([parent.author_id]);
@@ -259,7 +269,7 @@ export class CommentsService {
     );
     return rows.flatMap((row) => {
       const author = authors.get(row.author_id);
-      if (!author) return [];
+      if (!author || author.suspended_at !== null) return [];
       return [
         {
           id: row.id,

@@ -1,3 +1,4 @@
+import { accountActive } from '../visibility/post-visibility-sql.js';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
 import type { Outbox } from '../../events/outbox.js';
@@ -107,6 +108,7 @@ export class LikesService {
       .select(['id', 'user_id', 'reaction', 'created_at'])
       .where('post_id', '=', input.postId)
       .where(notBlockedWith(viewerId, 'likes.user_id'))
+      .where(accountActive('likes.user_id'))
       .$if(after !== undefined, (qb) => qb.where('id', '<', after!))
       .orderBy('id', 'desc')
       .limit(limit + 1)
@@ -119,7 +121,7 @@ export class LikesService {
     return {
       items: page.items.flatMap((like) => {
         const user = users.get(like.user_id);
-        if (!user) return [];
+        if (!user || user.suspended_at !== null) return [];
         return [
           { user: presentPublicUser(user, avatarUrls), reaction: like.reaction as Reaction, likedAt: like.created_at },
         ];

@@ -63,3 +63,9 @@ export async function isBlockedEitherWay(db: Kysely<Database>, a: string, b: str
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Whether a moderator suspended the user: what they wrote answers NOT_FOUND, like their posts. */
+export async function isSuspended(db: Kysely<Database>, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('suspended_at').where('id', '=', userId).executeTakeFirst();
+  return row?.suspended_at != null;
+}

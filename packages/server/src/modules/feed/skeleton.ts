@@ -124,7 +124,5 @@ const oldestTimelineQuery = preparedQuery((db, p: ParamRefs<{ viewerId: string }
 export function mergeNewestFirst(lists: Candidate[][], limit: number): Candidate[] {
   const byId = new Map<string, Candidate>();
   for (const list of lists) for (const c of list) byId.set(c.id, c);
-  return [...byId.values()]
-    .sort((a, b) => compareCanonicalIds(b.id, a.id))
-    .slice(0, limit);
+  return [...byId.values()].sort((a, b) => compareCanonicalIds(b.id, a.id)).slice(0, limit);
 }

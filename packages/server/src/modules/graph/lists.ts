@@ -44,6 +44,7 @@ export async function loadEdges(db: Kysely<Database>, q: EdgeQuery): Promise<Fol
     .select(['follows.id as follow_id', 'follows.created_at as followed_at'])
     .where(ownerColumn, '=', q.ownerId)
     .where('follows.state', '=', q.state)
+    .where('users.suspended_at', 'is', null)
     .$if(q.after !== undefined, (qb) => qb.where('follows.id', '<', q.after!))
     .$if(viewerId !== null, (qb) =>
       qb.where((outer) =>

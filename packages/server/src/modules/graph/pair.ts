@@ -7,6 +7,10 @@ import type { FollowStatus, Relationship } from './types.js';
 
 export const noSuchUser = () => new AppError('NOT_FOUND', 'No such user.');
 
+/**
+ * The user `ref` names. A suspended account is NOT_FOUND exactly like a missing one: its profile,
+ * lists and every follow, block or mute aimed at it (moderators read it through `moderation.show`).
+ */
 export async function resolveUser(db: Kysely<Database>, ref: UserRef): Promise<UserRow> {
   const row = await db
     .selectFrom('users')
@@ -14,7 +18,7 @@ export async function resolveUser(db: Kysely<Database>, ref: UserRef): Promise<U
     .$if(ref.userId !== undefined, (qb) => qb.where('id', '=', ref.userId!))
     .$if(ref.userId === undefined, (qb) => qb.where('username_key', '=', ref.username ?? ''))
     .executeTakeFirst();
-  if (!row) throw noSuchUser();
+  if (!row || row.suspended_at !== null) throw noSuchUser();
   return row;
 }
 

@@ -2,7 +2,20 @@ import type { Kysely } from 'kysely';
 import type { Database, PostRow } from '../../db/schema.js';
 import type { HandlerMap, StoredEvent } from '../../events/types.js';
 import { extractMentions } from './mentions.js';
+import type { NotificationKind } from './types.js';
 import type { NotificationWriter } from './writer.js';
+
+/**
+ * The moderation actions their target's owner hears of, and as which kind. Lifting one (unhide,
+ * restore, unsuspend) sends nothing. A suspended user cannot sign in: their `account_suspended`
+ * notice waits for them and is the first thing they read if the suspension is lifted.
+ */
+const MODERATION_NOTICES: Partial<Record<string, NotificationKind>> = {
+  hide_post: 'post_hidden',
+  mark_sensitive: 'post_sensitive',
+  remove_comment: 'comment_removed',
+  suspend: 'account_suspended',
+};
 
 export interface NotificationHandlerDeps {
   db: Kysely<Database>;
@@ -124,6 +137,35 @@ export function createNotificationHandlers(deps: NotificationHandlerDeps): Handl
           });
         }
         await mention(comment.body, post, actorId, `c:${comment.id}`, notified, comment.id);
+      },
+    ],
+    'moderation.acted': [
+      async (event: StoredEvent<'moderation.acted'>) => {
+        const entry = await db
+          .selectFrom('moderation_log')
+          .selectAll()
+          .where('id', '=', event.logId)
+          .executeTakeFirst();
+        const kind = entry ? MODERATION_NOTICES[entry.action] : undefined;
+        if (!entry || !kind) return;
+        const comment =
+          entry.target_kind === 'comment'
+            ? await db.selectFrom('comments').select('post_id').where('id', '=', entry.target_id).executeTakeFirst()
+            : undefined;
+        const postId = entry.target_kind === 'post' ? entry.target_id : comment?.post_id;
+        const post = postId === undefined ? undefined : await livePost(postId);
+        if (postId !== undefined && !post) return;
+        await writer.insertOnce({
+          recipientId: entry.target_user_id,
+          kind,
+          // One notice per action: each is a log row of its own.
+          subjectKey: entry.id,
+          actorId: entry.target_user_id,
+          post,
+          commentId: entry.target_kind === 'comment' ? entry.target_id : undefined,
+          note: entry.reason,
+          fromModeration: true,
+        });
       },
     ],
     'post.created': [

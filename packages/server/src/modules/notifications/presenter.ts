@@ -54,7 +54,8 @@ export async function presentNotifications(
 
   return rows.flatMap((row): NotificationView[] => {
     const actor = access.author(row.actor_id);
-    if (!actor || access.isBlocked(row.actor_id)) return [];
+    // An actor suspended since is gone with everything else of theirs.
+    if (!actor || actor.suspended_at !== null || access.isBlocked(row.actor_id)) return [];
     if (row.comment_id !== null && !liveComments.has(row.comment_id)) return [];
     let post: NotificationView['post'] = null;
     if (row.post_id !== null) {
@@ -84,6 +85,7 @@ export async function presentNotifications(
         actorCount: row.actor_count,
         post,
         commentId: row.comment_id,
+        note: row.note,
         read: row.read_at !== null,
         updatedAt: row.updated_at,
         createdAt: row.created_at,

@@ -8,6 +8,12 @@ export const NOTIFICATION_KINDS = [
   'comment',
   'reply',
   'mention',
+  // Sent by moderation to the author of what a moderator acted on; the actor is the recipient
+  // themselves (moderators are not named) and `note` holds the moderator's reason.
+  'post_hidden',
+  'post_sensitive',
+  'comment_removed',
+  'account_suspended',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -31,6 +37,8 @@ export interface NotificationView {
    */
   post: { id: string; thumbnailUrl: string | null; captionSnippet: string } | null;
   commentId: string | null;
+  /** The moderator's reason on the moderation kinds (`post_hidden`, …); null on the others. */
+  note: string | null;
   read: boolean;
   /** When the row last changed (a new like moves it up). */
   updatedAt: string;

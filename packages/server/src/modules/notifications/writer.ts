@@ -30,6 +30,13 @@ export interface NotificationDraft {
   post?: PostRow | undefined;
   commentId?: string | undefined;
   actorCount?: number | undefined;
+  /** The moderator's reason (moderation kinds only). */
+  note?: string | undefined;
+  /**
+   * Sent by moderation: to the author about their own content, so the "never to yourself" and
+   * "only about posts they may see" checks do not apply (a hidden post stays visible to its author).
+   */
+  fromModeration?: boolean;
 }
 
 /**
@@ -50,7 +57,7 @@ export class NotificationWriter {
 
   /** Inserts the row unless it exists; wakes the recipient's live streams when it did. */
   async insertOnce(draft: NotificationDraft): Promise<boolean> {
-    if (!(await this.mayNotify(draft.recipientId, draft.actorId, draft.post))) return false;
+    if (!draft.fromModeration && !(await this.mayNotify(draft.recipientId, draft.actorId, draft.post))) return false;
     const { db, wakeups } = this.deps;
     const now = this.deps.clock.now().toISOString();
     const inserted = await db.transaction().execute(async (trx) => {
@@ -65,6 +72,7 @@ export class NotificationWriter {
           post_id: draft.post?.id ?? null,
           comment_id: draft.commentId ?? null,
           actor_count: draft.actorCount ?? 1,
+          note: draft.note ?? null,
           seq_id: await this.nextSeq(trx, draft.recipientId),
           read_at: null,
           created_at: now,

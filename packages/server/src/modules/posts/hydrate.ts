@@ -66,6 +66,7 @@ export async function hydratePosts(
             : null,
         visibility: post.visibility,
         commentsEnabled: post.comments_enabled === 1,
+        sensitive: post.sensitive !== 0,
         media: media
           .filter((m) => m.post_id === post.id)
           .map((m) => postMedia(presentMedia(m, { viewerIsOwner: false, isPublic, urls: deps.urls }))),

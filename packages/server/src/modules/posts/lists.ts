@@ -33,6 +33,8 @@ export function profileGrid(deps: Omit<HydrateDeps, 'db'>): PostList<ByUserInput
       const author = await db
         .selectFrom('users')
         .select(['id'])
+        // A suspended account has no grid, exactly like a missing one.
+        .where('suspended_at', 'is', null)
         .$if(input.userId !== undefined, (qb) => qb.where('id', '=', input.userId!))
         .$if(input.username !== undefined, (qb) => qb.where('username_key', '=', input.username!))
         .executeTakeFirst();

@@ -31,6 +31,8 @@ export const createPostInput = z.object({
     .default(''),
   location: locationInput.optional(),
   visibility: visibilityInput.default('public'),
+  /** Nudity, violence or the like: clients blur it until the viewer asks to see it. */
+  sensitive: z.boolean().default(false),
   /** Retrying with the same key within 24 h returns the first post instead of making another. */
   idempotencyKey: z.string().min(1).max(255).optional(),
 });
@@ -54,6 +56,7 @@ export const updatePostInput = z
     location: locationInput.nullable().optional(),
     visibility: visibilityInput.optional(),
     commentsEnabled: z.boolean().optional(),
+    sensitive: z.boolean().optional(),
   })
   .refine((v) => Object.keys(v).length > 1, { message: 'Nothing to update.' });
 

@@ -13,6 +13,7 @@ import type { HydrateDeps } from './hydrate.js';
 import { profileGrid, singlePost } from './lists.js';
 import type { PostList } from './pipeline.js';
 import type { ByUserInput, CreatePostInput, UpdatePostInput } from './schemas.js';
+import { NOT_SENSITIVE, SENSITIVE_BY_AUTHOR, SENSITIVE_BY_MODERATOR } from './sensitive.js';
 import type { PostView } from './types.js';
 import type { WordFilters } from '../word-filters/service.js';
 
@@ -49,7 +50,16 @@ export class PostsService {
    */
   async create(viewer: Viewer, input: CreatePostInput): Promise<PostView> {
     const requestHash = createHash('sha256')
-      .update(JSON.stringify([input.mediaIds, input.caption, input.location ?? null, input.visibility]))
+      .update(
+        JSON.stringify([
+          input.mediaIds,
+          input.caption,
+          input.location ?? null,
+          input.visibility,
+          // Only when set, so keys taken before posts could be sensitive keep their hashes.
+          ...(input.sensitive ? [true] : []),
+        ]),
+      )
       .digest('hex');
     if (input.idempotencyKey) {
       const earlier = await this.replay(viewer, input.idempotencyKey, requestHash);
@@ -107,6 +117,7 @@ export class PostsService {
             hidden_at: null,
             held_at: hold ? now : null,
             cleaned_at: null,
+            sensitive: input.sensitive ? SENSITIVE_BY_AUTHOR : NOT_SENSITIVE,
           })
           .execute();
         await trx
@@ -161,6 +172,10 @@ export class PostsService {
 
   async update(viewer: Viewer, input: UpdatePostInput): Promise<PostView> {
     const before = await this.authorsPost(viewer, input.id);
+    // A moderator's mark stays until a moderator lifts it (`moderation.unmarkSensitive`).
+    if (input.sensitive === false && before.sensitive === SENSITIVE_BY_MODERATOR) {
+      throw new AppError('FORBIDDEN', 'A moderator marked this post sensitive; only a moderator can lift that.');
+    }
     const { clock, outbox, words } = this.deps;
     const hold = input.caption === undefined ? undefined : await words.screen(input.caption);
     const now = clock.now().toISOString();
@@ -179,6 +194,9 @@ export class PostsService {
           ...(input.visibility !== undefined ? { visibility: input.visibility } : {}),
           ...(input.commentsEnabled !== undefined ? { comments_enabled: input.commentsEnabled ? 1 : 0 } : {}),
           ...(hold ? { held_at: before.held_at ?? now } : {}),
+          ...(input.sensitive !== undefined && before.sensitive !== SENSITIVE_BY_MODERATOR
+            ? { sensitive: input.sensitive ? SENSITIVE_BY_AUTHOR : NOT_SENSITIVE }
+            : {}),
           updated_at: now,
         })
         .where('id', '=', input.id)

@@ -31,6 +31,8 @@ export interface PostView {
   location: PostLocation | null;
   visibility: 'public' | 'followers';
   commentsEnabled: boolean;
+  /** Marked sensitive by its author or a moderator: clients decide how to blur it. */
+  sensitive: boolean;
   media: PostMediaView[];
   likeCount: number;
   commentCount: number;

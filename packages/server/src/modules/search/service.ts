@@ -101,6 +101,7 @@ export class SearchService {
         ]),
       )
       .$if(viewerId !== null, (qb) => qb.where(noBlockBetween(viewerId!, 'users.id')))
+      .where('users.suspended_at', 'is', null)
       // An exact username first, then the most followed.
       .orderBy(sql`case when username_key = ${prefix} then 0 else 1 end`)
       .orderBy('follower_count', 'desc')

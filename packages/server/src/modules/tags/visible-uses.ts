@@ -1,6 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { followsActively, noBlockBetween, postVisibleTo, shownToOthers } from '../visibility/post-visibility-sql.js';
+import {
+  accountActive,
+  followsActively,
+  noBlockBetween,
+  postVisibleTo,
+  shownToOthers,
+} from '../visibility/post-visibility-sql.js';
 
 /**
  * Which posts carrying a hashtag a viewer may see, found in the database without walking the ones
@@ -9,7 +15,7 @@ import { followsActively, noBlockBetween, postVisibleTo, shownToOthers } from '.
  *
  * - the viewer's own posts (every live one): `post_tags_author_idx`, one range;
  * - posts of accounts the viewer follows actively (every live, unhidden one, unless a block stands
- *   between them): `post_tags_author_idx`, one short range per followed account;
+ *   between them or the account is suspended): `post_tags_author_idx`, one short range per followed account;
  * - public posts of public accounts, by anyone else not blocked either way: the tag's public rows
  *   (`post_tags_public_idx`). `is_public` was right when the row was written; the author may have
  *   gone private or the post been hidden since, so every row is re-checked against the post and
@@ -99,7 +105,8 @@ function followedRows(db: Db, tagId: string, viewerId: string) {
     .where('f.followee_id', '<>', viewerId)
     .where('p.deleted_at', 'is', null)
     .where(shownToOthers('p'))
-    .where(noBlockBetween(viewerId, 'f.followee_id'));
+    .where(noBlockBetween(viewerId, 'f.followee_id'))
+    .where(accountActive('f.followee_id'));
 }
 
 /** How many posts carrying the tag the viewer may see (up to the caps), and the oldest one's time. */
@@ -167,6 +174,7 @@ export async function visibleUses(db: Db, viewerId: string | null, tagId: string
       .where('f.state', '=', 'active')
       .where('f.followee_id', '<>', viewerId)
       .where(noBlockBetween(viewerId, 'f.followee_id'))
+      .where(accountActive('f.followee_id'))
       .executeTakeFirstOrThrow();
     found.push({ n: Number(followed.n), oldest: followedOldest.oldest });
   }

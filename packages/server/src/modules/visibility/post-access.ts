@@ -115,6 +115,7 @@ export class PostAccess {
       hidden: post.hidden_at !== null,
       held: post.held_at !== null,
       authorIsPrivate: this.authors.get(post.author_id)?.is_private === 1,
+      authorSuspended: (this.authors.get(post.author_id)?.suspended_at ?? null) !== null,
     };
   }
 

@@ -9,6 +9,8 @@ export interface PostFacts {
   /** Held by a word filter until a moderator releases it. */
   held: boolean;
   authorIsPrivate: boolean;
+  /** A moderator suspended the author: all their posts are gone for everyone until unsuspended. */
+  authorSuspended: boolean;
 }
 
 /** What the policy needs to know about the viewer's relation to the author. */
@@ -26,7 +28,7 @@ export interface RelationFacts {
  * must look exactly like not-found. Its SQL restatements are in `post-visibility-sql.ts`.
  */
 export function mayViewPost(viewerId: string | null, post: PostFacts, relation: RelationFacts): boolean {
-  if (post.deleted) return false;
+  if (post.deleted || post.authorSuspended) return false;
   const isAuthor = viewerId !== null && viewerId === post.authorId;
   if (isAuthor) return true;
   if (post.hidden || post.held) return false;
@@ -37,5 +39,12 @@ export function mayViewPost(viewerId: string | null, post: PostFacts, relation: 
 
 /** A post anyone may see, signed in or not: its media may be cached publicly and forever. */
 export function isPubliclyVisible(post: PostFacts): boolean {
-  return !post.deleted && !post.hidden && !post.held && post.visibility === 'public' && !post.authorIsPrivate;
+  return (
+    !post.deleted &&
+    !post.authorSuspended &&
+    !post.hidden &&
+    !post.held &&
+    post.visibility === 'public' &&
+    !post.authorIsPrivate
+  );
 }

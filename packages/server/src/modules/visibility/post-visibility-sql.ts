@@ -46,7 +46,8 @@ export interface PostTables {
  */
 export function postVisibleTo(viewerId: string | null, tables: PostTables): RawBuilder<boolean> {
   const post = (column: string) => sql.ref(`${tables.post}.${column}`);
-  const live = sql<boolean>`${post('deleted_at')} is null`;
+  // Neither deleted nor by a suspended author: what no one, the author included, sees.
+  const live = sql<boolean>`(${post('deleted_at')} is null and ${sql.ref(`${tables.author}.suspended_at`)} is null)`;
   // A post anyone may see (`isPubliclyVisible`): not hidden or held, public, by a public account.
   const visibleToAll = sql<boolean>`(${shownToOthers(tables.post)} and ${post('visibility')} = 'public'
     and ${sql.ref(`${tables.author}.is_private`)} = 0)`;
@@ -58,4 +59,14 @@ export function postVisibleTo(viewerId: string | null, tables: PostTables): RawB
   return sql<boolean>`(${live} and (${post('author_id')} = ${viewerId} or (${shownToOthers(tables.post)}
     and ${noBlockBetween(viewerId, authorColumn)}
     and (${visibleToAll} or ${followsActively(viewerId, authorColumn)}))))`;
+}
+
+/**
+ * The user in `column` is not suspended. Lists of people and of what they wrote (comments, likers,
+ * followers, notifications, search) leave suspended accounts out with it, as the post policy does
+ * their posts: a suspension hides the account everywhere, and lifting it brings everything back.
+ */
+export function accountActive(column: string): RawBuilder<boolean> {
+  return sql<boolean>`not exists (select 1 from users as suspended_account
+    where suspended_account.id = ${sql.ref(column)} and suspended_account.suspended_at is not null)`;
 }
