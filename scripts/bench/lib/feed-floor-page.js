@@ -65,6 +65,7 @@ export function presentPage({ posts, authors, reactions, media, last, publicUrl 
     location: null,
     visibility: p.visibility,
     commentsEnabled: Number(p.comments_enabled) === 1,
+    sensitive: Number(p.sensitive) !== 0,
     media: media.filter((m) => m.post_id === p.id).map((m) => mediaView(m, publicUrl)),
     likeCount: Number(p.like_count),
     commentCount: Number(p.comment_count),
