@@ -5,7 +5,8 @@ import type { Database } from './schema.js';
 /**
  * A transaction for facts written behind, which a crash of the process must not corrupt but a power
  * cut may lose: the times sessions were last used, noted in memory by reads and written a moment
- * later. Its commit does not wait for the disk. Every other write still does, since an
+ * later, and the write limits' buckets (forgetting a few charges lets a few writes more through).
+ * Its commit does not wait for the disk. Every other write still does, since an
  * acknowledged write must survive a power cut.
  *
  * - SQLite: the connection commits this one transaction with `synchronous = NORMAL` instead of

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/connect.js';
+import { writeBehindTransaction } from '../../db/write-behind.js';
 import { AppError } from '../../errors/app-error.js';
 import { decodeId } from '../../ids/snowflake.js';
 import { clientKey } from '../../lib/client-key.js';
@@ -59,19 +60,24 @@ export class WriteLimits {
     const buckets = this.bucketsOf(kind, writer, now);
     if (buckets.length === 0) return undefined;
     const db = this.deps.db.kysely;
+    // Buckets are written behind (`writeBehindTransaction`): a power cut may forget a few charges,
+    // which only lets a few writes more through, and a limited write does not wait for a second
+    // fsync besides its own.
     const start = sql<number>`(case when write_limits.full_at > ${now} then write_limits.full_at else ${now} end)`;
     const moved = sql<number>`${start} + (${sql.ref('excluded.full_at')} - ${now})`;
-    const charged = await db
-      .insertInto('write_limits')
-      .values(buckets.map((b) => ({ bucket_key: b.key, full_at: now + b.stepMs })))
-      .onConflict((oc) =>
-        oc
-          .column('bucket_key')
-          .doUpdateSet({ full_at: moved })
-          .where(sql<boolean>`${moved} <= ${now + LIMIT_WINDOW_MS}`),
-      )
-      .returning('bucket_key')
-      .execute();
+    const charged = await writeBehindTransaction(this.deps.db, (trx) =>
+      trx
+        .insertInto('write_limits')
+        .values(buckets.map((b) => ({ bucket_key: b.key, full_at: now + b.stepMs })))
+        .onConflict((oc) =>
+          oc
+            .column('bucket_key')
+            .doUpdateSet({ full_at: moved })
+            .where(sql<boolean>`${moved} <= ${now + LIMIT_WINDOW_MS}`),
+        )
+        .returning('bucket_key')
+        .execute(),
+    );
     if (charged.length === buckets.length) return { buckets };
 
     const passed = new Set(charged.map((row) => row.bucket_key));
@@ -100,13 +106,17 @@ export class WriteLimits {
 
   /** Gives back what `charge` took: the write it was for did not happen. */
   async refund(charge: Charge | undefined): Promise<void> {
-    for (const b of charge?.buckets ?? []) {
-      await this.deps.db.kysely
-        .updateTable('write_limits')
-        .set({ full_at: sql<number>`full_at - ${b.stepMs}` })
-        .where('bucket_key', '=', b.key)
-        .execute();
-    }
+    const buckets = charge?.buckets ?? [];
+    if (buckets.length === 0) return;
+    await writeBehindTransaction(this.deps.db, async (trx) => {
+      for (const b of buckets) {
+        await trx
+          .updateTable('write_limits')
+          .set({ full_at: sql<number>`full_at - ${b.stepMs}` })
+          .where('bucket_key', '=', b.key)
+          .execute();
+      }
+    });
   }
 
   /** Deletes the buckets that are full again, which are as good as absent. Run by the sweep. */
