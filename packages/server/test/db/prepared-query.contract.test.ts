@@ -31,6 +31,10 @@ const usersJoinedToIds = preparedQuery((db, p: ParamRefs<{ ids: string[] }>) =>
     .orderBy('users.id'),
 );
 
+const usersWhereIdIn = preparedQuery((db, p: ParamRefs<{ ids: string[] }>) =>
+  db.selectFrom('users').select(['id', 'username']).where(p.idIn('users.id', 'ids')).orderBy('id'),
+);
+
 describe.each(DIALECTS)('preparedQuery on $name', (dialect) => {
   let t: TestDatabase;
   let db: Db;
@@ -84,6 +88,14 @@ describe.each(DIALECTS)('preparedQuery on $name', (dialect) => {
   it('names no row with an id that is not a canonical decimal', async () => {
     // '01' and ' 1' would equal 1 if converted loosely; an id is only ever the canonical form.
     expect(await usersByIds.execute(db.kysely, { ids: ['01', ' 1', '1e0', '-1', '99999999999999999999'] })).toEqual([]);
+  });
+
+  it('tests membership in a list of ids with idIn, ignoring what is not a canonical id', async () => {
+    const found = await usersWhereIdIn.execute(db.kysely, {
+      ids: [ABOVE_2_53, '1', '007', '99', '9223372036854775808'],
+    });
+    expect(found.map((r) => r.username)).toEqual(['ann', 'cy']);
+    expect(await usersWhereIdIn.execute(db.kysely, { ids: [] })).toEqual([]);
   });
 
   it('runs inside a transaction, seeing its uncommitted rows', async () => {

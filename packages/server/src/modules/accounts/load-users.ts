@@ -21,7 +21,7 @@ export const PUBLIC_USER_COLUMNS = [
 export type PublicUserRow = Pick<UserRow, (typeof PUBLIC_USER_COLUMNS)[number]>;
 
 const usersByIds = preparedQuery((db, p: ParamRefs<{ ids: string[] }>) =>
-  db.selectFrom('users').select(PUBLIC_USER_COLUMNS).where('id', 'in', p.ids('ids')),
+  db.selectFrom('users').select(PUBLIC_USER_COLUMNS).where(p.idIn('id', 'ids')),
 );
 
 /** Users by id, in one query (duplicates and an empty list cost nothing). */

@@ -82,7 +82,7 @@ const activeSessionsQuery = preparedQuery((db, p: ParamRefs<{ ids: string[]; now
   db
     .selectFrom('sessions')
     .select('id')
-    .where('id', 'in', p.ids('ids'))
+    .where(p.idIn('id', 'ids'))
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', p.value('now')),
 );

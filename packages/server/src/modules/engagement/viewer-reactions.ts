@@ -8,7 +8,7 @@ const reactionsQuery = preparedQuery((db, p: ParamRefs<{ viewerId: string; postI
     .selectFrom('likes')
     .select(['post_id', 'reaction'])
     .where('user_id', '=', p.id('viewerId'))
-    .where('post_id', 'in', p.ids('postIds')),
+    .where(p.idIn('post_id', 'postIds')),
 );
 
 /**

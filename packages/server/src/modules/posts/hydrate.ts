@@ -17,7 +17,7 @@ const mediaOfPosts = preparedQuery((db, p: ParamRefs<{ postIds: string[] }>) =>
     .innerJoin('media', 'media.id', 'post_media.media_id')
     .selectAll('media')
     .select(['post_media.post_id', 'post_media.position'])
-    .where('post_media.post_id', 'in', p.ids('postIds'))
+    .where(p.idIn('post_media.post_id', 'postIds'))
     .orderBy('post_media.position', 'asc'),
 );
 

@@ -90,7 +90,7 @@ export function applyRules(loaded: LoadedPosts, muted: MutedAuthors): LoadedPost
 }
 
 const postsByIds = preparedQuery((db, p: ParamRefs<{ ids: string[] }>) =>
-  db.selectFrom('posts').selectAll().where('id', 'in', p.ids('ids')),
+  db.selectFrom('posts').selectAll().where(p.idIn('id', 'ids')),
 );
 
 /**

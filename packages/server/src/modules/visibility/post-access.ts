@@ -1,54 +1,75 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Expression, Kysely, SqlBool } from 'kysely';
 import { preparedQuery, type ParamRefs } from '../../db/prepared-query.js';
 import type { Database, PostRow } from '../../db/schema.js';
-import { loadUsers, type PublicUserRow } from '../accounts/load-users.js';
+import { loadUsers, PUBLIC_USER_COLUMNS, type PublicUserRow } from '../accounts/load-users.js';
 import { mayViewPost, type PostFacts, type RelationFacts } from './post-policy.js';
 
 type PostLike = Pick<PostRow, 'id' | 'author_id' | 'visibility' | 'deleted_at' | 'hidden_at' | 'held_at'>;
 
 /**
- * The viewer's relations to some users, in one statement: which of `followIds` the viewer follows
- * (actively), and which of `userIds` the viewer blocks, is blocked by, or mutes. One indexed probe
- * per user and kind.
+ * The users' rows with the viewer's relations to each, in one statement: whether the viewer blocks
+ * them, is blocked by them, mutes them, and (where asked: every user with `allFollows`, else the
+ * private ones and those in `followIds`) follows them actively. One indexed probe per user and kind,
+ * and no second statement: on Postgres the relations alone, as a union over the id list, cost
+ * more than the rest of the check.
  */
-const relationsQuery = preparedQuery(
-  (db, p: ParamRefs<{ viewerId: string; userIds: string[]; followIds: string[] }>) => {
+const usersWithRelations = preparedQuery(
+  (db, p: ParamRefs<{ viewerId: string; userIds: string[]; followIds: string[]; allFollows: number }>) => {
     const viewer = p.id('viewerId');
+    const flag = (condition: Expression<SqlBool>) => sql<number>`case when ${condition} then 1 else 0 end`;
+    const followsAsked = sql<SqlBool>`(${p.value('allFollows')} = 1 or users.is_private <> 0 or ${p.idIn('users.id', 'followIds')})`;
     return db
-      .selectFrom(p.idTable('followIds', 'u'))
-      .innerJoin('follows', (join) =>
-        join.onRef('follows.followee_id', '=', 'u.value').on('follows.follower_id', '=', viewer),
-      )
-      .select([sql<string>`'follows'`.as('kind'), 'follows.followee_id as user_id'])
-      .where('follows.state', '=', 'active')
-      .unionAll(
-        db
-          .selectFrom(p.idTable('userIds', 'u'))
-          .innerJoin('blocks', (join) =>
-            join.onRef('blocks.blocked_id', '=', 'u.value').on('blocks.blocker_id', '=', viewer),
-          )
-          .select([sql<string>`'blocks'`.as('kind'), 'blocks.blocked_id as user_id']),
-      )
-      .unionAll(
-        db
-          .selectFrom(p.idTable('userIds', 'u'))
-          .innerJoin('blocks', (join) =>
-            join.onRef('blocks.blocker_id', '=', 'u.value').on('blocks.blocked_id', '=', viewer),
-          )
-          .select([sql<string>`'blocked_by'`.as('kind'), 'blocks.blocker_id as user_id']),
-      )
-      .unionAll(
-        db
-          .selectFrom(p.idTable('userIds', 'u'))
-          .innerJoin('mutes', (join) => join.onRef('mutes.muted_id', '=', 'u.value').on('mutes.muter_id', '=', viewer))
-          .select([sql<string>`'mutes'`.as('kind'), 'mutes.muted_id as user_id']),
-      );
+      .selectFrom('users')
+      .select(PUBLIC_USER_COLUMNS)
+      .select((eb) => [
+        flag(
+          eb.exists(
+            eb
+              .selectFrom('blocks')
+              .select(sql.lit(1).as('one'))
+              .where('blocks.blocker_id', '=', viewer)
+              .whereRef('blocks.blocked_id', '=', 'users.id'),
+          ),
+        ).as('viewer_blocks'),
+        flag(
+          eb.exists(
+            eb
+              .selectFrom('blocks')
+              .select(sql.lit(1).as('one'))
+              .whereRef('blocks.blocker_id', '=', 'users.id')
+              .where('blocks.blocked_id', '=', viewer),
+          ),
+        ).as('blocks_viewer'),
+        flag(
+          eb.exists(
+            eb
+              .selectFrom('mutes')
+              .select(sql.lit(1).as('one'))
+              .where('mutes.muter_id', '=', viewer)
+              .whereRef('mutes.muted_id', '=', 'users.id'),
+          ),
+        ).as('viewer_mutes'),
+        flag(
+          eb.and([
+            followsAsked,
+            eb.exists(
+              eb
+                .selectFrom('follows')
+                .select(sql.lit(1).as('one'))
+                .where('follows.follower_id', '=', viewer)
+                .whereRef('follows.followee_id', '=', 'users.id')
+                .where('follows.state', '=', sql.lit('active')),
+            ),
+          ]),
+        ).as('viewer_follows'),
+      ])
+      .where(p.idIn('users.id', 'userIds'));
   },
 );
 
 /**
- * Loads, in two queries whatever the number of posts, the facts `mayViewPost` needs for one viewer
+ * Loads, in one query whatever the number of posts, the facts `mayViewPost` needs for one viewer
  * and many posts (the authors' rows for their privacy; the viewer's active follows and blocks
  * either way among them), then answers per post. Lists filter with it after loading a page; single
  * reads use it the same way. It keeps the author rows: hydration presents the authors from them
@@ -72,38 +93,49 @@ export class PostAccess {
 
   /** Everything about these users, follows included (for any question `relation` may be asked). */
   static async load(db: Kysely<Database>, viewerId: string | null, authorIds: Iterable<string>): Promise<PostAccess> {
-    const authors = [...new Set(authorIds)];
-    return PostAccess.loadFor(db, viewerId, authors, await loadUsers(db, authors), 'all');
+    return PostAccess.loadFor(db, viewerId, [...new Set(authorIds)], [], 'all');
   }
 
   /** Enough to answer `canView` for these posts: follows only of authors whose posts need them. */
   static async forPosts(db: Kysely<Database>, viewerId: string | null, posts: PostLike[]): Promise<PostAccess> {
     const authors = [...new Set(posts.map((p) => p.author_id))];
-    const rows = await loadUsers(db, authors);
-    const needFollows = new Set(
-      posts.filter((p) => p.visibility !== 'public' || rows.get(p.author_id)?.is_private !== 0).map((p) => p.author_id),
-    );
-    return PostAccess.loadFor(db, viewerId, authors, rows, needFollows);
+    // Followers-only posts need their authors' follows; so do private authors, which the query
+    // knows from their rows.
+    const followersOnly = [...new Set(posts.filter((p) => p.visibility !== 'public').map((p) => p.author_id))];
+    return PostAccess.loadFor(db, viewerId, authors, followersOnly, 'asked');
   }
 
   private static async loadFor(
     db: Kysely<Database>,
     viewerId: string | null,
     authors: string[],
-    authorRows: Map<string, PublicUserRow>,
-    followsKnown: 'all' | ReadonlySet<string>,
+    followIds: string[],
+    follows: 'all' | 'asked',
   ): Promise<PostAccess> {
+    if (viewerId === null || authors.length === 0) {
+      return new PostAccess(viewerId, await loadUsers(db, authors), new Set(), new Set(), new Set(), 'all');
+    }
+    const rows = await usersWithRelations.execute(db, {
+      viewerId,
+      userIds: authors,
+      followIds,
+      allFollows: follows === 'all' ? 1 : 0,
+    });
+    const authorRows = new Map<string, PublicUserRow>();
     const followed = new Set<string>();
     const blocked = new Set<string>();
     const muted = new Set<string>();
-    if (viewerId !== null && authors.length > 0) {
-      const followIds = followsKnown === 'all' ? authors : [...followsKnown];
-      for (const { kind, user_id } of await relationsQuery.execute(db, { viewerId, userIds: authors, followIds })) {
-        if (kind === 'follows') followed.add(user_id);
-        else if (kind === 'mutes') muted.add(user_id);
-        else blocked.add(user_id);
-      }
+    for (const { viewer_blocks, blocks_viewer, viewer_mutes, viewer_follows, ...row } of rows) {
+      authorRows.set(row.id, row);
+      if (viewer_follows === 1) followed.add(row.id);
+      if (viewer_blocks === 1 || blocks_viewer === 1) blocked.add(row.id);
+      if (viewer_mutes === 1) muted.add(row.id);
     }
+    // Whose follows were asked: an author that no longer exists has none either way.
+    const followsKnown =
+      follows === 'all'
+        ? 'all'
+        : new Set([...followIds, ...[...authorRows.values()].filter((r) => r.is_private !== 0).map((r) => r.id)]);
     return new PostAccess(viewerId, authorRows, followed, blocked, muted, followsKnown);
   }
 
