@@ -27,4 +27,19 @@ describe('parsePgTimestamp', () => {
   it('rejects a shape it does not know rather than guessing', () => {
     expect(() => parsePgTimestamp('Mon May 06 07:08:09 2024 UTC')).toThrow(/Unexpected Postgres timestamp/);
   });
+
+  it('reads UTC output of any instant from year 1 to 9999 as toISOString writes it', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const first = Date.UTC(1, 0, 1) - 1_900 * 365.25 * 86_400_000; // Date.UTC maps year 1 to 1901
+    const last = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+    for (let i = 0; i < 5_000; i++) {
+      const ms = Math.floor(first + random() * (last - first));
+      const iso = new Date(ms).toISOString();
+      // Postgres prints microseconds without trailing zeros, and none at all for a whole second.
+      const micros = `${iso.slice(20, 23)}${String(Math.floor(random() * 1000)).padStart(3, '0')}`.replace(/0+$/, '');
+      const text = `${iso.slice(0, 10)} ${iso.slice(11, 19)}${micros ? `.${micros}` : ''}+00`;
+      expect(parsePgTimestamp(text)).toBe(iso);
+    }
+  });
 });
