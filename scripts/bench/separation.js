@@ -1,7 +1,7 @@
 // Read/write separation: does background work on a worker-role process slow the API's reads?
-// An API-role server and a worker-role server share one database and data directory (on Postgres
-// two `aperture serve` processes; on SQLite, which one process serves, one process with a thread
-// per role). `feed.home` is driven at a fixed open-model rate, timed from each request's intended
+// An API-role server for reads, another for uploads and a worker-role server share one database and
+// data directory (on Postgres three `aperture serve` processes; on SQLite, which one process serves,
+// one process with a thread per server). `feed.home` is driven at a fixed open-model rate, timed from each request's intended
 // start, in ABBA pairs of rounds: A with the worker idle, B while uploads of 12 MP photos keep its
 // media processing saturated (its backlog, sampled every 100 ms, must stay above zero throughout).
 // Target: the feed's p99 grows at most 2× (median of the per-pair p99 ratios).
@@ -47,7 +47,18 @@ export async function run(flags) {
       const feed = (u) =>
         fetchOk(`${servers.url}/trpc/feed.home?input=${input}`, { authorization: `Bearer ${tokens[u]}` });
       await drive(feed, rate, 2, users); // warm-up
-      const round = { feed, reader, rate, seconds, users, url: servers.url, tokens, photoFile, databaseUrl, backlog };
+      const round = {
+        feed,
+        reader,
+        rate,
+        seconds,
+        users,
+        url: servers.writeUrl,
+        tokens,
+        photoFile,
+        databaseUrl,
+        backlog,
+      };
       const show = (r) => JSON.stringify(r, (_k, v) => (typeof v === 'number' ? +v.toFixed(2) : v));
       results = await pairedRounds(pairs, SIDES, async (side, pair) => {
         const r = await (side === 'busy' ? busyRound : aloneRound)(round);

@@ -1,9 +1,9 @@
 // The separation benchmark's servers on SQLite. A SQLite file is served by one process at a time
-// (db/node-leases.ts refuses a second one), so the API-role server and the worker-role server run
-// in one child process, each in a worker thread of its own with its own event loop, as a separate
-// `APERTURE_ROLE=worker` process would be on Postgres. The environment comes from the parent; the
-// roles are set here. Prints `{"url": …}` (the API's) on one line once both listen; stops when its
-// stdin closes.
+// (db/node-leases.ts refuses a second one), so the reading API, the API that takes uploads and the
+// worker-role server run in one child process, each in a worker thread of its own with its own event
+// loop, as separate processes would on Postgres. The environment comes from the parent; the roles
+// are set here. Prints `{"url": …, "writeUrl": …}` on one line once all listen; stops when its stdin
+// closes.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createServer, loadConfig } from '@aperture/server';
 
@@ -14,13 +14,14 @@ if (isMainThread) {
       worker.once('message', (url) => resolve({ worker, url }));
       worker.once('error', reject);
     });
-  // The API first: it migrates and writes the secret the worker then reads.
+  // The reading API first: it migrates and writes the secret the others then read.
   const api = await start('api');
+  const writes = await start('api');
   const background = await start('worker');
-  process.stdout.write(`${JSON.stringify({ url: api.url })}\n`);
+  process.stdout.write(`${JSON.stringify({ url: api.url, writeUrl: writes.url })}\n`);
   process.stdin.resume();
   process.stdin.on('end', async () => {
-    for (const { worker } of [background, api]) {
+    for (const { worker } of [background, writes, api]) {
       const stopped = new Promise((resolve) => worker.once('message', resolve));
       worker.postMessage('stop');
       await stopped;

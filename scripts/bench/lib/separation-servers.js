@@ -1,8 +1,9 @@
-// The separation benchmark's server processes: an API-role server and a worker-role one sharing one
-// database and one data directory (the disk blob store and the secret), as a deployment that
-// separates reads from background work runs them.
-// - Postgres: two `aperture serve` processes, `--role api` and `--role worker`.
-// - SQLite: one process serves a file, so both roles run in one child process, each in a thread
+// The separation benchmark's server processes, sharing one database and one data directory (the
+// disk blob store and the secret), as a deployment that separates reads, writes and background work
+// runs them: an API-role server the feed reads go to, a second API-role server that takes the
+// uploads (the design notes' separate upload service), and a worker-role server that processes them.
+// - Postgres: three `aperture serve` processes, `--role api` twice and `--role worker`.
+// - SQLite: one process serves a file, so the three run in one child process, each in a thread
 //   of its own (separation-host.js).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -53,9 +54,10 @@ async function serve(env, role) {
 
 async function sqliteHost(env) {
   const child = spawn(process.execPath, [HOST], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  const url = await firstMatch(child, (line) => JSON.parse(line).url, collectStderr(child));
+  const { url, writeUrl } = await firstMatch(child, (line) => JSON.parse(line), collectStderr(child));
   return {
     url,
+    writeUrl,
     pid: child.pid,
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -65,28 +67,38 @@ async function sqliteHost(env) {
   };
 }
 
-/** Starts the API and the worker on `env`'s database; returns the API's URL and stop(). */
+/**
+ * Starts the reading API, the uploading API and the worker on `env`'s database; returns the reading
+ * API's URL (`url`), the uploading one's (`writeUrl`) and stop().
+ */
 export async function startSeparatedServers(dialect, env) {
   const full = { ...process.env, ...env };
   if (dialect === 'sqlite') {
     const host = await sqliteHost(full);
-    return { url: host.url, processes: 'one process, API and worker in a thread each', stop: () => host.stop() };
+    return {
+      url: host.url,
+      writeUrl: host.writeUrl,
+      processes: 'one process; the reading API, the uploading API and the worker in a thread each',
+      stop: () => host.stop(),
+    };
   }
-  // The API first: it migrates and writes the secret the worker then reads.
-  const api = await serve(full, 'api');
-  let worker;
+  // The reading API first: it migrates and writes the secret the others then read.
+  const started = [await serve(full, 'api')];
   try {
-    worker = await serve(full, 'worker');
+    started.push(await serve(full, 'api'), await serve(full, 'worker'));
   } catch (error) {
-    await api.stop();
+    for (const server of started.reverse()) await server.stop();
     throw error;
   }
+  const [api, writes, worker] = started;
   return {
     url: api.url,
-    processes: `two processes, aperture serve --role api (pid ${api.pid}) and --role worker (pid ${worker.pid})`,
+    writeUrl: writes.url,
+    processes:
+      `three processes, aperture serve --role api for reads (pid ${api.pid}) and for uploads ` +
+      `(pid ${writes.pid}), --role worker (pid ${worker.pid})`,
     async stop() {
-      await worker.stop();
-      await api.stop();
+      for (const server of [worker, writes, api]) await server.stop();
     },
   };
 }
