@@ -244,7 +244,7 @@ export const VARIABLE_DOCS = {
   APERTURE_DELETED_USERNAME_HOLD_DAYS: {
     summary: "a purged account's username stays reserved this long",
     reference:
-      "how long the tombstone of a purged account keeps its username from being registered again, so no one takes over a name others knew; then the row is removed and the name is free. See [accounts.md](accounts.md)",
+      'how long the tombstone of a purged account keeps its username from being registered again, so no one takes over a name others knew; then the row is removed and the name is free. See [accounts.md](accounts.md)',
   },
   APERTURE_METRICS_TOKEN: {
     summary: 'serve `/metrics` on the API port to `Authorization: Bearer <token>` (≥ 16 characters)',

@@ -8,7 +8,10 @@ import type { BlobStore } from '../storage/blob-store.js';
  * A bad signature is SIGNATURE_INVALID, a link past its time SIGNATURE_EXPIRED, an archive removed
  * NOT_FOUND: all as `{ error: { code, message } }`.
  */
-export function registerExportRoutes(app: FastifyInstance, deps: { accountData: AccountDataService; blobs: BlobStore }): void {
+export function registerExportRoutes(
+  app: FastifyInstance,
+  deps: { accountData: AccountDataService; blobs: BlobStore },
+): void {
   app.get<{ Params: { id: string; file: string }; Querystring: { exp?: string; sig?: string } }>(
     '/exports/:id/:file',
     async (request, reply) => {

@@ -49,9 +49,15 @@ describe.each(DIALECTS)('account deletion on $name', (dialect) => {
     const pic = await w.upload(del, 1);
     const avatar = await w.upload(del, 2);
     await w.call(del, 'accounts.setAvatar', { mediaId: avatar.mediaId });
-    const delPost = await w.call<{ id: string }>(del, 'posts.create', { mediaIds: [pic.mediaId], caption: 'mine #gone' });
+    const delPost = await w.call<{ id: string }>(del, 'posts.create', {
+      mediaIds: [pic.mediaId],
+      caption: 'mine #gone',
+    });
     const benPic = await w.upload(ben, 3);
-    const benPost = await w.call<{ id: string }>(ben, 'posts.create', { mediaIds: [benPic.mediaId], caption: 'ben #gone' });
+    const benPost = await w.call<{ id: string }>(ben, 'posts.create', {
+      mediaIds: [benPic.mediaId],
+      caption: 'ben #gone',
+    });
     // Everything the account touches: likes, comments and replies both ways, follows both ways, blocks, mutes, a report.
     await w.call(del, 'likes.like', { postId: benPost.id });
     await w.call(cy, 'likes.like', { postId: benPost.id });
@@ -69,7 +75,9 @@ describe.each(DIALECTS)('account deletion on $name', (dialect) => {
     await w.call(del, 'reports.create', { target: { kind: 'post', id: benPost.id }, reason: 'spam' });
     await w.call(del, 'accounts.export');
     await settle();
-    const delComments = (await db().selectFrom('comments').select('id').where('author_id', '=', del.id).execute()).map((c) => c.id);
+    const delComments = (await db().selectFrom('comments').select('id').where('author_id', '=', del.id).execute()).map(
+      (c) => c.id,
+    );
     const delMedia = [pic.mediaId, avatar.mediaId];
 
     // Wrong password: refused, nothing happens.
@@ -82,9 +90,13 @@ describe.each(DIALECTS)('account deletion on $name', (dialect) => {
 
     // At once: signed out everywhere, no sign-in, and gone from everyone's view.
     expect(await w.refusal(del, 'accounts.me', undefined, 'query')).toBe('UNAUTHENTICATED');
-    const login = await callTrpc(t.url, 'accounts.login', { input: { username: del.username, password: 'correct horse battery' } });
+    const login = await callTrpc(t.url, 'accounts.login', {
+      input: { username: del.username, password: 'correct horse battery' },
+    });
     expect(login.body.error?.data.appCode).toBe('ACCOUNT_DELETED');
-    const wrong = await callTrpc(t.url, 'accounts.login', { input: { username: del.username, password: 'wrong password!' } });
+    const wrong = await callTrpc(t.url, 'accounts.login', {
+      input: { username: del.username, password: 'wrong password!' },
+    });
     expect(wrong.body.error?.data.appCode).toBe('INVALID_CREDENTIALS');
     expect(await w.refusal(ben, 'users.profile', { username: del.username }, 'query')).toBe('NOT_FOUND');
     expect(await w.refusal(ben, 'posts.get', { id: delPost.id }, 'query')).toBe('NOT_FOUND');
@@ -108,18 +120,28 @@ describe.each(DIALECTS)('account deletion on $name', (dialect) => {
     const tombstone = await db().selectFrom('users').selectAll().where('id', '=', del.id).executeTakeFirstOrThrow();
     expect(tombstone).toMatchObject({ username: del.username, email: '', password_hash: '', display_name: '' });
     if (t.server.db.caps.dialect === 'sqlite') {
-      const { rows } = await sql<{ n: number }>`select count(*) as n from post_search where rowid = cast(${delPost.id} as integer)`.execute(db());
+      const { rows } = await sql<{
+        n: number;
+      }>`select count(*) as n from post_search where rowid = cast(${delPost.id} as integer)`.execute(db());
       expect(Number(rows[0]?.n)).toBe(0);
     }
     // No file of theirs is left in the blob store: originals, derivatives, the export.
     const keys: string[] = [];
     for await (const blob of t.server.blobs.list('')) keys.push(blob.key);
-    expect(keys.filter((key) => delMedia.some((id) => key.includes(id)) || key.startsWith(`exports/${del.id}/`))).toEqual([]);
+    expect(
+      keys.filter((key) => delMedia.some((id) => key.includes(id)) || key.startsWith(`exports/${del.id}/`)),
+    ).toEqual([]);
     expect(keys.some((key) => key.includes(benPic.mediaId))).toBe(true);
 
     // Everyone else's counters are what their rows say.
     expect((await recountCounters(db())).fixed).toEqual(
-      expect.objectContaining({ 'users.follower_count': 0, 'users.following_count': 0, 'posts.like_count': 0, 'posts.comment_count': 0, 'comments.reply_count': 0 }),
+      expect.objectContaining({
+        'users.follower_count': 0,
+        'users.following_count': 0,
+        'posts.like_count': 0,
+        'posts.comment_count': 0,
+        'comments.reply_count': 0,
+      }),
     );
     const post = await db().selectFrom('posts').selectAll().where('id', '=', benPost.id).executeTakeFirstOrThrow();
     expect(post.like_count).toBe(1); // cy's
@@ -134,7 +156,11 @@ describe.each(DIALECTS)('account deletion on $name', (dialect) => {
     // The username stays reserved for the hold, then is free again.
     const reuse = () =>
       callTrpc(t.url, 'accounts.register', {
-        input: { username: del.username, email: `again-${del.username}@example.com`, password: 'correct horse battery' },
+        input: {
+          username: del.username,
+          email: `again-${del.username}@example.com`,
+          password: 'correct horse battery',
+        },
       });
     expect((await reuse()).body.error?.data.appCode).toBe('USERNAME_TAKEN');
     clock.advance(2 * 24 * HOUR + 1_000);

@@ -75,7 +75,10 @@ describe.each(DIALECTS)('account export on $name', (dialect) => {
       caption: 'Harbour at dusk #sunset #harbour',
       location: { name: 'Porto', lat: 41.14, lng: -8.61 },
     });
-    const benPost = await w.call<{ id: string }>(ben, 'posts.create', { mediaIds: [bens.mediaId], caption: 'ben #sunset' });
+    const benPost = await w.call<{ id: string }>(ben, 'posts.create', {
+      mediaIds: [bens.mediaId],
+      caption: 'ben #sunset',
+    });
     await w.call(ana, 'likes.like', { postId: benPost.id });
     const comment = await w.call<{ id: string }>(ana, 'comments.create', { postId: benPost.id, body: 'Lovely light' });
     await w.call(ben, 'comments.create', { postId: anaPost.id, body: "ben's comment is not ana's" });
@@ -106,7 +109,11 @@ describe.each(DIALECTS)('account export on $name', (dialect) => {
     expect(sha256(files.get(mediaFiles[1]!)!)).toBe(sha256(two.bytes));
 
     const read = (name: string) => JSON.parse(files.get(name)!.toString('utf8')) as unknown;
-    expect(read('profile.json')).toMatchObject({ id: ana.id, username: ana.username, email: `${ana.username}@example.com` });
+    expect(read('profile.json')).toMatchObject({
+      id: ana.id,
+      username: ana.username,
+      email: `${ana.username}@example.com`,
+    });
     expect(read('posts.json')).toEqual([
       expect.objectContaining({
         id: anaPost.id,
@@ -119,9 +126,13 @@ describe.each(DIALECTS)('account export on $name', (dialect) => {
         ],
       }),
     ]);
-    expect(read('comments.json')).toEqual([expect.objectContaining({ id: comment.id, postId: benPost.id, body: 'Lovely light' })]);
+    expect(read('comments.json')).toEqual([
+      expect.objectContaining({ id: comment.id, postId: benPost.id, body: 'Lovely light' }),
+    ]);
     expect(read('likes.json')).toEqual([expect.objectContaining({ postId: benPost.id })]);
-    expect(read('following.json')).toEqual([expect.objectContaining({ userId: ben.id, username: ben.username, state: 'active' })]);
+    expect(read('following.json')).toEqual([
+      expect.objectContaining({ userId: ben.id, username: ben.username, state: 'active' }),
+    ]);
     expect(read('followers.json')).toEqual([expect.objectContaining({ userId: cy.id })]);
     expect(read('blocks.json')).toEqual([expect.objectContaining({ userId: dee.id })]);
     expect(read('mutes.json')).toEqual([expect.objectContaining({ userId: cy.id })]);
@@ -187,7 +198,11 @@ describe.each(DIALECTS)('account export on $name', (dialect) => {
     expect(view.id).toBe(id);
     const files = readTarGz((await download(view.url!)).body);
     expect(sha256(files.get(`media/${pic.mediaId}.jpg`)!)).toBe(sha256(pic.bytes));
-    const row = await t.server.db.kysely.selectFrom('account_exports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await t.server.db.kysely
+      .selectFrom('account_exports')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ attempts: 2, claimed_by: null, state: 'ready' });
   });
 

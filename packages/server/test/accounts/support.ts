@@ -10,13 +10,23 @@ export const mediaFor = (dialect: { name: string }): 'disk' | 's3' => (dialect.n
 /** Calls for the account-data suites on one test server. */
 export function accountWorld(server: () => TestServer, prefix: string) {
   let n = 0;
-  const call = async <T = unknown>(who: SignedUp | null, path: string, input?: unknown, type: 'query' | 'mutation' = 'mutation') => {
+  const call = async <T = unknown>(
+    who: SignedUp | null,
+    path: string,
+    input?: unknown,
+    type: 'query' | 'mutation' = 'mutation',
+  ) => {
     const res = await callTrpc<T>(server().url, path, { token: who?.token, input, type });
     if (!res.body.result) throw new Error(`${path}: ${JSON.stringify(res.body)}`);
     return res.body.result.data;
   };
   /** The app code a call fails with (undefined when it succeeds). */
-  const refusal = async (who: SignedUp | null, path: string, input?: unknown, type: 'query' | 'mutation' = 'mutation') => {
+  const refusal = async (
+    who: SignedUp | null,
+    path: string,
+    input?: unknown,
+    type: 'query' | 'mutation' = 'mutation',
+  ) => {
     const res = await callTrpc(server().url, path, { token: who?.token, input, type });
     return res.body.result ? undefined : res.body.error?.data.appCode;
   };

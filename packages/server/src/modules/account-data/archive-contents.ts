@@ -112,7 +112,8 @@ export async function archiveContents(
       isPrivate: user.is_private === 1,
       role: user.role,
       createdAt: user.created_at,
-      avatar: user.avatar_media_id === null ? null : { mediaId: user.avatar_media_id, file: fileOf(user.avatar_media_id) },
+      avatar:
+        user.avatar_media_id === null ? null : { mediaId: user.avatar_media_id, file: fileOf(user.avatar_media_id) },
       exportedAt: now.toISOString(),
     },
     'posts.json': posts.map((post) => ({

@@ -100,10 +100,7 @@ export class ExportBuilder {
       const now = this.deps.clock.now().toISOString();
       const due = (qb: typeof candidates) =>
         qb.where((eb) =>
-          eb.or([
-            eb('state', '=', 'pending'),
-            eb.and([eb('state', '=', 'building'), eb('claimed_until', '<', now)]),
-          ]),
+          eb.or([eb('state', '=', 'pending'), eb.and([eb('state', '=', 'building'), eb('claimed_until', '<', now)])]),
         );
       const candidates = db.selectFrom('account_exports').select('id');
       const next = await due(candidates).orderBy('id').limit(1).executeTakeFirst();
@@ -119,10 +116,7 @@ export class ExportBuilder {
         }))
         .where('id', '=', next.id)
         .where((eb) =>
-          eb.or([
-            eb('state', '=', 'pending'),
-            eb.and([eb('state', '=', 'building'), eb('claimed_until', '<', now)]),
-          ]),
+          eb.or([eb('state', '=', 'pending'), eb.and([eb('state', '=', 'building'), eb('claimed_until', '<', now)])]),
         )
         .returningAll()
         .executeTakeFirst();
@@ -145,15 +139,21 @@ export class ExportBuilder {
   private async build(row: ExportRow, lease: AbortSignal): Promise<void> {
     const { db, blobs, clock, log } = this.deps;
     try {
-      const owner = await db.kysely.selectFrom('users').select('deleted_at').where('id', '=', row.user_id).executeTakeFirst();
+      const owner = await db.kysely
+        .selectFrom('users')
+        .select('deleted_at')
+        .where('id', '=', row.user_id)
+        .executeTakeFirst();
       // The owner deleted the account meanwhile: nothing of it is handed out any more.
-      if (!owner || owner.deleted_at !== null) return await this.finish(row, { state: 'failed', failure: 'account deleted' });
+      if (!owner || owner.deleted_at !== null)
+        return await this.finish(row, { state: 'failed', failure: 'account deleted' });
       const contents = await archiveContents(db.kysely, blobs, row.user_id, clock.now());
       await this.mine(row).set({ items_total: contents.total }).execute();
       let done = 0;
       const tar = tarStream(contents.entries, {
         beforeEntry: () => {
-          if (lease.aborted) throw lease.reason instanceof Error ? lease.reason : new LeaseLostError(`export ${row.id}`);
+          if (lease.aborted)
+            throw lease.reason instanceof Error ? lease.reason : new LeaseLostError(`export ${row.id}`);
         },
         afterEntry: async () => {
           done += 1;
@@ -177,7 +177,10 @@ export class ExportBuilder {
       if (lease.aborted) return; // another process has it now
       log.error({ err: error, exportId: row.id }, 'account export failed');
       const giveUp = row.attempts >= MAX_EXPORT_ATTEMPTS;
-      await this.finish(row, giveUp ? { state: 'failed', failure: String((error as Error).message).slice(0, 500) } : { state: 'pending' });
+      await this.finish(
+        row,
+        giveUp ? { state: 'failed', failure: String((error as Error).message).slice(0, 500) } : { state: 'pending' },
+      );
     }
   }
 
@@ -192,7 +195,14 @@ export class ExportBuilder {
 
   private async finish(
     row: ExportRow,
-    change: { state: 'ready' | 'failed' | 'pending'; blob_key?: string; size?: number; ready_at?: string; expires_at?: string; failure?: string },
+    change: {
+      state: 'ready' | 'failed' | 'pending';
+      blob_key?: string;
+      size?: number;
+      ready_at?: string;
+      expires_at?: string;
+      failure?: string;
+    },
   ): Promise<void> {
     await this.mine(row)
       .set({ ...change, claimed_by: null, claimed_until: null })

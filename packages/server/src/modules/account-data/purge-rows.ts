@@ -87,8 +87,12 @@ export async function purgeCommentBatch(trx: Trx, userId: string): Promise<numbe
       .deleteFrom(table)
       .where('post_id', 'in', postIds)
       .where('comment_id', 'is not', null)
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('comments').select('comments.id').whereRef('comments.id', '=', `${table}.comment_id`))),
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('comments').select('comments.id').whereRef('comments.id', '=', `${table}.comment_id`),
+          ),
+        ),
       )
       .execute();
   await gone('notifications');
@@ -96,8 +100,10 @@ export async function purgeCommentBatch(trx: Trx, userId: string): Promise<numbe
   await trx
     .deleteFrom('reports')
     .where('target_kind', '=', 'comment')
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('comments').select('comments.id').whereRef('comments.id', '=', 'reports.target_id'))),
+    .where((eb) =>
+      eb.not(
+        eb.exists(eb.selectFrom('comments').select('comments.id').whereRef('comments.id', '=', 'reports.target_id')),
+      ),
     )
     .where('state', '=', 'open')
     .execute();
@@ -155,15 +161,24 @@ export async function purgeRemainingRows(
   user: { id: string; username_key: string; email_key: string },
 ): Promise<void> {
   const id = user.id;
-  await trx.deleteFrom('blocks').where((eb) => eb.or([eb('blocker_id', '=', id), eb('blocked_id', '=', id)])).execute();
-  await trx.deleteFrom('mutes').where((eb) => eb.or([eb('muter_id', '=', id), eb('muted_id', '=', id)])).execute();
+  await trx
+    .deleteFrom('blocks')
+    .where((eb) => eb.or([eb('blocker_id', '=', id), eb('blocked_id', '=', id)]))
+    .execute();
+  await trx
+    .deleteFrom('mutes')
+    .where((eb) => eb.or([eb('muter_id', '=', id), eb('muted_id', '=', id)]))
+    .execute();
   await trx.deleteFrom('timeline').where('user_id', '=', id).execute();
   await trx.deleteFrom('timeline').where('author_id', '=', id).execute();
   await trx.deleteFrom('notifications').where('recipient_id', '=', id).execute();
   await trx.deleteFrom('notifications').where('actor_id', '=', id).execute();
   await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
   await trx.deleteFrom('content_holds').where('author_id', '=', id).execute();
-  await trx.deleteFrom('reports').where((eb) => eb.or([eb('reporter_id', '=', id), eb('target_user_id', '=', id)])).execute();
+  await trx
+    .deleteFrom('reports')
+    .where((eb) => eb.or([eb('reporter_id', '=', id), eb('target_user_id', '=', id)]))
+    .execute();
   await trx.updateTable('reports').set({ resolved_by_id: null }).where('resolved_by_id', '=', id).execute();
   await trx.deleteFrom('idempotency_keys').where('user_id', '=', id).execute();
   await trx.deleteFrom('write_limits').where('bucket_key', 'like', `%:account:${id}`).execute();

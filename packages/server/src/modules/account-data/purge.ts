@@ -113,7 +113,9 @@ export class AccountPurge {
       while ((await batch()) > 0);
     };
     await inBatches(async () => {
-      const { removed, tagDeltas } = await kysely.transaction().execute((trx) => purgePostBatch(trx, textIndex, userId));
+      const { removed, tagDeltas } = await kysely
+        .transaction()
+        .execute((trx) => purgePostBatch(trx, textIndex, userId));
       for (const [tagId, delta] of tagDeltas) tagCounter.add(tagId, delta);
       return removed;
     });
@@ -122,7 +124,11 @@ export class AccountPurge {
     await inBatches(() => kysely.transaction().execute((trx) => purgeFollowBatch(trx, userId)));
 
     // Exports: the archive, then its row.
-    for (const row of await kysely.selectFrom('account_exports').select(['id', 'blob_key']).where('user_id', '=', userId).execute()) {
+    for (const row of await kysely
+      .selectFrom('account_exports')
+      .select(['id', 'blob_key'])
+      .where('user_id', '=', userId)
+      .execute()) {
       await blobs.delete(`exports/${userId}/${row.id}.tar.gz`);
       if (row.blob_key !== null) await blobs.delete(row.blob_key);
       await kysely.deleteFrom('account_exports').where('id', '=', row.id).execute();
