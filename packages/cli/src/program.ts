@@ -5,6 +5,7 @@ import { loginCommand } from './commands/account/login.js';
 import { logoutCommand } from './commands/account/logout.js';
 import { registerCommand } from './commands/account/register.js';
 import { sessionsCommand } from './commands/account/sessions.js';
+import { exportCommand } from './commands/account/export.js';
 import { whoamiCommand } from './commands/account/whoami.js';
 import { adminCommand } from './commands/admin/admin.js';
 import { searchCommand } from './commands/discover/search.js';
@@ -60,6 +61,7 @@ const COMMANDS: ((program: Command, action: ActionFactory) => void)[] = [
   editProfileCommand,
   avatarCommand,
   sessionsCommand,
+  exportCommand,
   likeCommands,
   commentCommands,
   feedCommand,

@@ -122,6 +122,12 @@ export function createClient(options: ClientOptions): ApertureClient {
   const url = normalizeUrl(options.url);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   let token = options.token ?? null;
+  const tokenHolder = {
+    get: () => token,
+    set: (next: string | null) => {
+      token = next;
+    },
+  };
   const userAgent = options.userAgent ?? '@aperture/sdk';
   const retry = resolveRetryPolicy(options.retry);
   const raw = createTRPCClient<AppRouter>({
@@ -153,17 +159,9 @@ export function createClient(options: ClientOptions): ApertureClient {
     setToken(next) {
       token = next;
     },
-    auth: createAuthApi({
-      trpc,
-      token: {
-        get: () => token,
-        set: (next) => {
-          token = next;
-        },
-      },
-    }),
+    auth: createAuthApi({ trpc, token: tokenHolder }),
     me: () => trpc.accounts.me.query(),
-    accounts: createAccountsApi(trpc),
+    accounts: createAccountsApi(trpc, tokenHolder),
     media,
     posts: createPostsApi({ trpc, media, retry }),
     graph: createGraphApi(trpc),

@@ -41,6 +41,8 @@ export const ERROR_FAMILIES = {
   FORBIDDEN: 'permission',
   // Sign-in of an account its instance's moderators suspended: only they can lift it.
   ACCOUNT_SUSPENDED: 'permission',
+  // Sign-in of an account its owner deleted: final, there is nothing to lift.
+  ACCOUNT_DELETED: 'permission',
   SIGNATURE_INVALID: 'permission',
   SIGNATURE_EXPIRED: 'permission',
   NOT_FOUND: 'not-found',

@@ -37,6 +37,7 @@ const EXPECTED: Record<ServerErrorCode, typeof ApertureError> = {
   INVALID_CREDENTIALS: AuthenticationError,
   FORBIDDEN: PermissionError,
   ACCOUNT_SUSPENDED: PermissionError,
+  ACCOUNT_DELETED: PermissionError,
   SIGNATURE_INVALID: PermissionError,
   SIGNATURE_EXPIRED: PermissionError,
   NOT_FOUND: NotFoundError,

@@ -69,7 +69,8 @@ export class AuthenticationError extends ApertureError {
 
 /**
  * Signed in, but not allowed: `FORBIDDEN`, `SIGNATURE_INVALID`, `SIGNATURE_EXPIRED`; and
- * `ACCOUNT_SUSPENDED`, the sign-in of an account the instance's moderators suspended.
+ * `ACCOUNT_SUSPENDED`, the sign-in of an account the instance's moderators suspended; and
+ * `ACCOUNT_DELETED`, the sign-in of an account its owner deleted.
  */
 export class PermissionError extends ApertureError {
   override name = 'PermissionError';

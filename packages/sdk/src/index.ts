@@ -15,7 +15,15 @@ export {
 export type { ApertureErrorCode, ServerErrorCode } from './error-codes.js';
 export type { FetchFunction } from './http.js';
 export type { AccountsApi, AuthApi } from './accounts/api.js';
-export type { LoginInput, RegisterInput, UpdateAccountInput, UpdateProfileInput } from './accounts/types.js';
+export type {
+  AccountDeletion,
+  AccountExport,
+  DeleteAccountInput,
+  LoginInput,
+  RegisterInput,
+  UpdateAccountInput,
+  UpdateProfileInput,
+} from './accounts/types.js';
 export type { CommentsApi, LikesApi } from './engagement/api.js';
 export type { CommentView, CreateCommentInput, LikeResult, Liker, Reaction, UnlikeResult } from './engagement/types.js';
 export type { GraphApi, UsersApi } from './graph/api.js';

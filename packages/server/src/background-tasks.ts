@@ -13,6 +13,8 @@ import type { TagCounter } from './modules/tags/counter.js';
 import type { ViewCounter } from './modules/views/view-counter.js';
 import type { WriteLimits } from './modules/limits/service.js';
 import type { WordFilters } from './modules/word-filters/service.js';
+import type { ExportBuilder } from './modules/account-data/export-builder.js';
+import type { AccountPurge } from './modules/account-data/purge.js';
 
 /** How often abandoned uploads and unattached media are collected. */
 export const SWEEP_INTERVAL_MS = 10 * 60_000;
@@ -41,6 +43,10 @@ export interface BackgroundWorkers {
   limits: WriteLimits;
   /** Watches the word filter file: every process screens what it serves with the latest rules. */
   words: WordFilters;
+  /** Builds requested account exports into archives, under leases. */
+  exportBuilder: ExportBuilder;
+  /** Removes expired exports, purges deleted accounts after their grace period, frees their usernames. */
+  accountPurge: AccountPurge;
 }
 
 /**
@@ -106,6 +112,19 @@ export function backgroundTasks(workers: BackgroundWorkers, log: Logger, db: Db)
           await mediaSweeper.sweep();
           await workers.limits.prune();
         }),
+      log,
+    }),
+    {
+      name: 'export builder',
+      runsIn: 'worker-role',
+      start: () => workers.exportBuilder.start(),
+      flush: async () => void (await workers.exportBuilder.drain()),
+      stop: () => workers.exportBuilder.stop(),
+    },
+    intervalTask({
+      name: 'account data cleanup',
+      intervalMs: SWEEP_INTERVAL_MS,
+      run: () => ifAdvisoryLockFree(db, 'account data cleanup', () => workers.accountPurge.run()),
       log,
     }),
     {

@@ -183,6 +183,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     videoTempDir: config.videoTempDir,
     writeLimits: config.writeLimits,
     wordFilterFile: config.wordFilterFile,
+    accountData: config.accountData,
   });
   try {
     // A broken rules file stops the start: serving without rules the operator believes are active

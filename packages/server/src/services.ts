@@ -52,6 +52,11 @@ import type { WriteLimitSettings } from './config/write-limit-settings.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { FreeSpaceGuard } from './storage/free-space.js';
 import { backgroundTasks, type BackgroundWorkers } from './background-tasks.js';
+import type { AccountDataSettings } from './config/account-data-settings.js';
+import { AccountDataService } from './modules/account-data/service.js';
+import { AccountPurge } from './modules/account-data/purge.js';
+import { ExportBuilder } from './modules/account-data/export-builder.js';
+import { ExportUrlSigner } from './modules/account-data/urls.js';
 
 export interface ServiceDeps {
   /** The primary: every write, and reads that must see the latest state. */
@@ -94,6 +99,8 @@ export interface ServiceDeps {
   writeLimits: WriteLimitSettings;
   /** APERTURE_WORD_FILTER_FILE (absolute), or undefined. */
   wordFilterFile?: string | undefined;
+  /** Export lifetime, deletion grace period and username reservation of deleted accounts. */
+  accountData: AccountDataSettings;
 }
 
 /** What requests use: the services behind the tRPC routers and the upload and media routes. */
@@ -130,6 +137,8 @@ export interface ApiServices {
   reports: ReportsService;
   /** The moderators' queue, actions and audit log (`moderation.*`). */
   moderation: ModerationService;
+  /** Exports of one's data and deleting one's account (`accounts.export`, `accounts.delete`). */
+  accountData: AccountDataService;
 }
 
 export interface BackgroundServices extends BackgroundWorkers {
@@ -189,17 +198,30 @@ export function createServices(deps: ServiceDeps): Services {
     ...(deps.safetyPollMs === undefined ? {} : { sessionCheckMs: deps.safetyPollMs }),
     ...pollMs,
   });
+  // One limit on password hashing for the process: sign-ins and deletions share its slots.
+  const passwords = limitPasswordHashing(deps.passwords ?? createArgon2Hasher(), deps.passwordHashing);
   const accounts = new AccountsService({
     db,
     ids,
     clock,
-    passwords: limitPasswordHashing(deps.passwords ?? createArgon2Hasher(), deps.passwordHashing),
+    passwords,
     sessionTtlDays: deps.sessionTtlDays,
     avatarUrls: avatarUrlsOf,
     activity: sessionActivity,
     onSessionEnded: (sessionId) => notifications.sessionEnded(sessionId),
     wakeups,
     reads,
+  });
+  const exportBuilder = new ExportBuilder({
+    ...{ db, blobs, clock, log, leaseHolder, settings: deps.accountData },
+    ...pollMs,
+  });
+  const accountData = new AccountDataService({
+    ...{ db, ids, clock, wakeups, settings: deps.accountData },
+    passwords,
+    urls: new ExportUrlSigner(deps.secret, deps.publicUrl, () => clock.now().getTime()),
+    onExportRequested: () => exportBuilder.kick(),
+    onSessionEnded: (sessionId) => notifications.sessionEnded(sessionId),
   });
   const limits = new WriteLimits({ db, clock, settings: deps.writeLimits });
   const words = new WordFilters({ db, ids, clock, log, outbox, file: deps.wordFilterFile });
@@ -208,6 +230,7 @@ export function createServices(deps: ServiceDeps): Services {
     limits,
     wordFilters: words,
     accounts,
+    accountData,
     media: new MediaService({
       db,
       blobs,
@@ -287,6 +310,11 @@ export function createServices(deps: ServiceDeps): Services {
     sessionActivity,
     limits,
     words,
+    exportBuilder,
+    accountPurge: new AccountPurge({
+      ...{ db, blobs, clock, log, textIndex, tagCounter },
+      settings: deps.accountData,
+    }),
   };
   return { api, background: { ...workers, tasks: backgroundTasks(workers, log, db) } };
 }

@@ -2,7 +2,15 @@ import type { TRPCClient } from '@trpc/client';
 import type { AppRouter } from '@aperture/server';
 import { AuthenticationError } from '../errors.js';
 import type { AuthResult, PrivateUser, SessionInfo } from '../types.js';
-import type { LoginInput, RegisterInput, UpdateAccountInput, UpdateProfileInput } from './types.js';
+import type {
+  AccountDeletion,
+  AccountExport,
+  DeleteAccountInput,
+  LoginInput,
+  RegisterInput,
+  UpdateAccountInput,
+  UpdateProfileInput,
+} from './types.js';
 
 /** The client's bearer token, which signing in and out replace for every call that follows. */
 export interface TokenHolder {
@@ -97,6 +105,39 @@ export interface AccountsApi {
    * ```
    */
   setAvatar(mediaId: string | null): Promise<{ avatar: { webp: string; jpg: string } | null }>;
+  /**
+   * Starts an export of everything of yours — profile, posts, comments, likes, follows, blocks,
+   * mutes as JSON, and the originals of your photos and videos — built in the background into
+   * one `.tar.gz`. While one is being built, this answers that one.
+   *
+   * @example
+   * ```ts
+   * const started = await client.accounts.export()
+   * ```
+   */
+  export(): Promise<AccountExport>;
+  /**
+   * Your latest export (null if none): `state`, `progress`, and once `ready` a signed `url` to
+   * download it without a token, valid until `urlExpiresAt` (ask again for a fresh one).
+   *
+   * @example
+   * ```ts
+   * const status = await client.accounts.exportStatus()
+   * if (status?.state === 'ready') console.log(status.url)
+   * ```
+   */
+  exportStatus(): Promise<AccountExport | null>;
+  /**
+   * Deletes your account, asking for the password again. At once it is hidden from everyone,
+   * every session is signed out (this client's token is forgotten) and sign-in answers
+   * `ACCOUNT_DELETED`; everything of it is removed after the server's grace period. No undo.
+   *
+   * @example
+   * ```ts
+   * const { purgeAfter } = await client.accounts.delete({ password })
+   * ```
+   */
+  delete(input: DeleteAccountInput): Promise<AccountDeletion>;
 }
 
 export function createAuthApi({ trpc, token }: AuthDeps): AuthApi {
@@ -121,8 +162,16 @@ export function createAuthApi({ trpc, token }: AuthDeps): AuthApi {
   };
 }
 
-export function createAccountsApi(trpc: TRPCClient<AppRouter>): AccountsApi {
+export function createAccountsApi(trpc: TRPCClient<AppRouter>, token?: TokenHolder): AccountsApi {
   return {
+    export: () => trpc.accounts.export.mutate(),
+    exportStatus: () => trpc.accounts.exportStatus.query(),
+    delete: async (input) => {
+      const deleted = await trpc.accounts.delete.mutate(input);
+      // Every session of the account ended with it, this one too.
+      token?.set(null);
+      return deleted;
+    },
     updateProfile: (input) => trpc.accounts.updateProfile.mutate(input),
     update: (input) => trpc.accounts.update.mutate(input),
     sessions: () => trpc.accounts.sessions.query(),

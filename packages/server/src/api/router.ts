@@ -19,7 +19,7 @@ import { createProcedures, router } from './trpc.js';
 export function createAppRouter(services: ApiServices, metrics: ProcedureMetrics) {
   const procedures = createProcedures(metrics, services.reads, services.limits, services.accounts);
   return router({
-    accounts: accountsRouter(services.accounts, services.profiles, procedures),
+    accounts: accountsRouter(services.accounts, services.profiles, services.accountData, procedures),
     media: mediaRouter(services.media, procedures),
     posts: postsRouter(services.posts, procedures),
     feed: feedRouter(services.feed, services.posts, procedures),

@@ -7,6 +7,9 @@ import { MAX_NODE_ID } from '../ids/snowflake.js';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from './media-settings.js';
 import { DEFAULT_FEED_SETTINGS, type FeedSettings } from './feed-settings.js';
 import { DEFAULT_WRITE_LIMITS, formatLimits, parseLimits, type WriteLimitSettings } from './write-limit-settings.js';
+import { DEFAULT_ACCOUNT_DATA_SETTINGS, type AccountDataSettings } from './account-data-settings.js';
+
+const HOUR_MS = 3_600_000;
 
 export type Role = 'api' | 'worker' | 'all';
 
@@ -73,6 +76,8 @@ export interface Config {
   writeLimits: WriteLimitSettings;
   /** The operator's word filter file (`APERTURE_WORD_FILTER_FILE`), re-read when it changes; undefined: none. */
   wordFilterFile: string | undefined;
+  /** Export lifetime, deletion grace period, how long a deleted account's username stays reserved. */
+  accountData: AccountDataSettings;
   /** Who may read /metrics: a bearer token on the public port, and/or a separate listener. */
   metrics: { token: string | undefined; port: number | undefined; host: string };
 }
@@ -150,6 +155,21 @@ const envSchema = z.object({
     .default(DEFAULT_WRITE_LIMITS.newAccountMs / 3_600_000),
   APERTURE_WRITE_LIMITS_PER_ADDRESS: z.string().default(formatLimits(DEFAULT_WRITE_LIMITS.perAddress)),
   APERTURE_WORD_FILTER_FILE: z.string().min(1).optional(),
+  APERTURE_EXPORT_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(DEFAULT_ACCOUNT_DATA_SETTINGS.exportTtlMs / HOUR_MS),
+  APERTURE_DELETION_GRACE_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 3650)
+    .default(DEFAULT_ACCOUNT_DATA_SETTINGS.deletionGraceMs / HOUR_MS),
+  APERTURE_DELETED_USERNAME_HOLD_DAYS: z.coerce
+    .number()
+    .min(0)
+    .max(3650)
+    .default(DEFAULT_ACCOUNT_DATA_SETTINGS.usernameHoldMs / (24 * HOUR_MS)),
   APERTURE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   APERTURE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   APERTURE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -340,6 +360,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       anonymousPerMinute: e.APERTURE_RATE_LIMIT_ANON_PER_MIN,
     },
     writeLimits,
+    accountData: {
+      exportTtlMs: Math.round(e.APERTURE_EXPORT_TTL_HOURS * HOUR_MS),
+      deletionGraceMs: Math.round(e.APERTURE_DELETION_GRACE_HOURS * HOUR_MS),
+      usernameHoldMs: Math.round(e.APERTURE_DELETED_USERNAME_HOLD_DAYS * 24 * HOUR_MS),
+    },
     wordFilterFile: e.APERTURE_WORD_FILTER_FILE && path.resolve(cwd, e.APERTURE_WORD_FILTER_FILE),
     metrics: { token: e.APERTURE_METRICS_TOKEN, port: e.APERTURE_METRICS_PORT, host: e.APERTURE_METRICS_HOST },
   };

@@ -231,6 +231,21 @@ export const VARIABLE_DOCS = {
     reference:
       'a file of word filter rules, one a line: `reject <term>` or `hold <term>` (a term may be several words; `#` starts a comment). A matching comment or caption is refused with `CONTENT_REJECTED` or saved but shown to its author only until a moderator releases it. Checked for changes every 2 s; a broken file stops the start, and a change that breaks it is logged and the rules before it stay. Rules added with `aperture admin words` apply too. See [moderation.md](moderation.md#limits-and-word-filters)',
   },
+  APERTURE_EXPORT_TTL_HOURS: {
+    summary: 'a ready account export is removed, and its download link stops working, after this long',
+    reference:
+      'how long the archive `accounts.export` built stays in the blob store; its download link never outlives it. See [accounts.md](accounts.md)',
+  },
+  APERTURE_DELETION_GRACE_HOURS: {
+    summary: 'a deleted account is purged this long after its owner deleted it (default 14 days)',
+    reference:
+      'how long after `accounts.delete` everything of the account (posts, media and their files, comments, likes, follows, notifications…) is removed; until then it is hidden from everyone and cannot sign in. `0`: at the next cleanup round. See [accounts.md](accounts.md)',
+  },
+  APERTURE_DELETED_USERNAME_HOLD_DAYS: {
+    summary: "a purged account's username stays reserved this long",
+    reference:
+      'how long the tombstone of a purged account keeps its username from being registered again, so no one takes over a name others knew; then the row is removed and the name is free. See [accounts.md](accounts.md)',
+  },
   APERTURE_METRICS_TOKEN: {
     summary: 'serve `/metrics` on the API port to `Authorization: Bearer <token>` (≥ 16 characters)',
     reference:

@@ -33,6 +33,12 @@ export interface UsersTable {
   role: Generated<UserRole>;
   /** Suspended by a moderator: no sign-in, and the account and its content hidden from everyone. */
   suspended_at: Generated<string | null>;
+  /** Deleted by its owner: hidden at once (with `suspended_at`), removed after `purge_after`. */
+  deleted_at: Generated<string | null>;
+  purge_after: Generated<string | null>;
+  /** Purged: the row is a tombstone keeping the username reserved until `release_username_after`. */
+  purged_at: Generated<string | null>;
+  release_username_after: Generated<string | null>;
 }
 
 export type UserRole = 'user' | 'moderator' | 'admin';
@@ -376,6 +382,29 @@ export interface ModerationLogTable {
   created_at: string;
 }
 
+export type AccountExportState = 'pending' | 'building' | 'ready' | 'failed' | 'expired';
+
+/** One archive of an account's data (docs/accounts.md), built under a lease like media processing. */
+export interface AccountExportsTable {
+  id: string;
+  user_id: string;
+  state: AccountExportState;
+  /** Progress of the build: entries written of the entries the archive will hold. */
+  items_done: Generated<number>;
+  items_total: Generated<number>;
+  attempts: Generated<number>;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  /** Where the archive is in the blob store, once ready. */
+  blob_key: string | null;
+  size: number | null;
+  failure: string | null;
+  created_at: string;
+  ready_at: string | null;
+  /** When a ready archive is removed, and its link stops working. */
+  expires_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -401,6 +430,7 @@ export interface Database {
   content_holds: ContentHoldsTable;
   reports: ReportsTable;
   moderation_log: ModerationLogTable;
+  account_exports: AccountExportsTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

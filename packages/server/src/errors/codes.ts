@@ -13,6 +13,11 @@ export const ERROR_CODES = {
     trpc: 'FORBIDDEN',
     message: "This account is suspended by the instance's moderators; it cannot sign in.",
   },
+  ACCOUNT_DELETED: {
+    status: 403,
+    trpc: 'FORBIDDEN',
+    message: 'This account was deleted by its owner; it cannot sign in.',
+  },
   SIGNATURE_INVALID: { status: 403, trpc: 'FORBIDDEN', message: 'The signed URL is invalid.' },
   SIGNATURE_EXPIRED: { status: 403, trpc: 'FORBIDDEN', message: 'The signed URL has expired.' },
   NOT_FOUND: { status: 404, trpc: 'NOT_FOUND', message: 'Not found.' },

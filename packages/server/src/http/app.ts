@@ -17,6 +17,7 @@ import type { Metrics } from './metrics.js';
 import { registerUploadRoutes } from './uploads.js';
 import { bearerToken, connectionParamsToken } from './auth.js';
 import { registerMediaRoutes } from './media.js';
+import { registerExportRoutes } from './exports.js';
 import { registerTrpcRoutes } from './trpc-route.js';
 import { ClientLimits, trustedProxies } from './client-limits.js';
 
@@ -120,6 +121,7 @@ export function buildApp({
     const { maxBytes, maxVideoBytes } = config.mediaSettings;
     registerUploadRoutes(app, { blobs, space, maxBytes: Math.max(maxBytes, maxVideoBytes) });
     registerMediaRoutes(app, { serving: services.mediaServing, blobs, accounts: services.accounts });
+    registerExportRoutes(app, { accountData: services.accountData, blobs });
   }
   return app;
 }

@@ -119,6 +119,8 @@ export async function buildWorld(
   await call('comments.create', ana.token, { postId, body: 'Thanks!', parentId: String(comment['id']) });
   await call('graph.mute', ana.token, { username: 'benny' });
   await call('graph.block', cy.token, { username: 'benny' });
+  // An export, so `account_exports` has a row and the store an archive (built by the settle or the worker).
+  await call('accounts.export', ana.token, undefined);
   await server.settle();
   return { tokens: { anna: ana.token, benny: ben.token, cyd: cy.token } };
 }

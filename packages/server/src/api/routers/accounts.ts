@@ -1,6 +1,8 @@
 import type { AccountsService } from '../../modules/accounts/service.js';
 import { loginInput, registerInput, revokeSessionInput } from '../../modules/accounts/schemas.js';
 import type { ProfilesService } from '../../modules/profiles/service.js';
+import type { AccountDataService } from '../../modules/account-data/service.js';
+import { deleteAccountInput } from '../../modules/account-data/schemas.js';
 import { setAvatarInput, updateProfileInput } from '../../modules/profiles/schemas.js';
 import type { RequestContext } from '../context.js';
 import { router, type createProcedures } from '../trpc.js';
@@ -12,6 +14,7 @@ const clientInfo = (ctx: RequestContext) => ({ ip: ctx.ip, userAgent: ctx.userAg
 export function accountsRouter(
   accounts: AccountsService,
   profiles: ProfilesService,
+  accountData: AccountDataService,
   { publicProcedure, authedProcedure, signupProcedure }: Procedures,
 ) {
   return router({
@@ -43,5 +46,13 @@ export function accountsRouter(
       await accounts.revokeSession(ctx.viewer, input.sessionId);
       return { ok: true as const };
     }),
+    /** Start an export of everything of yours (built in the background), or get the one running. */
+    export: authedProcedure.mutation(({ ctx }) => accountData.startExport(ctx.viewer)),
+    /** Your latest export: its state and progress, and a signed download link once ready. */
+    exportStatus: authedProcedure.query(({ ctx }) => accountData.exportStatus(ctx.viewer)),
+    /** Delete your account (password again): hidden and signed out at once, removed after the grace period. */
+    delete: authedProcedure
+      .input(deleteAccountInput)
+      .mutation(({ input, ctx }) => accountData.deleteAccount(ctx.viewer, input)),
   });
 }

@@ -148,7 +148,8 @@ export class AccountsService {
       throw new AppError('INVALID_CREDENTIALS');
     }
     await this.throttle.reset(key);
-    // Checked after the password, so only the account's owner learns it is suspended.
+    // Checked after the password, so only the account's owner learns it is deleted or suspended.
+    if (user.deleted_at !== null) throw new AppError('ACCOUNT_DELETED');
     if (user.suspended_at !== null) throw new AppError('ACCOUNT_SUSPENDED');
     return this.openSession(user, client);
   }
@@ -267,11 +268,12 @@ export class AccountsService {
       // revokes this session with the others: no session outlives a suspension.
       const current = await trx
         .selectFrom('users')
-        .select('suspended_at')
+        .select(['suspended_at', 'deleted_at'])
         .where('id', '=', user.id)
         .$if(db.caps.supportsRowLocks, (qb) => qb.forUpdate())
         .executeTakeFirst();
       if (!current) throw new AppError('UNAUTHENTICATED', 'This account no longer exists.');
+      if (current.deleted_at !== null) throw new AppError('ACCOUNT_DELETED');
       if (current.suspended_at !== null) throw new AppError('ACCOUNT_SUSPENDED');
       await trx.insertInto('sessions').values(row).execute();
     });

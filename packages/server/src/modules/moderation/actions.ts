@@ -136,6 +136,8 @@ export class ModerationActions {
   async unsuspend(moderator: Viewer, input: AccountActionInput): Promise<Acted> {
     const user = await this.account(input);
     await this.assertOutranks(moderator, user, 'unsuspend');
+    // A deletion hides the account through `suspended_at` too; lifting it would bring back what its owner deleted.
+    if (user.deleted_at !== null) throw new AppError('CONFLICT', 'This account was deleted by its owner.');
     return this.act(moderator, 'unsuspend', { kind: 'user', id: user.id }, user.id, input.reason, (trx) =>
       trx.updateTable('users').set({ suspended_at: null }).where('id', '=', user.id).execute(),
     );
