@@ -86,6 +86,7 @@ describe('aperture completion', () => {
       'reprocess',
       'restore',
       'verify',
+      'words',
     ]);
     expect(await complete('--profile', 'work', 'completion', '')).toEqual(['bash', 'fish', 'zsh']);
     expect(await complete('config', 'set', '')).toEqual(['color', 'current-profile', 'images', 'server']);

@@ -38,6 +38,10 @@ export async function createDeployment(dialect: TestDialect, media: 'disk' | 's3
     APERTURE_PORT: '0',
     APERTURE_LOG_LEVEL: 'silent',
     ...TEST_RATE_LIMITS,
+    // The write limits at their defaults (far above what the world writes), so their buckets exist.
+    APERTURE_WRITE_LIMITS: '',
+    APERTURE_WRITE_LIMITS_NEW_ACCOUNT: '',
+    APERTURE_WRITE_LIMITS_PER_ADDRESS: '',
   });
   const config: Config = {
     ...base,
@@ -86,11 +90,16 @@ export function photo(red: number): Promise<Buffer> {
  * Fills every table through the API: accounts and sessions, a failed sign-in, photos with their
  * derivatives and an avatar, a post with a hashtag (tags, search index, idempotency key), follows
  * active and pending, timelines, likes, a comment with a reply, blocks, mutes, notifications and
- * the outbox events behind them.
+ * the outbox events behind them, write-limit buckets, a word filter and the comment it holds, a
+ * report and the moderation action on it, an account export.
  */
 export async function buildWorld(
   url: string,
-  server: { settle(): Promise<void> },
+  // Structural, so the CLI's tests can pass the server they import from its build.
+  server: {
+    settle(): Promise<void>;
+    services: { wordFilters: { addAdminRule(term: string, action: 'reject' | 'hold'): Promise<void> } };
+  },
 ): Promise<{ tokens: Record<string, string> }> {
   const call = async (path: string, token: string | undefined, input: unknown) => {
     const response = await callTrpc<Record<string, unknown>>(url, path, { ...(token ? { token } : {}), input });
@@ -119,6 +128,14 @@ export async function buildWorld(
   await call('comments.create', ana.token, { postId, body: 'Thanks!', parentId: String(comment['id']) });
   await call('graph.mute', ana.token, { username: 'benny' });
   await call('graph.block', cy.token, { username: 'benny' });
+  // A word filter rule and a comment it holds (`word_filters`, `content_holds`); every write above
+  // was charged to the write limits (`write_limits`).
+  await server.services.wordFilters.addAdminRule('spoiler', 'hold');
+  await call('comments.create', ben.token, { postId, body: 'Big spoiler ahead' });
+  // A report, and the instance's admin (its first account) dismissing it (`reports`, `moderation_log`).
+  const target = { kind: 'post', id: postId };
+  await call('reports.create', cy.token, { target, reason: 'spam', note: 'Looks like an ad' });
+  await call('moderation.dismiss', ana.token, { target, reason: 'Not spam' });
   // An export, so `account_exports` has a row and the store an archive (built by the settle or the worker).
   await call('accounts.export', ana.token, undefined);
   await server.settle();
