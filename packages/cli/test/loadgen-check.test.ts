@@ -82,7 +82,11 @@ describe('aperture loadgen check', () => {
     expect(result.code, result.stderr).toBe(0);
     const check = JSON.parse(result.stdout) as {
       steps: { kind: string; serverCores: number | null; samples: number }[];
-      verdicts: { feed: { unit: string; sustainablePerSec: number }; upload: { inconclusive: { samples: number } } }[];
+      verdicts: {
+        feed: { unit: string; sustainablePerSec: number };
+        upload: { inconclusive: { samples: number } };
+        media: { largeShare: number; notePhotoKB: number };
+      }[];
     };
     expect(check.steps.map((s) => s.kind)).toEqual(expect.arrayContaining(['feed', 'upload']));
     for (const step of check.steps) expect(step.serverCores).not.toBeNull();
@@ -90,6 +94,8 @@ describe('aperture loadgen check', () => {
     const [verdict] = check.verdicts;
     expect(verdict!.feed).toMatchObject({ unit: 'requests/s', sustainablePerSec: 0 });
     expect(verdict!.upload.inconclusive.samples).toBe(check.steps.find((s) => s.kind === 'upload')!.samples);
+    // --large-share replaces the note's photo size (200 KB photos would need no 12 MP ones either).
+    expect(verdict!.media).toMatchObject({ largeShare: 0, notePhotoKB: 200 });
   }, 120_000);
 
   it('accepts a former scenario id with a deprecation warning, before sending anything', async () => {

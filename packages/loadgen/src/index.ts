@@ -18,7 +18,14 @@ export {
   type VideoSet,
 } from './scenarios/options.js';
 export { NEEDS_PHOTOS } from './scenarios/index.js';
-export { generatePhotos, uniqueJpeg } from './scenarios/photos.js';
+export {
+  DEFAULT_LARGE_SHARE,
+  generatePhotos,
+  LARGE_PHOTO_KB,
+  largeShareFor,
+  SMALL_PHOTO_KB,
+  uniqueJpeg,
+} from './scenarios/photos.js';
 export { generateVideo } from './scenarios/videos.js';
 export { parseThreshold, ThresholdSyntaxError, type Threshold } from './thresholds/parse.js';
 export { evaluateThresholds, type ThresholdVerdict } from './thresholds/evaluate.js';

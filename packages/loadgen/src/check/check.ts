@@ -4,6 +4,7 @@ import type { PhotoSet, UsersSpec } from '../scenarios/options.js';
 import { describeTargets } from '../scenarios/targets.js';
 import { findSustainableRate, type StepOutcome } from './search.js';
 import { MIN_SAMPLES, runStep, type MeasuredStep } from './step.js';
+import { largeShareFor } from '../scenarios/photos.js';
 import { judgeStep, rateVerdict, withPeak, type RateVerdict } from './verdict.js';
 
 export { saturation, stepDuration, MIN_SAMPLES, SAMPLES_DUE } from './step.js';
@@ -14,6 +15,10 @@ export { judgeStep, rateVerdict, withPeak, type RateVerdict, type StepJudgement 
 export interface MediaMix {
   /** Share of uploads that were videos in this scenario's upload steps. */
   videoShare: number;
+  /** Share of the photos sent from 12 MP (~3 MB) sources, the rest 1080 px (~200 KB). */
+  largeShare: number;
+  /** What the note says a photo weighs, when it says. */
+  notePhotoKB: number | undefined;
   peakVideoUploadsPerSec: number;
   peakPhotoIngressBytesPerSec: number;
   peakVideoIngressBytesPerSec: number;
@@ -47,6 +52,12 @@ export interface CheckOptions {
   users: UsersSpec;
   photos: PhotoSet;
   /**
+   * Share of photos sent from 12 MP sources in every scenario. Without it each scenario's upload
+   * steps send the mix that weighs what its note's photos do (`largeShareFor`); `photos` must then
+   * hold 12 MP sources when any scenario needs them.
+   */
+  largeShare?: number | undefined;
+  /**
    * The run's video clip (see `generateVideo`): upload steps send it as each scenario's plan says
    * (instagram-50m-dau: one video per five photos). Without it, no step sends videos.
    */
@@ -71,6 +82,23 @@ export interface CheckOptions {
   onStep?: ((step: MeasuredStep) => void) | undefined;
 }
 
+/** What an upload step sends: its share of videos, and of photos from 12 MP sources. */
+interface UploadMix {
+  videoShare: number;
+  largeShare: number;
+}
+
+const NO_UPLOADS: UploadMix = { videoShare: 0, largeShare: 0 };
+
+/** Steps with the same mix are the same measurement, whichever scenario asked for it. */
+const mixKey = (kind: 'feed' | 'upload', mix: UploadMix) =>
+  kind === 'feed' ? '' : `${mix.videoShare}:${mix.largeShare}`;
+
+/** The check's options with this share of 12 MP photos in the uploads. */
+function withPhotoShare(options: CheckOptions, largeShare: number): CheckOptions {
+  return { ...options, photos: { ...options.photos, largeShare } };
+}
+
 export const SCALING_ASSUMPTION =
   'nodes = ceil(required peak / sustainable rate of this deployment): assumes throughput grows linearly with ' +
   'identical API nodes behind a load balancer, and that the shared database and media store keep up.';
@@ -84,26 +112,26 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckResul
   const measured = new Map<string, MeasuredStep>();
   // A step's numbers do not depend on the target it is judged against: scenarios with different
   // targets (but the same media mix) share the steps they both need.
-  const measure = async (kind: 'feed' | 'upload', rate: number, videoShare: number): Promise<MeasuredStep> => {
-    const key = `${kind}:${rate}:${videoShare}`;
+  const measure = async (kind: 'feed' | 'upload', rate: number, mix: UploadMix): Promise<MeasuredStep> => {
+    const key = `${kind}:${rate}:${mixKey(kind, mix)}`;
     const known = measured.get(key);
     if (known) return known;
-    const step = await runStep(options, kind, rate, videoShare);
+    const step = await runStep(withPhotoShare(options, mix.largeShare), kind, rate, mix.videoShare);
     measured.set(key, step);
     steps.push(step);
     options.onStep?.(step);
     return step;
   };
   const searches = new Map<string, RateVerdict>();
-  const search = async (kind: 'feed' | 'upload', targetP99Ms: number, videoShare: number, required: number) => {
-    const key = `${kind}:${targetP99Ms}:${videoShare}`;
+  const search = async (kind: 'feed' | 'upload', targetP99Ms: number, mix: UploadMix, required: number) => {
+    const key = `${kind}:${targetP99Ms}:${mixKey(kind, mix)}`;
     let found = searches.get(key);
     if (!found) {
       const rates = kind === 'feed' ? options.feedRates : options.uploadRates;
-      const step = (rate: number) => measured.get(`${kind}:${rate}:${videoShare}`);
+      const step = (rate: number) => measured.get(`${kind}:${rate}:${mixKey(kind, mix)}`);
       const outcome = await findSustainableRate(
         async (rate): Promise<StepOutcome> => {
-          const judged = judgeStep(await measure(kind, rate, videoShare), targetP99Ms);
+          const judged = judgeStep(await measure(kind, rate, mix), targetP99Ms);
           return { rate, ok: judged === 'pass', inconclusive: judged === 'inconclusive' };
         },
         { start: rates.start, max: rates.max, min: rates.start / 16, refinements: options.refinements },
@@ -129,21 +157,30 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckResul
     await runStep(options, kind, rates.start, 0, false);
   }
 
+  const needsLarge = options.scenarios.some((s) => (options.largeShare ?? largeShareFor(s.assumptions.photoKB)) > 0);
+  if (needsLarge && options.photos.large.length === 0) {
+    throw new Error('the scenarios send 12 MP photos: generate the photos with a large share above 0');
+  }
   const verdicts: ScenarioVerdict[] = [];
   for (const scenario of options.scenarios) {
     const required = plan(scenario);
     const videoShare = options.video ? (options.videoShare ?? required.videoShare) : 0;
+    const notePhotoKB = scenario.assumptions.photoKB;
+    const largeShare = options.largeShare ?? largeShareFor(notePhotoKB);
     const feedTarget = scenario.targets.feedP99Ms;
     const feed =
       feedTarget === undefined || required.peakFeedRequestsPerSec === null
         ? null
-        : await search('feed', feedTarget, 0, required.peakFeedRequestsPerSec);
-    const upload = await search('upload', scenario.targets.uploadP99Ms, videoShare, required.peakUploadsPerSec);
+        : await search('feed', feedTarget, NO_UPLOADS, required.peakFeedRequestsPerSec);
+    const mix = { videoShare, largeShare };
+    const upload = await search('upload', scenario.targets.uploadP99Ms, mix, required.peakUploadsPerSec);
     verdicts.push({
       id: scenario.id,
       title: scenario.title,
       media: {
         videoShare,
+        largeShare,
+        notePhotoKB,
         peakVideoUploadsPerSec: required.peakVideoUploadsPerSec,
         peakPhotoIngressBytesPerSec: required.peakPhotoIngressBytesPerSec,
         peakVideoIngressBytesPerSec: required.peakVideoIngressBytesPerSec,

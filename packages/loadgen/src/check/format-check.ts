@@ -3,6 +3,7 @@ import { ms } from '../report/table.js';
 import { formatBytes } from '../plan/units.js';
 import type { CheckResult, MediaMix, MeasuredStep, RateVerdict } from './check.js';
 import { MIN_SAMPLES } from './step.js';
+import { LARGE_PHOTO_KB, SMALL_PHOTO_KB } from '../scenarios/photos.js';
 
 const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : String(+n.toPrecision(3)));
 
@@ -24,16 +25,30 @@ export function formatStep(step: MeasuredStep): string {
   );
 }
 
-/** The scenario's videos: their share of the uploads sent, their peak rate and bandwidth beside the photos'. */
-export function mediaLine(media: MediaMix): string | null {
-  if (media.peakVideoUploadsPerSec === 0 && media.videoShare === 0) return null;
+/**
+ * What the scenario's upload steps sent: the photos' mix of 12 MP and 1080 px sources against the
+ * note's photo size, and its videos (their share, the peak's video rate and both ingress bandwidths).
+ */
+export function mediaLine(media: MediaMix): string {
+  const mix =
+    `photos: ${(media.largeShare * 100).toFixed(0)}% from 12 MP sources (~${LARGE_PHOTO_KB / 1_000} MB), ` +
+    `the rest 1080 px (~${SMALL_PHOTO_KB} KB)`;
+  const note =
+    media.notePhotoKB === undefined
+      ? ''
+      : media.notePhotoKB > LARGE_PHOTO_KB
+        ? ` — lighter than the note's ${formatKB(media.notePhotoKB)}: no source is that large`
+        : ` — for the note's ${formatKB(media.notePhotoKB)}`;
+  if (media.peakVideoUploadsPerSec === 0 && media.videoShare === 0) return `media: ${mix}${note}`;
   const sent =
     media.videoShare > 0 ? `${(media.videoShare * 100).toFixed(1)}% of uploads sent as videos` : 'no videos sent';
   return (
-    `media: ${sent}; the peak needs ${rate(media.peakVideoUploadsPerSec)} video uploads/s, ` +
+    `media: ${mix}${note}; ${sent}; the peak needs ${rate(media.peakVideoUploadsPerSec)} video uploads/s, ` +
     `ingress ${formatBytes(media.peakPhotoIngressBytesPerSec)}/s of photos and ${formatBytes(media.peakVideoIngressBytesPerSec)}/s of videos`
   );
 }
+
+const formatKB = (kb: number) => (kb >= 1_000 ? `${kb / 1_000} MB` : `${kb} KB`);
 
 /** One verdict in the notes' unit: feed requests (pages) per second, or uploads per second. */
 function line(kind: 'feed' | 'upload', v: RateVerdict | null): string {
@@ -68,8 +83,7 @@ export function formatCheck(result: CheckResult): string {
   for (const step of result.steps) lines.push(`  ${formatStep(step)}`);
   for (const v of result.verdicts) {
     lines.push('', `${v.id} — ${v.title}`, `  ${line('feed', v.feed)}`, `  ${line('upload', v.upload)}`);
-    const media = mediaLine(v.media);
-    if (media !== null) lines.push(`  ${media}`);
+    lines.push(`  ${mediaLine(v.media)}`);
   }
   lines.push('', result.scalingAssumption);
   return lines.join('\n');

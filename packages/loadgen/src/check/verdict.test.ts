@@ -109,6 +109,8 @@ describe('rate verdicts', () => {
           upload,
           media: {
             videoShare: 0,
+            largeShare: 0,
+            notePhotoKB: 200,
             peakVideoUploadsPerSec: 0,
             peakPhotoIngressBytesPerSec: 0,
             peakVideoIngressBytesPerSec: 0,

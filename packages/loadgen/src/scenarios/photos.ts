@@ -31,6 +31,24 @@ async function makePhoto(width: number, height: number, seed: number, quality: n
 
 const clamp = (value: number) => Math.max(0, Math.min(255, Math.round(value)));
 
+/** About what the generated sources weigh: a 1080 px photo and a 12 MP one (see generatePhotos). */
+export const SMALL_PHOTO_KB = 200;
+export const LARGE_PHOTO_KB = 3_000;
+/** The mix when nothing says otherwise: one upload in ten from a 12 MP camera. */
+export const DEFAULT_LARGE_SHARE = 0.1;
+
+/**
+ * The share of uploads to make from 12 MP sources so that the average upload weighs what a
+ * scenario's note says a photo does (`photoKB`): none for 200 KB photos, all of them for the notes'
+ * 5 MB ones (the largest source is ~3 MB, so those are sent lighter than the note's, and the check
+ * says so). A scenario without a photo size gets the default mix.
+ */
+export function largeShareFor(photoKB: number | undefined): number {
+  if (photoKB === undefined) return DEFAULT_LARGE_SHARE;
+  const share = (photoKB - SMALL_PHOTO_KB) / (LARGE_PHOTO_KB - SMALL_PHOTO_KB);
+  return Math.round(Math.min(1, Math.max(0, share)) * 1_000) / 1_000;
+}
+
 export interface PhotoOptions {
   /** Share of uploads from 12 MP sources (0–1); none are made when 0. */
   largeShare: number;

@@ -100,7 +100,9 @@ async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): P
   const maxStepSeconds = usage('--max-step-duration', () => lg.parseDuration(options.maxStepDuration));
   const { target, targets } = targetOf(ctx, options);
   const metrics = metricsOf(ctx, options);
-  const photos = await makePhotos(ctx, options.largeShare);
+  // Each scenario's uploads weigh what its note's photos do, unless --large-share says otherwise.
+  const shares = scenarios.map((s) => options.largeShare ?? lg.largeShareFor(s.assumptions.photoKB));
+  const photos = await makePhotos(ctx, Math.max(...shares));
   // The clip is made only when some scenario's upload steps will send videos.
   const wantsVideo =
     options.videoShare === undefined ? scenarios.some((s) => lg.plan(s).videoShare > 0) : options.videoShare > 0;
@@ -123,6 +125,7 @@ async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): P
       targets,
       users,
       photos: photos.photos,
+      largeShare: options.largeShare,
       video: video?.video,
       videoShare: options.videoShare,
       workers: options.workers,
@@ -152,10 +155,7 @@ async function checkDeployment(ctx: CliContext, options: CheckCommandOptions): P
       verdicts: lg.checkVerdicts(result),
       notes: [
         result.scalingAssumption,
-        ...result.verdicts.flatMap((v) => {
-          const media = lg.mediaLine(v.media);
-          return media === null ? [] : [`${v.id} ${media}`];
-        }),
+        ...result.verdicts.map((v) => `${v.id} ${lg.mediaLine(v.media)}`),
         ...result.steps.map((s) => lg.formatStep(s)),
       ],
     });

@@ -19,7 +19,8 @@ export interface LoadTargetOptions {
   users?: number;
   tokensFile?: string;
   workers?: number;
-  largeShare: number;
+  /** Unset: `run` sends the default mix, `check` each scenario's (from its note's photo size). */
+  largeShare?: number | undefined;
   report?: string;
 }
 
@@ -152,6 +153,10 @@ export function targetOptions(command: Command): Command {
     .option('--seed <n>', 'the seed number that dataset was made with', nonNegativeInt, 1)
     .option('--tokens-file <file>', 'act as the sessions in this file instead (one token per line)')
     .option('--workers <n>', 'worker threads sending load (default: cores - 1, at least 1)', positiveInt)
-    .option('--large-share <share>', 'share of uploads made from 12 MP photos, the rest ~200 KB 1080 px', share, 0.1)
+    .option(
+      '--large-share <share>',
+      "share of uploads made from 12 MP photos, the rest ~200 KB 1080 px (run: 0.1; check: each scenario's from its note's photo size)",
+      share,
+    )
     .option('--report <file.html>', 'also write a self-contained HTML report with charts');
 }

@@ -98,7 +98,9 @@ async function runScenario(ctx: CliContext, scenario: string, options: RunComman
   }
   const users = await usersOf(options, name !== 'get');
   const { target, targets } = targetOf(ctx, options);
-  const photos = lg.NEEDS_PHOTOS.has(name) ? await makePhotos(ctx, options.largeShare) : undefined;
+  const photos = lg.NEEDS_PHOTOS.has(name)
+    ? await makePhotos(ctx, options.largeShare ?? lg.DEFAULT_LARGE_SHARE)
+    : undefined;
   const videoShare = options.videoShare ?? 0;
   const video = videoShare > 0 ? await makeVideo(ctx, videoShare).catch(cleanUp(photos)) : undefined;
   const scenarioOptions: ScenarioOptions = {
