@@ -143,6 +143,8 @@ describe('scenarios on a seeded dataset', () => {
       target: aperture.url,
       users,
       photos,
+      // 1080 px photos only: the note's 5 MB ones would be 12 MP sources, slow to make and process here.
+      largeShare: 0,
       video,
       workers: 1,
       stepSeconds: 1,
@@ -166,6 +168,27 @@ describe('scenarios on a seeded dataset', () => {
       // Judged by the photos: they are the `upload` metric, the videos are not in it.
       expect(step.run.metrics['upload']!.count + step.videos!.count).toBe(step.run.counts.started);
     }
-    expect(formatCheck(result)).toMatch(/media: 16\.7% of uploads sent as videos; the peak needs 200 video uploads\/s/);
+    expect(formatCheck(result)).toMatch(
+      /media: photos: 0% from 12 MP sources .*; 16\.7% of uploads sent as videos; the peak needs 200 video uploads\/s/,
+    );
+  });
+
+  it('check: refuses, before sending anything, a scenario whose photos need 12 MP sources the run did not make', async () => {
+    const started = performance.now();
+    await expect(
+      checkDeployment({
+        scenarios: [SCENARIOS['instagram-50m-dau']],
+        target: aperture.url,
+        users,
+        photos: { ...photos, large: [] },
+        workers: 1,
+        stepSeconds: 1,
+        feedRates: { start: 5, max: 5 },
+        uploadRates: { start: 1, max: 1 },
+        refinements: 0,
+      }),
+    ).rejects.toThrow(/12 MP photos/);
+    // The warm-up alone would take two 1 s steps.
+    expect(performance.now() - started).toBeLessThan(1_500);
   });
 });

@@ -108,6 +108,11 @@ export const SCALING_ASSUMPTION =
  * scenario's p99 targets, then compares them with the peaks the scenarios' plans require.
  */
 export async function checkDeployment(options: CheckOptions): Promise<CheckResult> {
+  // Refused before anything is sent: the mix would silently be 1080 px photos only.
+  const needsLarge = options.scenarios.some((s) => (options.largeShare ?? largeShareFor(s.assumptions.photoKB)) > 0);
+  if (needsLarge && options.photos.large.length === 0) {
+    throw new Error('the scenarios send 12 MP photos: generate the photos with a large share above 0');
+  }
   const steps: MeasuredStep[] = [];
   const measured = new Map<string, MeasuredStep>();
   // A step's numbers do not depend on the target it is judged against: scenarios with different
@@ -157,10 +162,6 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckResul
     await runStep(options, kind, rates.start, 0, false);
   }
 
-  const needsLarge = options.scenarios.some((s) => (options.largeShare ?? largeShareFor(s.assumptions.photoKB)) > 0);
-  if (needsLarge && options.photos.large.length === 0) {
-    throw new Error('the scenarios send 12 MP photos: generate the photos with a large share above 0');
-  }
   const verdicts: ScenarioVerdict[] = [];
   for (const scenario of options.scenarios) {
     const required = plan(scenario);
