@@ -33,6 +33,8 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
   const handlers = useRef(new Map<ScreenKind, ScreenKeyHandler>());
   const live = useLiveNotifications(services.client);
   const [changes] = useState(() => new ChangeFeed());
+  const [revealed, setRevealed] = useState<ReadonlySet<string>>(() => new Set());
+  const reveal = useCallback((postId: string) => setRevealed((old) => new Set(old).add(postId)), []);
 
   const { stdout } = useStdout();
   const clear = clearGraphics(services.images.support.protocol);
@@ -62,7 +64,10 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
 
   // Two values: the state re-renders its readers when the unread count moves; the actions are all
   // stable callbacks, made once, so the components that only call them are left alone.
-  const state = useMemo<TuiState>(() => ({ ...services, unread: live.unread }), [services, live.unread]);
+  const state = useMemo<TuiState>(
+    () => ({ ...services, unread: live.unread, revealed }),
+    [services, live.unread, revealed],
+  );
   const actions = useMemo<TuiActions>(
     () => ({
       open,
@@ -70,10 +75,11 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
       flash: setMessage,
       setKeyHandler,
       clearUnread: live.clear,
+      reveal,
       onLive: live.subscribe,
       changes,
     }),
-    [open, ask, setKeyHandler, live.clear, live.subscribe, changes],
+    [open, ask, setKeyHandler, live.clear, reveal, live.subscribe, changes],
   );
 
   const onPromptKey = (prompt: PromptState, input: string, key: Key) => {

@@ -21,6 +21,7 @@ export type Action =
   | 'prevPhoto'
   | 'nextPhoto'
   | 'openVideo'
+  | 'reveal'
   | 'open'
   | 'back'
   | 'like'
@@ -74,6 +75,12 @@ export const KEYMAP: readonly Binding[] = [
     description: "open the video in the system's player (or show its URL)",
     screens: PHOTOS,
     hint: 'video',
+  },
+  {
+    keys: ['v'],
+    action: 'reveal',
+    description: 'view a post marked sensitive (shown covered until then)',
+    screens: POSTS,
   },
   {
     keys: ['enter'],

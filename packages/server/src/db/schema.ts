@@ -33,6 +33,8 @@ export interface UsersTable {
   role: Generated<UserRole>;
   /** Suspended by a moderator: no sign-in, and the account and its content hidden from everyone. */
   suspended_at: Generated<string | null>;
+  /** 1: the account sees sensitive media at once; 0: clients cover it until asked (a user setting). */
+  show_sensitive: Generated<number>;
 }
 
 export type UserRole = 'user' | 'moderator' | 'admin';
