@@ -9,7 +9,7 @@ import { TuiActionsContext, type PromptRequest, type ScreenKeyHandler, type TuiA
 import { TuiStateContext, type TuiServices, type TuiState } from './context/state.js';
 import { useLiveNotifications } from './hooks/use-live-notifications.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
-import { resolveKey, type ScreenKind } from './keymap.js';
+import { canModerate, resolveKey, type ScreenKind } from './keymap.js';
 import { routeKey, type Route } from './routes.js';
 import { ScreenForRoute } from './screens/screen-for-route.js';
 
@@ -27,7 +27,10 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
   const { width, height } = useTerminalSize();
   // Kept in a ref as well as rendered: keys are handled against the newest state even when they
   // arrive faster than Ink re-renders (a paste, fast typing right after `c`).
-  const ui = useRef<UiState>({ stack: [initial ?? { kind: 'feed' }], help: false, prompt: null });
+  const role = services.me.role;
+  // The moderation screen is no route for anyone else, not even as the first one.
+  const first = initial?.kind === 'moderation' && !canModerate(role) ? undefined : initial;
+  const ui = useRef<UiState>({ stack: [first ?? { kind: 'feed' }], help: false, prompt: null });
   const [view, setView] = useState<UiState>(ui.current);
   const [message, setMessage] = useState('');
   const handlers = useRef(new Map<ScreenKind, ScreenKeyHandler>());
@@ -97,7 +100,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
     if (prompt) return onPromptKey(prompt, input, key);
     if (help) return update(() => ({ help: false }));
     const top = stack[stack.length - 1] ?? { kind: 'feed' };
-    const resolved = resolveKey(top.kind, input, key);
+    const resolved = resolveKey(top.kind, input, key, role);
     if (!resolved) return undefined;
     setMessage('');
     switch (resolved.action) {
@@ -117,6 +120,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
       case 'notifications':
       case 'requests':
       case 'compose':
+      case 'moderation':
         return top.kind === resolved.action ? undefined : open({ kind: resolved.action });
       default:
         return handlers.current.get(top.kind)?.(resolved);
@@ -148,7 +152,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
         <Box flexDirection="column" width={width} height={height - 1}>
           <Chrome.Header route={top} me={services.me.username} unread={state.unread} width={width} />
           <Box height={help ? helpHeight : bodyHeight} width={width} flexDirection="column" overflow="hidden">
-            {help ? <HelpOverlay screen={top.kind} width={width} height={helpHeight} /> : null}
+            {help ? <HelpOverlay screen={top.kind} role={role} width={width} height={helpHeight} /> : null}
             {stack.map((route, index) => (
               <Box key={`${index}:${routeKey(route)}`} display={!help && index === stack.length - 1 ? 'flex' : 'none'}>
                 <ScreenForRoute
@@ -169,7 +173,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
               </Text>
             </Box>
           )}
-          {help ? null : <Chrome.Footer screen={top.kind} width={width} />}
+          {help ? null : <Chrome.Footer screen={top.kind} role={role} width={width} />}
         </Box>
       </TuiActionsContext.Provider>
     </TuiStateContext.Provider>
