@@ -26,6 +26,7 @@ import { uploadCommand } from './commands/posts/upload.js';
 import { avatarCommand } from './commands/profiles/avatar.js';
 import { editProfileCommand } from './commands/profiles/edit-profile.js';
 import { privacyCommand } from './commands/profiles/privacy.js';
+import { settingsCommand } from './commands/profiles/settings.js';
 import { userCommand } from './commands/profiles/user.js';
 import { migrateCommand } from './commands/server/migrate.js';
 import { serveCommand } from './commands/server/serve.js';
@@ -58,6 +59,7 @@ const COMMANDS: ((program: Command, action: ActionFactory) => void)[] = [
   requestsCommand,
   followersCommands,
   privacyCommand,
+  settingsCommand,
   editProfileCommand,
   avatarCommand,
   sessionsCommand,

@@ -178,3 +178,23 @@ describe('aperture sessions', () => {
     }
   });
 });
+
+describe('aperture settings', () => {
+  it('prints the account settings and turns "always show sensitive media" on and off', async () => {
+    const ada = await world.someone('settings');
+    const shown = await ada.run(['settings']);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('sensitive media: covered until you ask');
+    expect(await ada.json(['settings'])).toEqual({ username: ada.username, isPrivate: false, showSensitive: false });
+
+    const on = await ada.run(['settings', '--show-sensitive', 'on']);
+    expect(on.code, on.stderr).toBe(0);
+    expect(on.stdout).toContain('sensitive media: always shown');
+    expect(await ada.json<{ user: PrivateUser }>(['whoami'])).toMatchObject({ user: { showSensitive: true } });
+    expect(await ada.json(['settings', '--show-sensitive', 'off'])).toMatchObject({ showSensitive: false });
+
+    const wrong = await ada.run(['settings', '--show-sensitive', 'maybe']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('maybe');
+  });
+});

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ModerationLogEntry, ModerationResult, MyReport, PostView, QueueItem, TargetDetail } from '@aperture/sdk';
+import type {
+  HeldContent,
+  ModerationLogEntry,
+  ModerationResult,
+  MyReport,
+  PostView,
+  QueueItem,
+  TargetDetail,
+} from '@aperture/sdk';
 import { photo, socialWorld, type Person } from './support/social.js';
 
 const world = socialWorld();
@@ -98,5 +106,45 @@ describe('aperture report, aperture mod and aperture admin grant', () => {
     expect(theirs.map((e) => e.action)).toEqual(['restore_comment', 'remove_comment']);
     const missingReason = await moderator.run(['mod', 'hide', post.id]);
     expect(missingReason.code).not.toBe(0);
+  });
+
+  it('lists held posts and comments and releases them, once', async () => {
+    // A `hold` rule, as `aperture admin words add hold` adds it; this process applies it at once.
+    await world.server.server.services.wordFilters.addAdminRule('cheap likes', 'hold');
+    const author = await world.someone('heldauthor');
+    const reader = await world.someone('heldreader');
+    const post = await author.json<PostView>(['post', await photo(author, 'h.jpg', 77), '-c', 'Cheap likes, ask me']);
+    const comment = await author.json<{ id: string }>(['comment', post.id, 'CHEAP-LIKES inside']);
+    expect((await reader.run(['comments', post.id])).stderr).toContain('(NOT_FOUND)');
+    expect((await reader.run(['mod', 'held'])).stderr).toContain('FORBIDDEN');
+
+    const held = await admin.json<HeldContent[]>(['mod', 'held']);
+    const heldPost = held.find((h) => h.target.kind === 'post' && h.target.id === post.id);
+    const heldComment = held.find((h) => h.target.kind === 'comment' && h.target.id === comment.id);
+    expect(heldPost).toMatchObject({ subject: 'post', rule: { term: 'cheap likes', source: 'admin' } });
+    expect(heldComment).toMatchObject({ subject: 'comment', owner: { username: author.username } });
+    const piped = await admin.run(['mod', 'held']);
+    expect(piped.stdout).toMatch(
+      new RegExp(
+        `^${heldPost!.holdId}\\tpost ${post.id}\\t@${author.username}\\tcheap likes \\(admin\\)\\tCheap likes, ask me\\t`,
+        'm',
+      ),
+    );
+    expect((await admin.run(['mod', 'show', 'post', post.id])).stdout).toContain(`Held since`);
+
+    const released = await admin.run(['mod', 'release', heldPost!.holdId, '--reason', 'not spam']);
+    expect(released.code, released.stderr).toBe(0);
+    expect(released.stdout).toBe(`Released post ${post.id}.\n`);
+    expect((await admin.run(['mod', 'release', heldComment!.holdId, '--reason', 'fine'])).stdout).toBe(
+      `Released comment ${comment.id}.\n`,
+    );
+    expect((await reader.json<{ id: string }[]>(['comments', post.id])).map((c) => c.id)).toEqual([comment.id]);
+    const again = await admin.run(['mod', 'release', heldPost!.holdId, '--reason', 'again']);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('(NOT_FOUND)');
+    expect((await admin.run(['mod', 'release', heldPost!.holdId])).code).not.toBe(0);
+    const log = await admin.json<ModerationLogEntry[]>(['mod', 'log', '--user', author.username]);
+    expect(log.map((e) => e.action)).toEqual(['release_hold', 'release_hold']);
+    expect(await admin.json<HeldContent[]>(['mod', 'held'])).toEqual([]);
   });
 });

@@ -45,6 +45,9 @@ const EXPECTED: Record<string, Expectation> = {
   'requests approve': 'account',
   'requests reject': 'account',
   privacy: 'account',
+  settings: 'account',
+  'mod held': 'account',
+  'mod release': 'account',
   followers: 'no account',
   following: 'no account',
   'edit-profile': 'account',
@@ -113,6 +116,7 @@ const OVERRIDES: Record<string, (w: World, dir: string) => { args: string[]; inp
   avatar: (w) => ({ args: [w.photo] }),
   // A session id: signed out, the command must stop before it would matter whose it is.
   'sessions revoke': () => ({ args: ['1'] }),
+  'mod release': () => ({ args: ['1', '--reason', 'fine'] }),
   'loadgen run': (w) => ({ args: ['get', '--target', w.url, '--rate', '2', '--duration', '1s'] }),
   'loadgen check': (w) => ({ args: ['--target', w.url] }),
   'loadgen plan': () => ({ args: ['--scenario', 'photo-app-1m-dau'] }),

@@ -64,10 +64,12 @@ export type { ModerationApi, ModerationLogOptions, QueueOptions, ReportsApi } fr
 export type {
   AccountRef,
   CreateReportInput,
+  HeldContent,
   ModerationAction,
   ModerationLogEntry,
   ModerationResult,
   MyReport,
+  PendingHold,
   QueueItem,
   ReportReason,
   ReportTarget,

@@ -282,6 +282,7 @@ export function createServices(deps: ServiceDeps): Services {
     moderation: new ModerationService({
       db,
       avatarUrls: avatarUrlsOf,
+      holds: words,
       actions: new ModerationActions({
         db,
         ids,

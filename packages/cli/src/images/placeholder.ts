@@ -7,7 +7,15 @@ export interface PlaceholderOptions {
   columns: number;
   rows: number;
   support: TerminalImageSupport;
+  /**
+   * Blur it beyond recognition: a sensitive post is covered by its placeholder, which must hint at
+   * its colours but show nothing of what it is. The ThumbHash is decoded to a few pixels only.
+   */
+  blur?: boolean;
 }
+
+/** The pixels a blurred placeholder is made of, across and down: four colours blended, no shapes. */
+const BLURRED = { width: 2, height: 2 };
 
 /** Shown when a photo has neither a ThumbHash nor a dominant colour. */
 const NEUTRAL_GREY: [number, number, number] = [128, 128, 128];
@@ -27,9 +35,13 @@ export function renderPlaceholder(
   const rows = Math.max(0, Math.floor(options.rows));
   if (options.support.protocol === 'none') return textBox('[photo]', columns);
   if (columns === 0 || rows === 0) return { lines: [], columns: 0, rows: 0 };
-  const pixels =
-    decodeThumbHash(thumbhash, columns, rows * 2) ??
-    flatPixels(parseHexColor(dominant) ?? NEUTRAL_GREY, columns, rows * 2);
+  const fallback = () => flatPixels(parseHexColor(dominant) ?? NEUTRAL_GREY, columns, rows * 2);
+  if (options.blur) {
+    const few = decodeThumbHash(thumbhash, BLURRED.width, BLURRED.height);
+    const pixels = few ? resizeBilinear(opaque(few), columns, rows * 2) : fallback();
+    return { lines: renderHalfBlocks(pixels, options.support.color), columns, rows };
+  }
+  const pixels = decodeThumbHash(thumbhash, columns, rows * 2) ?? fallback();
   return { lines: renderHalfBlocks(pixels, options.support.color), columns, rows };
 }
 
@@ -73,6 +85,16 @@ function resizeBilinear(source: { w: number; h: number; rgba: Uint8Array }, widt
     }
   }
   return { data, width, height };
+}
+
+/** RGB pixels as the RGBA `resizeBilinear` scales (opaque). */
+function opaque(pixels: RgbPixels): { w: number; h: number; rgba: Uint8Array } {
+  const rgba = new Uint8Array(pixels.width * pixels.height * 4);
+  for (let index = 0; index < pixels.width * pixels.height; index += 1) {
+    rgba.set(pixels.data.subarray(index * 3, index * 3 + 3), index * 4);
+    rgba[index * 4 + 3] = 255;
+  }
+  return { w: pixels.width, h: pixels.height, rgba };
 }
 
 function flatPixels(rgb: [number, number, number], width: number, height: number): RgbPixels {

@@ -9,7 +9,7 @@ import { TuiActionsContext, type PromptRequest, type ScreenKeyHandler, type TuiA
 import { TuiStateContext, type TuiServices, type TuiState } from './context/state.js';
 import { useLiveNotifications } from './hooks/use-live-notifications.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
-import { resolveKey, type ScreenKind } from './keymap.js';
+import { canModerate, resolveKey, type ScreenKind } from './keymap.js';
 import { routeKey, type Route } from './routes.js';
 import { ScreenForRoute } from './screens/screen-for-route.js';
 
@@ -27,12 +27,17 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
   const { width, height } = useTerminalSize();
   // Kept in a ref as well as rendered: keys are handled against the newest state even when they
   // arrive faster than Ink re-renders (a paste, fast typing right after `c`).
-  const ui = useRef<UiState>({ stack: [initial ?? { kind: 'feed' }], help: false, prompt: null });
+  const role = services.me.role;
+  // The moderation screen is no route for anyone else, not even as the first one.
+  const first = initial?.kind === 'moderation' && !canModerate(role) ? undefined : initial;
+  const ui = useRef<UiState>({ stack: [first ?? { kind: 'feed' }], help: false, prompt: null });
   const [view, setView] = useState<UiState>(ui.current);
   const [message, setMessage] = useState('');
   const handlers = useRef(new Map<ScreenKind, ScreenKeyHandler>());
   const live = useLiveNotifications(services.client);
   const [changes] = useState(() => new ChangeFeed());
+  const [revealed, setRevealed] = useState<ReadonlySet<string>>(() => new Set());
+  const reveal = useCallback((postId: string) => setRevealed((old) => new Set(old).add(postId)), []);
 
   const { stdout } = useStdout();
   const clear = clearGraphics(services.images.support.protocol);
@@ -62,7 +67,10 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
 
   // Two values: the state re-renders its readers when the unread count moves; the actions are all
   // stable callbacks, made once, so the components that only call them are left alone.
-  const state = useMemo<TuiState>(() => ({ ...services, unread: live.unread }), [services, live.unread]);
+  const state = useMemo<TuiState>(
+    () => ({ ...services, unread: live.unread, revealed }),
+    [services, live.unread, revealed],
+  );
   const actions = useMemo<TuiActions>(
     () => ({
       open,
@@ -70,10 +78,11 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
       flash: setMessage,
       setKeyHandler,
       clearUnread: live.clear,
+      reveal,
       onLive: live.subscribe,
       changes,
     }),
-    [open, ask, setKeyHandler, live.clear, live.subscribe, changes],
+    [open, ask, setKeyHandler, live.clear, reveal, live.subscribe, changes],
   );
 
   const onPromptKey = (prompt: PromptState, input: string, key: Key) => {
@@ -91,7 +100,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
     if (prompt) return onPromptKey(prompt, input, key);
     if (help) return update(() => ({ help: false }));
     const top = stack[stack.length - 1] ?? { kind: 'feed' };
-    const resolved = resolveKey(top.kind, input, key);
+    const resolved = resolveKey(top.kind, input, key, role);
     if (!resolved) return undefined;
     setMessage('');
     switch (resolved.action) {
@@ -111,6 +120,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
       case 'notifications':
       case 'requests':
       case 'compose':
+      case 'moderation':
         return top.kind === resolved.action ? undefined : open({ kind: resolved.action });
       default:
         return handlers.current.get(top.kind)?.(resolved);
@@ -142,7 +152,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
         <Box flexDirection="column" width={width} height={height - 1}>
           <Chrome.Header route={top} me={services.me.username} unread={state.unread} width={width} />
           <Box height={help ? helpHeight : bodyHeight} width={width} flexDirection="column" overflow="hidden">
-            {help ? <HelpOverlay screen={top.kind} width={width} height={helpHeight} /> : null}
+            {help ? <HelpOverlay screen={top.kind} role={role} width={width} height={helpHeight} /> : null}
             {stack.map((route, index) => (
               <Box key={`${index}:${routeKey(route)}`} display={!help && index === stack.length - 1 ? 'flex' : 'none'}>
                 <ScreenForRoute
@@ -163,7 +173,7 @@ export function App({ services, initial }: { services: TuiServices; initial?: Ro
               </Text>
             </Box>
           )}
-          {help ? null : <Chrome.Footer screen={top.kind} width={width} />}
+          {help ? null : <Chrome.Footer screen={top.kind} role={role} width={width} />}
         </Box>
       </TuiActionsContext.Provider>
     </TuiStateContext.Provider>

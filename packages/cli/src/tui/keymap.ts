@@ -2,7 +2,10 @@
  * Every key of `aperture browse`, in one table: the input handler resolves keys with it, and the
  * help overlay, the footer hints and docs/cli.md are all generated from it, so they cannot drift.
  */
-export type ScreenKind = 'feed' | 'post' | 'profile' | 'hashtag' | 'search' | 'notifications' | 'requests' | 'compose';
+import type { UserRole } from '@aperture/sdk';
+
+export type ScreenKind =
+  'feed' | 'post' | 'profile' | 'hashtag' | 'search' | 'notifications' | 'requests' | 'compose' | 'moderation';
 
 export const SCREENS: readonly ScreenKind[] = [
   'feed',
@@ -13,6 +16,7 @@ export const SCREENS: readonly ScreenKind[] = [
   'notifications',
   'requests',
   'compose',
+  'moderation',
 ];
 
 export type Action =
@@ -21,6 +25,7 @@ export type Action =
   | 'prevPhoto'
   | 'nextPhoto'
   | 'openVideo'
+  | 'reveal'
   | 'open'
   | 'back'
   | 'like'
@@ -33,6 +38,9 @@ export type Action =
   | 'notifications'
   | 'requests'
   | 'compose'
+  | 'moderation'
+  | 'modList'
+  | 'modAct'
   | 'home'
   | 'refresh'
   | 'help'
@@ -47,6 +55,16 @@ export interface Binding {
   screens: readonly ScreenKind[] | 'all';
   /** Shown in the footer of the screens it works on (the rest are in the `?` overlay). */
   hint?: string;
+  /**
+   * Moderators' and admins' only: for anyone else the key does nothing and is shown nowhere (the
+   * server refuses them the moderation procedures anyway).
+   */
+  moderators?: true;
+}
+
+/** Whether an account's role moderates (docs/moderation.md): moderators and admins. */
+export function canModerate(role: UserRole): boolean {
+  return role === 'moderator' || role === 'admin';
 }
 
 const POSTS: ScreenKind[] = ['feed', 'post', 'profile', 'hashtag'];
@@ -74,6 +92,12 @@ export const KEYMAP: readonly Binding[] = [
     description: "open the video in the system's player (or show its URL)",
     screens: PHOTOS,
     hint: 'video',
+  },
+  {
+    keys: ['v'],
+    action: 'reveal',
+    description: 'view a post marked sensitive (shown covered until then)',
+    screens: POSTS,
   },
   {
     keys: ['enter'],
@@ -118,6 +142,29 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['R'], action: 'requests', description: 'follow requests to you', screens: 'all' },
   { keys: ['p'], action: 'compose', description: 'compose a post', screens: 'all' },
   { keys: ['h'], action: 'home', description: 'back to the home feed', screens: 'all' },
+  {
+    keys: ['M'],
+    action: 'moderation',
+    description: 'moderation: reported content and held content',
+    screens: 'all',
+    moderators: true,
+  },
+  {
+    keys: ['t'],
+    action: 'modList',
+    description: 'switch between the report queue and held content',
+    screens: ['moderation'],
+    hint: 'reports/held',
+    moderators: true,
+  },
+  {
+    keys: ['x'],
+    action: 'modAct',
+    description: 'act on the selected item (hide, sensitive, remove, suspend, dismiss, release), with a reason',
+    screens: ['moderation'],
+    hint: 'act',
+    moderators: true,
+  },
   { keys: ['r'], action: 'refresh', description: 'refresh, or retry what failed', screens: 'all', hint: 'refresh' },
   { keys: ['?'], action: 'help', description: 'this help (any key closes it)', screens: 'all', hint: 'help' },
   { keys: ['ctrl+c'], action: 'quit', description: 'quit', screens: 'all' },
@@ -149,8 +196,13 @@ export function keyName(input: string, key: KeyFlags): string | null {
   return input.length === 1 ? input : null;
 }
 
-export function bindingsFor(screen: ScreenKind): Binding[] {
-  return KEYMAP.filter((b) => b.screens === 'all' || b.screens.includes(screen));
+/** The bindings a role has (omitted: every binding, as the docs list them). */
+export function bindingsOf(role?: UserRole): Binding[] {
+  return KEYMAP.filter((b) => !b.moderators || role === undefined || canModerate(role));
+}
+
+export function bindingsFor(screen: ScreenKind, role?: UserRole): Binding[] {
+  return bindingsOf(role).filter((b) => b.screens === 'all' || b.screens.includes(screen));
 }
 
 export interface ResolvedKey {
@@ -160,10 +212,10 @@ export interface ResolvedKey {
 }
 
 /** The action a key press means on `screen`, or null when the key does nothing there. */
-export function resolveKey(screen: ScreenKind, input: string, key: KeyFlags): ResolvedKey | null {
+export function resolveKey(screen: ScreenKind, input: string, key: KeyFlags, role?: UserRole): ResolvedKey | null {
   const name = keyName(input, key);
   if (name === null) return null;
-  const binding = bindingsFor(screen).find((b) => b.keys.includes(name));
+  const binding = bindingsFor(screen, role).find((b) => b.keys.includes(name));
   if (!binding) return null;
   return { action: binding.action, step: name === 'left' || name === 'up' || name === 'k' ? -1 : 1 };
 }
@@ -184,9 +236,9 @@ export function displayKeys(binding: Binding): string {
 }
 
 /** The footer line of a screen: its hinted keys, e.g. `j/↓ move · l like · ? help`. */
-export function footerHints(screen: ScreenKind): string {
+export function footerHints(screen: ScreenKind, role?: UserRole): string {
   // Help first: on a narrow terminal the end of the line is cut, and `?` leads to the rest.
-  const hinted = bindingsFor(screen).filter((b) => b.hint !== undefined);
+  const hinted = bindingsFor(screen, role).filter((b) => b.hint !== undefined);
   return [...hinted.filter((b) => b.action === 'help'), ...hinted.filter((b) => b.action !== 'help')]
     .map((b) => `${b.keys.map((k) => DISPLAY[k] ?? k)[0]} ${b.hint}`)
     .join(' · ');
@@ -196,7 +248,7 @@ export function footerHints(screen: ScreenKind): string {
 export function keyTableMarkdown(): string {
   const rows = KEYMAP.map(
     (b) =>
-      `| \`${displayKeys(b)}\` | ${b.description} | ${b.screens === 'all' ? 'everywhere' : b.screens.join(', ')} |`,
+      `| \`${displayKeys(b)}\` | ${b.description} | ${b.screens === 'all' ? 'everywhere' : b.screens.join(', ')}${b.moderators ? ' (moderators and admins only)' : ''} |`,
   );
   return ['| key | does | where |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -7,7 +7,9 @@ export type Route =
   | { kind: 'search'; query: string }
   | { kind: 'notifications' }
   | { kind: 'requests' }
-  | { kind: 'compose' };
+  | { kind: 'compose' }
+  /** Moderators and admins only: the app opens it for no one else. */
+  | { kind: 'moderation' };
 
 /** A stable identity for a route, so that a screen keeps its state while it is in the stack. */
 export function routeKey(route: Route): string {

@@ -20,6 +20,24 @@ async function redBlueThumbHash(): Promise<string> {
   return Buffer.from(rgbaToThumbHash(info.width, info.height, data)).toString('base64');
 }
 
+/** A ThumbHash of a white spot in the middle of red (left) and blue (right) halves. */
+async function spotThumbHash(): Promise<string> {
+  const left = await sharp({ create: { width: 40, height: 60, channels: 4, background: '#ff0000' } })
+    .png()
+    .toBuffer();
+  const spot = await sharp({ create: { width: 16, height: 16, channels: 4, background: '#ffffff' } })
+    .png()
+    .toBuffer();
+  const { data, info } = await sharp({ create: { width: 80, height: 60, channels: 4, background: '#0000ff' } })
+    .composite([
+      { input: left, left: 0, top: 0 },
+      { input: spot, left: 32, top: 22 },
+    ])
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return Buffer.from(rgbaToThumbHash(info.width, info.height, data)).toString('base64');
+}
+
 describe('renderPlaceholder', () => {
   it('draws a real ThumbHash at exactly the size asked, with its colours where they were', async () => {
     const placeholder = renderPlaceholder(await redBlueThumbHash(), '#7f007f', {
@@ -38,6 +56,39 @@ describe('renderPlaceholder', () => {
     const [lastRed = 0, , lastBlue = 0] = colours.at(-1) ?? [];
     expect(firstRed).toBeGreaterThan(firstBlue + 100);
     expect(lastBlue).toBeGreaterThan(lastRed + 100);
+  });
+
+  it('blurs the cover of a sensitive post to colours: the spot the ThumbHash shows is gone', async () => {
+    const hash = await spotThumbHash();
+    /** Red and green of each cell of a row in the middle. */
+    const cells = (blur: boolean) => {
+      const drawn = renderPlaceholder(hash, null, { columns: 40, rows: 6, support: TRUECOLOR, blur });
+      expect([drawn.columns, drawn.rows, drawn.lines.length]).toEqual([40, 6, 6]);
+      // A run of equal cells is written once, so spread it back out.
+      const out: { red: number; green: number }[] = [];
+      let colour = { red: 0, green: 0 };
+      for (const part of (drawn.lines[3] ?? '').split('▀').slice(0, 40)) {
+        const match = new RegExp(`${ESC}\\[38;2;(\\d+);(\\d+);`).exec(part);
+        if (match) colour = { red: Number(match[1]), green: Number(match[2]) };
+        out.push(colour);
+      }
+      return out;
+    };
+    /** Where a channel rises then falls, or falls then rises: the spot's edges. */
+    const turns = (values: number[]) => {
+      const steps = values
+        .slice(1)
+        .map((v, i) => Math.sign(v - values[i]!))
+        .filter((d) => d !== 0);
+      return steps.slice(1).filter((d, i) => d !== steps[i]).length;
+    };
+    const clear = cells(false);
+    const blurred = cells(true);
+    // The white spot is the only green there is: a bump in the clear placeholder, none in the cover.
+    expect(turns(clear.map((c) => c.green))).toBeGreaterThanOrEqual(1);
+    expect(turns(blurred.map((c) => c.green))).toBe(0);
+    // Still its colours: red on the left, not on the right.
+    expect(blurred[0]!.red).toBeGreaterThan(blurred.at(-1)!.red + 50);
   });
 
   it('uses 256 colours when that is all the terminal has', async () => {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   KEYMAP,
   SCREENS,
   bindingsFor,
+  bindingsOf,
   displayKeys,
   footerHints,
   keyTableMarkdown,
@@ -12,6 +13,10 @@ import {
 import { tuiWorld } from './support.js';
 
 const world = tuiWorld();
+// The first account of an instance is its admin: the people below are plain users, as most are
+// (a moderator's own keys are in moderation.test.tsx).
+beforeAll(() => world.user('admin'));
+const USER_KEYS = bindingsOf('user');
 
 describe('browse: keymap and help', () => {
   it('the ? overlay lists every key of the keymap with its description', async () => {
@@ -20,7 +25,9 @@ describe('browse: keymap and help', () => {
     await app.until('Your feed is empty');
     await app.press('?');
     const frame = await app.until('Keys (any key closes this help)');
-    for (const binding of KEYMAP) expect(frame).toContain(`${displayKeys(binding).padEnd(10)} ${binding.description}`);
+    for (const binding of USER_KEYS) {
+      expect(frame).toContain(`${displayKeys(binding).padEnd(10)} ${binding.description}`);
+    }
     await app.press('x');
     await app.until((f) => !f.includes('Keys (any key') && f.includes('Your feed is empty'));
   });
@@ -33,10 +40,10 @@ describe('browse: keymap and help', () => {
     await app.press('?');
     const frame = await app.until('Keys (any key closes this help)');
     // Every key is there, the first and the last binding side by side on the first row.
-    for (const binding of KEYMAP) expect(frame).toContain(`${displayKeys(binding).padEnd(10)} `);
-    const half = Math.ceil(KEYMAP.length / 2);
-    const firstRow = frame.split('\n').find((line) => line.includes(KEYMAP[0]!.description)) ?? '';
-    expect(firstRow).toContain(KEYMAP[half]!.description);
+    for (const binding of USER_KEYS) expect(frame).toContain(`${displayKeys(binding).padEnd(10)} `);
+    const half = Math.ceil(USER_KEYS.length / 2);
+    const firstRow = frame.split('\n').find((line) => line.includes(USER_KEYS[0]!.description)) ?? '';
+    expect(firstRow).toContain(USER_KEYS[half]!.description);
     expect(frame.split('\n').length).toBeLessThanOrEqual(16);
   });
 
@@ -63,6 +70,18 @@ describe('browse: keymap and help', () => {
     // A key bound for some screens only does nothing elsewhere.
     expect(resolveKey('feed', 'a', {})).toBeNull();
     expect(resolveKey('requests', 'a', {})?.action).toBe('approve');
+    // The moderators' keys are theirs (and admins') only: for a user they do nothing.
+    expect(KEYMAP.filter((b) => !USER_KEYS.includes(b)).map((b) => b.action)).toEqual([
+      'moderation',
+      'modList',
+      'modAct',
+    ]);
+    expect(resolveKey('feed', 'M', {}, 'user')).toBeNull();
+    expect(resolveKey('moderation', 'x', {}, 'user')).toBeNull();
+    expect(resolveKey('feed', 'M', {}, 'moderator')?.action).toBe('moderation');
+    expect(resolveKey('moderation', 'x', {}, 'admin')?.action).toBe('modAct');
+    expect(footerHints('moderation', 'user')).not.toContain('act');
+    expect(footerHints('moderation', 'moderator')).toContain('x act');
   });
 
   it('q on the home feed quits, after going back from a pushed screen', async () => {

@@ -53,6 +53,11 @@ export function tuiWorld() {
       if (!server) throw new Error('the server starts in beforeAll');
       return server.url;
     },
+    /** The server itself, for what no client may do (adding a word filter rule, say). */
+    get server(): EphemeralServer {
+      if (!server) throw new Error('the server starts in beforeAll');
+      return server;
+    },
     async user(prefix: string, options: { isPrivate?: boolean } = {}): Promise<TestUser> {
       counter += 1;
       const username = `${prefix}_${process.pid % 10_000}_${counter}`;

@@ -68,11 +68,14 @@ export interface AccountsApi {
   /**
    * Changes account settings and profile fields; omitted fields stay as they are. With
    * `isPrivate: true` new follows become requests you approve (your current followers stay);
-   * going public again approves no pending request by itself.
+   * going public again approves no pending request by itself. `showSensitive: true` is the
+   * account's "always show sensitive media" setting (`PrivateUser.showSensitive`): clients then show
+   * posts whose `sensitive` is true without covering them first.
    *
    * @example
    * ```ts
    * await client.accounts.update({ isPrivate: true })
+   * await client.accounts.update({ showSensitive: true })
    * ```
    */
   update(input: UpdateAccountInput): Promise<PrivateUser>;

@@ -4,6 +4,7 @@ import { pageInput, paginate, type PageOptions, type Paginator } from '../pagina
 import type {
   AccountRef,
   CreateReportInput,
+  HeldContent,
   ModerationLogEntry,
   ModerationResult,
   MyReport,
@@ -104,6 +105,23 @@ export interface ModerationApi {
   unsuspend(account: AccountRef, reason: string): Promise<ModerationResult>;
   /** Resolves a target's open reports without acting on it. */
   dismiss(target: ReportTarget, reason: string): Promise<ModerationResult>;
+  /**
+   * Posts and comments a word filter's `hold` rule kept back, oldest first: each summarised as the
+   * queue's targets are (`owner` is its author), with the rule that matched and the `holdId`.
+   * To let one through, `releaseHold`; to refuse it, `hidePost` or `removeComment`.
+   *
+   * @example
+   * ```ts
+   * for await (const item of client.moderation.held()) console.log(item.holdId, item.target, item.rule.term)
+   * ```
+   */
+  held(options?: PageOptions): Paginator<HeldContent>;
+  /**
+   * Releases held content: it becomes visible as its visibility allows, and followers' feeds,
+   * hashtags and notifications get it now. Logged as `release_hold`; a hold released already is
+   * a `NotFoundError`.
+   */
+  releaseHold(holdId: string, reason: string): Promise<ModerationResult>;
   /** Admins only: makes an account a `user`, `moderator` or `admin`. */
   setRole(
     account: AccountRef,
@@ -151,6 +169,8 @@ export function createModerationApi(trpc: TRPCClient<AppRouter>): ModerationApi 
     suspend: (account, reason) => m.suspend.mutate({ ...account, reason }),
     unsuspend: (account, reason) => m.unsuspend.mutate({ ...account, reason }),
     dismiss: (target, reason) => m.dismiss.mutate({ target, reason }),
+    held: (options = {}) => paginate((cursor) => m.held.query(pageInput(options, cursor)), options.cursor),
+    releaseHold: (holdId, reason) => m.releaseHold.mutate({ holdId, reason }),
     setRole: (account, role, reason) => m.setRole.mutate({ ...account, role, reason }),
   };
 }

@@ -24,3 +24,7 @@ export type ModerationResult = RouterOutputs['moderation']['hidePost'];
 export type UserRole = RouterInputs['moderation']['setRole']['role'];
 /** An account by id or by username (a suspended account is found by either). */
 export type AccountRef = { userId: string; username?: never } | { username: string; userId?: never };
+/** A post or comment a word filter held (visible to its author only), with the rule that matched. */
+export type HeldContent = RouterOutputs['moderation']['held']['items'][number];
+/** A word filter's hold as `moderation.show` lists it on a held target. */
+export type PendingHold = TargetDetail['holds'][number];

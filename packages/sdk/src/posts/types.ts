@@ -2,7 +2,13 @@ import type { RouterInputs, RouterOutputs } from '../types.js';
 import type { PageOptions } from '../paginate.js';
 import type { UploadProgress } from '../media/types.js';
 
-/** A post as a viewer sees it: author, caption, photos and videos with their URLs, counts, the viewer's like. */
+/**
+ * A post as a viewer sees it: author, caption, photos and videos with their URLs, counts, the viewer's like.
+ *
+ * Clients must respect `sensitive`: a post its author or a moderator marked sensitive is shown
+ * covered (its ThumbHash placeholder blurred, say) until the viewer asks to see it, unless the
+ * viewer's account setting `PrivateUser.showSensitive` is on.
+ */
 export type PostView = RouterOutputs['posts']['get'];
 /** One photo or video of a post's carousel, told apart by `kind` as a `MediaView` is. */
 export type PostMediaView = PostView['media'][number];

@@ -39,6 +39,8 @@ export interface UsersTable {
   /** Purged: the row is a tombstone keeping the username reserved until `release_username_after`. */
   purged_at: Generated<string | null>;
   release_username_after: Generated<string | null>;
+  /** 1: the account sees sensitive media at once; 0: clients cover it until asked (a user setting). */
+  show_sensitive: Generated<number>;
 }
 
 export type UserRole = 'user' | 'moderator' | 'admin';

@@ -284,6 +284,8 @@ describe.each(DIALECTS)('authorization property on $name', (dialect) => {
       { path: 'moderation.queue', type: 'query', input: {}, found: true },
       { path: 'moderation.log', type: 'query', input: { targetUserId: userIds[0] }, found: true },
       { path: 'moderation.show', type: 'query', input: { target: { kind: 'post', id: postIds[0] } }, found: true },
+      { path: 'moderation.held', type: 'query', input: {}, found: true },
+      { path: 'moderation.releaseHold', type: 'mutation', input: { holdId: missing, reason: 'r' }, found: false },
       { path: 'moderation.hidePost', type: 'mutation', input: { id: missing, reason: 'r' }, found: false },
       { path: 'moderation.markSensitive', type: 'mutation', input: { id: missing, reason: 'r' }, found: false },
       { path: 'moderation.removeComment', type: 'mutation', input: { id: missing, reason: 'r' }, found: false },

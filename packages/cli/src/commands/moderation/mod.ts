@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
-import type { AccountRef, ApertureClient, ModerationResult, QueueItem, TargetDetail } from '@aperture/sdk';
+import type { AccountRef, ApertureClient, QueueItem, TargetDetail } from '@aperture/sdk';
 import type { ActionFactory } from '../../command-action.js';
 import type { CliContext } from '../../context.js';
 import { UsageError } from '../../exit-codes.js';
 import { idArg, positiveInt, usernameArg } from '../shared/arguments.js';
+import { capital, flags, reasonOf, resolved } from './format.js';
+import { heldCommands } from './held.js';
 import { targetArg } from './report.js';
 
 type ContentAction =
@@ -22,17 +24,6 @@ const CONTENT_ACTIONS: { command: string; call: ContentAction; what: 'post' | 'c
 /** An account as the command line names it: digits are an id, anything else a username. */
 function accountArg(value: string): AccountRef {
   return /^\d+$/.test(value) ? { userId: value } : usernameArg(value);
-}
-
-function reasonOf(opts: { reason?: string }): string {
-  if (opts.reason === undefined || opts.reason.trim() === '') {
-    throw new UsageError('Give a --reason: it goes to the audit log and to the person affected.');
-  }
-  return opts.reason;
-}
-
-function resolved(result: ModerationResult): string {
-  return result.resolvedReports === 0 ? '' : ` (${result.resolvedReports} open report(s) resolved)`;
 }
 
 /** `aperture mod …`: the moderators' queue, actions and audit log, through the API (docs/moderation.md). */
@@ -128,6 +119,8 @@ export function modCommands(program: Command, action: ActionFactory): void {
       })(options, command),
     );
 
+  heldCommands(mod, action);
+
   mod
     .command('role')
     .description('make an account a user, moderator or admin (admins)')
@@ -203,17 +196,13 @@ function queueTable(ctx: CliContext, items: QueueItem[]): string {
   return ctx.out.table(['TARGET', 'OWNER', 'REPORTS', 'REASONS', 'STATE', 'LAST REPORT'], rows);
 }
 
-function flags(item: Pick<QueueItem, 'state'>): string {
-  const on = Object.entries(item.state)
-    .filter(([, value]) => value)
-    .map(([key]) => key);
-  return on.length === 0 ? '-' : on.join(',');
-}
-
 function describe(ctx: CliContext, d: TargetDetail): string {
   const lines = [
     `${capital(d.target.kind)} ${d.target.id} by ${d.owner ? `@${d.owner.username}` : 'a deleted account'} [${flags(d)}]`,
     ...(d.text ? [`  ${d.text}`] : []),
+    ...d.holds.map(
+      (h) => `  Held since ${ctx.out.when(h.heldAt)}: "${h.rule.term}" (${h.rule.source} rule), hold ${h.holdId}`,
+    ),
     '',
     `Reports (${d.reports.length}):`,
     ...d.reports.map(
@@ -228,8 +217,4 @@ function describe(ctx: CliContext, d: TargetDetail): string {
     ),
   ];
   return lines.join('\n');
-}
-
-function capital(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import type { UserRole } from '@aperture/sdk';
 import type { Route } from '../routes.js';
 import { footerHints, type ScreenKind } from '../keymap.js';
 
@@ -11,6 +12,7 @@ const TITLES: Record<Route['kind'], (route: Route) => string> = {
   notifications: () => 'Notifications',
   requests: () => 'Follow requests',
   compose: () => 'New post',
+  moderation: () => 'Moderation',
 };
 
 function Header({ route, me, unread, width }: { route: Route; me: string; unread: number; width: number }) {
@@ -34,11 +36,11 @@ function Header({ route, me, unread, width }: { route: Route; me: string; unread
   );
 }
 
-function Footer({ screen, width }: { screen: ScreenKind; width: number }) {
+function Footer({ screen, role, width }: { screen: ScreenKind; role: UserRole; width: number }) {
   return (
     <Box width={width}>
       <Text dimColor wrap="truncate-end">
-        {footerHints(screen)}
+        {footerHints(screen, role)}
       </Text>
     </Box>
   );

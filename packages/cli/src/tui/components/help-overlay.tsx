@@ -1,14 +1,26 @@
 import { Box, Text } from 'ink';
-import { KEYMAP, displayKeys, type Binding, type ScreenKind } from '../keymap.js';
+import type { UserRole } from '@aperture/sdk';
+import { bindingsOf, displayKeys, type Binding, type ScreenKind } from '../keymap.js';
 
 /**
- * Every key of the keymap, the ones that work on this screen first-class, the others dimmed. In
- * one column when they fit the height (80×24 holds them all), else in two side by side.
+ * Every key of the keymap the viewer's role has, the ones that work on this screen first-class,
+ * the others dimmed. In one column when they fit the height, else in two side by side.
  */
-export function HelpOverlay({ screen, width, height }: { screen: ScreenKind; width: number; height: number }) {
-  const fits = KEYMAP.length + 1 <= height;
-  const half = Math.ceil(KEYMAP.length / 2);
-  const columns = fits ? [KEYMAP] : [KEYMAP.slice(0, half), KEYMAP.slice(half)];
+export function HelpOverlay({
+  screen,
+  role,
+  width,
+  height,
+}: {
+  screen: ScreenKind;
+  role: UserRole;
+  width: number;
+  height: number;
+}) {
+  const keys = bindingsOf(role);
+  const fits = keys.length + 1 <= height;
+  const half = Math.ceil(keys.length / 2);
+  const columns = fits ? [keys] : [keys.slice(0, half), keys.slice(half)];
   const columnWidth = Math.floor(width / columns.length);
   return (
     <Box flexDirection="column" width={width} height={height}>

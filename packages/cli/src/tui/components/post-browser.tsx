@@ -80,6 +80,7 @@ export function PostBrowser({
       else if (action === 'comment') actions.comment(post, null, replace);
       else if (action === 'author') open({ kind: 'profile', username: post.author.username });
       else if (action === 'openVideo') actions.openVideo(post, photo);
+      else if (action === 'reveal') actions.reveal(post);
     }
   });
 

@@ -2,7 +2,9 @@ import { Box, Text } from 'ink';
 import type { PostView } from '@aperture/sdk';
 import { formatDuration } from '../../media-words.js';
 import { ago, countsLine, shownMedia, who } from '../format.js';
+import { useTuiState } from '../context/state.js';
 import { Photo } from '../photo.js';
+import { isCovered } from '../sensitive.js';
 
 /**
  * One post: who and when, the photo (as large as fits) — for a video its poster, with a ▶ badge,
@@ -21,6 +23,7 @@ export function PostDetail({
   height: number;
   captionRows?: number;
 }) {
+  const covered = isCovered(post, useTuiState());
   const count = post.media.length;
   const index = count === 0 ? 0 : ((photo % count) + count) % count;
   const media = shownMedia(post, photo);
@@ -38,7 +41,7 @@ export function PostDetail({
       </Text>
       <Box height={photoRows} width={width}>
         {media ? (
-          <Photo key={media.id} media={media} maxColumns={width} maxRows={photoRows} />
+          <Photo key={media.id} media={media} maxColumns={width} maxRows={photoRows} covered={covered} />
         ) : (
           <Text dimColor>(no photo)</Text>
         )}

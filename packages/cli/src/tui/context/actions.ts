@@ -28,6 +28,8 @@ export interface TuiActions {
   /** Sets the screen's key handler (null removes it); screens call it through useScreenKeys(). */
   setKeyHandler: (screen: ScreenKind, handler: ScreenKeyHandler | null) => void;
   clearUnread: () => void;
+  /** Shows a sensitive post uncovered from now on, on every screen (until the app closes). */
+  reveal: (postId: string) => void;
   /** Subscribes to live notifications; returns the unsubscribe function. */
   onLive: (listener: (notification: LiveNotification) => void) => () => void;
   /** What screens changed (a like, a comment, a new post, a follow), for the screens beneath. */

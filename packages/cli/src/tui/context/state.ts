@@ -22,6 +22,8 @@ export interface TuiServices {
 export interface TuiState extends TuiServices {
   /** Notifications not yet seen: the count at start, plus one per live one, 0 once the list is opened. */
   unread: number;
+  /** Sensitive posts the viewer asked to see (`v`) in this session: drawn uncovered everywhere. */
+  revealed: ReadonlySet<string>;
 }
 
 export const TuiStateContext = createContext<TuiState | null>(null);

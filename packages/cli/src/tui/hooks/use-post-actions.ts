@@ -4,6 +4,7 @@ import { useTuiState } from '../context/state.js';
 import { useTuiActions } from '../context/actions.js';
 import { describeError } from '../describe-error.js';
 import { shownMedia } from '../format.js';
+import { isCovered } from '../sensitive.js';
 
 export interface PostActions {
   /** Likes or unlikes; `changed` gets the post with its new count once the server agreed. */
@@ -15,12 +16,15 @@ export interface PostActions {
    * else its 360p. Without a player, or when it fails, the status line shows the URL instead.
    */
   openVideo: (post: PostView, photo: number) => void;
+  /** Uncovers a sensitive post (`v`) for the rest of the session. */
+  reveal: (post: PostView) => void;
 }
 
 /** The actions every screen that shows a post offers, with their outcome in the status line. */
 export function usePostActions(): PostActions {
-  const { client, opener } = useTuiState();
-  const { ask, changes, flash } = useTuiActions();
+  const state = useTuiState();
+  const { client, opener } = state;
+  const { ask, changes, flash, reveal } = useTuiActions();
   return {
     toggleLike(post, changed) {
       const call = post.viewerHasLiked ? client.likes.unlike(post.id) : client.likes.like(post.id);
@@ -62,6 +66,10 @@ export function usePostActions(): PostActions {
     },
     openVideo(post, photo) {
       const media = shownMedia(post, photo);
+      if (isCovered(post, state)) {
+        flash('This post is marked sensitive: v shows it, then o plays its video.');
+        return;
+      }
       if (media?.kind !== 'video') {
         flash('This is a photo: o opens videos (←/→ moves along the carousel).');
         return;
@@ -77,6 +85,14 @@ export function usePostActions(): PostActions {
           outcome.opened ? 'Opened the video in your player.' : `Could not open a player (${outcome.reason}):\n${url}`,
         ),
       );
+    },
+    reveal(post) {
+      if (!post.sensitive) flash('This post is not marked sensitive: nothing is covered.');
+      else if (!isCovered(post, state)) flash('This post is already shown.');
+      else {
+        reveal(post.id);
+        flash('Showing a post marked sensitive.');
+      }
     },
   };
 }

@@ -61,6 +61,7 @@ export function PostScreen({ postId, active, width, height }: ScreenProps & { po
         });
       } else if (action === 'follow') follow(data.author.username, null);
       else if (action === 'openVideo') actions.openVideo(data, photo);
+      else if (action === 'reveal') actions.reveal(data);
     }
   });
 

@@ -12,13 +12,15 @@ import { usePaged } from '../hooks/use-paged.js';
 import { usePostActions } from '../hooks/use-post-actions.js';
 import { useRequest } from '../hooks/use-request.js';
 import { Photo } from '../photo.js';
+import { isCovered } from '../sensitive.js';
 import type { ScreenProps } from './screen-props.js';
 
 const CELL = { columns: 16, rows: 7 } as const;
 
 /** A profile: header, counts, how you stand with them, and their photo grid. */
 export function ProfileScreen({ username, active, width, height }: ScreenProps & { username: string }) {
-  const { client, me, pageSize } = useTuiState();
+  const state = useTuiState();
+  const { client, me, pageSize } = state;
   const { changes, open } = useTuiActions();
   const profile = useRequest(() => client.users.profile({ username }));
   const posts = usePaged((cursor) => client.posts.byUser({ username, cursor, limit: pageSize ?? 12 }));
@@ -61,6 +63,7 @@ export function ProfileScreen({ username, active, width, height }: ScreenProps &
       if (action === 'open') open({ kind: 'post', postId: post.id });
       else if (action === 'like') actions.toggleLike(post, replace);
       else if (action === 'comment') actions.comment(post, null, replace);
+      else if (action === 'reveal') actions.reveal(post);
     }
   });
 
@@ -99,7 +102,14 @@ export function ProfileScreen({ username, active, width, height }: ScreenProps &
             return (
               <Box key={item.id} flexDirection="column" width={CELL.columns} paddingRight={1}>
                 <Box height={CELL.rows - 1}>
-                  {media ? <Photo media={media} maxColumns={CELL.columns - 1} maxRows={CELL.rows - 1} /> : null}
+                  {media ? (
+                    <Photo
+                      media={media}
+                      maxColumns={CELL.columns - 1}
+                      maxRows={CELL.rows - 1}
+                      covered={isCovered(item, state)}
+                    />
+                  ) : null}
                 </Box>
                 <Text wrap="truncate-end" inverse={index === selected}>
                   {`${index === selected ? '›' : ' '}${media?.kind === 'video' ? '▶' : ''}${item.viewerHasLiked ? '♥' : '♡'}${item.likeCount} c${item.commentCount}${item.media.length > 1 ? ` +${item.media.length - 1}` : ''}`}

@@ -1,5 +1,8 @@
+import { useTuiState } from '../context/state.js';
+import { canModerate } from '../keymap.js';
 import type { Route } from '../routes.js';
 import { ComposeScreen } from './compose.js';
+import { ModerationScreen } from './moderation.js';
 import { FeedScreen, HashtagScreen } from './feed.js';
 import { NotificationsScreen } from './notifications.js';
 import { PostScreen } from './post.js';
@@ -10,6 +13,7 @@ import type { ScreenProps } from './screen-props.js';
 
 /** The screen that shows `route`. */
 export function ScreenForRoute({ route, ...props }: ScreenProps & { route: Route }) {
+  const { me } = useTuiState();
   switch (route.kind) {
     case 'feed':
       return <FeedScreen {...props} />;
@@ -27,5 +31,7 @@ export function ScreenForRoute({ route, ...props }: ScreenProps & { route: Route
       return <RequestsScreen {...props} />;
     case 'compose':
       return <ComposeScreen {...props} />;
+    case 'moderation':
+      return canModerate(me.role) ? <ModerationScreen {...props} /> : null;
   }
 }

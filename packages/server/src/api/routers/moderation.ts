@@ -5,9 +5,11 @@ import {
   contentActionInput,
   createReportInput,
   dismissInput,
+  heldInput,
   logInput,
   myReportsInput,
   queueInput,
+  releaseHoldInput,
   setRoleInput,
   showInput,
 } from '../../modules/moderation/schemas.js';
@@ -29,6 +31,8 @@ export function moderationRouter(moderation: ModerationService, { moderatorProce
   return router({
     /** Reported targets, grouped, most recently reported first. */
     queue: moderatorProcedure.input(queueInput).query(({ input }) => moderation.queue(input)),
+    /** Posts and comments a word filter held, oldest first, with the rule that matched. */
+    held: moderatorProcedure.input(heldInput).query(({ input }) => moderation.held(input)),
     /** One target whatever its state, its reports and the actions taken on it. */
     show: moderatorProcedure.input(showInput).query(({ input }) => moderation.show(input.target)),
     /** The append-only audit log, newest first. */
@@ -59,6 +63,10 @@ export function moderationRouter(moderation: ModerationService, { moderatorProce
       .mutation(({ input, ctx }) => moderation.unsuspend(ctx.viewer, input)),
     /** Close a target's open reports without acting on it. */
     dismiss: moderatorProcedure.input(dismissInput).mutation(({ input, ctx }) => moderation.dismiss(ctx.viewer, input)),
+    /** Let held content through: visible as its visibility allows, announced as its write would have been. */
+    releaseHold: moderatorProcedure
+      .input(releaseHoldInput)
+      .mutation(({ input, ctx }) => moderation.releaseHold(ctx.viewer, input)),
     /** Make someone a user, moderator or admin. Admins only; not one's own role. */
     setRole: adminProcedure.input(setRoleInput).mutation(({ input, ctx }) => moderation.setRole(ctx.viewer, input)),
   });

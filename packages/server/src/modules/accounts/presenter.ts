@@ -18,7 +18,12 @@ export function presentPublicUser(row: PublicUserRow, avatarUrls: AvatarUrls): P
 }
 
 export function presentPrivateUser(row: UserRow, avatarUrls: AvatarUrls): PrivateUser {
-  return { ...presentPublicUser(row, avatarUrls), email: row.email, role: row.role };
+  return {
+    ...presentPublicUser(row, avatarUrls),
+    email: row.email,
+    role: row.role,
+    showSensitive: row.show_sensitive === 1,
+  };
 }
 
 export function presentSession(row: SessionRow, currentSessionId: string | undefined): SessionInfo {

@@ -17,6 +17,11 @@ export type UserRole = 'user' | 'moderator' | 'admin';
 export interface PrivateUser extends PublicUser {
   email: string;
   role: UserRole;
+  /**
+   * The account's "always show sensitive media" setting: false (the default) asks clients to cover
+   * a post whose `sensitive` is true until the viewer asks to see it.
+   */
+  showSensitive: boolean;
 }
 
 export interface SessionInfo {

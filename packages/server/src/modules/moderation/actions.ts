@@ -4,11 +4,18 @@ import type { Db } from '../../db/connect.js';
 import type { Database, UserRow } from '../../db/schema.js';
 import type { Wakeups } from '../../db/wakeups.js';
 import { AppError } from '../../errors/app-error.js';
-import type { Outbox } from '../../events/outbox.js';
+import type { Emit, Outbox } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { UserRole as Role, Viewer } from '../accounts/types.js';
 import { NOT_SENSITIVE, SENSITIVE_BY_MODERATOR } from '../posts/sensitive.js';
-import type { AccountActionInput, ContentActionInput, DismissInput, SetRoleInput } from './schemas.js';
+import { releaseHold } from '../word-filters/holds.js';
+import type {
+  AccountActionInput,
+  ContentActionInput,
+  DismissInput,
+  ReleaseHoldInput,
+  SetRoleInput,
+} from './schemas.js';
 import type { ModerationAction, ReportTarget } from './types.js';
 
 export interface ModerationActionsDeps {
@@ -155,6 +162,29 @@ export class ModerationActions {
     return this.act(moderator, 'dismiss', input.target, report.target_user_id, input.reason, () => Promise.resolve());
   }
 
+  /**
+   * Releases held content (a word filter's `hold`): the post or comment reaches everyone the
+   * visibility rules allow, and what its write held back (fan-out, notifications) happens now. The
+   * release and its log row commit together; a hold released already is NOT_FOUND, also when
+   * another moderator's release won a moment ago (the release inside the transaction finds
+   * nothing, and the log row rolls back with it).
+   */
+  async releaseHold(moderator: Viewer, input: ReleaseHoldInput): Promise<Acted> {
+    const hold = await this.deps.db.kysely
+      .selectFrom('content_holds')
+      .select(['id', 'post_id', 'comment_id', 'author_id'])
+      .where('id', '=', input.holdId)
+      .where('released_at', 'is', null)
+      .executeTakeFirst();
+    const gone = () => new AppError('NOT_FOUND', 'No such held post or comment (released already?).');
+    if (!hold) throw gone();
+    const target: ReportTarget =
+      hold.comment_id === null ? { kind: 'post', id: hold.post_id } : { kind: 'comment', id: hold.comment_id };
+    return this.act(moderator, 'release_hold', target, hold.author_id, input.reason, async (trx, now, emit) => {
+      if (!(await releaseHold(trx, emit, hold.id, now))) throw gone();
+    });
+  }
+
   /** Admins make moderators and admins (and take it back). Not one's own role: someone else must. */
   async setRole(admin: Viewer, input: SetRoleInput): Promise<Acted & { role: Role }> {
     const user = await this.account(input);
@@ -182,14 +212,14 @@ export class ModerationActions {
     target: ReportTarget,
     targetUserId: string,
     reason: string,
-    change: (trx: Transaction<Database>, now: string) => Promise<unknown>,
+    change: (trx: Transaction<Database>, now: string, emit: Emit) => Promise<unknown>,
     resolves: 'target' | 'owner' | 'none' = 'target',
   ): Promise<Acted> {
     const { ids, clock, outbox } = this.deps;
     const now = clock.now().toISOString();
     const logId = ids.next();
     const resolvedReports = await outbox.write(async (trx, emit) => {
-      await change(trx, now);
+      await change(trx, now, emit);
       await trx
         .insertInto('moderation_log')
         .values({

@@ -6,23 +6,36 @@ import type { AvatarUrls } from '../accounts/presenter.js';
 import type { Viewer } from '../accounts/types.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, encodeCursor, type Page } from '../shared/pagination.js';
 import type { Acted, ModerationActions } from './actions.js';
-import { presentLogEntry, presentReport, targetKey } from './presenter.js';
+import type { WordFilters } from '../word-filters/service.js';
+import { heldTarget, presentLogEntry, presentPendingHold, presentReport, targetKey } from './presenter.js';
 import type {
   AccountActionInput,
   ContentActionInput,
   DismissInput,
+  HeldInput,
   LogInput,
   QueueInput,
+  ReleaseHoldInput,
   SetRoleInput,
   TargetInput,
 } from './schemas.js';
 import { loadSummaries } from './targets.js';
-import type { ActionResult, LogEntry, QueueItem, ReportReason, RoleChange, TargetDetail } from './types.js';
+import type {
+  ActionResult,
+  HeldContent,
+  LogEntry,
+  QueueItem,
+  ReportReason,
+  RoleChange,
+  TargetDetail,
+} from './types.js';
 
 export interface ModerationServiceDeps {
   db: Db;
   avatarUrls: AvatarUrls;
   actions: ModerationActions;
+  /** Held content: what word filters' `hold` rules keep back until a moderator releases it. */
+  holds: Pick<WordFilters, 'listHeld' | 'pendingHolds'>;
 }
 
 /** Reports of one target and the log shown with it. */
@@ -93,11 +106,27 @@ export class ModerationService {
     return { items, nextCursor: more && last ? encodeCursor(String(last.activity_id)) : null };
   }
 
-  /** One target as it is (hidden, removed or suspended alike), its reports and what was done to it. */
+  /**
+   * Held content, oldest first (the longest waiting at the top): each hold with its post or comment
+   * summarised as the queue's targets are, and the rule that matched. The cursor is the last hold's id.
+   */
+  async held(input: HeldInput): Promise<Page<HeldContent>> {
+    const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+    const afterId = decodeCursor(input.cursor);
+    const holds = await this.deps.holds.listHeld({ limit: limit + 1, ...(afterId === undefined ? {} : { afterId }) });
+    const more = holds.length > limit;
+    const page = more ? holds.slice(0, limit) : holds;
+    const summaries = await loadSummaries(this.deps.db.kysely, page.map(heldTarget), this.deps.avatarUrls);
+    const items = page.map((hold) => ({ ...summaries.get(targetKey(heldTarget(hold)))!, ...presentPendingHold(hold) }));
+    const last = page.at(-1);
+    return { items, nextCursor: more && last ? encodeCursor(last.id) : null };
+  }
+
+  /** One target as it is (hidden, removed, held or suspended alike), its reports and what was done to it. */
   async show(target: TargetInput): Promise<TargetDetail> {
     const db = this.deps.db.kysely;
     const summary = (await loadSummaries(db, [target], this.deps.avatarUrls)).get(targetKey(target))!;
-    const [reports, log] = await Promise.all([
+    const [reports, log, holds] = await Promise.all([
       db
         .selectFrom('reports')
         .selectAll()
@@ -114,6 +143,9 @@ export class ModerationService {
         .orderBy('id', 'desc')
         .limit(SHOWN_LOG)
         .execute(),
+      target.kind === 'user'
+        ? []
+        : this.deps.holds.pendingHolds(target.kind === 'post' ? { postId: target.id } : { commentId: target.id }),
     ]);
     if (summary.owner === null && reports.length === 0 && log.length === 0) {
       throw new AppError('NOT_FOUND', `No such ${target.kind}.`);
@@ -123,6 +155,7 @@ export class ModerationService {
       ...summary,
       reports: reports.map((r) => presentReport(r, users, this.deps.avatarUrls)),
       log: log.map((l) => presentLogEntry(l, users, this.deps.avatarUrls)),
+      holds: holds.map(presentPendingHold),
     };
   }
 
@@ -169,6 +202,8 @@ export class ModerationService {
   unsuspend = (moderator: Viewer, input: AccountActionInput) =>
     this.answer(this.deps.actions.unsuspend(moderator, input));
   dismiss = (moderator: Viewer, input: DismissInput) => this.answer(this.deps.actions.dismiss(moderator, input));
+  releaseHold = (moderator: Viewer, input: ReleaseHoldInput) =>
+    this.answer(this.deps.actions.releaseHold(moderator, input));
 
   async setRole(admin: Viewer, input: SetRoleInput): Promise<RoleChange> {
     const acted = await this.deps.actions.setRole(admin, input);

@@ -2,7 +2,16 @@ import type { Selectable } from 'kysely';
 import type { CommentRow, ModerationLogTable, PostRow, ReportsTable } from '../../db/schema.js';
 import type { PublicUserRow } from '../accounts/load-users.js';
 import { presentPublicUser, type AvatarUrls } from '../accounts/presenter.js';
-import type { LogEntry, ModerationAction, MyReport, ReportTarget, ReportView, TargetSummary } from './types.js';
+import type { HeldItem } from '../word-filters/types.js';
+import type {
+  LogEntry,
+  ModerationAction,
+  MyReport,
+  PendingHold,
+  ReportTarget,
+  ReportView,
+  TargetSummary,
+} from './types.js';
 
 export type ReportRow = Selectable<ReportsTable>;
 export type LogRow = Selectable<ModerationLogTable>;
@@ -79,6 +88,16 @@ export function presentSummary(target: ReportTarget, rows: TargetRows, avatarUrl
       sensitive: post !== undefined && post.sensitive !== 0,
       removed: comment !== undefined && comment.removed_at !== null,
       suspended: owner !== undefined && owner.suspended_at !== null,
+      held: (post !== undefined && post.held_at !== null) || (comment !== undefined && comment.held_at !== null),
     },
   };
+}
+
+export function presentPendingHold(hold: HeldItem): PendingHold {
+  return { holdId: hold.id, subject: hold.subject, rule: hold.rule, heldAt: hold.createdAt };
+}
+
+/** The target a hold keeps back: its comment, or its post (held when published, or at a caption edit). */
+export function heldTarget(hold: HeldItem): ReportTarget {
+  return hold.commentId === null ? { kind: 'post', id: hold.postId } : { kind: 'comment', id: hold.commentId };
 }

@@ -56,6 +56,11 @@ export const setRoleInput = z
     message: 'Give either userId or username.',
   });
 
+/** Release a word filter's hold (`moderation.held` lists them). */
+export const releaseHoldInput = z.object({ holdId: idSchema, reason });
+
+export const heldInput = z.object({ ...pageInput });
+
 export const logInput = z.object({ moderatorId: idSchema.optional(), targetUserId: idSchema.optional(), ...pageInput });
 
 export type TargetInput = z.infer<typeof targetInput>;
@@ -67,3 +72,5 @@ export type AccountActionInput = z.infer<typeof accountActionInput>;
 export type DismissInput = z.infer<typeof dismissInput>;
 export type SetRoleInput = z.infer<typeof setRoleInput>;
 export type LogInput = z.infer<typeof logInput>;
+export type ReleaseHoldInput = z.infer<typeof releaseHoldInput>;
+export type HeldInput = z.infer<typeof heldInput>;

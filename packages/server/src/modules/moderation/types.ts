@@ -19,6 +19,7 @@ export type ModerationAction =
   | 'suspend'
   | 'unsuspend'
   | 'dismiss'
+  | 'release_hold'
   | 'set_role';
 
 /** A report as its reporter sees it: never who else reported the same thing. */
@@ -46,6 +47,8 @@ export interface TargetState {
   removed: boolean;
   /** The owner's account is suspended. */
   suspended: boolean;
+  /** Posts and comments: held by a word filter, visible to its author only until released. */
+  held: boolean;
 }
 
 /** A reported thing, presented for moderators whatever its state (hidden, removed, suspended). */
@@ -93,7 +96,23 @@ export interface LogEntry {
   createdAt: string;
 }
 
+/** A word filter's hold on a post or comment, waiting for a moderator. */
+export interface PendingHold {
+  /** What `moderation.releaseHold` takes. */
+  holdId: string;
+  /** `post`: held when it was published; `caption`: held at a caption edit; `comment`. */
+  subject: 'post' | 'caption' | 'comment';
+  /** The term that matched, as its rule writes it, and where the rule lives. */
+  rule: { term: string; source: 'file' | 'admin' };
+  heldAt: string;
+}
+
+/** Held content in `moderation.held`: the post or comment as the queue shows targets, and its hold. */
+export interface HeldContent extends TargetSummary, PendingHold {}
+
 export interface TargetDetail extends TargetSummary {
+  /** The holds keeping it from everyone but its author (empty unless `state.held`). */
+  holds: PendingHold[];
   /** Every report of it, newest first (the latest 200). */
   reports: ReportView[];
   /** What moderators did to it, newest first (the latest 50). */

@@ -12,10 +12,10 @@ export const updateProfileInput = z
     bio: bioSchema.optional(),
     /** A private account's follows become requests; existing followers stay. */
     isPrivate: z.boolean().optional(),
+    /** "Always show sensitive media": a setting of the account, the same in every client. */
+    showSensitive: z.boolean().optional(),
   })
-  .refine((v) => v.displayName !== undefined || v.bio !== undefined || v.isPrivate !== undefined, {
-    message: 'Nothing to update.',
-  });
+  .refine((v) => Object.values(v).some((value) => value !== undefined), { message: 'Nothing to update.' });
 
 /** One of the viewer's ready images, or `null` to remove the avatar. */
 export const setAvatarInput = z.object({ mediaId: idSchema.nullable() });

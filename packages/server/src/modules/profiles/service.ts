@@ -52,6 +52,7 @@ export class ProfilesService {
         .set({
           ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
           ...(input.bio !== undefined ? { bio: input.bio } : {}),
+          ...(input.showSensitive !== undefined ? { show_sensitive: input.showSensitive ? 1 : 0 } : {}),
           updated_at: clock.now().toISOString(),
         })
         .where('id', '=', viewer.userId)

@@ -10,6 +10,7 @@ import type { BackgroundTask } from '../../lib/background-task.js';
 import { cachedReading } from '../../lib/cached-reading.js';
 import type { Logger } from '../../lib/logger.js';
 import { addAdminRule, listAdminRules, removeAdminRule, type AdminWordRule } from './admin-rules.js';
+import { releaseHold } from './holds.js';
 import { WordMatcher, type WordRule } from './matcher.js';
 import { parseRulesFile } from './rules-file.js';
 import { presentHold } from './presenter.js';
@@ -139,73 +140,28 @@ export class WordFilters {
     return rows.map(presentHold);
   }
 
+  /** The pending holds of a post (its own, not its comments') or of a comment, oldest first. */
+  async pendingHolds(of: { postId: string } | { commentId: string }): Promise<HeldItem[]> {
+    const rows = await this.deps.db.kysely
+      .selectFrom('content_holds')
+      .selectAll()
+      .where('released_at', 'is', null)
+      .$if('postId' in of, (qb) => qb.where('post_id', '=', (of as { postId: string }).postId))
+      .$if('postId' in of, (qb) => qb.where('comment_id', 'is', null))
+      .$if('commentId' in of, (qb) => qb.where('comment_id', '=', (of as { commentId: string }).commentId))
+      .orderBy('id', 'asc')
+      .execute();
+    return rows.map(presentHold);
+  }
+
   /**
-   * Releases a hold: the post or comment becomes visible as the visibility rules allow (once no
-   * other hold keeps it), and the events its write held back are emitted now, so followers' feeds,
-   * hashtags and notifications get it. False when there is no such pending hold.
+   * Releases a hold (`releaseHold`) in a transaction of its own. False when there is no such
+   * pending hold. Moderators release through `moderation.releaseHold`, which logs it.
    */
   async release(holdId: string): Promise<boolean> {
     const now = this.deps.clock.now().toISOString();
-    return this.deps.outbox.write(async (trx, emit) => {
-      const hold = await trx
-        .updateTable('content_holds')
-        .set({ released_at: now })
-        .where('id', '=', holdId)
-        .where('released_at', 'is', null)
-        .returningAll()
-        .executeTakeFirst();
-      if (!hold) return false;
-      const others = trx
-        .selectFrom('content_holds')
-        .select('id')
-        .where('post_id', '=', hold.post_id)
-        .where('released_at', 'is', null);
-      if (hold.subject === 'comment' && hold.comment_id !== null) {
-        const pending = await others.where('comment_id', '=', hold.comment_id).executeTakeFirst();
-        if (pending) return true;
-        const comment = await trx
-          .updateTable('comments')
-          .set({ held_at: null })
-          .where('id', '=', hold.comment_id)
-          .where('deleted_at', 'is', null)
-          .returning(['id', 'post_id', 'author_id', 'parent_id'])
-          .executeTakeFirst();
-        if (comment) {
-          await emit({
-            type: 'comment.created',
-            commentId: comment.id,
-            postId: comment.post_id,
-            authorId: comment.author_id,
-            parentId: comment.parent_id,
-          });
-        }
-        return true;
-      }
-      const pending = await others.where('comment_id', 'is', null).executeTakeFirst();
-      if (pending) return true;
-      const post = await trx
-        .updateTable('posts')
-        .set({ held_at: null })
-        .where('id', '=', hold.post_id)
-        .where('deleted_at', 'is', null)
-        .returning(['id', 'author_id'])
-        .executeTakeFirst();
-      if (post) {
-        // A post held from the start was never announced; a held caption edit is an update.
-        await emit(
-          hold.subject === 'post'
-            ? { type: 'post.created', postId: post.id, authorId: post.author_id }
-            : {
-                type: 'post.updated',
-                postId: post.id,
-                authorId: post.author_id,
-                visibilityChanged: false,
-                captionChanged: true,
-              },
-        );
-      }
-      return true;
-    });
+    const released = await this.deps.outbox.write((trx, emit) => releaseHold(trx, emit, holdId, now));
+    return released !== undefined;
   }
 
   /** The rules `aperture admin words` added, in the order they were added. */
