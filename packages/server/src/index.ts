@@ -20,6 +20,10 @@ export type {
   WrongSize,
 } from './modules/media/storage-check.js';
 export {
+  blocklistAdd,
+  blocklistList,
+  blocklistRefusals,
+  blocklistRemove,
   createBackup,
   listEvents,
   moveDeployment,
@@ -31,6 +35,10 @@ export {
 } from './modules/admin/service.js';
 export { RestoreTargetNotEmptyError } from './modules/admin/backup/restore.js';
 export type {
+  BlocklistAddOptions,
+  BlocklistAddResult,
+  BlocklistEntryView,
+  BlocklistRefusalView,
   BackupOptions,
   BackupResult,
   MoveOptions,

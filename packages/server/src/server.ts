@@ -181,6 +181,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
     ...(wakeups.crossProcess ? { safetyPollMs: config.safetyPollMs } : {}),
     videoTools,
     videoTempDir: config.videoTempDir,
+    blocklistAdmins: config.blocklistAdmins,
   });
   const built = buildApp({
     config,

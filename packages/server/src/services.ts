@@ -43,6 +43,9 @@ import { NotificationsService } from './modules/notifications/service.js';
 import { ViewCounter } from './modules/views/view-counter.js';
 import { SessionActivity } from './modules/accounts/session-activity.js';
 import { ViewsService } from './modules/views/service.js';
+import { Blocklist } from './modules/blocklist/entries.js';
+import { BlocklistMatcher } from './modules/blocklist/matcher.js';
+import { BlocklistService } from './modules/blocklist/service.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { FreeSpaceGuard } from './storage/free-space.js';
 import { backgroundTasks, type BackgroundWorkers } from './background-tasks.js';
@@ -84,6 +87,8 @@ export interface ServiceDeps {
   videoTools: VideoTools;
   /** Where videos are copied for ffprobe and ffmpeg (APERTURE_VIDEO_TEMP_DIR). */
   videoTempDir: string;
+  /** Usernames that may use the `blocklist.*` procedures (APERTURE_MEDIA_BLOCKLIST_ADMINS). */
+  blocklistAdmins: readonly string[];
 }
 
 /** What requests use: the services behind the tRPC routers and the upload and media routes. */
@@ -112,6 +117,8 @@ export interface ApiServices {
   views: ViewsService;
   /** The limits and rules clients may check before sending (`instance.info`). */
   instance: InstanceService;
+  /** The media blocklist, for the accounts allowed to manage it (the `blocklist` procedures). */
+  blocklist: BlocklistService;
 }
 
 export interface BackgroundServices extends BackgroundWorkers {
@@ -141,13 +148,16 @@ export function createServices(deps: ServiceDeps): Services {
   // One budget of CPU and memory for sharp: uploads being processed and on-demand widths take
   // their turns from the same slots, so neither can multiply the other's peak.
   const imageWork = new WorkLimiter({ concurrency: settings.concurrency, maxQueued: settings.renderQueue });
+  // The content rules: processing screens new uploads, posts and avatars screen ready media.
+  const screen = new BlocklistMatcher({ db, clock, log, distance: settings.blocklistDistance });
+  const blocklist = new Blocklist({ db, clock, distance: settings.blocklistDistance, matcher: screen });
   const mediaProcessor = new MediaProcessor({
-    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups },
+    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups, screen },
     ...pollMs,
   });
   const videoScratch = { dir: deps.videoTempDir, space: deps.space };
   const videoProcessor = new VideoProcessor({
-    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups },
+    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups, screen },
     ...{ tools: deps.videoTools, scratch: videoScratch, concurrency: settings.videoConcurrency },
     ...pollMs,
   });
@@ -214,9 +224,10 @@ export function createServices(deps: ServiceDeps): Services {
       avatarUrls: avatarUrlsOf,
       onPostDeleted: () => postCleanup.kick(),
       outbox,
+      screen,
     }),
     graph: new GraphService({ db, reads, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
-    profiles: new ProfilesService({ db, reads, clock, avatarUrls: avatarUrlsOf, reader, outbox }),
+    profiles: new ProfilesService({ db, reads, clock, avatarUrls: avatarUrlsOf, reader, outbox, screen }),
     likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
     comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
     feed: new FeedService({
@@ -232,6 +243,7 @@ export function createServices(deps: ServiceDeps): Services {
     notifications,
     views: new ViewsService({ db: db.kysely, counter: viewCounter, now: () => clock.now().getTime() }),
     instance: new InstanceService({ mediaSettings: settings, trending: DEFAULT_TRENDING }),
+    blocklist: new BlocklistService({ db, blocklist, admins: deps.blocklistAdmins }),
   };
   // Handlers of one event type run in this order: timelines, then hashtags, then notifications.
   dispatcher.subscribe(

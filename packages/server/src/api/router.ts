@@ -11,6 +11,7 @@ import { searchRouter } from './routers/search.js';
 import { tagsRouter } from './routers/tags.js';
 import { notificationsRouter } from './routers/notifications.js';
 import { viewsRouter } from './routers/views.js';
+import { blocklistRouter } from './routers/blocklist.js';
 import type { ProcedureMetrics } from './procedure-metrics.js';
 import { createProcedures, router } from './trpc.js';
 
@@ -31,6 +32,7 @@ export function createAppRouter(services: ApiServices, metrics: ProcedureMetrics
     notifications: notificationsRouter(services.notifications, procedures),
     views: viewsRouter(services.views, procedures),
     instance: instanceRouter(services.instance, procedures),
+    blocklist: blocklistRouter(services.blocklist, procedures),
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from '../../command-action.js';
 import { backupCommands } from './backup.js';
+import { blocklistCommands } from './blocklist.js';
 import { eventsCommand } from './events.js';
 import { moveCommand } from './move.js';
 import { recountCommand } from './recount.js';
@@ -16,4 +17,5 @@ export function adminCommand(program: Command, action: ActionFactory): void {
   eventsCommand(admin, action);
   backupCommands(admin, action);
   moveCommand(admin, action);
+  blocklistCommands(admin, action);
 }

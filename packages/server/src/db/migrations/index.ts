@@ -10,6 +10,7 @@ import { leaseHolders0010 } from './0010-lease-holders.js';
 import { nodeLeases0011 } from './0011-node-leases.js';
 import { readAfterWrite0012 } from './0012-read-after-write.js';
 import { mediaVideo0013 } from './0013-media-video.js';
+import { mediaBlocklist0016 } from './0016-media-blocklist.js';
 import { notifications0006 } from './0006-notifications.js';
 import type { MigrationFactory } from './migration-factory.js';
 
@@ -34,4 +35,5 @@ export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.fre
   '0011_node_leases': nodeLeases0011,
   '0012_read_after_write': readAfterWrite0012,
   '0013_media_video': mediaVideo0013,
+  '0016_media_blocklist': mediaBlocklist0016,
 });

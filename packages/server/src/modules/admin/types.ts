@@ -106,3 +106,11 @@ export interface MoveResult {
   tables: Record<string, number>;
   blobs: { count: number; bytes: number };
 }
+
+/** What `aperture admin blocklist add` / `add-file` block: a processed media item's hash, or an image file's. */
+export type BlocklistAddOptions = ({ mediaId: string } | { file: string; cwd?: string }) & {
+  /** Why, for the operators reading the list (at most 500 characters). */
+  reason?: string;
+};
+
+export type { BlocklistAddResult, BlocklistEntryView, BlocklistRefusalView } from '../blocklist/types.js';

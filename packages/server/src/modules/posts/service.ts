@@ -7,6 +7,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { Viewer } from '../accounts/types.js';
+import type { MediaScreen } from '../media/screen.js';
 import type { Page } from '../shared/pagination.js';
 import { PostAccess } from '../visibility/post-access.js';
 import type { HydrateDeps } from './hydrate.js';
@@ -28,6 +29,8 @@ export interface PostsServiceDeps extends Omit<HydrateDeps, 'db'> {
   onPostDeleted: () => void;
   /** Posts are written through it, with the events fan-out, tags and notifications react to. */
   outbox: Outbox;
+  /** The content rules: media blocked after it was processed cannot be posted (default: none). */
+  screen?: MediaScreen;
 }
 
 export class PostsService {
@@ -79,7 +82,7 @@ export class PostsService {
         }
         const media = await trx
           .selectFrom('media')
-          .select(['id', 'owner_id', 'status'])
+          .select(['id', 'owner_id', 'status', 'perceptual_hash'])
           .where('id', 'in', input.mediaIds)
           .execute();
         for (const mediaId of input.mediaIds) {
@@ -87,6 +90,7 @@ export class PostsService {
           if (!row || row.owner_id !== viewer.userId) throw new AppError('NOT_FOUND', `No such media: ${mediaId}.`);
           if (row.status !== 'ready') throw new AppError('MEDIA_NOT_READY', `Media ${mediaId} is still ${row.status}.`);
         }
+        if (await this.deps.screen?.blocksAny(media.map((m) => m.perceptual_hash))) throw new AppError('MEDIA_BLOCKED');
         await trx
           .insertInto('posts')
           .values({
