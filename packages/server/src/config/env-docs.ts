@@ -156,7 +156,7 @@ export const VARIABLE_DOCS = {
   APERTURE_MEDIA_BLOCKLIST_ADMINS: {
     summary: 'comma-separated usernames that may manage the media blocklist through the API',
     reference:
-      'comma-separated usernames that may call the `blocklist.*` procedures (add a media item\'s hash, remove, list, refusals); everyone else gets `FORBIDDEN`. The admin CLI on the server\'s machine (`aperture admin blocklist …`) needs no account',
+      "comma-separated usernames that may call the `blocklist.*` procedures (add a media item's hash, remove, list, refusals); everyone else gets `FORBIDDEN`. The admin CLI on the server's machine (`aperture admin blocklist …`) needs no account",
   },
   APERTURE_CELEBRITY_FOLLOWERS: {
     summary: 'fan-out threshold: bigger accounts are pulled at read time',

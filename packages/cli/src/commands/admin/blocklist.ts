@@ -6,7 +6,10 @@ import { UsageError } from '../../exit-codes.js';
 import { serverEnv, type ServerFlags } from '../shared/server-flags.js';
 
 type DataDirFlags = Pick<ServerFlags, 'dataDir'>;
-const DATA_DIR = ['--data-dir <dir>', 'where the default SQLite database lives (default: APERTURE_DATA_DIR or ./data)'] as const;
+const DATA_DIR = [
+  '--data-dir <dir>',
+  'where the default SQLite database lives (default: APERTURE_DATA_DIR or ./data)',
+] as const;
 
 /**
  * `aperture admin blocklist add|add-file|list|remove|refusals`: the media blocklist on the
@@ -20,7 +23,7 @@ export function blocklistCommands(admin: Command, action: ActionFactory): void {
   blocklist
     .command('add')
     .description("block a processed media item's perceptual hash and hide the posts using it or its copies")
-    .argument('<mediaId>', 'the media id (any owner\'s)')
+    .argument('<mediaId>', "the media id (any owner's)")
     .option(...DATA_DIR)
     .option('--reason <text>', 'why, for the operators reading the list')
     .action((mediaId: string, options: DataDirFlags & { reason?: string }, command: Command) =>

@@ -13,9 +13,7 @@ export function blocklistRouter(blocklist: BlocklistService, { authedProcedure }
     /** Block the perceptual hash of a processed media item (any owner's) and hide posts using matching media. */
     add: authedProcedure.input(addFromMediaInput).mutation(({ input, ctx }) => blocklist.add(ctx.viewer, input)),
     /** Unblock a hash; posts hidden when it was added stay hidden. */
-    remove: authedProcedure
-      .input(removeInput)
-      .mutation(({ input, ctx }) => blocklist.remove(ctx.viewer, input.hash)),
+    remove: authedProcedure.input(removeInput).mutation(({ input, ctx }) => blocklist.remove(ctx.viewer, input.hash)),
     /** The blocked hashes, newest first. */
     list: authedProcedure.input(listInput).query(({ input, ctx }) => blocklist.list(ctx.viewer, input)),
     /** Uploads refused for matching the blocklist, newest first, with the entry each matched. */

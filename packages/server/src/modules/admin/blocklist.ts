@@ -21,7 +21,11 @@ function blocklistOn(db: Db, config: Config): Blocklist {
   return new Blocklist({ db, clock: systemClock, distance: config.mediaSettings.blocklistDistance });
 }
 
-export async function addToBlocklist(db: Db, config: Config, options: BlocklistAddOptions): Promise<BlocklistAddResult> {
+export async function addToBlocklist(
+  db: Db,
+  config: Config,
+  options: BlocklistAddOptions,
+): Promise<BlocklistAddResult> {
   const reason = options.reason?.trim() ?? '';
   if (reason.length > REASON_MAX) throw new Error(`The reason is longer than ${REASON_MAX} characters`);
   const blocklist = blocklistOn(db, config);

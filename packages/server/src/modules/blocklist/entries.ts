@@ -177,6 +177,8 @@ async function bumpVersion(trx: Kysely<Database>): Promise<void> {
   await trx
     .insertInto('media_blocklist_version')
     .values({ scope: VERSION_SCOPE, version: 1 })
-    .onConflict((oc) => oc.column('scope').doUpdateSet((eb) => ({ version: eb('media_blocklist_version.version', '+', 1) })))
+    .onConflict((oc) =>
+      oc.column('scope').doUpdateSet((eb) => ({ version: eb('media_blocklist_version.version', '+', 1) })),
+    )
     .execute();
 }

@@ -44,6 +44,22 @@ export class PostsService {
   }
 
   /**
+   * Media blocked after it was processed cannot be posted again. Asked before the transaction
+   * (the screen reads on its own connection, which SQLite's single one would make wait for it). An
+   * entry added in the moment between does not stop this post; adding that entry again hides it.
+   */
+  private async refuseBlocked(viewer: Viewer, mediaIds: readonly string[]): Promise<void> {
+    if (!this.deps.screen) return;
+    const rows = await this.deps.db.kysely
+      .selectFrom('media')
+      .select('perceptual_hash')
+      .where('id', 'in', mediaIds)
+      .where('owner_id', '=', viewer.userId)
+      .execute();
+    if (await this.deps.screen.blocksAny(rows.map((row) => row.perceptual_hash))) throw new AppError('MEDIA_BLOCKED');
+  }
+
+  /**
    * Publish a post of 1–10 of the author's ready photos. With an idempotency key, a retry (even
    * 20 concurrent ones) yields the first post; the same key with other parameters is a CONFLICT.
    */
@@ -56,6 +72,7 @@ export class PostsService {
       if (earlier) return earlier;
     }
     const { db, ids, clock, outbox } = this.deps;
+    await this.refuseBlocked(viewer, input.mediaIds);
     const now = clock.now().toISOString();
     const postId = ids.next();
     try {
@@ -82,7 +99,7 @@ export class PostsService {
         }
         const media = await trx
           .selectFrom('media')
-          .select(['id', 'owner_id', 'status', 'perceptual_hash'])
+          .select(['id', 'owner_id', 'status'])
           .where('id', 'in', input.mediaIds)
           .execute();
         for (const mediaId of input.mediaIds) {
@@ -90,7 +107,6 @@ export class PostsService {
           if (!row || row.owner_id !== viewer.userId) throw new AppError('NOT_FOUND', `No such media: ${mediaId}.`);
           if (row.status !== 'ready') throw new AppError('MEDIA_NOT_READY', `Media ${mediaId} is still ${row.status}.`);
         }
-        if (await this.deps.screen?.blocksAny(media.map((m) => m.perceptual_hash))) throw new AppError('MEDIA_BLOCKED');
         await trx
           .insertInto('posts')
           .values({
