@@ -59,7 +59,7 @@ describe.each(DIALECTS)('media blocklist on $name', (dialect) => {
 
   beforeAll(async () => {
     t = await startTestServer({ dialect, env: { APERTURE_MEDIA_BLOCKLIST_ADMINS: ' Warden , other' } });
-    [warden, alice, bob] = await Promise.all(['warden', 'alice', 'bob'].map((name) => signUp(t.url, name)));
+    [warden, alice, bob] = await Promise.all([signUp(t.url, 'warden'), signUp(t.url, 'alice'), signUp(t.url, 'bob')]);
     work = await mkdtemp(path.join(tmpdir(), 'aperture-blocklist-'));
   });
   afterAll(async () => {
