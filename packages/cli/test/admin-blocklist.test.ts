@@ -86,6 +86,16 @@ describe('aperture admin blocklist', () => {
     const accepted = await ada.run(['upload', copy]);
     expect(accepted.code, accepted.stderr).toBe(0);
 
+    const plain = await file(
+      'plain.png',
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: '#334455' } })
+        .png()
+        .toBuffer(),
+    );
+    const refusedPlain = await admin(['admin', 'blocklist', 'add-file', plain]);
+    expect(refusedPlain.code).toBe(1);
+    expect(refusedPlain.stderr).toContain('too plain');
+
     const notBlocked = await admin(['admin', 'blocklist', 'remove', blockedByFile]);
     expect(notBlocked.stdout).toContain('was not blocked');
     expect((await admin(['admin', 'blocklist', 'remove', 'xyz'])).code).toBe(2);

@@ -12,7 +12,8 @@ import { createBlobStore, type BlobStore } from '../../src/storage/index.js';
 import type { TestDialect } from './databases.js';
 import { startS3rver, type S3rverHarness } from './s3rver.js';
 import { TEST_RATE_LIMITS, callTrpc } from './server.js';
-import { uploadReady } from './media.js';
+import { putTo, sha256, uploadReady, waitForMedia, type Target } from './media.js';
+import { scene } from '../fixtures/scenes.js';
 import { signUp } from './users.js';
 
 /** A deployment's storage with no server running: a fresh database of `dialect` and a fresh blob store. */
@@ -37,6 +38,7 @@ export async function createDeployment(dialect: TestDialect, media: 'disk' | 's3
     APERTURE_DATA_DIR: dataDir,
     APERTURE_PORT: '0',
     APERTURE_LOG_LEVEL: 'silent',
+    APERTURE_MEDIA_BLOCKLIST_ADMINS: 'anna',
     ...TEST_RATE_LIMITS,
   });
   const config: Config = {
@@ -85,8 +87,8 @@ export function photo(red: number): Promise<Buffer> {
 /**
  * Fills every table through the API: accounts and sessions, a failed sign-in, photos with their
  * derivatives and an avatar, a post with a hashtag (tags, search index, idempotency key), follows
- * active and pending, timelines, likes, a comment with a reply, blocks, mutes, notifications and
- * the outbox events behind them.
+ * active and pending, timelines, likes, a comment with a reply, blocks, mutes, notifications, the
+ * outbox events behind them, and a media blocklist entry with an upload it refused.
  */
 export async function buildWorld(
   url: string,
@@ -119,6 +121,20 @@ export async function buildWorld(
   await call('comments.create', ana.token, { postId, body: 'Thanks!', parentId: String(comment['id']) });
   await call('graph.mute', ana.token, { username: 'benny' });
   await call('graph.block', cy.token, { username: 'benny' });
+  const picture = await scene(21, { width: 320, height: 240 });
+  const blocked = await uploadReady(url, cy.token, picture);
+  await call('blocklist.add', ana.token, { mediaId: blocked, reason: 'a test entry' });
+  // Not quality 80: that would be byte for byte its w320.webp derivative, one blob the backup stores once.
+  const copy = await sharp(picture).webp({ quality: 70 }).toBuffer();
+  const started = await call('media.createUpload', cy.token, {
+    size: copy.length,
+    contentType: 'image/webp',
+    sha256: sha256(copy),
+  });
+  await putTo(started['target'] as Target, copy);
+  await call('media.completeUpload', cy.token, { uploadId: started['uploadId'] });
+  const refused = await waitForMedia(url, cy.token, String(started['mediaId']));
+  if (refused.failureCode !== 'MEDIA_BLOCKED') throw new Error(`the copy was not refused: ${JSON.stringify(refused)}`);
   await server.settle();
   return { tokens: { anna: ana.token, benny: ben.token, cyd: cy.token } };
 }

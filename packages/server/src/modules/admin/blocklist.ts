@@ -39,6 +39,9 @@ export async function addToBlocklist(
     maxPixels: config.mediaSettings.maxPixels,
     maxBytes: config.mediaSettings.maxBytes,
   });
+  if (hash === null) {
+    throw new Error(`${options.file} is too plain (nearly one colour) to recognise copies of, so it cannot be blocked`);
+  }
   return blocklist.addHash(hash, { reason });
 }
 

@@ -50,7 +50,7 @@ export class Blocklist {
       throw new AppError(
         'CONFLICT',
         media.status === 'ready'
-          ? `Media ${mediaId} has no perceptual hash (processed before hashes were recorded): reprocess it first.`
+          ? `Media ${mediaId} has no perceptual hash: it was processed before hashes were recorded (reprocess it first), or its picture is too plain (nearly one colour) to recognise copies of.`
           : `Media ${mediaId} is ${media.status}: only processed media has a perceptual hash.`,
       );
     }

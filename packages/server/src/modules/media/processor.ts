@@ -213,11 +213,10 @@ export class MediaProcessor {
       lease.throwIfAborted();
       // Before anything is stored. A rebuild of ready media is not screened again: its posts exist,
       // and adding an entry is what acts on existing media (it records the hash a match needs).
+      // A picture too plain to hash has nothing to match.
       const screen = this.deps.screen ?? ADMIT_ALL;
-      if (
-        row.status !== 'ready' &&
-        !(await screen.admits({ id: row.id, ownerId: row.owner_id }, image.perceptualHash))
-      ) {
+      const hash = image.perceptualHash;
+      if (row.status !== 'ready' && hash && !(await screen.admits({ id: row.id, ownerId: row.owner_id }, hash))) {
         throw new ImageRejectedError('MEDIA_BLOCKED', BLOCKED_MESSAGE);
       }
       const derivatives: DerivativeMap = {};

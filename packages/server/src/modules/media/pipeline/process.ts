@@ -36,8 +36,8 @@ export interface ProcessedImage {
   height: number;
   thumbhash: string;
   dominantColor: string;
-  /** 16 hex digits (see perceptual-hash.ts): what the media blocklist compares. */
-  perceptualHash: string;
+  /** 16 hex digits (see perceptual-hash.ts): what the media blocklist compares; null for a plain picture. */
+  perceptualHash: string | null;
   exif: ExifFacts | null;
   /** Null unless `keepLocation` and the file has a valid position. */
   gps: GeoPoint | null;
@@ -84,9 +84,10 @@ export async function processImage(input: Buffer, options: ProcessImageOptions):
 /**
  * The perceptual hash of an image file, decoded exactly as an upload of it would be (same limits,
  * same orientation and colour handling, same decode size), so it equals the hash processing
- * records for that file. Throws ImageRejectedError for what an upload would refuse.
+ * records for that file (null: too plain to recognise). Throws ImageRejectedError for what an
+ * upload would refuse.
  */
-export async function perceptualHashOfImage(input: Buffer, limits: ImageLimits): Promise<string> {
+export async function perceptualHashOfImage(input: Buffer, limits: ImageLimits): Promise<string | null> {
   const inspected = await inspectImage(input, limits);
   const decoded = await decodeUpright(input, inspected, decodeWidth(inspected.width, inspected.height), limits);
   return computePerceptualHash(decoded);

@@ -73,8 +73,8 @@ export async function renderVideo(
       processImage(posterPng, { keepLocation: false, maxPixels: settings.maxPixels, maxBytes: settings.maxBytes }),
     );
     lease.throwIfAborted();
-    if (deps.admits && !(await deps.admits(poster.perceptualHash)))
-      throw new AppError('MEDIA_BLOCKED', BLOCKED_MESSAGE);
+    const hash = poster.perceptualHash;
+    if (deps.admits && hash && !(await deps.admits(hash))) throw new AppError('MEDIA_BLOCKED', BLOCKED_MESSAGE);
     const renditions = await transcodeRenditions(tools, source, dir, onProgress);
     lease.throwIfAborted();
 
