@@ -15,6 +15,7 @@ interface AddResult {
 const world = socialWorld();
 
 describe('aperture admin blocklist', () => {
+  // Each admin command is a process that loads the server's code: about 1.5 s apiece.
   it('adds by media id and by file, lists, shows refusals, removes; running servers apply each change', async () => {
     const ada = await world.someone('blocked');
     const admin = (args: string[]) => ada.home.run([...args, '--data-dir', world.server.dataDir]);
@@ -104,7 +105,7 @@ describe('aperture admin blocklist', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No such media: 12345');
     expect((await admin(['admin', 'blocklist', 'list', '--limit', '0'])).code).toBe(2);
-  });
+  }, 120_000);
 
   it('gets a hash for media processed before hashes were recorded once it is reprocessed', async () => {
     const ben = await world.someone('older');
@@ -131,5 +132,5 @@ describe('aperture admin blocklist', () => {
     const after = await ben.home.run(['--json', 'admin', 'blocklist', 'add', media!.id, ...dataDir]);
     expect(after.code, after.stderr).toBe(0);
     expect((JSON.parse(after.stdout) as AddResult).entry.hash).toBe(hash);
-  });
+  }, 120_000);
 });
