@@ -78,6 +78,7 @@ describe('aperture completion', () => {
     expect(await complete('re')).toEqual(['register', 'requests']);
     expect(await complete('admin', '')).toEqual([
       'backup',
+      'blocklist',
       'events',
       'help',
       'move',
