@@ -22,7 +22,10 @@ let scratch: string;
 
 beforeAll(async () => {
   requireBuild();
-  server = await startEphemeralServer({ APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: '100000' });
+  server = await startEphemeralServer({
+    APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: '100000',
+    // buildWorld adds a media blocklist entry as anna.
+  });
   home = await createCliHome();
   scratch = await mkdtemp(join(tmpdir(), 'aperture-cli-backup-'));
 });

@@ -78,6 +78,7 @@ describe('aperture completion', () => {
     expect(await complete('re')).toEqual(['register', 'report', 'reports', 'requests']);
     expect(await complete('admin', '')).toEqual([
       'backup',
+      'blocklist',
       'events',
       'grant',
       'help',

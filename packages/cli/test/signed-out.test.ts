@@ -31,6 +31,12 @@ const EXPECTED: Record<string, Expectation> = {
   'admin backup': 'no account',
   'admin restore': 'no account',
   'admin move': 'no account',
+  'admin blocklist': 'no account',
+  'admin blocklist add': 'no account',
+  'admin blocklist add-file': 'no account',
+  'admin blocklist list': 'no account',
+  'admin blocklist remove': 'no account',
+  'admin blocklist refusals': 'no account',
   upload: 'account',
   post: 'account',
   'delete-post': 'account',
@@ -99,6 +105,9 @@ const ARGUMENTS: Record<string, (w: World) => string[]> = {
   value: () => ['never'],
   shell: () => ['bash'],
   scenario: () => ['get'],
+  mediaId: (w) => [w.post.media[0]!.id],
+  path: (w) => [w.photo],
+  hash: () => ['0123456789abcdef'],
 };
 
 /** Whole argument lists where the names alone are not enough (options it must have, other meanings). */

@@ -36,6 +36,7 @@ export const ERROR_FAMILIES = {
   VIDEO_TOO_LONG: 'media-rejected',
   VIDEO_TOO_LARGE: 'media-rejected',
   VIDEO_UNSUPPORTED: 'media-rejected',
+  MEDIA_BLOCKED: 'media-rejected',
   UNAUTHENTICATED: 'authentication',
   INVALID_CREDENTIALS: 'authentication',
   FORBIDDEN: 'permission',

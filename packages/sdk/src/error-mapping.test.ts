@@ -33,6 +33,7 @@ const EXPECTED: Record<ServerErrorCode, typeof ApertureError> = {
   VIDEO_TOO_LONG: MediaRejectedError,
   VIDEO_TOO_LARGE: MediaRejectedError,
   VIDEO_UNSUPPORTED: MediaRejectedError,
+  MEDIA_BLOCKED: MediaRejectedError,
   UNAUTHENTICATED: AuthenticationError,
   INVALID_CREDENTIALS: AuthenticationError,
   FORBIDDEN: PermissionError,

@@ -93,8 +93,9 @@ export class RateLimitError extends ApertureError {
 
 /**
  * The file was refused for what it is: `UNSUPPORTED_MEDIA_TYPE`, `FILE_TOO_LARGE`, `IMAGE_TOO_LARGE`,
- * `IMAGE_CORRUPT`, or the stored bytes were not the ones declared (`UPLOAD_SIZE_MISMATCH`,
- * `UPLOAD_HASH_MISMATCH`). Sending the same file again will not help. `status` is 0 when the SDK
+ * `IMAGE_CORRUPT`, the video codes (`VIDEO_CORRUPT`, `VIDEO_TOO_LONG`, …), `MEDIA_BLOCKED` (the
+ * server's content rules refuse it), or the stored bytes were not the ones declared
+ * (`UPLOAD_SIZE_MISMATCH`, `UPLOAD_HASH_MISMATCH`). Sending the same file again will not help. `status` is 0 when the SDK
  * refused the file itself, before any request (an unknown format, more than `maxBytes`).
  *
  * @example

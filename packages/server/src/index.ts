@@ -21,6 +21,10 @@ export type {
 } from './modules/media/storage-check.js';
 export {
   addWordFilter,
+  blocklistAdd,
+  blocklistList,
+  blocklistRefusals,
+  blocklistRemove,
   createBackup,
   grantRole,
   listEvents,
@@ -37,6 +41,10 @@ export {
 export type { AdminWordRule } from './modules/word-filters/admin-rules.js';
 export { RestoreTargetNotEmptyError } from './modules/admin/backup/restore.js';
 export type {
+  BlocklistAddOptions,
+  BlocklistAddResult,
+  BlocklistEntryView,
+  BlocklistRefusalView,
   BackupOptions,
   BackupResult,
   MoveOptions,

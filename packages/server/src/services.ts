@@ -49,6 +49,9 @@ import { ViewsService } from './modules/views/service.js';
 import { WriteLimits } from './modules/limits/service.js';
 import { WordFilters } from './modules/word-filters/service.js';
 import type { WriteLimitSettings } from './config/write-limit-settings.js';
+import { Blocklist } from './modules/blocklist/entries.js';
+import { BlocklistMatcher } from './modules/blocklist/matcher.js';
+import { BlocklistService } from './modules/blocklist/service.js';
 import type { BlobStore } from './storage/blob-store.js';
 import type { FreeSpaceGuard } from './storage/free-space.js';
 import { backgroundTasks, type BackgroundWorkers } from './background-tasks.js';
@@ -139,6 +142,8 @@ export interface ApiServices {
   moderation: ModerationService;
   /** Exports of one's data and deleting one's account (`accounts.export`, `accounts.delete`). */
   accountData: AccountDataService;
+  /** The media blocklist, for moderators (the `blocklist` procedures). */
+  blocklist: BlocklistService;
 }
 
 export interface BackgroundServices extends BackgroundWorkers {
@@ -168,13 +173,16 @@ export function createServices(deps: ServiceDeps): Services {
   // One budget of CPU and memory for sharp: uploads being processed and on-demand widths take
   // their turns from the same slots, so neither can multiply the other's peak.
   const imageWork = new WorkLimiter({ concurrency: settings.concurrency, maxQueued: settings.renderQueue });
+  // The content rules: processing screens new uploads, posts and avatars screen ready media.
+  const screen = new BlocklistMatcher({ db, clock, log, distance: settings.blocklistDistance });
+  const blocklist = new Blocklist({ db, clock, distance: settings.blocklistDistance, matcher: screen });
   const mediaProcessor = new MediaProcessor({
-    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups },
+    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups, screen },
     ...pollMs,
   });
   const videoScratch = { dir: deps.videoTempDir, space: deps.space };
   const videoProcessor = new VideoProcessor({
-    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups },
+    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups, screen },
     ...{ tools: deps.videoTools, scratch: videoScratch, concurrency: settings.videoConcurrency },
     ...pollMs,
   });
@@ -260,9 +268,10 @@ export function createServices(deps: ServiceDeps): Services {
       onPostDeleted: () => postCleanup.kick(),
       outbox,
       words,
+      screen,
     }),
     graph: new GraphService({ db, reads, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
-    profiles: new ProfilesService({ db, reads, clock, avatarUrls: avatarUrlsOf, reader, outbox }),
+    profiles: new ProfilesService({ db, reads, clock, avatarUrls: avatarUrlsOf, reader, outbox, screen }),
     likes: new LikesService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox }),
     comments: new CommentsService({ db, ids, clock, avatarUrls: avatarUrlsOf, outbox, words }),
     feed: new FeedService({
@@ -292,6 +301,7 @@ export function createServices(deps: ServiceDeps): Services {
         onSessionEnded: (sessionId) => notifications.sessionEnded(sessionId),
       }),
     }),
+    blocklist: new BlocklistService({ blocklist }),
   };
   // Handlers of one event type run in this order: timelines, then hashtags, then notifications.
   dispatcher.subscribe(

@@ -12,6 +12,7 @@ import { tagsRouter } from './routers/tags.js';
 import { notificationsRouter } from './routers/notifications.js';
 import { viewsRouter } from './routers/views.js';
 import { moderationRouter, reportsRouter } from './routers/moderation.js';
+import { blocklistRouter } from './routers/blocklist.js';
 import type { ProcedureMetrics } from './procedure-metrics.js';
 import { createProcedures, router } from './trpc.js';
 
@@ -34,6 +35,7 @@ export function createAppRouter(services: ApiServices, metrics: ProcedureMetrics
     instance: instanceRouter(services.instance, procedures),
     reports: reportsRouter(services.reports, procedures),
     moderation: moderationRouter(services.moderation, procedures),
+    blocklist: blocklistRouter(services.blocklist, procedures),
   });
 }
 

@@ -133,6 +133,12 @@ const envSchema = z.object({
   APERTURE_MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   APERTURE_MEDIA_RENDER_QUEUE: z.coerce.number().int().min(0).max(1000).default(DEFAULT_MEDIA_SETTINGS.renderQueue),
   APERTURE_UNATTACHED_MEDIA_HOURS: z.coerce.number().positive().default(24),
+  APERTURE_MEDIA_BLOCKLIST_DISTANCE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(32)
+    .default(DEFAULT_MEDIA_SETTINGS.blocklistDistance),
   APERTURE_CELEBRITY_FOLLOWERS: z.coerce.number().int().min(1).default(DEFAULT_FEED_SETTINGS.celebrityFollowers),
   APERTURE_ACTIVE_DAYS: z.coerce.number().int().min(1).max(365).default(DEFAULT_FEED_SETTINGS.activeDays),
   APERTURE_TIMELINE_CAP: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_FEED_SETTINGS.timelineCap),
@@ -337,6 +343,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxVideoBytes: Math.floor(e.APERTURE_MAX_VIDEO_MB * 1024 * 1024),
       maxVideoSeconds: e.APERTURE_MAX_VIDEO_SECONDS,
       videoConcurrency: e.APERTURE_VIDEO_CONCURRENCY,
+      blocklistDistance: e.APERTURE_MEDIA_BLOCKLIST_DISTANCE,
     },
     videoTools: {
       ffmpegPath: e.APERTURE_FFMPEG_PATH && path.resolve(cwd, e.APERTURE_FFMPEG_PATH),

@@ -148,6 +148,11 @@ export const VARIABLE_DOCS = {
     summary: 'unused uploads are deleted after this long',
     reference: 'ready media no post or avatar uses is deleted after this long',
   },
+  APERTURE_MEDIA_BLOCKLIST_DISTANCE: {
+    summary: 'uploads this many bits (of 64) or fewer from a blocked perceptual hash are refused',
+    reference:
+      'uploads (photos, and videos by their poster frame) whose 64-bit perceptual hash differs from a blocked one in this many bits or fewer are refused with `MEDIA_BLOCKED`; 0 refuses only identical hashes. Higher catches more altered copies (cropped, filtered) and risks refusing unrelated photos of similar composition; lower the opposite. See [moderation.md](moderation.md#media-blocklist)',
+  },
   APERTURE_CELEBRITY_FOLLOWERS: {
     summary: 'fan-out threshold: bigger accounts are pulled at read time',
     reference: 'authors with at least this many followers are not fanned out; readers pull their posts',

@@ -40,6 +40,11 @@ export interface MediaSettings {
   maxVideoLongSide: number;
   /** Videos transcoded at once in this process, on their own queue (1). */
   videoConcurrency: number;
+  /**
+   * Uploads whose perceptual hash is this many bits or fewer (of 64) from a blocked hash are
+   * refused (8; see docs/moderation.md for what it trades).
+   */
+  blocklistDistance: number;
 }
 
 export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
@@ -58,4 +63,5 @@ export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
   maxVideoSeconds: 900,
   maxVideoLongSide: 4096,
   videoConcurrency: 1,
+  blocklistDistance: 8,
 };

@@ -113,6 +113,8 @@ export interface MediaTable {
   has_audio: number | null;
   /** 0–100 while a video is transcoded; null for photos. */
   progress: number | null;
+  /** 64-bit pHash of the photo or the video's poster, 16 hex digits; null until processed. */
+  perceptual_hash: Generated<string | null>;
 }
 
 export interface UploadsTable {
@@ -407,6 +409,36 @@ export interface AccountExportsTable {
   expires_at: string | null;
 }
 
+/** A blocked perceptual hash: uploads within the configured distance of it are refused. */
+export interface MediaBlocklistTable {
+  /** 16 hex digits, lower case. */
+  hash: string;
+  reason: string;
+  /** Who added it through the API; null when added with the admin CLI. */
+  added_by_id: string | null;
+  /** The media it was taken from, while that media exists. */
+  source_media_id: string | null;
+  created_at: string;
+}
+
+/** An upload refused for matching the blocklist (kept after the refused media is collected). */
+export interface MediaBlocklistRefusalsTable {
+  media_id: string;
+  owner_id: string;
+  perceptual_hash: string;
+  /** The entry it matched (which may have been removed since). */
+  matched_hash: string;
+  /** Differing bits between the two. */
+  distance: number;
+  created_at: string;
+}
+
+/** Counts changes to `media_blocklist`: processes reload their copy when it moves. */
+export interface MediaBlocklistVersionTable {
+  scope: string;
+  version: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -433,6 +465,9 @@ export interface Database {
   reports: ReportsTable;
   moderation_log: ModerationLogTable;
   account_exports: AccountExportsTable;
+  media_blocklist: MediaBlocklistTable;
+  media_blocklist_refusals: MediaBlocklistRefusalsTable;
+  media_blocklist_version: MediaBlocklistVersionTable;
 }
 
 export type PostRow = Selectable<PostsTable>;

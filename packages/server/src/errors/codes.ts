@@ -83,6 +83,11 @@ export const ERROR_CODES = {
     trpc: 'UNPROCESSABLE_CONTENT',
     message: 'This text contains a term this server does not accept; change it and try again.',
   },
+  MEDIA_BLOCKED: {
+    status: 422,
+    trpc: 'UNPROCESSABLE_CONTENT',
+    message: "The media was refused by this server's content rules.",
+  },
   MEDIA_NOT_READY: { status: 409, trpc: 'CONFLICT', message: 'The media is still being processed.' },
   RATE_LIMITED: { status: 429, trpc: 'TOO_MANY_REQUESTS', message: 'Too many attempts; wait and try again.' },
   INTERNAL: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', message: 'Internal server error.' },

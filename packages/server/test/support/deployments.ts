@@ -12,7 +12,8 @@ import { createBlobStore, type BlobStore } from '../../src/storage/index.js';
 import type { TestDialect } from './databases.js';
 import { startS3rver, type S3rverHarness } from './s3rver.js';
 import { TEST_RATE_LIMITS, callTrpc } from './server.js';
-import { uploadReady } from './media.js';
+import { putTo, sha256, uploadReady, waitForMedia, type Target } from './media.js';
+import { scene } from '../fixtures/scenes.js';
 import { signUp } from './users.js';
 
 /** A deployment's storage with no server running: a fresh database of `dialect` and a fresh blob store. */
@@ -91,7 +92,8 @@ export function photo(red: number): Promise<Buffer> {
  * derivatives and an avatar, a post with a hashtag (tags, search index, idempotency key), follows
  * active and pending, timelines, likes, a comment with a reply, blocks, mutes, notifications and
  * the outbox events behind them, write-limit buckets, a word filter and the comment it holds, a
- * report and the moderation action on it, an account export.
+ * report and the moderation action on it, an account export, and a media blocklist entry with an
+ * upload it refused.
  */
 export async function buildWorld(
   url: string,
@@ -138,6 +140,20 @@ export async function buildWorld(
   await call('moderation.dismiss', ana.token, { target, reason: 'Not spam' });
   // An export, so `account_exports` has a row and the store an archive (built by the settle or the worker).
   await call('accounts.export', ana.token, undefined);
+  const picture = await scene(21, { width: 320, height: 240 });
+  const blocked = await uploadReady(url, cy.token, picture);
+  await call('blocklist.add', ana.token, { mediaId: blocked, reason: 'a test entry' });
+  // Not quality 80: that would be byte for byte its w320.webp derivative, one blob the backup stores once.
+  const copy = await sharp(picture).webp({ quality: 70 }).toBuffer();
+  const started = await call('media.createUpload', cy.token, {
+    size: copy.length,
+    contentType: 'image/webp',
+    sha256: sha256(copy),
+  });
+  await putTo(started['target'] as Target, copy);
+  await call('media.completeUpload', cy.token, { uploadId: started['uploadId'] });
+  const refused = await waitForMedia(url, cy.token, String(started['mediaId']));
+  if (refused.failureCode !== 'MEDIA_BLOCKED') throw new Error(`the copy was not refused: ${JSON.stringify(refused)}`);
   await server.settle();
   return { tokens: { anna: ana.token, benny: ben.token, cyd: cy.token } };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from '../../command-action.js';
 import { backupCommands } from './backup.js';
+import { blocklistCommands } from './blocklist.js';
 import { eventsCommand } from './events.js';
 import { grantCommand } from './grant.js';
 import { moveCommand } from './move.js';
@@ -20,4 +21,5 @@ export function adminCommand(program: Command, action: ActionFactory): void {
   moveCommand(admin, action);
   wordsCommand(admin, action);
   grantCommand(admin, action);
+  blocklistCommands(admin, action);
 }

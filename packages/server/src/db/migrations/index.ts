@@ -12,6 +12,7 @@ import { readAfterWrite0012 } from './0012-read-after-write.js';
 import { mediaVideo0013 } from './0013-media-video.js';
 import { moderation0014 } from './0014-moderation.js';
 import { limitsWordFilters0015 } from './0015-limits-word-filters.js';
+import { mediaBlocklist0016 } from './0016-media-blocklist.js';
 import { notifications0006 } from './0006-notifications.js';
 import { showSensitive0017 } from './0017-show-sensitive.js';
 import { accountData0018 } from './0018-account-data.js';
@@ -40,6 +41,7 @@ export const MIGRATIONS: Readonly<Record<string, MigrationFactory>> = Object.fre
   '0013_media_video': mediaVideo0013,
   '0014_moderation': moderation0014,
   '0015_limits_word_filters': limitsWordFilters0015,
+  '0016_media_blocklist': mediaBlocklist0016,
   '0017_show_sensitive': showSensitive0017,
   '0018_account_data': accountData0018,
 });

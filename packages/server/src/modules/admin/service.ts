@@ -18,8 +18,13 @@ import type { WordFilterAction } from '../../db/schema.js';
 import { addAdminRule, listAdminRules, removeAdminRule, type AdminWordRule } from '../word-filters/admin-rules.js';
 import type { UserRole } from '../../db/schema.js';
 import { queueReprocess } from './reprocess.js';
+import { addToBlocklist, listBlocklist, listBlocklistRefusals, removeFromBlocklist } from './blocklist.js';
 import type {
   RoleGrant,
+  BlocklistAddOptions,
+  BlocklistAddResult,
+  BlocklistEntryView,
+  BlocklistRefusalView,
   BackupOptions,
   BackupResult,
   EventSummary,
@@ -49,6 +54,29 @@ export async function requestReprocess(config: Config, mediaIds?: string[]): Pro
     if (queued.queued > 0) await wakeups.notify(db.kysely, 'media');
     return queued;
   });
+}
+
+/**
+ * Block a processed media item's perceptual hash, or an image file's (`aperture admin blocklist
+ * add|add-file`), and hide the live posts using matching media.
+ */
+export async function blocklistAdd(config: Config, options: BlocklistAddOptions): Promise<BlocklistAddResult> {
+  return withDb(config, (db) => addToBlocklist(db, config, options));
+}
+
+/** Unblock a hash (`aperture admin blocklist remove`). */
+export async function blocklistRemove(config: Config, hash: string): Promise<{ removed: boolean }> {
+  return withDb(config, (db) => removeFromBlocklist(db, config, hash));
+}
+
+/** The blocked hashes, newest first (`aperture admin blocklist list`). */
+export async function blocklistList(config: Config, limit = 100): Promise<BlocklistEntryView[]> {
+  return withDb(config, (db) => listBlocklist(db, config, limit));
+}
+
+/** Uploads refused for matching the blocklist, newest first (`aperture admin blocklist refusals`). */
+export async function blocklistRefusals(config: Config, limit = 100): Promise<BlocklistRefusalView[]> {
+  return withDb(config, (db) => listBlocklistRefusals(db, config, limit));
 }
 
 /** Recompute every counter from the rows and fix drift (`aperture admin recount`). */

@@ -113,3 +113,11 @@ export interface RoleGrant {
   username: string;
   role: 'user' | 'moderator' | 'admin';
 }
+
+/** What `aperture admin blocklist add` / `add-file` block: a processed media item's hash, or an image file's. */
+export type BlocklistAddOptions = ({ mediaId: string } | { file: string; cwd?: string }) & {
+  /** Why, for the operators reading the list (at most 500 characters). */
+  reason?: string;
+};
+
+export type { BlocklistAddResult, BlocklistEntryView, BlocklistRefusalView } from '../blocklist/types.js';

@@ -17,6 +17,7 @@ import { LEASE_MS, anonymousHolderName } from '../../lib/lease.js';
 import { LeasedWorker } from '../../lib/leased-worker.js';
 import type { Logger } from '../../lib/logger.js';
 import { VIDEO_CONTENT_TYPES } from './video/container.js';
+import { ADMIT_ALL, BLOCKED_MESSAGE, type MediaScreen } from './screen.js';
 /** How often idle workers look for work queued by other processes, unless told otherwise. */
 const POLL_MS = 2_000;
 /** How soon an item is tried again after the disk was full or a store unreachable. */
@@ -44,6 +45,8 @@ export interface MediaProcessorDeps {
   pollMs?: number;
   /** While started, a `media` wake-up from another process makes idle workers look at once. */
   wakeups?: Wakeups;
+  /** The content rules a new upload's pixels must pass (default: none). */
+  screen?: MediaScreen;
 }
 
 /**
@@ -208,6 +211,14 @@ export class MediaProcessor {
         }),
       );
       lease.throwIfAborted();
+      // Before anything is stored. A rebuild of ready media is not screened again: its posts exist,
+      // and adding an entry is what acts on existing media (it records the hash a match needs).
+      // A picture too plain to hash has nothing to match.
+      const screen = this.deps.screen ?? ADMIT_ALL;
+      const hash = image.perceptualHash;
+      if (row.status !== 'ready' && hash && !(await screen.admits({ id: row.id, ownerId: row.owner_id }, hash))) {
+        throw new ImageRejectedError('MEDIA_BLOCKED', BLOCKED_MESSAGE);
+      }
       const derivatives: DerivativeMap = {};
       await Promise.all(
         image.derivatives.map(async (d) => {
@@ -231,6 +242,7 @@ export class MediaProcessor {
             height: image.height,
             thumbhash: image.thumbhash,
             dominant_color: image.dominantColor,
+            perceptual_hash: image.perceptualHash,
             exif: image.exif ? JSON.stringify(image.exif) : null,
             gps_lat: row.keep_location === 1 ? (image.gps?.lat ?? null) : null,
             gps_lng: row.keep_location === 1 ? (image.gps?.lng ?? null) : null,

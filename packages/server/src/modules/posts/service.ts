@@ -7,6 +7,7 @@ import { AppError } from '../../errors/app-error.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { IdGenerator } from '../../ids/snowflake.js';
 import type { Viewer } from '../accounts/types.js';
+import type { MediaScreen } from '../media/screen.js';
 import type { Page } from '../shared/pagination.js';
 import { PostAccess } from '../visibility/post-access.js';
 import type { HydrateDeps } from './hydrate.js';
@@ -32,6 +33,8 @@ export interface PostsServiceDeps extends Omit<HydrateDeps, 'db'> {
   outbox: Outbox;
   /** Captions are screened: a `reject` term refuses the write, a `hold` term holds the post. */
   words: Pick<WordFilters, 'screen' | 'recordHold'>;
+  /** The content rules: media blocked after it was processed cannot be posted (default: none). */
+  screen?: MediaScreen;
 }
 
 export class PostsService {
@@ -42,6 +45,22 @@ export class PostsService {
     const hydrate = { urls: deps.urls, avatarUrls: deps.avatarUrls };
     this.single = singlePost(hydrate);
     this.grid = profileGrid(hydrate);
+  }
+
+  /**
+   * Media blocked after it was processed cannot be posted again. Asked before the transaction
+   * (the screen reads on its own connection, which SQLite's single one would make wait for it). An
+   * entry added in the moment between does not stop this post; adding that entry again hides it.
+   */
+  private async refuseBlocked(viewer: Viewer, mediaIds: readonly string[]): Promise<void> {
+    if (!this.deps.screen) return;
+    const rows = await this.deps.db.kysely
+      .selectFrom('media')
+      .select('perceptual_hash')
+      .where('id', 'in', mediaIds)
+      .where('owner_id', '=', viewer.userId)
+      .execute();
+    if (await this.deps.screen.blocksAny(rows.map((row) => row.perceptual_hash))) throw new AppError('MEDIA_BLOCKED');
   }
 
   /**
@@ -66,6 +85,7 @@ export class PostsService {
       if (earlier) return earlier;
     }
     const { db, ids, clock, outbox, words } = this.deps;
+    await this.refuseBlocked(viewer, input.mediaIds);
     const hold = await words.screen(input.caption);
     const now = clock.now().toISOString();
     const postId = ids.next();

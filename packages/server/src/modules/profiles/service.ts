@@ -8,6 +8,7 @@ import { presentPrivateUser, type AvatarUrls } from '../accounts/presenter.js';
 import type { PrivateUser, Viewer } from '../accounts/types.js';
 import { loadPair, noSuchUser, resolveUser, toRelationship } from '../graph/pair.js';
 import type { MediaReader } from '../media/media-reader.js';
+import type { MediaScreen } from '../media/screen.js';
 import type { MediaUrls } from '../media/types.js';
 import { presentProfile } from './presenter.js';
 import type { ProfileInput, UpdateProfileInput } from './schemas.js';
@@ -23,6 +24,8 @@ export interface ProfilesServiceDeps {
   reader: Pick<MediaReader, 'row'>;
   /** Profile changes are written through it, with the event a change of privacy causes. */
   outbox: Outbox;
+  /** The content rules: media blocked after it was processed cannot become an avatar (default: none). */
+  screen?: MediaScreen;
 }
 
 /**
@@ -91,6 +94,7 @@ export class ProfilesService {
     const media = await reader.row(mediaId).catch(() => undefined);
     if (!media || media.owner_id !== viewer.userId) throw new AppError('NOT_FOUND', 'No such media.');
     if (media.status !== 'ready') throw new AppError('MEDIA_NOT_READY');
+    if (await this.deps.screen?.blocksAny([media.perceptual_hash])) throw new AppError('MEDIA_BLOCKED');
     await db.kysely.transaction().execute(async (trx) => {
       await trx
         .updateTable('users')

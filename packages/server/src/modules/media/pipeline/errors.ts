@@ -3,7 +3,7 @@ import type { ErrorCode } from '../../../errors/codes.js';
 
 export type ImageRejectionCode = Extract<
   ErrorCode,
-  'UNSUPPORTED_MEDIA_TYPE' | 'FILE_TOO_LARGE' | 'IMAGE_TOO_LARGE' | 'IMAGE_CORRUPT'
+  'UNSUPPORTED_MEDIA_TYPE' | 'FILE_TOO_LARGE' | 'IMAGE_TOO_LARGE' | 'IMAGE_CORRUPT' | 'MEDIA_BLOCKED'
 >;
 
 /** The uploaded file cannot become media. The message is meant for the uploader; `code` is in the error table. */

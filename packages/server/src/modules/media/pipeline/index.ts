@@ -10,7 +10,9 @@ export {
   type ImageLimits,
   type InspectedImage,
 } from './limits.js';
+export { computePerceptualHash, hashOfGrey } from './perceptual-hash.js';
 export {
+  perceptualHashOfImage,
   processImage,
   THUMB_SIZE,
   VARIANT_WIDTHS,

@@ -3,6 +3,7 @@ import { CONTENT_TYPES, decodeUpright, encode, fromDecoded, type DecodedImage } 
 import { readExif } from './exif.js';
 import { inspectImage, type ImageLimits } from './limits.js';
 import type { AcceptedFormat } from './sniff.js';
+import { computePerceptualHash } from './perceptual-hash.js';
 import { computePlaceholder } from './thumbhash.js';
 
 export const THUMB_SIZE = 150;
@@ -35,6 +36,8 @@ export interface ProcessedImage {
   height: number;
   thumbhash: string;
   dominantColor: string;
+  /** 16 hex digits (see perceptual-hash.ts): what the media blocklist compares; null for a plain picture. */
+  perceptualHash: string | null;
   exif: ExifFacts | null;
   /** Null unless `keepLocation` and the file has a valid position. */
   gps: GeoPoint | null;
@@ -58,7 +61,11 @@ export async function processImage(input: Buffer, options: ProcessImageOptions):
   // Largest first: the 1080 encodes are the longest jobs, so starting them first shortens the whole.
   const order = [...VARIANTS].reverse();
   const encodes = order.flatMap((variant) => OUTPUT_FORMATS.map((format) => encodeVariant(decoded, variant, format)));
-  const [derivatives, placeholder] = await Promise.all([Promise.all(encodes), computePlaceholder(decoded)]);
+  const [derivatives, placeholder, perceptualHash] = await Promise.all([
+    Promise.all(encodes),
+    computePlaceholder(decoded),
+    computePerceptualHash(decoded),
+  ]);
 
   const { facts, gps } = readExif(inspected.metadata.exif);
   return {
@@ -67,10 +74,23 @@ export async function processImage(input: Buffer, options: ProcessImageOptions):
     height,
     thumbhash: placeholder.thumbhash,
     dominantColor: placeholder.dominantColor,
+    perceptualHash,
     exif: facts,
     gps: options.keepLocation ? gps : null,
     derivatives: derivatives.sort(byVariantThenFormat),
   };
+}
+
+/**
+ * The perceptual hash of an image file, decoded exactly as an upload of it would be (same limits,
+ * same orientation and colour handling, same decode size), so it equals the hash processing
+ * records for that file (null: too plain to recognise). Throws ImageRejectedError for what an
+ * upload would refuse.
+ */
+export async function perceptualHashOfImage(input: Buffer, limits: ImageLimits): Promise<string | null> {
+  const inspected = await inspectImage(input, limits);
+  const decoded = await decodeUpright(input, inspected, decodeWidth(inspected.width, inspected.height), limits);
+  return computePerceptualHash(decoded);
 }
 
 /**

@@ -16,6 +16,7 @@ import { VIDEO_CONTENT_TYPES } from './container.js';
 import { renderVideo } from './render.js';
 import type { VideoScratch } from './scratch.js';
 import type { VideoTools } from './tools.js';
+import type { MediaScreen } from '../screen.js';
 
 const POLL_MS = 2_000;
 /** Progress is written at most this often: a row update per ffmpeg report would be one per half second. */
@@ -41,6 +42,8 @@ export interface VideoProcessorDeps {
   heartbeatMs?: number;
   pollMs?: number;
   wakeups?: Wakeups;
+  /** The content rules a new video's poster frame must pass (default: none). */
+  screen?: MediaScreen;
 }
 
 /** Queued videos, and ready ones an operator asked to rebuild. Photos are the photo processor's. */
@@ -169,6 +172,11 @@ export class VideoProcessor {
         settings,
         imageWork: this.deps.imageWork,
         scratch: this.deps.scratch,
+        // A rebuild of a ready video is not screened again, as for photos (see MediaProcessor).
+        admits:
+          row.status === 'ready' || !this.deps.screen
+            ? undefined
+            : (hash: string) => this.deps.screen!.admits({ id: row.id, ownerId: row.owner_id }, hash),
       };
       const { facts, derivatives, poster } = await renderVideo(deps, row, onProgress, lease);
       const keepLocation = row.keep_location === 1 && facts.location !== null;
@@ -183,6 +191,7 @@ export class VideoProcessor {
             height: facts.height,
             thumbhash: poster.thumbhash,
             dominant_color: poster.dominantColor,
+            perceptual_hash: poster.perceptualHash,
             exif: null,
             gps_lat: keepLocation ? facts.location!.lat : null,
             gps_lng: keepLocation ? facts.location!.lng : null,

@@ -6,7 +6,9 @@ import type { MediaSettings } from '../../../config/media-settings.js';
 import type { MediaRow } from '../../../db/schema.js';
 import type { WorkLimiter } from '../../../lib/work-limiter.js';
 import type { BlobStore } from '../../../storage/blob-store.js';
+import { AppError } from '../../../errors/app-error.js';
 import { derivativeKey } from '../keys.js';
+import { BLOCKED_MESSAGE } from '../screen.js';
 import { processImage, type ProcessedImage } from '../pipeline/index.js';
 import type { DerivativeMap } from '../presenter.js';
 import { contentEtag } from '../processor.js';
@@ -42,7 +44,15 @@ async function fileEtag(file: string): Promise<{ etag: string; size: number }> {
  * the row: until the caller records the result, the files are listed nowhere and served to no one.
  */
 export async function renderVideo(
-  deps: { tools: VideoTools; blobs: BlobStore; settings: MediaSettings; imageWork: WorkLimiter; scratch: VideoScratch },
+  deps: {
+    tools: VideoTools;
+    blobs: BlobStore;
+    settings: MediaSettings;
+    imageWork: WorkLimiter;
+    scratch: VideoScratch;
+    /** The content rules, asked about the poster's pixels before any transcoding (none: all pass). */
+    admits?: ((perceptualHash: string) => Promise<boolean>) | undefined;
+  },
   row: Pick<MediaRow, 'id' | 'original_key' | 'size'>,
   onProgress: (percent: number) => void,
   lease: AbortSignal,
@@ -63,6 +73,8 @@ export async function renderVideo(
       processImage(posterPng, { keepLocation: false, maxPixels: settings.maxPixels, maxBytes: settings.maxBytes }),
     );
     lease.throwIfAborted();
+    const hash = poster.perceptualHash;
+    if (deps.admits && hash && !(await deps.admits(hash))) throw new AppError('MEDIA_BLOCKED', BLOCKED_MESSAGE);
     const renditions = await transcodeRenditions(tools, source, dir, onProgress);
     lease.throwIfAborted();
 
