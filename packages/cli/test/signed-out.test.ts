@@ -52,6 +52,28 @@ const EXPECTED: Record<string, Expectation> = {
   'requests reject': 'account',
   privacy: 'account',
   settings: 'account',
+  'admin words': 'no account',
+  'admin words list': 'no account',
+  'admin words add': 'no account',
+  'admin words remove': 'no account',
+  'admin grant': 'no account',
+  export: 'account',
+  report: 'account',
+  reports: 'account',
+  mod: 'no account',
+  'mod queue': 'account',
+  'mod show': 'account',
+  'mod hide': 'account',
+  'mod unhide': 'account',
+  'mod sensitive': 'account',
+  'mod unsensitive': 'account',
+  'mod remove-comment': 'account',
+  'mod restore-comment': 'account',
+  'mod suspend': 'account',
+  'mod unsuspend': 'account',
+  'mod dismiss': 'account',
+  'mod role': 'account',
+  'mod log': 'account',
   'mod held': 'account',
   'mod release': 'account',
   followers: 'no account',
@@ -108,6 +130,21 @@ const ARGUMENTS: Record<string, (w: World) => string[]> = {
   mediaId: (w) => [w.post.media[0]!.id],
   path: (w) => [w.photo],
   hash: () => ['0123456789abcdef'],
+  action: () => ['hold'],
+  term: () => ['spoiler'],
+  username: (w) => [w.author.username],
+  user: (w) => [w.author.username],
+  role: () => ['moderator'],
+  kind: () => ['post'],
+  id: (w) => [w.post.id],
+  commentId: () => ['1'],
+  holdId: () => ['1'],
+};
+
+/** Values of the options a command requires (`requiredOption`), by name. */
+const REQUIRED_OPTIONS: Record<string, string> = {
+  // A moderator's reason, and a report's: `spam` is one of the report reasons.
+  reason: 'spam',
 };
 
 /** Whole argument lists where the names alone are not enough (options it must have, other meanings). */
@@ -125,7 +162,6 @@ const OVERRIDES: Record<string, (w: World, dir: string) => { args: string[]; inp
   avatar: (w) => ({ args: [w.photo] }),
   // A session id: signed out, the command must stop before it would matter whose it is.
   'sessions revoke': () => ({ args: ['1'] }),
-  'mod release': () => ({ args: ['1', '--reason', 'fine'] }),
   'loadgen run': (w) => ({ args: ['get', '--target', w.url, '--rate', '2', '--duration', '1s'] }),
   'loadgen check': (w) => ({ args: ['--target', w.url] }),
   'loadgen plan': () => ({ args: ['--scenario', 'photo-app-1m-dau'] }),
@@ -145,12 +181,20 @@ function commandPaths(command: Command, path: string[] = []): { path: string[]; 
 function argumentsOf(command: Command, key: string, world: World, dir: string): { args: string[]; input?: string } {
   const override = OVERRIDES[key];
   if (override) return override(world, dir);
+  const required = command.options.filter((option) => option.mandatory);
   return {
-    args: command.registeredArguments.flatMap((argument) => {
-      const value = ARGUMENTS[argument.name()];
-      if (!value) throw new Error(`${key}: give <${argument.name()}> a plausible value in ARGUMENTS`);
-      return argument.required ? value(world) : [];
-    }),
+    args: [
+      ...command.registeredArguments.flatMap((argument) => {
+        const value = ARGUMENTS[argument.name()];
+        if (!value) throw new Error(`${key}: give <${argument.name()}> a plausible value in ARGUMENTS`);
+        return argument.required ? value(world) : [];
+      }),
+      // Those without a value here are left out: the usage error that follows is not exit 4 either.
+      ...required.flatMap((option) => {
+        const value = REQUIRED_OPTIONS[option.attributeName()];
+        return value === undefined ? [] : [option.long!, value];
+      }),
+    ],
   };
 }
 
