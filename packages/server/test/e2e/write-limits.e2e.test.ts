@@ -177,6 +177,20 @@ describe.each(DIALECTS)('write limits on $name', (dialect) => {
     expect((await upload(1)).status).toBe(200);
     expectRateLimited(await upload(2), 3600, 'account');
   });
+
+  it('count reports', async () => {
+    const clock = manualClock();
+    const t = await serve({ dialect, clock, env: { APERTURE_WRITE_LIMITS: 'reports=1' } });
+    const author = await signUp(t.url, 'author');
+    const reporter = await signUp(t.url, 'reporter');
+    const report = async (n: number) =>
+      callTrpc(t.url, 'reports.create', {
+        token: reporter.token,
+        input: { target: { kind: 'post', id: await insertPost(t, author, n) }, reason: 'spam' },
+      });
+    expect((await report(1)).status).toBe(200);
+    expectRateLimited(await report(2), 3600, 'account');
+  });
 });
 
 describe.each(DIALECTS.filter((d) => d.name === 'postgres'))('write limits across processes on $name', (dialect) => {

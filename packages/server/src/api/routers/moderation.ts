@@ -17,10 +17,15 @@ import { router, type createProcedures } from '../trpc.js';
 
 type Procedures = ReturnType<typeof createProcedures>;
 
-export function reportsRouter(reports: ReportsService, { authedProcedure }: Procedures) {
+export function reportsRouter(reports: ReportsService, { authedProcedure, limitedProcedure }: Procedures) {
   return router({
-    /** Report a post, comment or account to the moderators; again on the same target updates the report. */
-    create: authedProcedure.input(createReportInput).mutation(({ input, ctx }) => reports.create(ctx.viewer, input)),
+    /**
+     * Report a post, comment or account to the moderators; again on the same target updates the
+     * report. Counted by the write limits' `reports`, beside the service's own cap on new reports.
+     */
+    create: limitedProcedure('reports')
+      .input(createReportInput)
+      .mutation(({ input, ctx }) => reports.create(ctx.viewer, input)),
     /** The viewer's own reports and their state, newest first. */
     mine: authedProcedure.input(myReportsInput).query(({ input, ctx }) => reports.mine(ctx.viewer, input)),
   });
