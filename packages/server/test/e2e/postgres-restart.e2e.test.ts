@@ -36,10 +36,21 @@ describe.runIf(url !== undefined)('Postgres drops the connections of a running s
     }
     throw new Error(`timed out waiting until ${what}`);
   };
-  /** Ends every backend of this server, as a restarting Postgres would; resolves once they are gone. */
+  /**
+   * Ends every backend of this server, as a restarting Postgres would; resolves once those are gone.
+   * Its background work (pollers, leased workers) may open new ones meanwhile: only the ended ones
+   * are waited for.
+   */
   const dropConnections = async () => {
-    await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [appName]);
-    await until('the backends are gone', async () => (await backends()) === 0);
+    const { rows } = await admin.query<{ pid: number }>(
+      'select pg_terminate_backend(pid), pid from pg_stat_activity where application_name = $1',
+      [appName],
+    );
+    const ended = rows.map((row) => row.pid);
+    await until('the backends are gone', async () => {
+      const alive = await admin.query('select 1 from pg_stat_activity where pid = any($1::int[])', [ended]);
+      return alive.rowCount === 0;
+    });
   };
 
   beforeAll(async () => {
