@@ -1,9 +1,9 @@
 // The media pipeline against raw sharp. Aperture: upload → verify → process → ready, through the SDK
 // on a local server in this process (disk + SQLite, default settings: one image processed at a
 // time). Baseline: the strongest raw method found for the same 8 derivatives (150 crop, 320, 640,
-// 1080 × WebP, JPEG) and the ThumbHash placeholder from the same files, with raw sharp: decode once
-// (shrinking on load), each width resized from the next larger one's pixels, both formats encoded
-// from one resize. Primary figure: CPU time of this process per image (both sides run here, one at a
+// 1080 × WebP, JPEG), the ThumbHash placeholder and the 64-bit perceptual hash from the same files,
+// with raw sharp: decode once (shrinking on load), each width resized from the next larger one's
+// pixels, both formats encoded from one resize, placeholder and hash from the smallest width. Primary figure: CPU time of this process per image (both sides run here, one at a
 // time, in ABBA-ordered pairs); target: the baseline's CPU per image ≥ 0.90 of Aperture's.
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
@@ -17,6 +17,7 @@ const SMALL = 10; // ~200 KB, 1080 px wide: the design notes' average photo
 const LARGE = 2; // 12 MP camera originals
 const WIDTHS = [1080, 640, 320];
 const THUMB = 150;
+const HASH_GRID = 32;
 const WEBP = { quality: 80 };
 const JPEG = { quality: 80, mozjpeg: true };
 
@@ -46,7 +47,7 @@ async function source(width, height, seed) {
 }
 
 /** The baseline: the same outputs as Aperture's pipeline, by the cheapest route raw sharp offers. */
-async function rawSharp(file) {
+export async function rawSharp(file) {
   const meta = await sharp(file).metadata();
   const [w, h] = (meta.orientation ?? 1) >= 5 ? [meta.height, meta.width] : [meta.width, meta.height];
   const scale = Math.min(1, Math.max(1080 / w, THUMB / Math.min(w, h)));
@@ -74,7 +75,41 @@ async function rawSharp(file) {
   const placeholder = raw(pixels(covering(100)).resize(100, 100, { fit: 'inside' }).ensureAlpha()).then(
     ({ data, info }) => rgbaToThumbHash(info.width, info.height, data),
   );
-  await Promise.all([...encodes, placeholder]);
+  const grid = pixels(levels.at(-1)).flatten({ background: '#ffffff' }).greyscale();
+  const hash = raw(grid.resize(HASH_GRID, HASH_GRID, { fit: 'fill' }).extractChannel(0)).then(({ data }) =>
+    perceptualHash(data),
+  );
+  await Promise.all([...encodes, placeholder, hash]);
+}
+
+/** cos((2x + 1)kπ / 64) for the 8 lowest frequencies k of a 32-point DCT. */
+const COS = Array.from({ length: 8 }, (_, k) =>
+  Float64Array.from({ length: HASH_GRID }, (_, x) => Math.cos(((2 * x + 1) * k * Math.PI) / (2 * HASH_GRID))),
+);
+
+/** pHash: the 8 × 8 lowest frequencies of the grid's 2-D DCT (rows, then columns), a bit each: above their median. */
+function perceptualHash(grey) {
+  const rows = new Float64Array(HASH_GRID * 8);
+  for (let y = 0; y < HASH_GRID; y++) {
+    for (let u = 0; u < 8; u++) {
+      let sum = 0;
+      for (let x = 0; x < HASH_GRID; x++) sum += grey[y * HASH_GRID + x] * COS[u][x];
+      rows[y * 8 + u] = sum;
+    }
+  }
+  const coefficients = new Float64Array(64);
+  for (let v = 0; v < 8; v++) {
+    for (let u = 0; u < 8; u++) {
+      let sum = 0;
+      for (let y = 0; y < HASH_GRID; y++) sum += rows[y * 8 + u] * COS[v][y];
+      coefficients[v * 8 + u] = sum;
+    }
+  }
+  const sorted = coefficients.slice(1).sort();
+  const median = (sorted[31] + sorted[32]) / 2;
+  let bits = 0n;
+  for (const c of coefficients) bits = (bits << 1n) | (c > median ? 1n : 0n);
+  return bits;
 }
 
 const raw = (pipeline) => pipeline.raw().toBuffer({ resolveWithObject: true });

@@ -1,8 +1,9 @@
 import { OUTPUT_FORMATS, VARIANTS, type ExifFacts, type GeoPoint, type OutputFormat, type Variant } from '../types.js';
 import { CONTENT_TYPES, decodeUpright, encode, fromDecoded, type DecodedImage } from './decode.js';
 import { readExif } from './exif.js';
-import { inspectImage, type ImageLimits } from './limits.js';
+import { inspectImage, type ImageLimits, type InspectedImage } from './limits.js';
 import type { AcceptedFormat } from './sniff.js';
+import { ScaleLevels, scaleTo } from './levels.js';
 import { computePerceptualHash } from './perceptual-hash.js';
 import { computePlaceholder } from './thumbhash.js';
 
@@ -50,21 +51,29 @@ export interface ProcessedImage {
 
 /**
  * Turns an upload into its derivatives, placeholder and facts, or throws ImageRejectedError.
- * Decodes once (shrinking on load to the largest size needed) and encodes the eight derivatives
- * from those pixels in parallel; the libuv thread pool bounds how many run at once.
+ * Decodes once (shrinking on load to the largest size needed), scales each width from the next
+ * wider one (levels.ts), and encodes both formats of a size from one set of pixels, in parallel;
+ * the libuv thread pool bounds how many run at once.
  */
 export async function processImage(input: Buffer, options: ProcessImageOptions): Promise<ProcessedImage> {
   const inspected = await inspectImage(input, options);
   const { width, height } = inspected;
-  const decoded = await decodeUpright(input, inspected, decodeWidth(width, height), options);
+  const levels = await decodeLevels(input, inspected, options);
+  const thumb = levels.smallestCovering(THUMB_SIZE).then(cropThumb);
+  const smallest = levels.at(VARIANT_WIDTHS.w320);
 
   // Largest first: the 1080 encodes are the longest jobs, so starting them first shortens the whole.
   const order = [...VARIANTS].reverse();
-  const encodes = order.flatMap((variant) => OUTPUT_FORMATS.map((format) => encodeVariant(decoded, variant, format)));
+  const encodes = order.flatMap((variant) =>
+    OUTPUT_FORMATS.map(async (format) => {
+      const pixels = await (variant === 'thumb' ? thumb : levels.at(VARIANT_WIDTHS[variant]));
+      return encodeVariant(pixels, variant, format);
+    }),
+  );
   const [derivatives, placeholder, perceptualHash] = await Promise.all([
     Promise.all(encodes),
-    computePlaceholder(decoded),
-    computePerceptualHash(decoded),
+    smallest.then(computePlaceholder),
+    smallest.then(computePerceptualHash),
   ]);
 
   const { facts, gps } = readExif(inspected.metadata.exif);
@@ -82,35 +91,35 @@ export async function processImage(input: Buffer, options: ProcessImageOptions):
 }
 
 /**
- * The perceptual hash of an image file, decoded exactly as an upload of it would be (same limits,
- * same orientation and colour handling, same decode size), so it equals the hash processing
- * records for that file (null: too plain to recognise). Throws ImageRejectedError for what an
- * upload would refuse.
+ * The perceptual hash of an image file, decoded and scaled exactly as an upload of it would be
+ * (same limits, same orientation and colour handling, same sizes), so it equals the hash
+ * processing records for that file (null: too plain to recognise). Throws ImageRejectedError for
+ * what an upload would refuse.
  */
 export async function perceptualHashOfImage(input: Buffer, limits: ImageLimits): Promise<string | null> {
   const inspected = await inspectImage(input, limits);
-  const decoded = await decodeUpright(input, inspected, decodeWidth(inspected.width, inspected.height), limits);
-  return computePerceptualHash(decoded);
+  const levels = await decodeLevels(input, inspected, limits);
+  return computePerceptualHash(await levels.at(VARIANT_WIDTHS.w320));
 }
 
 /**
  * The decode keeps enough pixels for w1080 and for a thumb cropped from the short side, and no
  * more: a 12 MP JPEG decodes at 1/2 or 1/4 scale instead of in full. Never upscales.
  */
-function decodeWidth(width: number, height: number): number {
+async function decodeLevels(input: Buffer, inspected: InspectedImage, limits: ImageLimits): Promise<ScaleLevels> {
+  const { width, height } = inspected;
   const scale = Math.min(1, Math.max(VARIANT_WIDTHS.w1080 / width, THUMB_SIZE / Math.min(width, height)));
-  return Math.max(1, Math.round(width * scale));
+  const decoded = await decodeUpright(input, inspected, Math.max(1, Math.round(width * scale)), limits);
+  return new ScaleLevels(decoded, { width, height }, Object.values(VARIANT_WIDTHS));
 }
 
-async function encodeVariant(image: DecodedImage, variant: Variant, format: OutputFormat): Promise<Derivative> {
-  let pipeline = fromDecoded(image);
-  if (variant === 'thumb') {
-    // Always a full square tile, so a smaller-than-150 original is enlarged for the grid.
-    pipeline = pipeline.resize(THUMB_SIZE, THUMB_SIZE, { fit: 'cover', position: 'centre' });
-  } else if (VARIANT_WIDTHS[variant] < image.width) {
-    pipeline = pipeline.resize({ width: VARIANT_WIDTHS[variant] });
-  }
-  const { data, info } = await encode(pipeline, format).toBuffer({ resolveWithObject: true });
+/** Always a full square tile, so a smaller-than-150 original is enlarged for the grid. */
+function cropThumb(image: DecodedImage): Promise<DecodedImage> {
+  return scaleTo(image, { width: THUMB_SIZE, height: THUMB_SIZE }, { fit: 'cover', position: 'centre' });
+}
+
+async function encodeVariant(pixels: DecodedImage, variant: Variant, format: OutputFormat): Promise<Derivative> {
+  const { data, info } = await encode(fromDecoded(pixels), format).toBuffer({ resolveWithObject: true });
   return { variant, format, width: info.width, height: info.height, data, contentType: CONTENT_TYPES[format] };
 }
 
