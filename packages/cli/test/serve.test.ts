@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile, readdir } from 'node:fs/promises';
+import { getPriority } from 'node:os';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, createCliHome, requireBuild, type CliHome } from './support/cli.js';
 
@@ -59,6 +61,47 @@ describe('aperture serve', () => {
     expect(await exited(child)).toEqual({ code: 0, signal: null });
     expect(output.stderr).toContain('Stopped.');
   });
+
+  it.runIf(process.platform === 'linux')(
+    'runs at APERTURE_NICE on every thread; an api process keeps its priority unless told',
+    async () => {
+      const niceness = async (role: 'worker' | 'api', env: NodeJS.ProcessEnv) => {
+        home = await createCliHome();
+        const output = { stdout: '', stderr: '' };
+        child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--role', role, '--data-dir', home.dir], {
+          env: { ...home.env, APERTURE_LOG_LEVEL: 'silent', ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+        child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+        await printedUrl(child, output);
+        // Its signal handlers are in place once it has said how to stop it.
+        await expect.poll(() => output.stderr, { timeout: 10_000 }).toContain('Stop with Ctrl-C.');
+        const pid = child.pid as number;
+        // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's niceness (fields after the name).
+        const threads = (await readdir(`/proc/${pid}/task`)).map(async (tid) => {
+          const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        });
+        const values = await Promise.all(threads);
+        child.kill('SIGTERM');
+        expect(await exited(child)).toEqual({ code: 0, signal: null });
+        await home.cleanup();
+        home = undefined;
+        return { values, stderr: output.stderr };
+      };
+      const worker = await niceness('worker', { APERTURE_NICE: '7' });
+      // The main thread, V8's helpers and the libuv pool, where sharp runs: at least eight threads.
+      expect(worker.values.length).toBeGreaterThanOrEqual(8);
+      // Started as this test runs (a CI may run everything under `nice`): raised to 7, never lowered.
+      const base = getPriority();
+      expect(new Set(worker.values)).toEqual(new Set([Math.max(7, base)]));
+      expect(worker.stderr).toContain('(role: worker, niceness 7)');
+      const api = await niceness('api', {});
+      expect(new Set(api.values)).toEqual(new Set([base]));
+      expect(api.stderr).toContain('(role: api)');
+    },
+  );
 
   it('logs a promise rejection nobody handled and keeps serving', async () => {
     home = await createCliHome();

@@ -2,6 +2,7 @@ export { createServer, migrate, type ApertureServer, type CreateServerOptions } 
 export { NodeLeaseUnavailableError } from './db/node-leases.js';
 export { startEphemeralServer, type EphemeralServer } from './ephemeral.js';
 export { logUnhandledRejections } from './process-safety-net.js';
+export { lowerProcessPriority } from './lib/process-priority.js';
 export { loadConfig, ConfigError, type Config, type Role } from './config/config.js';
 export type { AppRouter } from './api/router.js';
 export type { ApertureErrorData } from './api/trpc.js';

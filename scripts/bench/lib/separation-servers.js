@@ -2,7 +2,8 @@
 // disk blob store and the secret), as a deployment that separates reads, writes and background work
 // runs them: an API-role server the feed reads go to, a second API-role server that takes the
 // uploads (the design notes' separate upload service), and a worker-role server that processes them.
-// - Postgres: three `aperture serve` processes, `--role api` twice and `--role worker`.
+// - Postgres: three `aperture serve` processes, `--role api` twice and `--role worker`, niced as
+//   operations.md recommends: the worker at its default 19, the uploading API at APERTURE_NICE=19.
 // - SQLite: one process serves a file, so the three run in one child process, each in a thread
 //   of its own (separation-host.js).
 import { spawn } from 'node:child_process';
@@ -35,9 +36,9 @@ function collectStderr(child) {
   return stderr;
 }
 
-async function serve(env, role) {
+async function serve(env, role, extraEnv = {}) {
   const child = spawn(process.execPath, [CLI, 'serve', '--role', role, '--port', '0'], {
-    env,
+    env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await firstMatch(child, (line) => /running at (http:\/\/\S+)/.exec(line)?.[1], collectStderr(child));
@@ -85,7 +86,7 @@ export async function startSeparatedServers(dialect, env) {
   // The reading API first: it migrates and writes the secret the others then read.
   const started = [await serve(full, 'api')];
   try {
-    started.push(await serve(full, 'api'), await serve(full, 'worker'));
+    started.push(await serve(full, 'api', { APERTURE_NICE: '19' }), await serve(full, 'worker'));
   } catch (error) {
     for (const server of started.reverse()) await server.stop();
     throw error;
@@ -96,7 +97,7 @@ export async function startSeparatedServers(dialect, env) {
     writeUrl: writes.url,
     processes:
       `three processes, aperture serve --role api for reads (pid ${api.pid}) and for uploads ` +
-      `(pid ${writes.pid}), --role worker (pid ${worker.pid})`,
+      `(pid ${writes.pid}, APERTURE_NICE=19), --role worker (pid ${worker.pid}, niceness 19 by default)`,
     async stop() {
       for (const server of [worker, writes, api]) await server.stop();
     },

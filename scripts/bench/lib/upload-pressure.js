@@ -3,11 +3,15 @@
 // uploads run in a worker thread: hashing and copying megabytes on the load generator's thread
 // would delay the feed requests it sends, and the feed's latency would grow for the client's sake.
 import { readFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createClient } from '@aperture/sdk';
 import { generatePhotos, uniqueJpeg } from '@aperture/loadgen';
 import { openReader } from './bench-dataset.js';
+
+/** The upload clients' niceness (see the worker thread's start below). */
+const CLIENT_NICE = 10;
 
 /** A 12 MP (4000 × 3000) camera-like JPEG made once in `dir` by the load generator's photo maker: its path. */
 export async function cameraPhoto(dir) {
@@ -139,6 +143,10 @@ export async function waitForBacklog(reader, { atLeast, atMost, timeoutMs = 120_
 
 if (!isMainThread && workerData?.uploadPressure) {
   const { url, tokens, photoFile, databaseUrl, backlog } = workerData.uploadPressure;
+  // These uploads stand for phones elsewhere: on Linux a niceness is a thread's, so this thread's
+  // hashing and sending of megabytes yields the box's cores to the servers under test (elsewhere
+  // the call would nice the whole load generator, so it is not made).
+  if (process.platform === 'linux') setPriority(0, CLIENT_NICE);
   const reader = openReader(databaseUrl);
   const running = pressure({ url, tokens, photo: await readFile(photoFile), reader, backlog });
   parentPort.once('message', async () => {

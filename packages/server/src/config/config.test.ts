@@ -105,6 +105,17 @@ describe('loadConfig', () => {
     expect((caught as ConfigError).message).toMatch(/^Invalid configuration:\n {2}- /);
   });
 
+  it('nices a worker to 19 unless APERTURE_NICE says otherwise; other roles keep their priority', () => {
+    expect(loadConfig({ APERTURE_ROLE: 'worker' }, '/a').nice).toBe(19);
+    expect(loadConfig({}, '/a').nice).toBe(0);
+    expect(loadConfig({ APERTURE_ROLE: 'api' }, '/a').nice).toBe(0);
+    expect(loadConfig({ APERTURE_ROLE: 'worker', APERTURE_NICE: '0' }, '/a').nice).toBe(0);
+    expect(loadConfig({ APERTURE_ROLE: 'api', APERTURE_NICE: '19' }, '/a').nice).toBe(19);
+    for (const bad of ['20', '-1', '2.5', 'low']) {
+      expect(() => loadConfig({ APERTURE_NICE: bad }, '/a'), bad).toThrow(/APERTURE_NICE/);
+    }
+  });
+
   it('keeps 256 MiB free by default; APERTURE_MIN_FREE_MB moves the floor, 0 turns it off', () => {
     expect(loadConfig({}, '/a').minFreeBytes).toBe(256 * 1024 * 1024);
     expect(loadConfig({ APERTURE_MIN_FREE_MB: '1.5' }, '/a').minFreeBytes).toBe(1.5 * 1024 * 1024);

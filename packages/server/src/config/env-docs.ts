@@ -70,6 +70,13 @@ export const VARIABLE_DOCS = {
     reference:
       "`api` serves the API (`/trpc`, `PUT /uploads/…`, `GET /media/…`) and does no background work; `worker` does the background work — image processing, delivering outbox events (fan-out to home timelines, hashtags, notifications), cleaning up deleted posts, the media sweepers — and answers only `/healthz`, `/readyz` and `/metrics` (under the rules below), so a load balancer cannot send user traffic to it; `all` does both. Run at least one `worker` or `all` process per database: without one, uploads stay `processing` and posts reach no follower's timeline. Every role counts post views and writes them",
   },
+  APERTURE_NICE: {
+    shownDefault: '19 for `worker`, else 0',
+    summary:
+      'niceness (0–19) `aperture serve` runs at: a worker (or an API process that only takes uploads) yields the CPU to the processes answering reads on the same machine',
+    reference:
+      "niceness (0–19) that `aperture serve` gives every thread of its process at start; threads and children started later (libvips' workers, ffmpeg) inherit it. A `worker` runs at 19 (the lowest priority) unless this is set, `api` and `all` at what they were started with; servers embedded with `createServer` are never changed. On a machine shared by several processes the kernel then runs the ones at 0 first and the niced ones in the CPU time left over, so image processing, fan-out and uploads do not stretch read latency; on an otherwise idle machine a niced process still gets every core. Give the same to an `api` process that only takes uploads when reads and uploads go to separate processes ([operations.md](operations.md#one-box-api-and-worker-processes-on-postgres)). Beside API processes that keep every core busy a worker at 19 gets a few percent of a core (about a tenth at 10): watch its queues (`aperture_media_queue_depth`, `aperture_outbox_pending_events`) on a box short of CPU",
+  },
   APERTURE_NODE_ID: {
     shownDefault: 'leased: lowest free',
     summary:

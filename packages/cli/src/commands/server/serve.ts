@@ -24,9 +24,12 @@ export function serveCommand(program: Command, action: ActionFactory): void {
       action<ServerFlags>(async (ctx, flags) => {
         // The server is loaded only by the commands that run one (serve, migrate, demo, admin), so
         // the account commands start fast.
-        const { createServer, loadConfig, logUnhandledRejections, NodeLeaseUnavailableError } =
+        const { createServer, loadConfig, logUnhandledRejections, lowerProcessPriority, NodeLeaseUnavailableError } =
           await import('@aperture/server');
         const config = loadConfig(serverEnv(ctx.io.env, flags));
+        // A worker (by default) shares its machine with API processes: it takes the CPU they leave.
+        // Before the server starts, so the threads it starts inherit the niceness.
+        if (config.nice > 0) lowerProcessPriority(config.nice);
         // Logs go to stderr (one line per request on a terminal): stdout is for the URL, or --json's object.
         const server = await createServer(config, { logStream: serverLogStream(ctx.io.stderr, ctx.io.env) }).catch(
           (error: unknown) => {
@@ -49,7 +52,8 @@ export function serveCommand(program: Command, action: ActionFactory): void {
           `Aperture is running at ${url} — next: npx aperture register --username you --email you@example.com${serverFlag(url)}`,
           { url, dataDir: config.dataDir, role: config.role },
         );
-        ctx.out.info(`Data: ${config.dataDir} (role: ${config.role}). Stop with Ctrl-C.`);
+        const niceness = config.nice > 0 ? `, niceness ${config.nice}` : '';
+        ctx.out.info(`Data: ${config.dataDir} (role: ${config.role}${niceness}). Stop with Ctrl-C.`);
 
         const reason = await Promise.race([
           new Promise<NodeJS.Signals>((resolve) => {
