@@ -69,6 +69,8 @@ describe.runIf(postgresUrl !== undefined)('a cluster of serve processes on Postg
       APERTURE_SECRET: `cluster-test-secret-${database}`,
       APERTURE_PORT: '0',
       APERTURE_ROLE: role,
+      // Unniced: other test files keep the cores busy (priorities are serve.test.ts's subject).
+      APERTURE_NICE: '0',
       APERTURE_NODE_ID: nodeId,
       APERTURE_SAFETY_POLL_SECONDS: SAFETY_POLL_SECONDS,
       APERTURE_LOG_LEVEL: 'warn',
