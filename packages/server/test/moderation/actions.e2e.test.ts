@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAppRouter } from '../../src/api/router.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { DIALECTS } from '../support/databases.js';
 import { listProcedures } from '../support/raw-calls.js';
-import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
+import { callTrpc } from '../support/server.js';
 import type { SignedUp } from '../support/users.js';
-import { moderationWorld } from './support.js';
+import { moderationSuite } from './support.js';
 
 interface PostView {
   id: string;
@@ -31,20 +31,7 @@ interface LogEntry {
 }
 
 describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
-  let t: TestServer;
-  const w = moderationWorld(() => t, 'ac');
-  let admin: SignedUp;
-  let moderator: SignedUp;
-
-  beforeAll(async () => {
-    t = await startTestServer({ dialect });
-    admin = await w.user('admin');
-    moderator = await w.user('mod');
-    await w.call(admin, 'moderation.setRole', { userId: moderator.id, role: 'moderator', reason: 'team' });
-  });
-  afterAll(async () => {
-    await t?.stop();
-  });
+  const { w, staff } = moderationSuite(dialect, 'ac');
 
   const notices = async (who: SignedUp) =>
     (await w.query<Page<Notice>>(who, 'notifications.list', { limit: 100 })).items;
@@ -58,7 +45,7 @@ describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
     await w.settle();
 
     const acted = await w.call<{ resolvedReports: number; state: { hidden: boolean } }>(
-      moderator,
+      staff.moderator,
       'moderation.hidePost',
       { id: postId, reason: 'Graphic violence' },
     );
@@ -79,12 +66,12 @@ describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
       }),
     );
     // The moderator still sees it.
-    const shown = await w.query<{ state: { hidden: boolean } }>(moderator, 'moderation.show', {
+    const shown = await w.query<{ state: { hidden: boolean } }>(staff.moderator, 'moderation.show', {
       target: { kind: 'post', id: postId },
     });
     expect(shown.state.hidden).toBe(true);
 
-    await w.call(moderator, 'moderation.unhidePost', { id: postId, reason: 'Appeal accepted' });
+    await w.call(staff.moderator, 'moderation.unhidePost', { id: postId, reason: 'Appeal accepted' });
     expect((await w.query<PostView>(fan, 'posts.get', { id: postId })).id).toBe(postId);
     expect((await w.query<Page<PostView>>(fan, 'feed.home', {})).items.map((p) => p.id)).toContain(postId);
   });
@@ -97,7 +84,7 @@ describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
 
     const other = await w.post(author);
     expect((await w.query<PostView>(null, 'posts.get', { id: other })).sensitive).toBe(false);
-    await w.call(moderator, 'moderation.markSensitive', { id: other, reason: 'Nudity' });
+    await w.call(staff.moderator, 'moderation.markSensitive', { id: other, reason: 'Nudity' });
     expect((await w.query<PostView>(null, 'posts.get', { id: other })).sensitive).toBe(true);
     expect(
       (await w.query<Page<PostView>>(null, 'posts.byUser', { userId: author.id })).items.find((p) => p.id === other),
@@ -108,7 +95,7 @@ describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
     });
     await w.settle();
     expect(await notices(author)).toContainEqual(expect.objectContaining({ kind: 'post_sensitive', note: 'Nudity' }));
-    await w.call(moderator, 'moderation.unmarkSensitive', { id: other, reason: 'Art' });
+    await w.call(staff.moderator, 'moderation.unmarkSensitive', { id: other, reason: 'Art' });
     expect((await w.query<PostView>(null, 'posts.get', { id: other })).sensitive).toBe(false);
   });
 
@@ -122,7 +109,7 @@ describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
       (await w.query<Page<{ id: string }>>(null, 'comments.list', { postId })).items.map((c) => c.id);
     expect(await bodies()).toEqual([comment.id]);
 
-    await w.call(moderator, 'moderation.removeComment', { id: comment.id, reason: 'Harassment' });
+    await w.call(staff.moderator, 'moderation.removeComment', { id: comment.id, reason: 'Harassment' });
     expect(await bodies()).toEqual([]);
     expect(await w.refusal(null, 'comments.replies', { commentId: comment.id }, 'query')).toMatchObject({
       appCode: 'NOT_FOUND',
@@ -135,7 +122,7 @@ describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
       expect.objectContaining({ kind: 'comment_removed', commentId: comment.id, note: 'Harassment' }),
     );
 
-    await w.call(moderator, 'moderation.restoreComment', { id: comment.id, reason: 'Mistake' });
+    await w.call(staff.moderator, 'moderation.restoreComment', { id: comment.id, reason: 'Mistake' });
     expect(await bodies()).toEqual([comment.id]);
     const replies = await w.query<Page<{ id: string }>>(null, 'comments.replies', { commentId: comment.id });
     expect(replies.items.map((c) => c.id)).toEqual([reply.id]);
@@ -156,7 +143,7 @@ describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
     expect((await notices(friend)).some((n) => n.actor.id === spammer.id)).toBe(true);
 
     const suspended = await w.call<{ resolvedReports: number; state: { suspended: boolean } }>(
-      moderator,
+      staff.moderator,
       'moderation.suspend',
       { username: spammer.username, reason: 'Spam' },
     );
@@ -168,13 +155,13 @@ describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
       status: 401,
       appCode: 'UNAUTHENTICATED',
     });
-    const login = await callTrpc(t.url, 'accounts.login', {
+    const login = await callTrpc(staff.t.url, 'accounts.login', {
       input: { username: spammer.username, password: 'correct horse battery' },
     });
     expect(login.status).toBe(403);
     expect(login.body.error?.data.appCode).toBe('ACCOUNT_SUSPENDED');
     // A wrong password does not learn that the account is suspended.
-    const wrong = await callTrpc(t.url, 'accounts.login', {
+    const wrong = await callTrpc(staff.t.url, 'accounts.login', {
       input: { username: spammer.username, password: 'nope nope' },
     });
     expect(wrong.body.error?.data.appCode).toBe('INVALID_CREDENTIALS');
@@ -208,8 +195,8 @@ describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
       await w.refusal(reader, 'reports.create', { target: { kind: 'user', id: spammer.id }, reason: 'spam' }),
     ).toEqual(gone);
 
-    await w.call(moderator, 'moderation.unsuspend', { userId: spammer.id, reason: 'Appeal' });
-    const back = await callTrpc<{ token: string }>(t.url, 'accounts.login', {
+    await w.call(staff.moderator, 'moderation.unsuspend', { userId: spammer.id, reason: 'Appeal' });
+    const back = await callTrpc<{ token: string }>(staff.t.url, 'accounts.login', {
       input: { username: spammer.username, password: 'correct horse battery' },
     });
     const token = back.body.result!.data.token;
@@ -229,22 +216,32 @@ describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
 
   it('lets moderators suspend users only, admins moderators too, and nobody themselves or an admin', async () => {
     const otherMod = await w.user('mod2');
-    await w.call(admin, 'moderation.setRole', { userId: otherMod.id, role: 'moderator', reason: 'team' });
+    await w.call(staff.admin, 'moderation.setRole', { userId: otherMod.id, role: 'moderator', reason: 'team' });
     const forbidden = { status: 403, appCode: 'FORBIDDEN' };
-    expect(await w.refusal(moderator, 'moderation.suspend', { userId: otherMod.id, reason: 'x' })).toEqual(forbidden);
-    expect(await w.refusal(moderator, 'moderation.suspend', { userId: admin.id, reason: 'x' })).toEqual(forbidden);
-    expect(await w.refusal(moderator, 'moderation.suspend', { userId: moderator.id, reason: 'x' })).toEqual(forbidden);
-    expect(await w.refusal(admin, 'moderation.suspend', { userId: otherMod.id, reason: 'rogue' })).toBeUndefined();
+    expect(await w.refusal(staff.moderator, 'moderation.suspend', { userId: otherMod.id, reason: 'x' })).toEqual(
+      forbidden,
+    );
+    expect(await w.refusal(staff.moderator, 'moderation.suspend', { userId: staff.admin.id, reason: 'x' })).toEqual(
+      forbidden,
+    );
+    expect(await w.refusal(staff.moderator, 'moderation.suspend', { userId: staff.moderator.id, reason: 'x' })).toEqual(
+      forbidden,
+    );
+    expect(
+      await w.refusal(staff.admin, 'moderation.suspend', { userId: otherMod.id, reason: 'rogue' }),
+    ).toBeUndefined();
     expect(await w.refusal(otherMod, 'moderation.queue', {}, 'query')).toEqual({
       status: 401,
       appCode: 'UNAUTHENTICATED',
     });
     // Actions need a reason and a target that exists.
-    expect(await w.refusal(moderator, 'moderation.hidePost', { id: '900000000000000001', reason: 'x' })).toEqual({
+    expect(await w.refusal(staff.moderator, 'moderation.hidePost', { id: '900000000000000001', reason: 'x' })).toEqual({
       status: 404,
       appCode: 'NOT_FOUND',
     });
-    expect(await w.refusal(moderator, 'moderation.hidePost', { id: '900000000000000001', reason: ' ' })).toMatchObject({
+    expect(
+      await w.refusal(staff.moderator, 'moderation.hidePost', { id: '900000000000000001', reason: ' ' }),
+    ).toMatchObject({
       appCode: 'VALIDATION_FAILED',
     });
   });
@@ -252,23 +249,26 @@ describe.each(DIALECTS)('moderation actions on $name', (dialect) => {
   it('keeps an append-only audit log of every action, filtered by moderator or by user', async () => {
     const author = await w.user('logged');
     const postId = await w.post(author);
-    await w.call(moderator, 'moderation.hidePost', { id: postId, reason: 'one' });
-    await w.call(admin, 'moderation.unhidePost', { id: postId, reason: 'two' });
-    const about = await w.query<Page<LogEntry>>(moderator, 'moderation.log', { targetUserId: author.id });
+    await w.call(staff.moderator, 'moderation.hidePost', { id: postId, reason: 'one' });
+    await w.call(staff.admin, 'moderation.unhidePost', { id: postId, reason: 'two' });
+    const about = await w.query<Page<LogEntry>>(staff.moderator, 'moderation.log', { targetUserId: author.id });
     expect(about.items.map((e) => [e.action, e.moderator.id, e.reason])).toEqual([
-      ['unhide_post', admin.id, 'two'],
-      ['hide_post', moderator.id, 'one'],
+      ['unhide_post', staff.admin.id, 'two'],
+      ['hide_post', staff.moderator.id, 'one'],
     ]);
-    const byAdmin = await w.query<Page<LogEntry>>(moderator, 'moderation.log', { moderatorId: admin.id, limit: 100 });
-    expect(byAdmin.items.every((e) => e.moderator.id === admin.id)).toBe(true);
-    const paged = await w.query<Page<LogEntry>>(moderator, 'moderation.log', { limit: 1 });
+    const byAdmin = await w.query<Page<LogEntry>>(staff.moderator, 'moderation.log', {
+      moderatorId: staff.admin.id,
+      limit: 100,
+    });
+    expect(byAdmin.items.every((e) => e.moderator.id === staff.admin.id)).toBe(true);
+    const paged = await w.query<Page<LogEntry>>(staff.moderator, 'moderation.log', { limit: 1 });
     expect(paged.items).toHaveLength(1);
     expect(paged.nextCursor).not.toBeNull();
     // No procedure changes or deletes the log: the API has reads of it only.
-    const procedures = listProcedures(createAppRouter(t.server.services, createMetrics())).map((p) => p.path);
+    const procedures = listProcedures(createAppRouter(staff.t.server.services, createMetrics())).map((p) => p.path);
     expect(procedures).toContain('moderation.log');
     expect(procedures.filter((p) => p.startsWith('moderation.') && /log/i.test(p))).toEqual(['moderation.log']);
-    const count = await t.server.db.kysely
+    const count = await staff.t.server.db.kysely
       .selectFrom('moderation_log')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import type { SignedUp } from '../support/users.js';
-import { moderationWorld } from './support.js';
+import { moderationSuite } from './support.js';
 
 interface MyReport {
   id: string;
@@ -23,24 +21,11 @@ interface Page<T> {
 }
 
 describe.each(DIALECTS)('moderation roles, reports and the queue on $name', (dialect) => {
-  let t: TestServer;
-  const w = moderationWorld(() => t, 'rr');
-  let admin: SignedUp;
-  let moderator: SignedUp;
-
-  beforeAll(async () => {
-    t = await startTestServer({ dialect });
-    admin = await w.user('admin');
-    moderator = await w.user('mod');
-    await w.call(admin, 'moderation.setRole', { userId: moderator.id, role: 'moderator', reason: 'team' });
-  });
-  afterAll(async () => {
-    await t?.stop();
-  });
+  const { w, staff } = moderationSuite(dialect, 'rr');
 
   it('makes the first account admin and every later one a user, and shows the role on accounts.me', async () => {
-    expect(await w.query<{ role: string }>(admin, 'accounts.me')).toMatchObject({ role: 'admin' });
-    expect(await w.query<{ role: string }>(moderator, 'accounts.me')).toMatchObject({ role: 'moderator' });
+    expect(await w.query<{ role: string }>(staff.admin, 'accounts.me')).toMatchObject({ role: 'admin' });
+    expect(await w.query<{ role: string }>(staff.moderator, 'accounts.me')).toMatchObject({ role: 'moderator' });
     const plain = await w.user('plain');
     expect(await w.query<{ role: string }>(plain, 'accounts.me')).toMatchObject({ role: 'user' });
   });
@@ -48,17 +33,21 @@ describe.each(DIALECTS)('moderation roles, reports and the queue on $name', (dia
   it('reads the role at every request: a grant and a revocation count from the next call', async () => {
     const ben = await w.user('ben');
     expect(await w.refusal(ben, 'moderation.queue', {}, 'query')).toEqual({ status: 403, appCode: 'FORBIDDEN' });
-    await w.call(admin, 'moderation.setRole', { userId: ben.id, role: 'moderator', reason: 'helping out' });
+    await w.call(staff.admin, 'moderation.setRole', { userId: ben.id, role: 'moderator', reason: 'helping out' });
     expect(await w.refusal(ben, 'moderation.queue', {}, 'query')).toBeUndefined();
     // A moderator is not an admin.
-    expect(await w.refusal(ben, 'moderation.setRole', { userId: moderator.id, role: 'user', reason: 'coup' })).toEqual({
+    expect(
+      await w.refusal(ben, 'moderation.setRole', { userId: staff.moderator.id, role: 'user', reason: 'coup' }),
+    ).toEqual({
       status: 403,
       appCode: 'FORBIDDEN',
     });
-    await w.call(admin, 'moderation.setRole', { username: ben.username, role: 'user', reason: 'stepped down' });
+    await w.call(staff.admin, 'moderation.setRole', { username: ben.username, role: 'user', reason: 'stepped down' });
     expect(await w.refusal(ben, 'moderation.queue', {}, 'query')).toEqual({ status: 403, appCode: 'FORBIDDEN' });
     // Nobody changes their own role, nor is a signed-out caller let in.
-    expect(await w.refusal(admin, 'moderation.setRole', { userId: admin.id, role: 'user', reason: 'x' })).toEqual({
+    expect(
+      await w.refusal(staff.admin, 'moderation.setRole', { userId: staff.admin.id, role: 'user', reason: 'x' }),
+    ).toEqual({
       status: 403,
       appCode: 'FORBIDDEN',
     });
@@ -78,7 +67,7 @@ describe.each(DIALECTS)('moderation roles, reports and the queue on $name', (dia
     expect(again).toMatchObject({ reason: 'other', note: 'links everywhere', state: 'open' });
     await w.call(bob, 'reports.create', { target, reason: 'spam' });
     expect(
-      await t.server.db.kysely.selectFrom('reports').select('id').where('target_id', '=', postId).execute(),
+      await staff.t.server.db.kysely.selectFrom('reports').select('id').where('target_id', '=', postId).execute(),
     ).toHaveLength(2);
 
     const mine = await w.query<Page<MyReport>>(ana, 'reports.mine', {});
@@ -150,7 +139,7 @@ describe.each(DIALECTS)('moderation roles, reports and the queue on $name', (dia
     const seen: QueueItem[] = [];
     let cursor: string | undefined;
     do {
-      const page: Page<QueueItem> = await w.query(moderator, 'moderation.queue', {
+      const page: Page<QueueItem> = await w.query(staff.moderator, 'moderation.queue', {
         limit: 1,
         ...(cursor ? { cursor } : {}),
       });
@@ -171,7 +160,7 @@ describe.each(DIALECTS)('moderation roles, reports and the queue on $name', (dia
     expect(new Set(seen.map((i) => `${i.target.kind}:${i.target.id}`)).size).toBe(seen.length);
 
     const shown = await w.query<{ reports: { reporter: { id: string }; reason: string }[] }>(
-      moderator,
+      staff.moderator,
       'moderation.show',
       {
         target: { kind: 'post', id: p1 },
@@ -180,18 +169,21 @@ describe.each(DIALECTS)('moderation roles, reports and the queue on $name', (dia
     expect(shown.reports.map((r) => r.reporter.id).sort()).toEqual(reporters.map((r) => r.id).sort());
 
     // Acting resolves the target's open reports: it leaves the open queue for the resolved one.
-    const acted = await w.call<{ resolvedReports: number }>(moderator, 'moderation.dismiss', {
+    const acted = await w.call<{ resolvedReports: number }>(staff.moderator, 'moderation.dismiss', {
       target: { kind: 'post', id: p2 },
       reason: 'not violent',
     });
     expect(acted.resolvedReports).toBe(1);
-    const open = await w.query<Page<QueueItem>>(moderator, 'moderation.queue', { limit: 100 });
+    const open = await w.query<Page<QueueItem>>(staff.moderator, 'moderation.queue', { limit: 100 });
     expect(open.items.some((i) => i.target.id === p2)).toBe(false);
-    const resolved = await w.query<Page<QueueItem>>(moderator, 'moderation.queue', { state: 'resolved', limit: 100 });
+    const resolved = await w.query<Page<QueueItem>>(staff.moderator, 'moderation.queue', {
+      state: 'resolved',
+      limit: 100,
+    });
     expect(resolved.items.find((i) => i.target.id === p2)).toMatchObject({ reportCount: 1 });
     const reporterView = await w.query<Page<MyReport>>(reporters[0]!, 'reports.mine', { limit: 100 });
     expect(reporterView.items.find((r) => r.target.id === p2)).toMatchObject({ state: 'resolved' });
-    expect(await w.refusal(moderator, 'moderation.queue', { cursor: 'garbage' }, 'query')).toMatchObject({
+    expect(await w.refusal(staff.moderator, 'moderation.queue', { cursor: 'garbage' }, 'query')).toMatchObject({
       appCode: 'VALIDATION_FAILED',
     });
   });

@@ -1,5 +1,7 @@
+import { afterAll, beforeAll } from 'vitest';
+import type { TestDialect } from '../support/databases.js';
 import { insertReadyMedia } from '../support/media.js';
-import { callTrpc, type TestServer, type TrpcResponse } from '../support/server.js';
+import { callTrpc, startTestServer, type TestServer, type TrpcResponse } from '../support/server.js';
 import { signUp, type SignedUp } from '../support/users.js';
 
 /** Calls for a moderation suite on one test server: sign-ups, posts, and calls that must succeed or fail. */
@@ -40,4 +42,32 @@ export function moderationWorld(server: () => TestServer, prefix: string) {
   };
   const settle = () => t().server.background.dispatcher.drain();
   return { call, query, refusal, user, post, settle };
+}
+
+/** The staff of a moderation suite, filled in by its beforeAll. */
+export interface ModerationStaff {
+  t: TestServer;
+  /** The first account, hence admin. */
+  admin: SignedUp;
+  /** Made moderator by the admin. */
+  moderator: SignedUp;
+}
+
+/**
+ * Registers, in the calling `describe`, a test server on `dialect` with an admin and a moderator
+ * (started before its tests, stopped after), and returns the suite's world and its staff.
+ */
+export function moderationSuite(dialect: TestDialect, prefix: string) {
+  const staff = {} as ModerationStaff;
+  const w = moderationWorld(() => staff.t, prefix);
+  beforeAll(async () => {
+    staff.t = await startTestServer({ dialect });
+    staff.admin = await w.user('admin');
+    staff.moderator = await w.user('mod');
+    await w.call(staff.admin, 'moderation.setRole', { userId: staff.moderator.id, role: 'moderator', reason: 'team' });
+  });
+  afterAll(async () => {
+    await staff.t?.stop();
+  });
+  return { w, staff };
 }
