@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
 import { signUp as signUpUser } from '../support/users.js';
 import { callTrpc, startTestServer, type TestServer, type TrpcResponse } from '../support/server.js';
+import { insertPostRow } from '../support/post-rows.js';
 
 interface User {
   name: string;
@@ -46,24 +47,7 @@ describe.each(DIALECTS)('engagement follows the post visibility policy on $name'
       .execute();
   const insertPost = async (author: User, visibility: 'public' | 'followers'): Promise<string> => {
     const id = String(900_000_000_000_000_000n + BigInt(++nextPost));
-    await t.server.db.kysely
-      .insertInto('posts')
-      .values({
-        id,
-        author_id: author.id,
-        caption: '',
-        location_name: null,
-        location_lat: null,
-        location_lng: null,
-        visibility,
-        created_at: now(),
-        updated_at: now(),
-        deleted_at: null,
-        hidden_at: null,
-        cleaned_at: null,
-      })
-      .execute();
-    return id;
+    return insertPostRow(t.server.db.kysely, { id, author_id: author.id, visibility });
   };
   const call = (path: string, user: User | null, input: unknown) =>
     callTrpc(t.url, path, {

@@ -4,6 +4,7 @@ import { REACTIONS } from '../../src/modules/engagement/reactions.js';
 import { DIALECTS } from '../support/databases.js';
 import { signUp as signUpUser } from '../support/users.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
+import { insertPostRow } from '../support/post-rows.js';
 
 interface User {
   id: string;
@@ -40,26 +41,7 @@ describe.each(DIALECTS)('likes and comments on $name', (dialect) => {
   /** Posts are inserted directly: engagement needs only the row, not the photos. */
   const insertPost = async (author: User, overrides: { comments_enabled?: number } = {}): Promise<string> => {
     const id = String(900_000_000_000_000_000n + BigInt(++nextPost));
-    const now = new Date().toISOString();
-    await t.server.db.kysely
-      .insertInto('posts')
-      .values({
-        id,
-        author_id: author.id,
-        caption: '',
-        location_name: null,
-        location_lat: null,
-        location_lng: null,
-        visibility: 'public',
-        created_at: now,
-        updated_at: now,
-        deleted_at: null,
-        hidden_at: null,
-        cleaned_at: null,
-        ...overrides,
-      })
-      .execute();
-    return id;
+    return insertPostRow(t.server.db.kysely, { id, author_id: author.id, ...overrides });
   };
   const block = (blocker: User, blocked: User) =>
     t.server.db.kysely

@@ -7,6 +7,7 @@ import type { Db } from '../../src/db/connect.js';
 import { DIALECTS } from '../support/databases.js';
 import { signUp as signUpUser, type SignedUp } from '../support/users.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
+import { insertPostRow } from '../support/post-rows.js';
 
 interface Insights {
   views: number;
@@ -19,25 +20,7 @@ let nextPost = 0;
 /** Posts are inserted directly: views need only the row, not the photos. */
 async function insertPost(db: Db, authorId: string, visibility: 'public' | 'followers' = 'public'): Promise<string> {
   const id = String(910_000_000_000_000_000n + BigInt(++nextPost));
-  const now = new Date().toISOString();
-  await db.kysely
-    .insertInto('posts')
-    .values({
-      id,
-      author_id: authorId,
-      caption: '',
-      location_name: null,
-      location_lat: null,
-      location_lng: null,
-      visibility,
-      created_at: now,
-      updated_at: now,
-      deleted_at: null,
-      hidden_at: null,
-      cleaned_at: null,
-    })
-    .execute();
-  return id;
+  return insertPostRow(db.kysely, { id, author_id: authorId, visibility });
 }
 
 async function storedViews(db: Db, postId: string): Promise<number> {

@@ -4,6 +4,7 @@ import { DIALECTS } from '../support/databases.js';
 import { insertReadyMedia } from '../support/media.js';
 import { callTrpc, manualClock, startTestServer, type TestServer, type TrpcResponse } from '../support/server.js';
 import { signUp, type SignedUp } from '../support/users.js';
+import { insertPostRow } from '../support/post-rows.js';
 
 /** Every write limit off; each test turns on the ones it is about. */
 const NO_WRITE_LIMITS = {
@@ -32,28 +33,8 @@ function expectRateLimited(response: TrpcResponse, retryAfter: number, whose: 'a
   expect(response.body.error?.message).toContain(`from your ${whose}`);
 }
 
-async function insertPost(t: TestServer, author: SignedUp, n: number): Promise<string> {
-  const id = String(900_000_000_000_000_000n + BigInt(n));
-  const now = new Date().toISOString();
-  await t.server.db.kysely
-    .insertInto('posts')
-    .values({
-      id,
-      author_id: author.id,
-      caption: '',
-      location_name: null,
-      location_lat: null,
-      location_lng: null,
-      visibility: 'public',
-      created_at: now,
-      updated_at: now,
-      deleted_at: null,
-      hidden_at: null,
-      cleaned_at: null,
-    })
-    .execute();
-  return id;
-}
+const insertPost = (t: TestServer, author: SignedUp, n: number): Promise<string> =>
+  insertPostRow(t.server.db.kysely, { id: String(900_000_000_000_000_000n + BigInt(n)), author_id: author.id });
 
 const like = (url: string, user: SignedUp, postId: string) =>
   callTrpc(url, 'likes.like', { token: user.token, input: { postId } });

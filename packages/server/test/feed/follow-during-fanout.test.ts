@@ -6,6 +6,7 @@ import type { StoredEvent } from '../../src/events/types.js';
 import { createFeedHandlers } from '../../src/modules/feed/handlers.js';
 import { userRow } from '../db/fixtures.js';
 import { postgresDialect, postgresTestUrl, type TestDatabase } from '../support/databases.js';
+import { insertPostRow } from '../support/post-rows.js';
 
 const postgresUrl = postgresTestUrl();
 
@@ -38,23 +39,7 @@ describe.runIf(postgresUrl !== undefined)('a follow while its followee’s post 
         updated_at: now,
       })
       .execute();
-    await t.db.kysely
-      .insertInto('posts')
-      .values({
-        id: postId,
-        author_id: author,
-        caption: '',
-        location_name: null,
-        location_lat: null,
-        location_lng: null,
-        visibility: 'public',
-        created_at: now,
-        updated_at: now,
-        deleted_at: null,
-        hidden_at: null,
-        cleaned_at: null,
-      })
-      .execute();
+    await insertPostRow(t.db.kysely, { id: postId, author_id: author, created_at: now, updated_at: now });
   });
   afterEach(async () => {
     await t?.cleanup();
