@@ -47,7 +47,7 @@ async function source(width, height, seed) {
 }
 
 /** The baseline: the same outputs as Aperture's pipeline, by the cheapest route raw sharp offers. */
-export async function rawSharp(file) {
+async function rawSharp(file) {
   const meta = await sharp(file).metadata();
   const [w, h] = (meta.orientation ?? 1) >= 5 ? [meta.height, meta.width] : [meta.width, meta.height];
   const scale = Math.min(1, Math.max(1080 / w, THUMB / Math.min(w, h)));

@@ -14,7 +14,7 @@ export class ScaleLevels {
   /** `widths` in any order; `original` is the upright size of the file `decoded` came from. */
   constructor(
     readonly decoded: DecodedImage,
-    readonly original: ImageSize,
+    original: ImageSize,
     widths: readonly number[],
   ) {
     let previous = Promise.resolve(decoded);
