@@ -7,6 +7,7 @@ import type { Logger } from './lib/logger.js';
 import type { SessionActivity } from './modules/accounts/session-activity.js';
 import type { MediaProcessor } from './modules/media/processor.js';
 import type { VideoProcessor } from './modules/media/video/processor.js';
+import type { PipelineThread } from './modules/media/pipeline-thread.js';
 import type { MediaSweeper } from './modules/media/sweeper.js';
 import type { PostCleanup } from './modules/posts/cleanup.js';
 import type { TagCounter } from './modules/tags/counter.js';
@@ -29,6 +30,8 @@ export interface BackgroundWorkers {
   mediaProcessor: MediaProcessor;
   /** Turns queued videos into renditions and a poster, on a queue of its own. */
   videoProcessor: VideoProcessor;
+  /** The thread both processors run processImage in; ended once they have stopped. */
+  pipeline: PipelineThread;
   /** Collects abandoned uploads, unattached media and crash leftovers. */
   mediaSweeper: MediaSweeper;
   /** The asynchronous half of deleting a post. */

@@ -277,6 +277,7 @@ export async function createServer(config: Config, options: CreateServerOptions 
         // After close: no request can count a view or note activity any more, so what the tasks
         // write on stopping is the last of it.
         for (const task of background.tasks) await task.stop();
+        await background.pipeline.close();
         // Nothing of this process works on a claim any more: free what is left for the others.
         await background.mediaProcessor
           .releaseOwnLeases()

@@ -10,6 +10,7 @@ import { MediaReader } from './modules/media/media-reader.js';
 import { MediaService } from './modules/media/service.js';
 import { avatarUrls } from './modules/media/presenter.js';
 import { MediaProcessor } from './modules/media/processor.js';
+import { PipelineThread } from './modules/media/pipeline-thread.js';
 import { MediaServing } from './modules/media/serving.js';
 import type { MediaSettings } from './config/media-settings.js';
 import { MediaSweeper } from './modules/media/sweeper.js';
@@ -176,13 +177,15 @@ export function createServices(deps: ServiceDeps): Services {
   // The content rules: processing screens new uploads, posts and avatars screen ready media.
   const screen = new BlocklistMatcher({ db, clock, log, distance: settings.blocklistDistance });
   const blocklist = new Blocklist({ db, clock, distance: settings.blocklistDistance, matcher: screen });
+  // Uploads (and video posters) are processed in a thread of their own: see pipeline-thread.ts.
+  const pipeline = new PipelineThread();
   const mediaProcessor = new MediaProcessor({
-    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups, screen },
+    ...{ db, blobs, clock, settings, log, outbox, imageWork, pipeline, leaseHolder, wakeups, screen },
     ...pollMs,
   });
   const videoScratch = { dir: deps.videoTempDir, space: deps.space };
   const videoProcessor = new VideoProcessor({
-    ...{ db, blobs, clock, settings, log, outbox, imageWork, leaseHolder, wakeups, screen },
+    ...{ db, blobs, clock, settings, log, outbox, imageWork, pipeline, leaseHolder, wakeups, screen },
     ...{ tools: deps.videoTools, scratch: videoScratch, concurrency: settings.videoConcurrency },
     ...pollMs,
   });
@@ -314,6 +317,7 @@ export function createServices(deps: ServiceDeps): Services {
     dispatcher,
     mediaProcessor,
     videoProcessor,
+    pipeline,
     mediaSweeper: new MediaSweeper({ db, blobs, clock, settings, log }),
     postCleanup,
     tagCounter,

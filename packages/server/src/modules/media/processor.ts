@@ -8,7 +8,8 @@ import type { Clock } from '../../clock.js';
 import type { Outbox } from '../../events/outbox.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { derivativeKey } from './keys.js';
-import { ImageRejectedError, processImage } from './pipeline/index.js';
+import { ImageRejectedError } from './pipeline/index.js';
+import { IN_THIS_THREAD, type ImagePipeline } from './pipeline-thread.js';
 import type { DerivativeMap } from './presenter.js';
 import type { MediaSettings } from '../../config/media-settings.js';
 import type { WorkLimiter } from '../../lib/work-limiter.js';
@@ -33,6 +34,8 @@ export interface MediaProcessorDeps {
   outbox: Outbox;
   /** Shared with on-demand width renders: decoding an upload waits for a slot like they do. */
   imageWork: WorkLimiter;
+  /** Where processImage runs (default: this thread; the server gives its pipeline thread). */
+  pipeline?: ImagePipeline;
   /** This process's name in `media.claimed_by` (default: a random one). */
   leaseHolder?: string;
   /** Test seams: the lease length and how often it is renewed (default LEASE_MS, HEARTBEAT_MS). */
@@ -203,8 +206,9 @@ export class MediaProcessor {
     const { db, blobs, clock, settings, log, outbox } = this.deps;
     try {
       const original = await buffer((await blobs.get(row.original_key)).body);
+      const pipeline = this.deps.pipeline ?? IN_THIS_THREAD;
       const image = await this.deps.imageWork.run(() =>
-        processImage(original, {
+        pipeline.process(original, {
           keepLocation: row.keep_location === 1,
           maxPixels: settings.maxPixels,
           maxBytes: settings.maxBytes,

@@ -14,6 +14,7 @@ import type { WorkLimiter } from '../../../lib/work-limiter.js';
 import type { BlobStore } from '../../../storage/blob-store.js';
 import { VIDEO_CONTENT_TYPES } from './container.js';
 import { renderVideo } from './render.js';
+import type { ImagePipeline } from '../pipeline-thread.js';
 import type { VideoScratch } from './scratch.js';
 import type { VideoTools } from './tools.js';
 import type { MediaScreen } from '../screen.js';
@@ -33,6 +34,8 @@ export interface VideoProcessorDeps {
   tools: VideoTools;
   /** The poster goes through the photo pipeline, in a slot of the image work it shares. */
   imageWork: WorkLimiter;
+  /** Where the poster's processImage runs (default: this thread). */
+  pipeline?: ImagePipeline;
   /** Where the original and its renditions are written while they are made, and its floor. */
   scratch: VideoScratch;
   /** Transcodes at once in this process (APERTURE_VIDEO_CONCURRENCY). */
@@ -171,6 +174,7 @@ export class VideoProcessor {
         blobs,
         settings,
         imageWork: this.deps.imageWork,
+        pipeline: this.deps.pipeline,
         scratch: this.deps.scratch,
         // A rebuild of a ready video is not screened again, as for photos (see MediaProcessor).
         admits:

@@ -9,7 +9,8 @@ import type { BlobStore } from '../../../storage/blob-store.js';
 import { AppError } from '../../../errors/app-error.js';
 import { derivativeKey } from '../keys.js';
 import { BLOCKED_MESSAGE } from '../screen.js';
-import { processImage, type ProcessedImage } from '../pipeline/index.js';
+import type { ProcessedImage } from '../pipeline/index.js';
+import { IN_THIS_THREAD, type ImagePipeline } from '../pipeline-thread.js';
 import type { DerivativeMap } from '../presenter.js';
 import { contentEtag } from '../processor.js';
 import type { VideoFacts } from './facts.js';
@@ -49,6 +50,8 @@ export async function renderVideo(
     blobs: BlobStore;
     settings: MediaSettings;
     imageWork: WorkLimiter;
+    /** Where the poster's processImage runs (default: this thread). */
+    pipeline?: ImagePipeline | undefined;
     scratch: VideoScratch;
     /** The content rules, asked about the poster's pixels before any transcoding (none: all pass). */
     admits?: ((perceptualHash: string) => Promise<boolean>) | undefined;
@@ -69,8 +72,9 @@ export async function renderVideo(
     const source = { file, container: facts.container, facts };
     lease.throwIfAborted();
     const posterPng = await posterFrame(tools, source, dir);
+    const images = deps.pipeline ?? IN_THIS_THREAD;
     const poster = await deps.imageWork.run(() =>
-      processImage(posterPng, { keepLocation: false, maxPixels: settings.maxPixels, maxBytes: settings.maxBytes }),
+      images.process(posterPng, { keepLocation: false, maxPixels: settings.maxPixels, maxBytes: settings.maxBytes }),
     );
     lease.throwIfAborted();
     const hash = poster.perceptualHash;
