@@ -4,6 +4,7 @@ import type { AliasedRawBuilder, Compilable, CompiledQuery, DialectAdapter, Expr
 import { isCanonicalId } from '../ids/canonical.js';
 import { jsonIdList } from './json-params.js';
 import { nameHotStatement } from './postgres.js';
+import { readDirectly } from './sqlite.js';
 import type { Database } from './schema.js';
 
 export { MAX_ID } from '../ids/canonical.js';
@@ -95,6 +96,8 @@ export function preparedQuery<P, O>(
     const { query, dialect } = compileFor(db);
     const values = params as Record<string, unknown>;
     const parameters = query.parameters.map((p) => (p instanceof ParamRef ? p.bind(values[p.name], dialect) : p));
+    const rows = dialect === 'sqlite' ? readDirectly(db, query.sql, parameters) : undefined;
+    if (rows !== undefined) return rows as O[];
     const result = await db.executeQuery<O>({ ...query, parameters });
     return result.rows;
   };

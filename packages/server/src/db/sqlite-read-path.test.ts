@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { homeSkeleton } from '../modules/feed/skeleton.js';
@@ -11,7 +11,8 @@ import { DEFAULT_FEED_SETTINGS } from '../config/feed-settings.js';
 import { openDatabase, type Db } from './connect.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
-import { withStatementCache } from './sqlite.js';
+import { preparedQuery } from './prepared-query.js';
+import { readDirectly, withStatementCache } from './sqlite.js';
 
 let dir: string;
 let file: string;
@@ -109,5 +110,64 @@ describe('the home feed read path on SQLite', () => {
       .join('\n');
     expect(plan).toContain('posts_unpushed_idx');
     await kysely.destroy();
+  });
+});
+
+describe('readDirectly: prepared reads off Kysely’s asynchronous path', () => {
+  // A table of this test's own: the schema's type does not know it.
+  type Probe = Kysely<{ direct_probe: { id: string; name: string } }>;
+  const countOf = preparedQuery<{ name: string }, { n: number; first_id: string | null }>((kysely, p) =>
+    (kysely as unknown as Probe)
+      .selectFrom('direct_probe')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('id').as('first_id')])
+      .where('name', '=', p.value('name')),
+  );
+
+  beforeAll(async () => {
+    await sql`create table direct_probe (id integer primary key, name text not null)`.execute(db.kysely);
+    await sql`insert into direct_probe (id, name) values (9007199254740993, 'a')`.execute(db.kysely);
+  });
+
+  it('answers a read at once, with the rows Kysely would give (ids as exact strings)', async () => {
+    const compiled = sql`select id, name from direct_probe where name = ${'a'}`.compile(db.kysely);
+    const direct = readDirectly(db.kysely, compiled.sql, compiled.parameters);
+    expect(direct).toEqual([{ id: '9007199254740993', name: 'a' }]);
+    expect(direct).toEqual((await db.kysely.executeQuery(compiled)).rows);
+    expect(await countOf.executeTakeFirst(db.kysely, { name: 'a' })).toEqual({ n: 1, first_id: '9007199254740993' });
+  });
+
+  it('leaves writes, transactions and other databases to Kysely', async () => {
+    const write = sql`insert into direct_probe (name) values (${'w'})`.compile(db.kysely);
+    expect(readDirectly(db.kysely, write.sql, write.parameters)).toBeUndefined();
+    const read = sql`select count(*) as n from direct_probe`.compile(db.kysely);
+    await db.kysely.transaction().execute(async (trx) => {
+      expect(readDirectly(trx, read.sql, read.parameters)).toBeUndefined();
+      expect(readDirectly(db.kysely, read.sql, read.parameters)).toBeUndefined(); // one is open
+    });
+    const other = new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }) });
+    expect(readDirectly(other, read.sql, read.parameters)).toBeUndefined();
+    await other.destroy();
+    await sql`delete from direct_probe where name = 'w'`.execute(db.kysely);
+  });
+
+  it('never shows a read the rows of a transaction still open: it waits for its outcome', async () => {
+    let inside!: () => void;
+    const opened = new Promise<void>((resolve) => (inside = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const transaction = db.kysely
+      .transaction()
+      .execute(async (trx) => {
+        await sql`insert into direct_probe (name) values ('b')`.execute(trx);
+        inside();
+        await held;
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    await opened;
+    const read = countOf.executeTakeFirst(db.kysely, { name: 'b' });
+    release();
+    await transaction;
+    expect(await read).toEqual({ n: 0, first_id: null });
   });
 });
