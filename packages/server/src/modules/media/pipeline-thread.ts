@@ -30,9 +30,10 @@ interface Waiting {
  * cost a fraction of that. docs/performance.md has the measurements.
  *
  * Images in flight share this one thread: processImage waits on libvips, not on JavaScript, and
- * the callers' WorkLimiter bounds how many there are. If the thread dies (a crash in native code
- * reaches it as an exit), the images in flight fail with an ordinary error, which the media
- * processor retries like any other, and the next image starts a new thread.
+ * the callers' WorkLimiter bounds how many there are. If the thread ends (an error nothing in it
+ * caught, or restart()), the images in flight fail with an ordinary error, which the media
+ * processor retries like any other, and the next image starts a new thread. A crash in native code
+ * is not contained: signals end the whole process, thread or not.
  */
 export class PipelineThread implements ImagePipeline {
   #worker: Worker | undefined;
@@ -42,9 +43,10 @@ export class PipelineThread implements ImagePipeline {
 
   process(input: Buffer, options: ProcessImageOptions): Promise<ProcessedImage> {
     if (this.#closed) return Promise.reject(new Error('The image pipeline thread is closed.'));
-    const worker = this.#worker ?? this.#start();
     const id = ++this.#lastId;
+    // Anything thrown in here (a thread that cannot start) rejects the promise.
     return new Promise<ProcessedImage>((resolve, reject) => {
+      const worker = this.#worker ?? this.#start();
       this.#waiting.set(id, { worker, resolve, reject });
       // Only while there is work: an idle pipeline thread never keeps the process alive.
       worker.ref();
