@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import type TypeScript from 'typescript';
 
 let fromSources: string | undefined;
@@ -46,9 +47,9 @@ function transpileFromSources(entry: string): string {
   const entryOut = path.join(dir, path.relative(srcRoot, entry).replace(/\.ts$/, '.js'));
   if (existsSync(entryOut)) return entryOut;
 
-  // Written whole into a folder of this process's own, then renamed into place: test files
+  // Written whole into a folder of this thread's own, then renamed into place: test files
   // running in parallel may all get here first.
-  const staging = `${dir}.${process.pid}.${Date.now()}`;
+  const staging = `${dir}.${process.pid}.${threadId}.${Date.now()}`;
   for (const [file, text] of sources) {
     const out = path.join(staging, path.relative(srcRoot, file).replace(/\.ts$/, '.js'));
     mkdirSync(path.dirname(out), { recursive: true });
