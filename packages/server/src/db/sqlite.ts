@@ -92,7 +92,7 @@ export function openSqlite(path: string): Kysely<Database> {
   return db;
 }
 
-const directReads = new WeakMap<Kysely<Database>, { sqlite: BetterSqlite3.Database; statements: SqliteDatabase }>();
+const directReads = new WeakMap<Kysely<Database>, { sqlite: BetterSqlite3.Database; statements: StatementCache }>();
 
 /**
  * Runs a compiled read on `db`'s connection at once, as Kysely's driver would but without its
@@ -111,7 +111,7 @@ export function readDirectly(
 ): Record<string, unknown>[] | undefined {
   const direct = directReads.get(db);
   if (direct === undefined || direct.sqlite.inTransaction) return undefined;
-  const statement = direct.statements.prepare(sql) as unknown as BetterSqlite3.Statement;
+  const statement = direct.statements.prepare(sql);
   if (!statement.reader) return undefined;
   let rows: Record<string, unknown>[];
   try {
@@ -128,13 +128,18 @@ export function readDirectly(
 /** How many distinct statements stay prepared (hot paths use a few dozen; `in (…)` lists add variants). */
 export const STATEMENT_CACHE_SIZE = 500;
 
+/** Kysely's view of the connection, whose statements are better-sqlite3's own. */
+export interface StatementCache extends SqliteDatabase {
+  prepare(sql: string): BetterSqlite3.Statement;
+}
+
 /**
  * Kysely's SQLite driver prepares every statement anew (~40 µs each, more than running a typical
  * indexed query). Statements are reusable, so this keeps the most recently used ones by SQL text.
  * Reuse is safe because the driver runs one statement at a time on its single connection; the one
  * exception, a statement still busy with `iterate()` (a stream), gets a fresh copy instead.
  */
-export function withStatementCache(db: BetterSqlite3.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+export function withStatementCache(db: BetterSqlite3.Database, size = STATEMENT_CACHE_SIZE): StatementCache {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => db.close(),
