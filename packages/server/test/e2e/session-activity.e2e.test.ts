@@ -30,7 +30,7 @@ describe.each(DIALECTS)('session activity on $name', (dialect) => {
   it('writes the last-used time of a session and the last-active time of its user', async () => {
     const ana = await signUp(t.url, 'activity1');
     const signedUpAt = clock.now().toISOString();
-    clock.advance(5 * 60_000); // past the one-minute touch interval
+    clock.advance(61 * 60_000); // past the one-minute touch interval and the user's hourly one
     const usedAt = clock.now().toISOString();
     expect((await callTrpc(t.url, 'accounts.me', { type: 'query', token: ana.token })).status).toBe(200);
     await t.server.settle();
@@ -40,7 +40,7 @@ describe.each(DIALECTS)('session activity on $name', (dialect) => {
 
   it('notes each session once however many requests it makes, and within a minute not at all', async () => {
     const bo = await signUp(t.url, 'activity2');
-    clock.advance(10 * 60_000);
+    clock.advance(70 * 60_000);
     const usedAt = clock.now().toISOString();
     for (let i = 0; i < 3; i++) await callTrpc(t.url, 'accounts.me', { type: 'query', token: bo.token });
     await t.server.settle();
@@ -48,6 +48,22 @@ describe.each(DIALECTS)('session activity on $name', (dialect) => {
     await callTrpc(t.url, 'accounts.me', { type: 'query', token: bo.token });
     await t.server.settle();
     expect(await times(bo.id)).toEqual({ user: usedAt, sessions: [usedAt] });
+  });
+
+  it("rewrites a session's time each minute but its user's only when an hour old", async () => {
+    const di = await signUp(t.url, 'activity4');
+    const signedUpAt = clock.now().toISOString();
+    clock.advance(5 * 60_000);
+    const firstUse = clock.now().toISOString();
+    await callTrpc(t.url, 'accounts.me', { type: 'query', token: di.token });
+    await t.server.settle();
+    // Five minutes after sign-up: the session moves, the user's hour has not passed.
+    expect(await times(di.id)).toEqual({ user: signedUpAt, sessions: [firstUse] });
+    clock.advance(56 * 60_000); // 61 minutes after sign-up
+    const laterUse = clock.now().toISOString();
+    await callTrpc(t.url, 'accounts.me', { type: 'query', token: di.token });
+    await t.server.settle();
+    expect(await times(di.id)).toEqual({ user: laterUse, sessions: [laterUse] });
   });
 
   it('keeps the newest last-active time when an older note is written after a newer one', async () => {
