@@ -98,6 +98,34 @@ describe('aperture loadgen check', () => {
     expect(verdict!.media).toMatchObject({ largeShare: 0, notePhotoKB: 200 });
   }, 120_000);
 
+  it("sends the hashtag scenario's posts with the note's 8 hashtags each: its tag writes", async () => {
+    const args = checkArgs().map((a) => (a === 'photo-app-1m-dau' ? 'instagram-hashtags-2m-posts' : a));
+    const rate = (flag: string) => args.indexOf(flag) + 1;
+    // Two uploads a second for a 1 s step: a post or two to look at.
+    args[rate('--upload-start')] = '2';
+    args[rate('--upload-max')] = '2';
+    const result = await home.run([...args, '--metrics-url', `${server.server.metricsUrl!}/metrics`], {
+      env: { APERTURE_METRICS_TOKEN: METRICS_TOKEN },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const check = JSON.parse(result.stdout) as {
+      verdicts: { feed: unknown; media: { hashtagsPerPost: number; peakTagWritesPerSec: number } }[];
+    };
+    expect(check.verdicts[0]!.feed).toBeNull();
+    expect(check.verdicts[0]!.media).toMatchObject({ hashtagsPerPost: 8 });
+    expect(check.verdicts[0]!.media.peakTagWritesPerSec).toBeCloseTo(370.37, 1);
+    const db = server.server.db.kysely;
+    const tagged = await db
+      .selectFrom('posts')
+      .leftJoin('post_tags', 'post_tags.post_id', 'posts.id')
+      .select(['posts.id', (eb) => eb.fn.count<number>('post_tags.tag_id').as('tags')])
+      .where('posts.caption', 'like', 'loadgen #%')
+      .groupBy('posts.id')
+      .execute();
+    expect(tagged.length).toBeGreaterThan(0);
+    for (const post of tagged) expect(Number(post.tags)).toBe(8);
+  }, 120_000);
+
   it('accepts a former scenario id with a deprecation warning, before sending anything', async () => {
     const args = checkArgs().map((a) => (a === 'photo-app-1m-dau' ? 'seed-001' : a));
     const result = await home.run([...args, '--metrics-url', 'ftp://127.0.0.1/metrics']);

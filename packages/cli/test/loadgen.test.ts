@@ -169,6 +169,15 @@ describe('aperture loadgen run', () => {
     const video = await home.run([...base, '--video-share', '0.2']);
     expect(video.code).toBe(2);
     expect(video.stderr).toMatch(/--video-share applies to the upload scenario/);
+    const tags = await home.run([...base, '--hashtags', '3']);
+    expect(tags.code).toBe(2);
+    expect(tags.stderr).toMatch(/--hashtags applies to the scenarios that post/);
+    // More than the server keeps per post would not be tag writes at all.
+    for (const count of ['31', '-1', '2.5', '']) {
+      const refused = await home.run(['loadgen', 'run', 'upload', '--target', server.url, '--hashtags', count]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/expected a whole number from 0 to 30/);
+    }
   });
 
   it('upload --video-share sends real videos the server accepts, reported apart from the photos', async () => {

@@ -89,6 +89,32 @@ describe('scenarios against a real Aperture', () => {
     expect(fresh.every((post) => post.caption === 'loadgen' && post.media.length === 1)).toBe(true);
   });
 
+  it('upload with hashtags: each post carries that many distinct hashtags, and the server files it under each', async () => {
+    const photos = await generatePhotos(join(dir, 'tagged'), { largeShare: 0, variants: 1 });
+    const client = createClient({ url: aperture.url, token: tokens[1]! });
+    const before = await client.feed.home({ limit: 50 }).toArray();
+
+    const result = await runLoad({
+      scenario: 'upload',
+      options: { target: aperture.url, users: { kind: 'tokens', tokens: [tokens[1]!] }, photos, hashtagsPerPost: 8 },
+      model: { kind: 'open', stages: [{ rate: 1, seconds: 2 }] },
+      workers: 1,
+    });
+
+    expect(result.metrics['post']!.count).toBe(2);
+    const fresh = (await client.feed.home({ limit: 50 }).toArray()).filter((p) => !before.some((o) => o.id === p.id));
+    expect(fresh).toHaveLength(2);
+    for (const post of fresh) {
+      const tags = post.caption.match(/#\w+/g) ?? [];
+      expect(new Set(tags).size).toBe(8);
+      // A tag write each: the post is on every one of its hashtags' pages.
+      for (const tag of tags) {
+        const page = await client.feed.hashtag(tag.slice(1)).toArray();
+        expect(page.map((p) => p.id)).toContain(post.id);
+      }
+    }
+  });
+
   it('upload with videos: a real MP4 from the bundled ffmpeg, accepted, transcoded and posted', async () => {
     const photos = await generatePhotos(join(dir, 'mix-photos'), { largeShare: 0, variants: 1 });
     // A small clip keeps the server's transcode short on a test machine.

@@ -3,7 +3,7 @@ import type { Scenario, ScenarioId } from '../plan/scenarios.js';
 import type { PhotoSet, UsersSpec } from '../scenarios/options.js';
 import { describeTargets } from '../scenarios/targets.js';
 import { findSustainableRate, type StepOutcome } from './search.js';
-import { MIN_SAMPLES, runStep, type MeasuredStep } from './step.js';
+import { MIN_SAMPLES, runStep, type MeasuredStep, type StepOptions } from './step.js';
 import { largeShareFor } from '../scenarios/photos.js';
 import { judgeStep, rateVerdict, withPeak, type RateVerdict } from './verdict.js';
 
@@ -22,6 +22,10 @@ export interface MediaMix {
   peakVideoUploadsPerSec: number;
   peakPhotoIngressBytesPerSec: number;
   peakVideoIngressBytesPerSec: number;
+  /** Hashtags in each post the upload steps made: the note's tag writes per post (0 when it counts none). */
+  hashtagsPerPost: number;
+  /** The tag writes per second the note's peak needs; null when it counts none. */
+  peakTagWritesPerSec: number | null;
 }
 
 export interface ScenarioVerdict {
@@ -82,21 +86,26 @@ export interface CheckOptions {
   onStep?: ((step: MeasuredStep) => void) | undefined;
 }
 
-/** What an upload step sends: its share of videos, and of photos from 12 MP sources. */
+/** What an upload step sends: its share of videos, of photos from 12 MP sources, and each post's hashtags. */
 interface UploadMix {
   videoShare: number;
   largeShare: number;
+  hashtagsPerPost: number;
 }
 
-const NO_UPLOADS: UploadMix = { videoShare: 0, largeShare: 0 };
+const NO_UPLOADS: UploadMix = { videoShare: 0, largeShare: 0, hashtagsPerPost: 0 };
 
 /** Steps with the same mix are the same measurement, whichever scenario asked for it. */
 const mixKey = (kind: 'feed' | 'upload', mix: UploadMix) =>
-  kind === 'feed' ? '' : `${mix.videoShare}:${mix.largeShare}`;
+  kind === 'feed' ? '' : `${mix.videoShare}:${mix.largeShare}:${mix.hashtagsPerPost}`;
 
-/** The check's options with this share of 12 MP photos in the uploads. */
-function withPhotoShare(options: CheckOptions, largeShare: number): CheckOptions {
-  return { ...options, photos: { ...options.photos, largeShare } };
+/** The check's options sending this mix's photos and hashtags. */
+function withMix(options: CheckOptions, mix: UploadMix): CheckOptions & Pick<StepOptions, 'hashtagsPerPost'> {
+  return {
+    ...options,
+    photos: { ...options.photos, largeShare: mix.largeShare },
+    hashtagsPerPost: mix.hashtagsPerPost,
+  };
 }
 
 export const SCALING_ASSUMPTION =
@@ -121,7 +130,7 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckResul
     const key = `${kind}:${rate}:${mixKey(kind, mix)}`;
     const known = measured.get(key);
     if (known) return known;
-    const step = await runStep(withPhotoShare(options, mix.largeShare), kind, rate, mix.videoShare);
+    const step = await runStep(withMix(options, mix), kind, rate, mix.videoShare);
     measured.set(key, step);
     steps.push(step);
     options.onStep?.(step);
@@ -173,7 +182,9 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckResul
       feedTarget === undefined || required.peakFeedRequestsPerSec === null
         ? null
         : await search('feed', feedTarget, NO_UPLOADS, required.peakFeedRequestsPerSec);
-    const mix = { videoShare, largeShare };
+    // The note's tag writes ride on its posts: each post carries its hashtags.
+    const hashtagsPerPost = scenario.assumptions.hashtagsPerPost ?? 0;
+    const mix = { videoShare, largeShare, hashtagsPerPost };
     const upload = await search('upload', scenario.targets.uploadP99Ms, mix, required.peakUploadsPerSec);
     verdicts.push({
       id: scenario.id,
@@ -185,6 +196,8 @@ export async function checkDeployment(options: CheckOptions): Promise<CheckResul
         peakVideoUploadsPerSec: required.peakVideoUploadsPerSec,
         peakPhotoIngressBytesPerSec: required.peakPhotoIngressBytesPerSec,
         peakVideoIngressBytesPerSec: required.peakVideoIngressBytesPerSec,
+        hashtagsPerPost,
+        peakTagWritesPerSec: required.figures.find((f) => f.key === 'peakTagWritesPerSec')?.value ?? null,
       },
       feed,
       upload,

@@ -27,7 +27,8 @@ export function formatStep(step: MeasuredStep): string {
 
 /**
  * What the scenario's upload steps sent: the photos' mix of 12 MP and 1080 px sources against the
- * note's photo size, and its videos (their share, the peak's video rate and both ingress bandwidths).
+ * note's photo size, its videos (their share, the peak's video rate and both ingress bandwidths),
+ * and the hashtags each post carried where the note counts tag writes.
  */
 export function mediaLine(media: MediaMix): string {
   const mix =
@@ -39,12 +40,18 @@ export function mediaLine(media: MediaMix): string {
       : media.notePhotoKB > LARGE_PHOTO_KB
         ? ` — lighter than the note's ${formatKB(media.notePhotoKB)}: no source is that large`
         : ` — for the note's ${formatKB(media.notePhotoKB)}`;
-  if (media.peakVideoUploadsPerSec === 0 && media.videoShare === 0) return `media: ${mix}${note}`;
+  // The note's tag writes ride on the posts: each one sent carried its hashtags.
+  const tags =
+    media.peakTagWritesPerSec === null && media.hashtagsPerPost === 0
+      ? ''
+      : `; ${media.hashtagsPerPost} hashtags a post` +
+        (media.peakTagWritesPerSec === null ? '' : `, the peak needs ${rate(media.peakTagWritesPerSec)} tag writes/s`);
+  if (media.peakVideoUploadsPerSec === 0 && media.videoShare === 0) return `media: ${mix}${note}${tags}`;
   const sent =
     media.videoShare > 0 ? `${(media.videoShare * 100).toFixed(1)}% of uploads sent as videos` : 'no videos sent';
   return (
     `media: ${mix}${note}; ${sent}; the peak needs ${rate(media.peakVideoUploadsPerSec)} video uploads/s, ` +
-    `ingress ${formatBytes(media.peakPhotoIngressBytesPerSec)}/s of photos and ${formatBytes(media.peakVideoIngressBytesPerSec)}/s of videos`
+    `ingress ${formatBytes(media.peakPhotoIngressBytesPerSec)}/s of photos and ${formatBytes(media.peakVideoIngressBytesPerSec)}/s of videos${tags}`
   );
 }
 

@@ -35,6 +35,8 @@ export interface MeasuredStep {
   requestsPerVisit: number;
   /** Upload steps: the share of uploads that were videos (0 for feed steps). */
   videoShare: number;
+  /** Upload steps: hashtags in each post's caption (0 for feed steps). */
+  hashtagsPerPost: number;
   /** Feed: the first page of each visit (what a person waits for); upload: photos until ready. */
   p99: number;
   /** The same over every request, failed and timed-out ones at the time they took to fail. */
@@ -64,6 +66,8 @@ export interface StepOptions {
   photos: PhotoSet;
   /** The run's video clip; upload steps with a video share above 0 send it. */
   video?: { path: string } | undefined;
+  /** Upload steps: hashtags in each post's caption (none when unset). */
+  hashtagsPerPost?: number | undefined;
   workers?: number | undefined;
   stepSeconds: number;
   /** The longest a step may run to gather its samples (default 600 s); a shorter one is inconclusive. */
@@ -122,6 +126,7 @@ export async function runStep(
       users: options.users,
       photos: options.photos,
       videos: videoShare > 0 && options.video ? { path: options.video.path, share: videoShare } : undefined,
+      hashtagsPerPost: options.hashtagsPerPost,
     },
     model: { kind: 'open', stages: [{ rate, seconds }] },
     workers: options.workers,
@@ -139,6 +144,7 @@ export async function runStep(
     samples: metric?.count ?? 0,
     requestsPerVisit: kind === 'feed' && visits > 0 ? pages / visits : 1,
     videoShare: kind === 'upload' ? videoShare : 0,
+    hashtagsPerPost: kind === 'upload' ? (options.hashtagsPerPost ?? 0) : 0,
     p99: metric?.p99 ?? 0,
     p99All: metric?.all.p99 ?? 0,
     errorRate: run.errorRate,

@@ -56,6 +56,11 @@ export interface ScenarioOptions {
   photos?: PhotoSet | undefined;
   /** `upload`: videos among the uploads (none when unset). */
   videos?: VideoSet | undefined;
+  /**
+   * `upload`, `mixed`, `fanout`: hashtags in each new post's caption, so each post makes that many tag
+   * writes (the hashtag notes count them); none when unset. At most 30, the server's limit per post.
+   */
+  hashtagsPerPost?: number | undefined;
   /** `mixed`: feed visits per write (default 100, the notes' 100:1). */
   readsPerWrite?: number | undefined;
   /** `fanout`: followers whose feeds are polled for each new post (default 5). */

@@ -21,12 +21,20 @@ describe("the photo mix of a scenario's uploads", () => {
       peakVideoUploadsPerSec: 0,
       peakPhotoIngressBytesPerSec: 0,
       peakVideoIngressBytesPerSec: 0,
+      hashtagsPerPost: 0,
+      peakTagWritesPerSec: null,
     };
     expect(mediaLine({ ...base, largeShare: 1, notePhotoKB: 5_000 })).toBe(
       "media: photos: 100% from 12 MP sources (~3 MB), the rest 1080 px (~200 KB) — lighter than the note's 5 MB: no source is that large",
     );
     expect(mediaLine({ ...base, largeShare: 0, notePhotoKB: 200 })).toBe(
       "media: photos: 0% from 12 MP sources (~3 MB), the rest 1080 px (~200 KB) — for the note's 200 KB",
+    );
+    // A note that counts tag writes: its posts carried that many hashtags.
+    expect(
+      mediaLine({ ...base, largeShare: 0.1, notePhotoKB: undefined, hashtagsPerPost: 8, peakTagWritesPerSec: 370.37 }),
+    ).toBe(
+      'media: photos: 10% from 12 MP sources (~3 MB), the rest 1080 px (~200 KB); 8 hashtags a post, the peak needs 370 tag writes/s',
     );
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { PostView } from '@aperture/sdk';
 import { clock } from '../engine/clock.js';
+import { TAGS } from '../seed/rows.js';
 import { uniqueJpeg } from './photos.js';
 import { uniqueMp4 } from './unique-mp4.js';
 import type { PhotoSet, VideoSet } from './options.js';
@@ -48,6 +49,22 @@ export function mediaSource(photos: PhotoSet | undefined, videos: VideoSet | und
   };
 }
 
+/** Hashtags the server keeps per post (more are ignored), so more cannot be asked for. */
+export const MAX_HASHTAGS_PER_POST = 30;
+
+/**
+ * A post's caption with `hashtags` distinct hashtags from the seeded datasets' vocabulary (`TAGS`,
+ * 30 names, so the posts join tags that already have pages), each post its own random choice.
+ */
+export function captionWith(hashtags: number): string {
+  if (!Number.isInteger(hashtags) || hashtags < 0 || hashtags > Math.min(MAX_HASHTAGS_PER_POST, TAGS.length)) {
+    throw new RangeError(`hashtags per post must be a whole number from 0 to ${MAX_HASHTAGS_PER_POST}`);
+  }
+  const pool = [...TAGS];
+  const picked = Array.from({ length: hashtags }, () => pool.splice(Math.floor(Math.random() * pool.length), 1)[0]!);
+  return ['loadgen', ...picked.map((tag) => `#${tag}`)].join(' ');
+}
+
 /**
  * Upload → ready → post, through the SDK as an app would. A photo's `upload` is timed from when the
  * iteration was due until the media is ready (the server has made its derivatives). A video is
@@ -75,7 +92,8 @@ export async function uploadAndPost(
   );
   if (acceptedAt !== undefined) ctx.recorder.latency('video_accepted', acceptedAt - due, acceptedAt);
   const ready = clock();
-  return ctx.recorder.timed('post', ready, () => client.posts.create({ mediaIds: [media.id], caption: 'loadgen' }));
+  const caption = captionWith(ctx.options.hashtagsPerPost ?? 0);
+  return ctx.recorder.timed('post', ready, () => client.posts.create({ mediaIds: [media.id], caption }));
 }
 
 export function uploadScenario(ctx: ScenarioContext, users: UserPool): Scenario {

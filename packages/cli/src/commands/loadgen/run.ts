@@ -8,6 +8,7 @@ import { CliError, EXIT, UsageError } from '../../exit-codes.js';
 import { positiveInt } from '../shared/arguments.js';
 import {
   collect,
+  hashtagCount,
   makePhotos,
   makeVideo,
   parseHeader,
@@ -38,6 +39,7 @@ interface RunCommandOptions extends LoadTargetOptions {
   token?: string;
   timeout?: string;
   videoShare?: number;
+  hashtags?: number;
   threshold: string[];
   /** The global --quiet. */
   quiet?: boolean;
@@ -63,6 +65,11 @@ export function runCommand(loadgen: Command, action: ActionFactory): void {
     .option('--header <header>', "get: send this header with every request, 'Name: value' (repeatable)", collect, [])
     .option('--token <token>', 'get: send Authorization: Bearer <token> with every request')
     .option('--video-share <share>', 'upload: share of uploads that are videos (0-1; default 0)', share)
+    .option(
+      '--hashtags <n>',
+      "upload, mixed, fanout: hashtags in each new post's caption (0-30; default 0)",
+      hashtagCount,
+    )
     .option(
       '--timeout <time>',
       'fail a request after this long without a connection, its response headers, or body data (default: undici 10s/300s)',
@@ -96,6 +103,9 @@ async function runScenario(ctx: CliContext, scenario: string, options: RunComman
   if (options.videoShare !== undefined && name !== 'upload') {
     throw new UsageError('--video-share applies to the upload scenario.');
   }
+  if (options.hashtags !== undefined && !lg.NEEDS_PHOTOS.has(name)) {
+    throw new UsageError('--hashtags applies to the scenarios that post: upload, mixed and fanout.');
+  }
   const users = await usersOf(options, name !== 'get');
   const { target, targets } = targetOf(ctx, options);
   const photos = lg.NEEDS_PHOTOS.has(name)
@@ -116,6 +126,7 @@ async function runScenario(ctx: CliContext, scenario: string, options: RunComman
     photos: photos?.photos,
     readsPerWrite: options.readsPerWrite,
     fanoutSample: options.fanoutSample,
+    hashtagsPerPost: options.hashtags,
   };
   ctx.out.info(`Running ${name} against ${(targets ?? [target]).join(', ')}…`);
   const progress = progressWriter(ctx, options.quiet === true, lg.progressLine);
