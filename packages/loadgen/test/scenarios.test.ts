@@ -115,6 +115,16 @@ describe('scenarios against a real Aperture', () => {
     }
   });
 
+  it('refuses a hashtag count the server would not keep before any request is sent', async () => {
+    const run = runLoad({
+      scenario: 'upload',
+      options: { target: aperture.url, users: { kind: 'tokens', tokens: [tokens[1]!] }, hashtagsPerPost: 31 },
+      model: { kind: 'open', stages: [{ rate: 1, seconds: 1 }] },
+      workers: 1,
+    });
+    await expect(run).rejects.toThrow(/expected a whole number from 0 to 30/);
+  });
+
   it('upload with videos: a real MP4 from the bundled ffmpeg, accepted, transcoded and posted', async () => {
     const photos = await generatePhotos(join(dir, 'mix-photos'), { largeShare: 0, variants: 1 });
     // A small clip keeps the server's transcode short on a test machine.

@@ -3,6 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ScenarioName, ScenarioOptions } from '../scenarios/options.js';
 import { describeTargets } from '../scenarios/targets.js';
+import { checkHashtagsPerPost } from '../scenarios/upload.js';
 import { clock } from './clock.js';
 import { mergeShards, snapshotLatency, type RunResult } from './merge.js';
 import type { Counts, LoadModel, ShardResult, ShardSnapshot, ShardTask, StartMessage } from './types.js';
@@ -36,6 +37,8 @@ const START_DELAY_MS = 100;
 
 /** Runs a scenario under a load model on worker threads and merges what they measured. */
 export async function runLoad(run: RunOptions): Promise<RunResult> {
+  // Refused before any thread starts, rather than by every post of every worker.
+  if (run.options.hashtagsPerPost !== undefined) checkHashtagsPerPost(run.options.hashtagsPerPost);
   const wanted = run.workers ?? Math.max(1, availableParallelism() - 1);
   const workers = run.model.kind === 'closed' ? Math.min(wanted, run.model.users) : wanted;
   const maxInFlight = Math.max(1, Math.floor((run.maxInFlight ?? 2_000) / workers));

@@ -49,19 +49,27 @@ export function mediaSource(photos: PhotoSet | undefined, videos: VideoSet | und
   };
 }
 
-/** Hashtags the server keeps per post (more are ignored), so more cannot be asked for. */
+/** Hashtags the server keeps per post (more are ignored, not written); `TAGS` holds as many. */
 export const MAX_HASHTAGS_PER_POST = 30;
+
+/** `hashtags` when it is a count of hashtags a post can carry; a RangeError otherwise. */
+export function checkHashtagsPerPost(hashtags: number): number {
+  if (!Number.isInteger(hashtags) || hashtags < 0 || hashtags > MAX_HASHTAGS_PER_POST) {
+    throw new RangeError(`expected a whole number from 0 to ${MAX_HASHTAGS_PER_POST}`);
+  }
+  return hashtags;
+}
 
 /**
  * A post's caption with `hashtags` distinct hashtags from the seeded datasets' vocabulary (`TAGS`,
- * 30 names, so the posts join tags that already have pages), each post its own random choice.
+ * so the posts join tags that already have pages), each post its own random choice.
  */
 export function captionWith(hashtags: number): string {
-  if (!Number.isInteger(hashtags) || hashtags < 0 || hashtags > Math.min(MAX_HASHTAGS_PER_POST, TAGS.length)) {
-    throw new RangeError(`hashtags per post must be a whole number from 0 to ${MAX_HASHTAGS_PER_POST}`);
-  }
   const pool = [...TAGS];
-  const picked = Array.from({ length: hashtags }, () => pool.splice(Math.floor(Math.random() * pool.length), 1)[0]!);
+  const picked = Array.from(
+    { length: checkHashtagsPerPost(hashtags) },
+    () => pool.splice(Math.floor(Math.random() * pool.length), 1)[0]!,
+  );
   return ['loadgen', ...picked.map((tag) => `#${tag}`)].join(' ');
 }
 

@@ -37,14 +37,6 @@ export function share(value: string): number {
   return n;
 }
 
-/** Hashtags per post: a whole number the server keeps (0-30; more would be ignored, not written). */
-export function hashtagCount(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 30)
-    throw new InvalidArgumentError('expected a whole number from 0 to 30');
-  return n;
-}
-
 export function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above zero');
