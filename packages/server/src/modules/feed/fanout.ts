@@ -48,28 +48,33 @@ export class Fanout {
     if (!post || post.deleted_at !== null || post.follower_count >= settings.celebrityFollowers) return;
     let after = '0';
     for (;;) {
-      // Keyset pages over the author's followers: bounded memory however many there are.
-      const batch = await db.kysely
-        .selectFrom('follows')
-        .innerJoin('users', 'users.id', 'follows.follower_id')
-        .select('follows.follower_id')
-        .where('follows.followee_id', '=', post.author_id)
-        .where('follows.state', '=', 'active')
-        .where('users.last_active_at', '>=', this.activeSince())
-        .where('follows.follower_id', '>', after)
-        .orderBy('follows.follower_id', 'asc')
-        .limit(settings.fanoutBatch)
-        .execute();
-      if (batch.length === 0) break;
-      lease?.throwIfAborted();
-      const userIds = batch.map((b) => b.follower_id);
-      await db.kysely.transaction().execute(async (trx) => {
-        await this.timelines.push(trx, userIds, { id: post.id, authorId: post.author_id });
-        const due = userIds.filter((userId) => trimDue(userId, post.id, settings.trimEvery));
+      // Keyset pages over the author's followers: bounded memory however many there are. Read in
+      // the push's transaction under a share lock on the follow rows (Postgres): an unfollow waits
+      // for the push to commit, so its removal (a later event) finds these rows and takes them out.
+      const userIds = await db.kysely.transaction().execute(async (trx) => {
+        const batch = await trx
+          .selectFrom('follows')
+          .innerJoin('users', 'users.id', 'follows.follower_id')
+          .select('follows.follower_id')
+          .where('follows.followee_id', '=', post.author_id)
+          .where('follows.state', '=', 'active')
+          .where('users.last_active_at', '>=', this.activeSince())
+          .where('follows.follower_id', '>', after)
+          .orderBy('follows.follower_id', 'asc')
+          .limit(settings.fanoutBatch)
+          .$if(db.caps.supportsRowLocks, (qb) => qb.forShare('follows'))
+          .execute();
+        const ids = batch.map((b) => b.follower_id);
+        if (ids.length === 0) return ids;
+        lease?.throwIfAborted();
+        await this.timelines.push(trx, ids, { id: post.id, authorId: post.author_id });
+        const due = ids.filter((userId) => trimDue(userId, post.id, settings.trimEvery));
         await this.timelines.trim(trx, due, settings.timelineCap);
+        return ids;
       });
+      if (userIds.length === 0) break;
       after = userIds.at(-1)!;
-      if (batch.length < settings.fanoutBatch) break;
+      if (userIds.length < settings.fanoutBatch) break;
       // SQLite calls are synchronous and Kysely's promises resolve as microtasks: without this, a
       // fan-out to many followers would keep the event loop from serving requests until it ends.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -109,23 +114,35 @@ export class Fanout {
   async backfill(followerId: string, followeeId: string): Promise<void> {
     const { db, clock, settings } = this.deps;
     const since = new Date(clock.now().getTime() - settings.backfillDays * 86_400_000).toISOString();
-    const followee = await db.kysely
-      .selectFrom('users')
-      .select('follower_count')
-      .where('id', '=', followeeId)
-      .executeTakeFirst();
-    const celebrity = (followee?.follower_count ?? 0) >= settings.celebrityFollowers;
-    const posts = await db.kysely
-      .selectFrom('posts')
-      .select(['id', 'author_id'])
-      .where('author_id', '=', followeeId)
-      .where('deleted_at', 'is', null)
-      .$if(celebrity, (qb) => qb.where('pushed', '=', 1))
-      .where('created_at', '>=', since)
-      .orderBy('id', 'desc')
-      .limit(settings.backfillPosts)
-      .execute();
     await db.kysely.transaction().execute(async (trx) => {
+      // The follow as it stands now, not as the event saw it: a follow undone since, or none at all
+      // (an unmute of an account the reader never followed), adds nothing. The share lock makes an
+      // unfollow wait for this commit, so its removal (a later event) finds these rows.
+      const follow = await trx
+        .selectFrom('follows')
+        .select('id')
+        .where('follower_id', '=', followerId)
+        .where('followee_id', '=', followeeId)
+        .where('state', '=', 'active')
+        .$if(db.caps.supportsRowLocks, (qb) => qb.forShare())
+        .executeTakeFirst();
+      if (!follow) return;
+      const followee = await trx
+        .selectFrom('users')
+        .select('follower_count')
+        .where('id', '=', followeeId)
+        .executeTakeFirst();
+      const celebrity = (followee?.follower_count ?? 0) >= settings.celebrityFollowers;
+      const posts = await trx
+        .selectFrom('posts')
+        .select(['id', 'author_id'])
+        .where('author_id', '=', followeeId)
+        .where('deleted_at', 'is', null)
+        .$if(celebrity, (qb) => qb.where('pushed', '=', 1))
+        .where('created_at', '>=', since)
+        .orderBy('id', 'desc')
+        .limit(settings.backfillPosts)
+        .execute();
       await this.timelines.add(trx, followerId, posts);
       await this.timelines.trim(trx, [followerId], settings.timelineCap);
     });

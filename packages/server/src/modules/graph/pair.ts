@@ -25,8 +25,11 @@ export async function resolveUser(db: Kysely<Database>, ref: UserRef): Promise<U
 /**
  * Locks both users' rows (Postgres; SQLite's single writer already serialises) in id order, so
  * every write touching the pair's follows and blocks runs one at a time: a follow cannot slip in
- * beside a block, and counters follow exactly what each transaction changed. Returns the
- * `is_private` of whichever of the two still exist.
+ * beside a block, and counters follow exactly what each transaction changed. `FOR NO KEY UPDATE`,
+ * not `FOR UPDATE`: it serialises these writers just the same but lets foreign-key checks through,
+ * so a fan-out that holds a follow row (feed/fanout.ts) and inserts timeline rows pointing at one
+ * of these users finishes instead of deadlocking with an unfollow that waits for that row. Returns
+ * the `is_private` of whichever of the two still exist.
  */
 export async function lockPair(
   trx: Kysely<Database>,
@@ -39,7 +42,7 @@ export async function lockPair(
     .select(['id', 'is_private'])
     .where('id', 'in', [a, b])
     .orderBy('id')
-    .$if(caps.supportsRowLocks, (qb) => qb.forUpdate())
+    .$if(caps.supportsRowLocks, (qb) => qb.forNoKeyUpdate())
     .execute();
   return new Map(rows.map((r) => [r.id, { isPrivate: r.is_private === 1 }]));
 }
