@@ -235,12 +235,13 @@ export class ReplicaReads implements Reads {
 
 /**
  * Replica failures a read is retried on the primary for: a dropped or refused connection, a query
- * cancelled for a conflict with recovery (40001), or the standby refusing as it shuts down.
+ * cancelled for a conflict with recovery (40001, which `infrastructureFault` counts as unavailable),
+ * a query cancelled outright (57014), or the standby refusing as it shuts down.
  */
 function replicaFault(error: unknown): boolean {
   if (infrastructureFault(error) === 'unavailable') return true;
   const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-  return code === '40001' || code === '57014';
+  return code === '57014';
 }
 
 function describe(error: unknown): string {

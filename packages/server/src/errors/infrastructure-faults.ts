@@ -10,6 +10,8 @@ const FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL', '53100']);
  * The connection to a backing service failed, not the request: Node's socket errors, and Postgres's
  * "the server is going away or not taking connections" (admin_shutdown, crash_shutdown,
  * cannot_connect_now, too_many_connections). SQLSTATE class 08 (connection exception) is matched below.
+ * Also Postgres ending a transaction that lost to another (serialization_failure, deadlock_detected):
+ * it rolled back whole, so the same request again is the remedy, as after a dropped connection.
  */
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -23,6 +25,8 @@ const UNAVAILABLE_CODES = new Set([
   '57P02',
   '57P03',
   '53300',
+  '40001',
+  '40P01',
 ]);
 const CONNECTION_EXCEPTION_CLASS = /^08[0-9A-Z]{3}$/;
 

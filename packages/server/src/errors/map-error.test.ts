@@ -80,10 +80,12 @@ describe('toAppError', () => {
     }
   });
 
-  it('maps a dropped or refused connection to UNAVAILABLE, retryable after two seconds', () => {
+  it('maps a dropped or refused connection, or a transaction that lost a conflict, to UNAVAILABLE, retryable after two seconds', () => {
     for (const down of [
       Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
       Object.assign(new Error('connection failure'), { code: '08006' }),
+      Object.assign(new Error('deadlock detected'), { code: '40P01' }),
+      Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' }),
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
       Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
       new Error('Connection terminated unexpectedly'),
