@@ -2,7 +2,8 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDatabaseUrl, parseMediaUrl } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
+import { parseDatabaseUrl, parseMediaUrl } from './urls.js';
 import { ensureSecret } from './secret.js';
 import { DEFAULT_WRITE_LIMITS } from './write-limit-settings.js';
 

@@ -1,15 +1,14 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import type { DatabaseConfig } from '../db/connect.js';
 import type { BlobStoreConfig } from '../storage/index.js';
-import { MAX_NODE_ID } from '../ids/snowflake.js';
 import { DEFAULT_MEDIA_SETTINGS, type MediaSettings } from './media-settings.js';
 import { DEFAULT_FEED_SETTINGS, type FeedSettings } from './feed-settings.js';
-import { DEFAULT_WRITE_LIMITS, formatLimits, parseLimits, type WriteLimitSettings } from './write-limit-settings.js';
-import { DEFAULT_ACCOUNT_DATA_SETTINGS, type AccountDataSettings } from './account-data-settings.js';
+import { DEFAULT_WRITE_LIMITS, parseLimits, type WriteLimitSettings } from './write-limit-settings.js';
+import type { AccountDataSettings } from './account-data-settings.js';
+import { envSchema, HOUR_MS, type EnvVariable } from './env-schema.js';
+import { parseDatabaseUrl, parseMediaUrl, parseReadUrl, type ReadReplicaConfig } from './urls.js';
 
-const HOUR_MS = 3_600_000;
 /**
  * A worker's niceness unless set: API processes on its machine get the CPU first, it the rest.
  * The lowest priority: at 10 reads on a 2-core box still slowed 2.1× at p99 while it processed
@@ -93,178 +92,11 @@ export interface Config {
   metrics: { token: string | undefined; port: number | undefined; host: string };
 }
 
-export interface ReadReplicaConfig {
-  /** The replica's URL, without a schema: it serves the primary's schema. */
-  url: string;
-  maxLagMs: number;
-}
-
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
-}
-
-const booleanString = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const envSchema = z.object({
-  APERTURE_DATA_DIR: z.string().min(1).default('./data'),
-  APERTURE_DATABASE_URL: z.string().min(1).optional(),
-  APERTURE_DATABASE_READ_URL: z.string().min(1).optional(),
-  APERTURE_DATABASE_READ_MAX_LAG_SECONDS: z.coerce.number().positive().max(3600).default(10),
-  APERTURE_MEDIA_URL: z.string().min(1).optional(),
-  APERTURE_HOST: z.string().min(1).default('127.0.0.1'),
-  APERTURE_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  APERTURE_PUBLIC_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-    .transform((u) => u.replace(/\/+$/, ''))
-    .optional(),
-  APERTURE_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
-  APERTURE_NICE: z.coerce.number().int().min(0).max(19).optional(),
-  APERTURE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  APERTURE_NODE_ID: z.coerce.number().int().min(0).max(MAX_NODE_ID).optional(),
-  APERTURE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  APERTURE_SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  // true means the one proxy in front; a number counts proxies (a CDN before nginx is 2).
-  APERTURE_TRUST_PROXY: z
-    .union([booleanString.transform((on) => (on ? 1 : 0)), z.coerce.number().int().min(0).max(10)], {
-      error: 'must be true, false or a number of proxies (0-10)',
-    })
-    .default(0),
-  APERTURE_MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(25),
-  APERTURE_MAX_IMAGE_MEGAPIXELS: z.coerce.number().positive().max(500).default(50),
-  APERTURE_MAX_VIDEO_MB: z.coerce.number().positive().max(16_384).default(512),
-  APERTURE_MAX_VIDEO_SECONDS: z.coerce.number().positive().max(86_400).default(900),
-  APERTURE_VIDEO_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
-  APERTURE_FFMPEG_PATH: z.string().min(1).optional(),
-  APERTURE_FFPROBE_PATH: z.string().min(1).optional(),
-  APERTURE_VIDEO_TEMP_DIR: z.string().min(1).optional(),
-  APERTURE_MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
-  APERTURE_MEDIA_RENDER_QUEUE: z.coerce.number().int().min(0).max(1000).default(DEFAULT_MEDIA_SETTINGS.renderQueue),
-  APERTURE_UNATTACHED_MEDIA_HOURS: z.coerce.number().positive().default(24),
-  APERTURE_MEDIA_BLOCKLIST_DISTANCE: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(32)
-    .default(DEFAULT_MEDIA_SETTINGS.blocklistDistance),
-  APERTURE_CELEBRITY_FOLLOWERS: z.coerce.number().int().min(1).default(DEFAULT_FEED_SETTINGS.celebrityFollowers),
-  APERTURE_ACTIVE_DAYS: z.coerce.number().int().min(1).max(365).default(DEFAULT_FEED_SETTINGS.activeDays),
-  APERTURE_TIMELINE_CAP: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_FEED_SETTINGS.timelineCap),
-  APERTURE_TIMELINE_TRIM_EVERY: z.coerce.number().int().min(1).max(1000).default(DEFAULT_FEED_SETTINGS.trimEvery),
-  APERTURE_VIEW_FLUSH_SECONDS: z.coerce.number().positive().max(3600).default(5),
-  APERTURE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(10),
-  APERTURE_SAFETY_POLL_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
-  APERTURE_MIN_FREE_MB: z.coerce.number().min(0).default(256),
-  APERTURE_MAX_BATCH: z.coerce.number().int().min(1).max(1000).default(10),
-  APERTURE_PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  APERTURE_PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
-  APERTURE_RATE_LIMIT_PASSWORD_PER_MIN: z.coerce.number().int().min(0).default(30),
-  APERTURE_RATE_LIMIT_ANON_PER_MIN: z.coerce.number().int().min(0).default(300),
-  APERTURE_WRITE_LIMITS: z.string().default(formatLimits(DEFAULT_WRITE_LIMITS.perAccount)),
-  APERTURE_WRITE_LIMITS_NEW_ACCOUNT: z.string().default(formatLimits(DEFAULT_WRITE_LIMITS.newAccount)),
-  APERTURE_NEW_ACCOUNT_HOURS: z.coerce
-    .number()
-    .min(0)
-    .max(24 * 365)
-    .default(DEFAULT_WRITE_LIMITS.newAccountMs / 3_600_000),
-  APERTURE_WRITE_LIMITS_PER_ADDRESS: z.string().default(formatLimits(DEFAULT_WRITE_LIMITS.perAddress)),
-  APERTURE_WORD_FILTER_FILE: z.string().min(1).optional(),
-  APERTURE_EXPORT_TTL_HOURS: z.coerce
-    .number()
-    .positive()
-    .max(24 * 365)
-    .default(DEFAULT_ACCOUNT_DATA_SETTINGS.exportTtlMs / HOUR_MS),
-  APERTURE_DELETION_GRACE_HOURS: z.coerce
-    .number()
-    .min(0)
-    .max(24 * 3650)
-    .default(DEFAULT_ACCOUNT_DATA_SETTINGS.deletionGraceMs / HOUR_MS),
-  APERTURE_DELETED_USERNAME_HOLD_DAYS: z.coerce
-    .number()
-    .min(0)
-    .max(3650)
-    .default(DEFAULT_ACCOUNT_DATA_SETTINGS.usernameHoldMs / (24 * HOUR_MS)),
-  APERTURE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  APERTURE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  APERTURE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  AWS_REGION: z.string().optional(),
-});
-
-export type EnvVariable = keyof typeof envSchema.shape;
-
-/** Every environment variable the server reads; each has its entry in env-docs.ts, which the docs' tables come from. */
-export const ENV_VARIABLES = Object.keys(envSchema.shape) as readonly EnvVariable[];
-
-/** What the schema gives each variable when it is unset (absent: no default of its own), for the docs' tables. */
-export const ENV_DEFAULTS: Readonly<Partial<Record<EnvVariable, string | number>>> = envSchema.parse({});
-
-/** `sqlite:<path>` or `postgres://…[?schema=name]`. */
-export function parseDatabaseUrl(url: string, baseDir: string): DatabaseConfig {
-  if (url.startsWith('sqlite:')) {
-    const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (file === '') throw new Error('sqlite: URL needs a file path, e.g. sqlite:./data/aperture.db');
-    return { kind: 'sqlite', path: file === ':memory:' ? file : path.resolve(baseDir, file) };
-  }
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    const parsed = new URL(url);
-    const schema = parsed.searchParams.get('schema') ?? undefined;
-    parsed.searchParams.delete('schema');
-    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-      throw new Error('schema must be a lower-case SQL identifier');
-    }
-    return { kind: 'postgres', url: parsed.toString(), ...(schema ? { schema } : {}) };
-  }
-  throw new Error('must start with sqlite: or postgres://');
-}
-
-/**
- * A streaming replica serves the primary's own tables, so it is Postgres like the primary, and its
- * URL names no other schema (`?schema=` of the primary's URL applies to both).
- */
-function parseReadUrl(url: string, primary: DatabaseConfig | undefined, maxLagSeconds: number): ReadReplicaConfig {
-  if (primary?.kind === 'sqlite') {
-    throw new Error('a read replica needs Postgres: APERTURE_DATABASE_URL is SQLite, which has no replicas');
-  }
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('must start with postgres://');
-  const parsed = parseDatabaseUrl(url, '.');
-  if (parsed.kind !== 'postgres') throw new Error('must start with postgres://');
-  if (parsed.schema !== undefined && parsed.schema !== primary?.schema) {
-    throw new Error("must not name a schema of its own: the replica serves APERTURE_DATABASE_URL's schema");
-  }
-  return { url: parsed.url, maxLagMs: Math.round(maxLagSeconds * 1000) };
-}
-
-/** `file:<dir>` or `s3://<bucket>?region=…&endpoint=…&forcePathStyle=true`. */
-export function parseMediaUrl(url: string, baseDir: string, defaultRegion: string | undefined): BlobStoreConfig {
-  if (url.startsWith('file:')) {
-    const dir = url.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
-    if (dir === '') throw new Error('file: URL needs a directory, e.g. file:./data/media');
-    return { kind: 'disk', root: path.resolve(baseDir, dir) };
-  }
-  if (url.startsWith('s3://')) {
-    const parsed = new URL(url);
-    const bucket = parsed.hostname;
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new Error(`"${bucket}" is not a valid bucket name`);
-    const endpoint = parsed.searchParams.get('endpoint') ?? undefined;
-    if (endpoint !== undefined && !/^https?:\/\//.test(endpoint)) throw new Error('endpoint must be an http(s) URL');
-    const region = parsed.searchParams.get('region') ?? defaultRegion ?? 'us-east-1';
-    const forcePathStyle = parsed.searchParams.get('forcePathStyle');
-    if (forcePathStyle !== null && forcePathStyle !== 'true' && forcePathStyle !== 'false') {
-      throw new Error('forcePathStyle must be true or false');
-    }
-    return {
-      kind: 's3',
-      bucket,
-      region,
-      ...(endpoint ? { endpoint } : {}),
-      ...(forcePathStyle !== null ? { forcePathStyle: forcePathStyle === 'true' } : {}),
-    };
-  }
-  throw new Error('must start with file: or s3://');
 }
 
 /**

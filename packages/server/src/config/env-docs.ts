@@ -1,9 +1,9 @@
-import type { EnvVariable } from './config.js';
+import type { EnvVariable } from './env-schema.js';
 
 /**
  * What each environment variable means, for people: the tables of README.md ("Configuration") and
  * docs/configuration.md ("Variables") are generated from this with `npm run docs:env`, never edited
- * by hand. Typed by the schema's keys, so a variable added to or removed from config.ts without its
+ * by hand. Typed by the schema's keys, so a variable added to or removed from env-schema.ts without its
  * entry here does not compile. The order here is the tables' order.
  */
 export interface VariableDoc {

@@ -1,4 +1,4 @@
-import { ENV_DEFAULTS, type EnvVariable } from './config.js';
+import { ENV_DEFAULTS, type EnvVariable } from './env-schema.js';
 import { VARIABLE_DOCS, type VariableDoc } from './env-docs.js';
 
 /** Which table: the README's short one, or docs/configuration.md's full one. */

@@ -1,11 +1,12 @@
 // The operator's guide (docs/operations.md) and the deployment examples it points to
 // (examples/deploy/) name only settings that exist, and their stop timeouts leave a stopping
-// process its whole graceful stop. A variable renamed or removed in config.ts, a unit whose stop
+// process its whole graceful stop. A variable renamed or removed in env-schema.ts, a unit whose stop
 // timeout a longer default grace would overtake, or a link to a section that moved fails here.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ENV_VARIABLES, loadConfig } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/config.js';
+import { ENV_VARIABLES } from '../../src/config/env-schema.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');

@@ -1,5 +1,5 @@
 // The reference docs list what the code has, no more and no less: every environment variable
-// config.ts reads (README's Configuration table and docs/configuration.md, both generated from the
+// env-schema.ts lists (README's Configuration table and docs/configuration.md, both generated from the
 // schema and config/env-docs.ts by `npm run docs:env`), every error code of
 // errors/codes.ts with its HTTP status (docs/api.md and the SDK README's error classes), and every
 // procedure of the router (docs/api.md). A variable, code or procedure added without its docs, or
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppRouter } from '../../src/api/router.js';
-import { ENV_VARIABLES } from '../../src/config/config.js';
+import { ENV_VARIABLES } from '../../src/config/env-schema.js';
 import { withEnvTable, type EnvTableKind } from '../../src/config/env-table.js';
 import { ERROR_CODES } from '../../src/errors/codes.js';
 import { createMetrics } from '../../src/http/metrics.js';

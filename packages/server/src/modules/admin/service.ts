@@ -1,4 +1,5 @@
-import { parseDatabaseUrl, parseMediaUrl, type Config } from '../../config/config.js';
+import type { Config } from '../../config/config.js';
+import { parseDatabaseUrl, parseMediaUrl } from '../../config/urls.js';
 import path from 'node:path';
 
 import { systemClock } from '../../clock.js';

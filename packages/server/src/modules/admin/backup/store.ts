@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import { parseMediaUrl } from '../../../config/config.js';
+import { parseMediaUrl } from '../../../config/urls.js';
 import { S3BlobStore } from '../../../storage/index.js';
 
 /**
