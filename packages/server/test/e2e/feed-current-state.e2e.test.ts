@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedHandlers } from '../../src/modules/feed/handlers.js';
@@ -103,8 +104,13 @@ describe.skipIf(url === undefined)('an unfollow racing a fan-out on postgres', (
   let t: TestServer;
   const h = helpers(() => t);
 
+  // Other test files share the database: the lock waits looked for are this server's alone.
+  const appName = `aperture_race_${randomBytes(4).toString('hex')}`;
+
   beforeAll(async () => {
-    t = await startTestServer({ dialect: postgresDialect(url!) });
+    const withName = new URL(url!);
+    withName.searchParams.set('application_name', appName);
+    t = await startTestServer({ dialect: postgresDialect(withName.toString()) });
   });
   afterAll(async () => {
     await t?.stop();
@@ -115,7 +121,7 @@ describe.skipIf(url === undefined)('an unfollow racing a fan-out on postgres', (
     for (let i = 0; i < 500; i++) {
       const { rows } = await sql<{ n: number }>`
         select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock' and query like ${statement + '%'}`.execute(
+        where application_name = ${appName} and wait_event_type = 'Lock' and query like ${statement + '%'}`.execute(
         t.server.db.kysely,
       );
       if (rows[0]!.n > 0) return;
