@@ -27,7 +27,7 @@ export {
   uniqueJpeg,
 } from './scenarios/photos.js';
 export { generateVideo } from './scenarios/videos.js';
-export { checkHashtagsPerPost, MAX_HASHTAGS_PER_POST } from './scenarios/upload.js';
+export { checkHashtagsPerPost } from './scenarios/upload.js';
 export { parseThreshold, ThresholdSyntaxError, type Threshold } from './thresholds/parse.js';
 export { evaluateThresholds, type ThresholdVerdict } from './thresholds/evaluate.js';
 export { formatResult, progressLine, describeModel } from './report/table.js';

@@ -7,6 +7,8 @@ export { loadConfig, ConfigError, type Config, type Role } from './config/config
 export type { AppRouter } from './api/router.js';
 export type { ApertureErrorData } from './api/trpc.js';
 export { ERROR_CODES, type ErrorCode } from './errors/codes.js';
+// The load generator's posts carry up to this many hashtags; its tests hold its own copy to it.
+export { MAX_TAGS_PER_POST } from './modules/tags/extract.js';
 export type { ValidationIssue } from './errors/app-error.js';
 export type { PrivateUser, PublicUser, SessionInfo, AuthResult } from './modules/accounts/types.js';
 export type * from './modules/media/types.js';

@@ -49,7 +49,11 @@ export function mediaSource(photos: PhotoSet | undefined, videos: VideoSet | und
   };
 }
 
-/** Hashtags the server keeps per post (more are ignored, not written); `TAGS` holds as many. */
+/**
+ * Hashtags the server keeps per post (more are ignored, not written); `TAGS` holds as many. The
+ * server's `MAX_TAGS_PER_POST`, copied because worker threads must not load the server to read it:
+ * `upload.test.ts` holds the two equal.
+ */
 export const MAX_HASHTAGS_PER_POST = 30;
 
 /** `hashtags` when it is a count of hashtags a post can carry; a RangeError otherwise. */
