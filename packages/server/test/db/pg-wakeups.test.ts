@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgWakeups, wakeupChannel } from '../../src/db/pg-wakeups.js';
 import type { Logger } from '../../src/lib/logger.js';
 import { postgresDialect, postgresTestUrl, type TestDatabase } from '../support/databases.js';
+import { withApplicationName } from '../support/pg-activity.js';
 
 const url = postgresTestUrl();
 
@@ -29,9 +30,7 @@ describe.runIf(url !== undefined)('PgWakeups (LISTEN/NOTIFY between processes)',
   const opened: PgWakeups[] = [];
 
   const open = (schema: string, log: Logger = recordingLog(), name = appName): PgWakeups => {
-    const withName = new URL(url!);
-    withName.searchParams.set('application_name', name);
-    const wakeups = new PgWakeups({ url: withName.toString(), schema, log, initialBackoffMs: 50 });
+    const wakeups = new PgWakeups({ url: withApplicationName(url!, name), schema, log, initialBackoffMs: 50 });
     opened.push(wakeups);
     return wakeups;
   };

@@ -8,6 +8,7 @@ import { createServer, loadConfig, type ApertureServer, type Config } from '../.
 import { createIdGenerator } from '../../src/ids/snowflake.js';
 import { photo } from '../fixtures/images.js';
 import { postgresDialect, postgresTestUrl, type TestDatabase } from '../support/databases.js';
+import { withApplicationName } from '../support/pg-activity.js';
 import { insertReadyMedia, putTo, sha256, type Target } from '../support/media.js';
 import { callTrpc, TEST_RATE_LIMITS } from '../support/server.js';
 import { signUp, type SignedUp } from '../support/users.js';
@@ -104,8 +105,7 @@ describe.runIf(url !== undefined)('processes sharing Postgres wake each other (L
 
   async function startPeer(name: string, role: 'api' | 'worker'): Promise<Peer> {
     const appName = `aperture_${name}_${tag}`;
-    const withName = new URL(url!);
-    withName.searchParams.set('application_name', appName);
+    const withName = withApplicationName(url!, appName);
     const base = loadConfig({
       APERTURE_DATA_DIR: join(dataDir, name),
       // Shared, as processes of one deployment share them: the blob store and the signing secret.
@@ -119,7 +119,7 @@ describe.runIf(url !== undefined)('processes sharing Postgres wake each other (L
     });
     const config: Config = {
       ...base,
-      database: { kind: 'postgres', url: withName.toString(), schema: database.db.schema! },
+      database: { kind: 'postgres', url: withName, schema: database.db.schema! },
     };
     const server = await createServer(config);
     const serverUrl = await server.start();

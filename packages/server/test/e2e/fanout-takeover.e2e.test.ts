@@ -3,8 +3,8 @@ import { LeaseLostError } from '../../src/lib/lease.js';
 import { createFeedHandlers } from '../../src/modules/feed/handlers.js';
 import { DEFAULT_FEED_SETTINGS } from '../../src/config/feed-settings.js';
 import { systemClock } from '../../src/clock.js';
-import type { StoredEvent } from '../../src/events/types.js';
 import { DIALECTS } from '../support/databases.js';
+import { storedEvent } from '../support/events.js';
 import { insertReadyMedia } from '../support/media.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
 import { signUp } from '../support/users.js';
@@ -54,13 +54,7 @@ describe.each(DIALECTS)('fan-out taken over mid-way on $name', (dialect) => {
       clock: systemClock,
       settings: { ...DEFAULT_FEED_SETTINGS, fanoutBatch: 2 },
     })['post.created']![0]!;
-    const event: StoredEvent<'post.created'> = {
-      type: 'post.created',
-      postId,
-      authorId: author.id,
-      id: '1',
-      occurredAt: new Date().toISOString(),
-    };
+    const event = storedEvent({ type: 'post.created', postId, authorId: author.id });
     const lost = new AbortController();
     lost.abort(new LeaseLostError('the test event'));
     await expect(onPostCreated(event, { signal: lost.signal })).rejects.toBeInstanceOf(LeaseLostError);

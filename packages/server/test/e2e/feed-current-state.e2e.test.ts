@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFeedHandlers } from '../../src/modules/feed/handlers.js';
 import { DEFAULT_FEED_SETTINGS } from '../../src/config/feed-settings.js';
 import { systemClock } from '../../src/clock.js';
-import type { StoredEvent } from '../../src/events/types.js';
 import { DIALECTS, postgresDialect, postgresTestUrl } from '../support/databases.js';
-import { insertReadyMedia } from '../support/media.js';
-import { readHomeFeed, timelineRows } from '../support/feed.js';
+import { storedEvent } from '../support/events.js';
+import { postPhoto, readHomeFeed, signUpReader, timelineRows } from '../support/feed.js';
+import { untilWaitingOnLock, withApplicationName } from '../support/pg-activity.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
-import { signUp, type SignedUp } from '../support/users.js';
+import type { SignedUp } from '../support/users.js';
 
 // Timeline rows are written by events handled after the request that caused them, perhaps in
 // another process and out of order. Each handler must act on the follow graph as it stands when it
@@ -18,28 +17,12 @@ import { signUp, type SignedUp } from '../support/users.js';
 function helpers(t: () => TestServer) {
   let n = 0;
   return {
-    user: async (prefix: string) => {
-      const u = await signUp(t().url, `${prefix}${++n}`);
-      await t().server.services.feed.rebuild(u.id);
-      return u;
-    },
+    user: (prefix: string) => signUpReader(t(), `${prefix}${++n}`),
     call: (who: SignedUp, path: string, userId: string) =>
       callTrpc(t().url, path, { token: who.token, input: { userId } }),
-    post: async (author: SignedUp) => {
-      const mediaId = await insertReadyMedia(t().server.db.kysely, author.id);
-      const made = await callTrpc<{ id: string }>(t().url, 'posts.create', {
-        token: author.token,
-        input: { mediaIds: [mediaId] },
-      });
-      return made.body.result!.data.id;
-    },
-    handlers: (settings = DEFAULT_FEED_SETTINGS) =>
-      createFeedHandlers({ db: t().server.db, clock: systemClock, settings }),
+    post: (author: SignedUp) => postPhoto(t(), author),
+    handlers: () => createFeedHandlers({ db: t().server.db, clock: systemClock, settings: DEFAULT_FEED_SETTINGS }),
   };
-}
-
-function stored<T extends StoredEvent['type']>(event: Omit<StoredEvent<T>, 'id' | 'occurredAt'>): StoredEvent<T> {
-  return { ...event, id: '1', occurredAt: new Date().toISOString() } as StoredEvent<T>;
 }
 
 describe.each(DIALECTS)('timeline events act on the current follow graph on $name', (dialect) => {
@@ -82,8 +65,8 @@ describe.each(DIALECTS)('timeline events act on the current follow graph on $nam
     // The follow's events again, as a second worker that claimed them late would handle them.
     const handlers = h.handlers();
     const pair = { followerId: reader.id, followeeId: author.id };
-    await handlers['follow.created']![0]!(stored({ type: 'follow.created', ...pair, state: 'active' }));
-    await handlers['follow.approved']![0]!(stored({ type: 'follow.approved', ...pair }));
+    await handlers['follow.created']![0]!(storedEvent({ type: 'follow.created', ...pair, state: 'active' }));
+    await handlers['follow.approved']![0]!(storedEvent({ type: 'follow.approved', ...pair }));
     expect(await timelineRows(t.server.db.kysely, reader.id)).toEqual([]);
     expect(await readHomeFeed(t.url, reader.token)).not.toContain(postId);
 
@@ -91,7 +74,7 @@ describe.each(DIALECTS)('timeline events act on the current follow graph on $nam
     await h.call(reader, 'graph.follow', author.id);
     await t.server.background.dispatcher.drain();
     await t.server.db.kysely.deleteFrom('timeline').where('user_id', '=', reader.id).execute();
-    await handlers['follow.created']![0]!(stored({ type: 'follow.created', ...pair, state: 'active' }));
+    await handlers['follow.created']![0]!(storedEvent({ type: 'follow.created', ...pair, state: 'active' }));
     expect(await timelineRows(t.server.db.kysely, reader.id)).toEqual([postId]);
   });
 });
@@ -108,27 +91,13 @@ describe.skipIf(url === undefined)('an unfollow racing a fan-out on postgres', (
   const appName = `aperture_race_${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    const withName = new URL(url!);
-    withName.searchParams.set('application_name', appName);
-    t = await startTestServer({ dialect: postgresDialect(withName.toString()) });
+    t = await startTestServer({ dialect: postgresDialect(withApplicationName(url!, appName)) });
   });
   afterAll(async () => {
     await t?.stop();
   });
 
-  /** Until a statement starting with `statement` waits on a lock in this database. */
-  const waitForLockWait = async (statement: string) => {
-    for (let i = 0; i < 500; i++) {
-      const { rows } = await sql<{ n: number }>`
-        select count(*)::int as n from pg_stat_activity
-        where application_name = ${appName} and wait_event_type = 'Lock' and query like ${statement + '%'}`.execute(
-        t.server.db.kysely,
-      );
-      if (rows[0]!.n > 0) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no statement "${statement}…" came to wait on a lock`);
-  };
+  const waitForLockWait = (statement: string) => untilWaitingOnLock(t.server.db.kysely, appName, statement);
 
   it('waits for the push that read its follow, so its removal leaves no row behind', async () => {
     const author = await h.user('racer');
@@ -156,7 +125,9 @@ describe.skipIf(url === undefined)('an unfollow racing a fan-out on postgres', (
     await holding;
     let unfollowed = false;
     try {
-      const push = h.handlers()['post.created']![0]!(stored({ type: 'post.created', postId, authorId: author.id }));
+      const push = h.handlers()['post.created']![0]!(
+        storedEvent({ type: 'post.created', postId, authorId: author.id }),
+      );
       await waitForLockWait('insert into "timeline"');
       const unfollow = h.call(leaver, 'graph.unfollow', author.id).then((response) => {
         unfollowed = true;

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
-import { insertReadyMedia } from '../support/media.js';
-import { readHomeFeed, timelineRows } from '../support/feed.js';
+import { postPhoto, readHomeFeed, signUpReader, timelineRows } from '../support/feed.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
-import { signUp, type SignedUp } from '../support/users.js';
+import type { SignedUp } from '../support/users.js';
 
 interface Page {
   items: { id: string; author: { id: string } }[];
@@ -25,21 +24,10 @@ describe.each(DIALECTS)('home feed on $name', (dialect) => {
     await t?.stop();
   });
 
-  const user = async () => {
-    const u = await signUp(t.url, `feed${++n}`);
-    await t.server.services.feed.rebuild(u.id);
-    return u;
-  };
+  const user = () => signUpReader(t, `feed${++n}`);
   const follow = (who: SignedUp, whom: SignedUp) =>
     callTrpc(t.url, 'graph.follow', { token: who.token, input: { userId: whom.id } });
-  const post = async (author: SignedUp, input: Record<string, unknown> = {}) => {
-    const mediaId = await insertReadyMedia(t.server.db.kysely, author.id);
-    const made = await callTrpc<{ id: string }>(t.url, 'posts.create', {
-      token: author.token,
-      input: { mediaIds: [mediaId], ...input },
-    });
-    return made.body.result!.data.id;
-  };
+  const post = (author: SignedUp, input: Record<string, unknown> = {}) => postPhoto(t, author, input);
   const timeline = (u: SignedUp) => timelineRows(t.server.db.kysely, u.id);
   const readAll = (u: SignedUp, order: 'latest' | 'ranked' = 'latest', limit = 2) =>
     readHomeFeed(t.url, u.token, { order, limit, maxPages: 50 });

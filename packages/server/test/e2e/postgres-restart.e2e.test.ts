@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toAppError } from '../../src/errors/map-error.js';
 import { postgresDialect, postgresTestUrl } from '../support/databases.js';
+import { withApplicationName } from '../support/pg-activity.js';
 import { photo } from '../fixtures/images.js';
 import { putTo, sha256, waitForMedia, type Target } from '../support/media.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
@@ -54,10 +55,7 @@ describe.runIf(url !== undefined)('Postgres drops the connections of a running s
   };
 
   beforeAll(async () => {
-    const withName = new URL(url!);
-    // The connection string's application_name wins over the pool's, so these backends are ours.
-    withName.searchParams.set('application_name', appName);
-    t = await startTestServer({ dialect: postgresDialect(withName.toString()) });
+    t = await startTestServer({ dialect: postgresDialect(withApplicationName(url!, appName)) });
     token = await registerUser(t.url, 'survivor');
     admin = new pg.Client({ connectionString: url });
     await admin.connect();

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/events/types.js';
 import { postIdsForTag } from '../../src/modules/tags/service.js';
 import { createTagHandlers } from '../../src/modules/tags/handlers.js';
 import { createTextIndex } from '../../src/modules/posts/text-index.js';
@@ -7,6 +6,7 @@ import { createIdGenerator } from '../../src/ids/snowflake.js';
 import { systemClock } from '../../src/clock.js';
 import { photo } from '../fixtures/images.js';
 import { DIALECTS } from '../support/databases.js';
+import { storedEvent } from '../support/events.js';
 import { uploadReady } from '../support/media.js';
 import { settleEvents } from '../support/tags.js';
 import { callTrpc, startTestServer, type TestServer } from '../support/server.js';
@@ -106,13 +106,7 @@ describe.each(DIALECTS)('hashtags on $name', (dialect) => {
       textIndex: createTextIndex(t.server.db.caps),
       counter: t.server.background.tagCounter,
     })['post.created']![0]!;
-    const event: StoredEvent<'post.created'> = {
-      type: 'post.created',
-      postId: id,
-      authorId: ana.id,
-      id: '1',
-      occurredAt: new Date().toISOString(),
-    };
+    const event = storedEvent({ type: 'post.created', postId: id, authorId: ana.id });
     await handler(event);
     await handler(event);
     await t.server.background.tagCounter.flush();

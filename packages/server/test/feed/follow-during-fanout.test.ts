@@ -1,11 +1,12 @@
-import { sql } from 'kysely';
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { DEFAULT_FEED_SETTINGS } from '../../src/config/feed-settings.js';
-import type { StoredEvent } from '../../src/events/types.js';
 import { createFeedHandlers } from '../../src/modules/feed/handlers.js';
 import { userRow } from '../db/fixtures.js';
 import { postgresDialect, postgresTestUrl, type TestDatabase } from '../support/databases.js';
+import { storedEvent } from '../support/events.js';
+import { untilWaitingOnLock, withApplicationName } from '../support/pg-activity.js';
 import { insertPostRow } from '../support/post-rows.js';
 
 const postgresUrl = postgresTestUrl();
@@ -21,9 +22,11 @@ describe.runIf(postgresUrl !== undefined)('a follow while its followee’s post 
   let t: TestDatabase;
   const [author, oldFan, newFan, postId] = ['2001', '2002', '2003', '2100'];
   const now = new Date().toISOString();
+  // Other test files share the database: the lock wait looked for is this test's own.
+  const appName = `aperture_follow_push_${randomBytes(4).toString('hex')}`;
 
   beforeEach(async () => {
-    t = await postgresDialect(postgresUrl!).create();
+    t = await postgresDialect(withApplicationName(postgresUrl!, appName)).create();
     await t.db.kysely
       .insertInto('users')
       .values([author, oldFan, newFan].map((id) => userRow(id, `user${id}`, { last_active_at: now })))
@@ -60,20 +63,10 @@ describe.runIf(postgresUrl !== undefined)('a follow while its followee’s post 
       await released;
     });
     await isLocked;
-    const occurredAt = now;
-    const push: StoredEvent<'post.created'> = { type: 'post.created', postId, authorId: author, id: '1', occurredAt };
-    const pushing = handlers['post.created']![0]!(push);
+    const pushing = handlers['post.created']![0]!(storedEvent({ type: 'post.created', postId, authorId: author }));
     try {
       // The fan-out has read the followers and written its rows once it waits for the row lock.
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const { rows } = await sql<{ n: number }>`
-          select count(*)::int as n from pg_stat_activity
-          where wait_event_type = 'Lock' and query like 'update "posts"%'`.execute(db);
-        if (rows[0]!.n > 0) break;
-        if (Date.now() > deadline) throw new Error('the fan-out never reached marking the post pushed');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await untilWaitingOnLock(db, appName, 'update "posts"');
       await db
         .insertInto('follows')
         .values({
@@ -85,15 +78,9 @@ describe.runIf(postgresUrl !== undefined)('a follow while its followee’s post 
           updated_at: now,
         })
         .execute();
-      const follow: StoredEvent<'follow.created'> = {
-        type: 'follow.created',
-        followerId: newFan,
-        followeeId: author,
-        state: 'active',
-        id: '2',
-        occurredAt,
-      };
-      await handlers['follow.created']![0]!(follow);
+      await handlers['follow.created']![0]!(
+        storedEvent({ type: 'follow.created', followerId: newFan, followeeId: author, state: 'active' }, '2'),
+      );
     } finally {
       release();
       await holder;

@@ -1,6 +1,26 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/index.js';
-import { callTrpc } from './server.js';
+import { insertReadyMedia } from './media.js';
+import { callTrpc, type TestServer } from './server.js';
+import { signUp, type SignedUp } from './users.js';
+
+/** Signs `username` up with a fresh timeline, as an active user has: reads use it (a stale one is pulled). */
+export async function signUpReader(t: TestServer, username: string): Promise<SignedUp> {
+  const u = await signUp(t.url, username);
+  await t.server.services.feed.rebuild(u.id);
+  return u;
+}
+
+/** `author` posts one photo (its media inserted ready, past the pipeline) with `input`; the post's id. */
+export async function postPhoto(t: TestServer, author: SignedUp, input: Record<string, unknown> = {}): Promise<string> {
+  const mediaId = await insertReadyMedia(t.server.db.kysely, author.id);
+  const made = await callTrpc<{ id: string }>(t.url, 'posts.create', {
+    token: author.token,
+    input: { mediaIds: [mediaId], ...input },
+  });
+  if (!made.body.result) throw new Error(`posts.create failed: ${JSON.stringify(made.body)}`);
+  return made.body.result.data.id;
+}
 
 /** The post ids in a user's materialised timeline, newest first. */
 export async function timelineRows(db: Kysely<Database>, userId: string): Promise<string[]> {
