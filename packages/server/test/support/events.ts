@@ -1,12 +1,9 @@
-import type { EventType, StoredEvent } from '../../src/events/types.js';
+import type { DomainEvent } from '../../src/events/types.js';
 
 /**
  * `event` as the outbox hands it to a handler: what tests pass when they call a handler directly
  * (a replay, a second worker, a late claim) instead of letting the dispatcher deliver it.
  */
-export function storedEvent<T extends EventType>(
-  event: Omit<StoredEvent<T>, 'id' | 'occurredAt'>,
-  id = '1',
-): StoredEvent<T> {
-  return { ...event, id, occurredAt: new Date().toISOString() } as StoredEvent<T>;
+export function storedEvent<E extends DomainEvent>(event: E, id = '1'): E & { id: string; occurredAt: string } {
+  return { ...event, id, occurredAt: new Date().toISOString() };
 }
